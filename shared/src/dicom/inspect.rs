@@ -1,0 +1,505 @@
+//! The inspector: one streaming pass over a file that applies the rules.
+
+use std::io::{self, Read};
+
+use dicom_core::dictionary::{UidDictionary, UidType};
+use dicom_core::header::Header as _;
+use dicom_core::{PrimitiveValue, Tag};
+use dicom_dictionary_std::{sop_class, tags, uids};
+use dicom_encoding::text::SpecificCharacterSet;
+use dicom_encoding::transfer_syntax::{Codec, TransferSyntaxIndex};
+use dicom_object::meta::FileMetaTable;
+use dicom_parser::dataset::lazy_read::LazyDataSetReader;
+use dicom_parser::dataset::LazyDataToken;
+use dicom_parser::stateful::decode::{DynStatefulDecoder, StatefulDecode};
+use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
+
+use super::reason::{RejectCode, WarningCode};
+use super::uid::is_valid_uid;
+use super::{Limits, Rejection, Scope, Summary, Verdict};
+
+/// Largest value the inspector reads into memory for an attribute it
+/// summarises; longer values are skipped (and a UID that long is invalid).
+const MAX_READ_VALUE: u32 = 1024;
+
+/// Applies the rules to `bytes`, the first `bytes.len()` bytes of a file of
+/// `file_len` bytes. When `bytes` is the whole file the check is full;
+/// otherwise the verdict rests on the prefix (reading stops at Pixel Data).
+pub fn inspect(bytes: &[u8], file_len: u64, limits: &Limits) -> Verdict {
+    inspect_reader(bytes, file_len, bytes.len() as u64, limits)
+}
+
+/// Applies the rules to a stream holding the first `available` bytes of a
+/// file of `file_len` bytes. Memory use is bounded by the parser's buffers,
+/// whatever the file size: values that are not summarised are skipped.
+pub fn inspect_reader<R: Read>(
+    reader: R,
+    file_len: u64,
+    available: u64,
+    limits: &Limits,
+) -> Verdict {
+    match run(reader, file_len, available, limits) {
+        Ok(summary) => Verdict::Accepted(Box::new(summary)),
+        Err(rejection) => Verdict::Rejected(rejection),
+    }
+}
+
+/// Counts the bytes actually delivered and whether the source ran dry.
+struct Counting<R> {
+    inner: R,
+    read: u64,
+    eof: bool,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.eof = true;
+        }
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// Reads until `buf` is full or the source ends; returns how much was read.
+fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+fn run<R: Read>(
+    mut reader: R,
+    file_len: u64,
+    available: u64,
+    limits: &Limits,
+) -> Result<Summary, Rejection> {
+    if file_len == 0 {
+        return Err(Rejection::new(RejectCode::Empty));
+    }
+    if file_len > limits.max_file_size {
+        return Err(Rejection::new(RejectCode::TooLarge));
+    }
+    let full = available >= file_len;
+
+    let mut head = [0u8; 132];
+    let n = read_up_to(&mut reader, &mut head)
+        .map_err(|_| Rejection::with(RejectCode::Malformed, "read error"))?;
+    if n < head.len() || &head[128..132] != b"DICM" {
+        return Err(Rejection::new(sniff(&head[..n])));
+    }
+
+    // The file meta group (FileMetaTable wants to see the magic code).
+    let mut meta_src = Counting {
+        inner: io::Read::chain(&b"DICM"[..], &mut reader),
+        read: 0,
+        eof: false,
+    };
+    let meta = match FileMetaTable::from_reader(&mut meta_src) {
+        Ok(meta) => meta,
+        Err(_) if meta_src.eof && full => return Err(Rejection::new(RejectCode::Truncated)),
+        Err(_) => return Err(Rejection::new(RejectCode::BadFileMeta)),
+    };
+    let ts_uid = trim_uid(meta.transfer_syntax()).to_owned();
+    if ts_uid.is_empty() {
+        return Err(Rejection::new(RejectCode::BadFileMeta));
+    }
+    let ts = TransferSyntaxRegistry
+        .get(&ts_uid)
+        .ok_or_else(|| Rejection::with(RejectCode::UnknownTransferSyntax, ts_uid.clone()))?;
+
+    let mut summary = Summary {
+        scope: Some(if full { Scope::Full } else { Scope::Prefix }),
+        size: file_len,
+        transfer_syntax_uid: ts_uid.clone(),
+        transfer_syntax_name: ts.name().to_owned(),
+        ..Summary::default()
+    };
+
+    let meta_sop_class = trim_uid(meta.media_storage_sop_class_uid()).to_owned();
+    if meta_sop_class == uids::MEDIA_STORAGE_DIRECTORY_STORAGE {
+        return Err(Rejection::new(RejectCode::Dicomdir));
+    }
+
+    // The data set, streamed.
+    let source: Box<dyn Read + '_> = match ts.codec() {
+        Codec::Dataset(Some(adapter)) => adapter.adapt_reader(Box::new(reader)),
+        Codec::Dataset(None) => {
+            return Err(Rejection::with(
+                RejectCode::UnsupportedTransferSyntax,
+                ts_uid,
+            ))
+        }
+        Codec::None | Codec::EncapsulatedPixelData(..) => Box::new(reader),
+    };
+    let mut counted = Counting {
+        inner: source,
+        read: 0,
+        eof: false,
+    };
+    let walked = walk(&mut counted, ts, full, &mut summary);
+    match walked {
+        Ok(Walk::Complete { assumed }) => {
+            // The parser skips values by copying; a short copy is not an
+            // error to it, so compare what it assumed with what arrived.
+            if full && assumed > counted.read {
+                return Err(Rejection::new(RejectCode::Truncated));
+            }
+        }
+        Ok(Walk::Unclosed) if full => return Err(Rejection::new(RejectCode::Truncated)),
+        Ok(Walk::Unclosed | Walk::StoppedAtPixelData) => {}
+        Err(_) if counted.eof && !full => {} // the prefix ended mid-element
+        Err(_) if counted.eof => return Err(Rejection::new(RejectCode::Truncated)),
+        Err(e) => return Err(Rejection::with(RejectCode::Malformed, e)),
+    }
+
+    check_identity(&mut summary, &meta, &meta_sop_class)?;
+    Ok(summary)
+}
+
+/// How the walk over the data set ended.
+enum Walk {
+    /// The source ended at an element boundary at the top level.
+    /// `assumed` is how many bytes the parser believes it consumed.
+    Complete { assumed: u64 },
+    /// The source ended inside an open sequence or item.
+    Unclosed,
+    /// A prefix scan reached Pixel Data and stopped there.
+    StoppedAtPixelData,
+}
+
+/// Walks the data set, keeping the top-level attributes the summary needs
+/// and skipping every other value. The error is a parser message without
+/// values (safe to show).
+fn walk<R: Read>(
+    src: &mut R,
+    ts: &dicom_encoding::TransferSyntax,
+    full: bool,
+    summary: &mut Summary,
+) -> Result<Walk, String> {
+    let decoder = DynStatefulDecoder::new_with(src, ts, SpecificCharacterSet::default(), 0)
+        .map_err(|e| e.to_string())?;
+    let mut tokens = LazyDataSetReader::new(decoder);
+    let mut depth = 0usize;
+    while let Some(token) = tokens.advance() {
+        let token = token.map_err(|e| e.to_string())?;
+        match token {
+            LazyDataToken::ElementHeader(header)
+                if depth == 0 && header.tag() == tags::PIXEL_DATA && !full =>
+            {
+                return Ok(Walk::StoppedAtPixelData);
+            }
+            LazyDataToken::PixelSequenceStart => {
+                if depth == 0 && !full {
+                    return Ok(Walk::StoppedAtPixelData);
+                }
+                depth += 1;
+            }
+            LazyDataToken::SequenceStart { .. } => depth += 1,
+            LazyDataToken::SequenceEnd => depth = depth.saturating_sub(1),
+            LazyDataToken::LazyValue { header, decoder } => {
+                let tag = header.tag();
+                if depth == 0 && WANTED.contains(&tag) && header.len.0 <= MAX_READ_VALUE {
+                    let token = LazyDataToken::LazyValue { header, decoder };
+                    let value = token.into_value().map_err(|e| e.to_string())?;
+                    keep(summary, tag, clean(&value_text(&value)));
+                } else {
+                    LazyDataToken::LazyValue { header, decoder }
+                        .skip()
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            token @ LazyDataToken::LazyItemValue { .. } => {
+                token.skip().map_err(|e| e.to_string())?
+            }
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        return Ok(Walk::Unclosed);
+    }
+    Ok(Walk::Complete {
+        assumed: tokens.into_decoder().position(),
+    })
+}
+
+const WANTED: &[Tag] = &[
+    tags::SPECIFIC_CHARACTER_SET,
+    tags::SOP_CLASS_UID,
+    tags::SOP_INSTANCE_UID,
+    tags::STUDY_DATE,
+    tags::STUDY_TIME,
+    tags::ACCESSION_NUMBER,
+    tags::MODALITY,
+    tags::STUDY_DESCRIPTION,
+    tags::SERIES_DESCRIPTION,
+    tags::PATIENT_NAME,
+    tags::PATIENT_ID,
+    tags::PATIENT_BIRTH_DATE,
+    tags::PATIENT_SEX,
+    tags::STUDY_INSTANCE_UID,
+    tags::SERIES_INSTANCE_UID,
+    tags::SERIES_NUMBER,
+    tags::NUMBER_OF_FRAMES,
+];
+
+fn keep(s: &mut Summary, tag: Tag, text: String) {
+    let opt = if text.is_empty() {
+        None
+    } else {
+        Some(text.clone())
+    };
+    match tag {
+        tags::SPECIFIC_CHARACTER_SET => {
+            let first = text.split('\\').next().unwrap_or("").trim();
+            if !first.is_empty() && SpecificCharacterSet::from_code(first).is_none() {
+                s.warnings.push(WarningCode::UnknownCharacterSet);
+            }
+            s.specific_character_set = opt;
+        }
+        tags::SOP_CLASS_UID => s.sop_class_uid = text,
+        tags::SOP_INSTANCE_UID => s.sop_instance_uid = text,
+        tags::STUDY_INSTANCE_UID => s.study_instance_uid = text,
+        tags::SERIES_INSTANCE_UID => s.series_instance_uid = text,
+        tags::STUDY_DATE => s.study_date = opt,
+        tags::STUDY_TIME => s.study_time = opt,
+        tags::ACCESSION_NUMBER => s.accession_number = opt,
+        tags::MODALITY => s.modality = opt,
+        tags::STUDY_DESCRIPTION => s.study_description = opt,
+        tags::SERIES_DESCRIPTION => s.series_description = opt,
+        tags::PATIENT_NAME => s.patient_name = opt,
+        tags::PATIENT_ID => s.patient_id = opt,
+        tags::PATIENT_BIRTH_DATE => s.patient_birth_date = opt,
+        tags::PATIENT_SEX => s.patient_sex = opt,
+        tags::SERIES_NUMBER => s.series_number = opt,
+        tags::NUMBER_OF_FRAMES => s.number_of_frames = text.parse().ok(),
+        _ => {}
+    }
+}
+
+/// The text of a value. Values with VR UN (implicit private dictionaries,
+/// CP-246 conversions) arrive as bytes; the attributes summarised here are
+/// all text, so bytes are read as text (ASCII-compatible, lossy).
+fn value_text(value: &PrimitiveValue) -> String {
+    match value {
+        PrimitiveValue::U8(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        other => other.to_str().into_owned(),
+    }
+}
+
+/// Trims DICOM padding (spaces, NULs) from both ends.
+fn clean(text: &str) -> String {
+    text.trim_matches(|c: char| c == ' ' || c == '\0')
+        .to_owned()
+}
+
+fn trim_uid(uid: &str) -> &str {
+    uid.trim_end_matches(['\0', ' '])
+}
+
+/// Rules 5 and 6: SOP class kind and the four identifying UIDs.
+fn check_identity(
+    s: &mut Summary,
+    meta: &FileMetaTable,
+    meta_sop_class: &str,
+) -> Result<(), Rejection> {
+    let checks = [
+        (
+            &s.sop_class_uid,
+            RejectCode::MissingSopClassUid,
+            RejectCode::InvalidSopClassUid,
+        ),
+        (
+            &s.sop_instance_uid,
+            RejectCode::MissingSopInstanceUid,
+            RejectCode::InvalidSopInstanceUid,
+        ),
+        (
+            &s.study_instance_uid,
+            RejectCode::MissingStudyInstanceUid,
+            RejectCode::InvalidStudyInstanceUid,
+        ),
+        (
+            &s.series_instance_uid,
+            RejectCode::MissingSeriesInstanceUid,
+            RejectCode::InvalidSeriesInstanceUid,
+        ),
+    ];
+    for (value, missing, invalid) in checks {
+        if value.is_empty() {
+            return Err(Rejection::new(missing));
+        }
+        if !is_valid_uid(value) {
+            return Err(Rejection::new(invalid));
+        }
+    }
+    match storage_class(&s.sop_class_uid) {
+        ClassKind::Dicomdir => return Err(Rejection::new(RejectCode::Dicomdir)),
+        ClassKind::NotStorage => {
+            return Err(Rejection::with(
+                RejectCode::NotStorage,
+                s.sop_class_uid.clone(),
+            ))
+        }
+        ClassKind::Storage(name) => s.sop_class_name = Some(name.to_owned()),
+        ClassKind::Private => s.warnings.push(WarningCode::PrivateSopClass),
+    }
+    let meta_instance = trim_uid(meta.media_storage_sop_instance_uid());
+    if meta_sop_class != s.sop_class_uid || meta_instance != s.sop_instance_uid {
+        s.warnings.push(WarningCode::MetaUidMismatch);
+    }
+    Ok(())
+}
+
+enum ClassKind {
+    Storage(&'static str),
+    Dicomdir,
+    NotStorage,
+    Private,
+}
+
+/// Classifies a SOP class UID with the standard's UID registry. A class is
+/// a storage class when its name says so (“… Storage”, “… Storage - For
+/// Presentation”, retired ones included); classes outside the standard's
+/// root `1.2.840.10008` are vendors' private classes.
+fn storage_class(uid: &str) -> ClassKind {
+    if uid == uids::MEDIA_STORAGE_DIRECTORY_STORAGE {
+        return ClassKind::Dicomdir;
+    }
+    match sop_class::registry().by_uid(uid) {
+        Some(entry) if entry.r#type == UidType::SopClass && is_storage_name(entry.name) => {
+            ClassKind::Storage(entry.name)
+        }
+        Some(_) => ClassKind::NotStorage,
+        None if uid.starts_with("1.2.840.10008.") => ClassKind::NotStorage,
+        None => ClassKind::Private,
+    }
+}
+
+/// Whether a standard SOP class name denotes a storage SOP class.
+pub(crate) fn is_storage_name(name: &str) -> bool {
+    let name = name.trim_end_matches(" (Retired)");
+    !name.starts_with("Storage Commitment")
+        && !name.starts_with("Storage Management")
+        && (name.ends_with(" Storage")
+            || name.contains(" Storage - For ")
+            || name.ends_with(" Storage SOP Class"))
+}
+
+/// Names what a non-PS3.10 file is from its first bytes.
+fn sniff(head: &[u8]) -> RejectCode {
+    let starts = |magic: &[u8]| head.starts_with(magic);
+    if starts(b"MZ")
+        || starts(b"\x7fELF")
+        || starts(&[0xcf, 0xfa, 0xed, 0xfe])
+        || starts(&[0xca, 0xfe, 0xba, 0xbe])
+    {
+        RejectCode::Program
+    } else if starts(b"PK\x03\x04")
+        || starts(b"PK\x05\x06")
+        || starts(&[0x1f, 0x8b])
+        || starts(b"7z\xbc\xaf\x27\x1c")
+        || starts(b"Rar!")
+    {
+        RejectCode::Archive
+    } else if starts(b"%PDF-") {
+        RejectCode::Pdf
+    } else if looks_like_raw_dataset(head) {
+        RejectCode::MissingFileMeta
+    } else {
+        RejectCode::NotDicom
+    }
+}
+
+/// A data set written without preamble and meta group starts with a small
+/// even group number (0x0008 in practice) and a plausible element header,
+/// in either byte order.
+fn looks_like_raw_dataset(head: &[u8]) -> bool {
+    if head.len() < 8 {
+        return false;
+    }
+    let le = u16::from_le_bytes([head[0], head[1]]);
+    let be = u16::from_be_bytes([head[0], head[1]]);
+    let vr_ok = head[4].is_ascii_uppercase() && head[5].is_ascii_uppercase();
+    let implicit_len_ok = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) < 0x1_0000;
+    (le == 0x0008 && (vr_ok || implicit_len_ok)) || (be == 0x0008 && vr_ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_names() {
+        assert!(is_storage_name("CT Image Storage"));
+        assert!(is_storage_name(
+            "Digital X-Ray Image Storage - For Presentation"
+        ));
+        assert!(is_storage_name("Encapsulated PDF Storage"));
+        assert!(is_storage_name("Nuclear Medicine Image Storage (Retired)"));
+        assert!(!is_storage_name("Storage Commitment Push Model SOP Class"));
+        assert!(!is_storage_name("Verification SOP Class"));
+        assert!(!is_storage_name(
+            "Modality Worklist Information Model - FIND"
+        ));
+    }
+
+    #[test]
+    fn classes() {
+        assert!(matches!(
+            storage_class("1.2.840.10008.5.1.4.1.1.2"),
+            ClassKind::Storage(_)
+        ));
+        assert!(matches!(
+            storage_class("1.2.840.10008.1.3.10"),
+            ClassKind::Dicomdir
+        ));
+        assert!(matches!(
+            storage_class("1.2.840.10008.1.1"),
+            ClassKind::NotStorage
+        ));
+        assert!(matches!(
+            storage_class("1.2.840.10008.99.99"),
+            ClassKind::NotStorage
+        ));
+        assert!(matches!(
+            storage_class("1.3.12.2.1107.5.9.1"),
+            ClassKind::Private
+        ));
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff(b"MZ\x90\x00"), RejectCode::Program);
+        assert_eq!(sniff(b"PK\x03\x04rest"), RejectCode::Archive);
+        assert_eq!(sniff(&[0x1f, 0x8b, 8, 0]), RejectCode::Archive);
+        assert_eq!(sniff(b"%PDF-1.4"), RejectCode::Pdf);
+        assert_eq!(sniff(b"[autorun]\r\nopen=viewer.exe"), RejectCode::NotDicom);
+        assert_eq!(
+            sniff(b"\x08\x00\x05\x00CS\x0a\x00"),
+            RejectCode::MissingFileMeta
+        );
+        assert_eq!(sniff(b""), RejectCode::NotDicom);
+    }
+
+    #[test]
+    fn empty_and_too_large() {
+        let limits = Limits { max_file_size: 10 };
+        assert_eq!(
+            inspect(b"", 0, &limits).rejected().map(|r| r.code),
+            Some(RejectCode::Empty)
+        );
+        assert_eq!(
+            inspect(&[0; 11], 11, &limits).rejected().map(|r| r.code),
+            Some(RejectCode::TooLarge)
+        );
+    }
+}
