@@ -233,8 +233,8 @@ impl rand_core::TryRng for OneShotIkm<'_> {
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        // hpke asks for exactly 32 bytes once; anything beyond is zero, which
-        // the sender's own test (`sealer_uses_exactly_the_ikm`) rules out.
+        // hpke asks for exactly 32 bytes once (the test
+        // `encapsulation_draws_exactly_the_ikm` checks this).
         for b in dst.iter_mut() {
             *b = self.0.get(self.1).copied().unwrap_or(0);
             self.1 += 1;
@@ -573,4 +573,31 @@ pub enum OpenError {
     /// Decryption failed (no further detail on purpose).
     #[error(transparent)]
     Decrypt(DecryptError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encapsulation_draws_exactly_the_ikm() {
+        let pk = PrivateKey::derive(&[1; 32]).public_key();
+        let ikm = [2; 32];
+        let mut rng = OneShotIkm(&ikm, 0);
+        let result = hpke::setup_sender_with_rng::<ExportOnlyAead, HkdfSha256, X25519HkdfSha256>(
+            &OpModeS::Base,
+            &pk.0,
+            b"info",
+            &mut rng,
+        );
+        assert!(result.is_ok());
+        assert_eq!(rng.1, 32);
+    }
+
+    #[test]
+    fn nonce_layout() {
+        assert_eq!(record_nonce(0, false), [0; 12]);
+        assert_eq!(record_nonce(1, true), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
+        assert_eq!(record_nonce(0x0102, false)[9..], [1, 2, 0]);
+    }
 }
