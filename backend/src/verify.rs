@@ -74,8 +74,9 @@ struct Line<'a> {
     study_instance_uid: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     series_instance_uid: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    modality: Option<&'a str>,
+    /// Present (possibly null) on accepted files; absent on rejected ones.
+    #[serde(skip_serializing_if = "is_absent")]
+    modality: Option<Option<&'a str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     transfer_syntax_uid: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -127,6 +128,10 @@ pub fn run(
     Ok(report)
 }
 
+fn is_absent(v: &Option<Option<&str>>) -> bool {
+    v.is_none()
+}
+
 fn empty_line() -> Line<'static> {
     Line {
         path: String::new(),
@@ -172,7 +177,7 @@ fn render(path: &Path, verdict: &Verdict, options: &Options, report: &mut Report
                 sop_instance_uid: Some(&s.sop_instance_uid),
                 study_instance_uid: Some(&s.study_instance_uid),
                 series_instance_uid: Some(&s.series_instance_uid),
-                modality: s.modality.as_deref(),
+                modality: Some(s.modality.as_deref()),
                 transfer_syntax_uid: Some(&s.transfer_syntax_uid),
                 warnings: s.warnings.iter().map(|w| w.code()).collect(),
                 ..empty_line()
@@ -206,7 +211,7 @@ fn format_line(line: &Line<'_>, json: bool) -> String {
         format!(
             "accepted  {}  {}{warn}",
             line.path,
-            line.modality.unwrap_or("-")
+            line.modality.flatten().unwrap_or("-")
         )
     } else {
         format!("rejected  {}  {}: {}", line.path, line.code, line.reason)

@@ -40,7 +40,9 @@ fn arr32(hex_str: &str) -> [u8; 32] {
 }
 
 fn pattern(len: usize, seed: u8) -> Vec<u8> {
-    (0..len).map(|i| (i as u32 * 7 + u32::from(seed)) as u8).collect()
+    (0..len)
+        .map(|i| (i as u32 * 7 + u32::from(seed)) as u8)
+        .collect()
 }
 
 /// Builds a vector from its inputs with the current code.
@@ -85,7 +87,13 @@ fn all_cases() -> Vec<Vector> {
         make("empty", 0, 1024, b"", 1),
         make("short", 1000, 1024, b"{\"request\":\"second opinion\"}", 2),
         make("one-full-record", 1024, 1024, b"", 3),
-        make("three-records", 2500, 1024, b"{\"phone\":\"+49 30 1234\"}", 4),
+        make(
+            "three-records",
+            2500,
+            1024,
+            b"{\"phone\":\"+49 30 1234\"}",
+            4,
+        ),
         make("default-record-size", 100, 64 * 1024, b"", 5),
     ]
 }
@@ -95,7 +103,10 @@ fn all_cases() -> Vec<Vector> {
 fn write_vectors_when_asked() {
     if std::env::var_os("MAILSLOT_WRITE_VECTORS").is_some() {
         let json = serde_json::to_string_pretty(&all_cases()).unwrap();
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/envelope-v1.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/vectors/envelope-v1.json"
+        );
         std::fs::write(path, json + "\n").unwrap();
     }
 }
@@ -104,7 +115,11 @@ fn write_vectors_when_asked() {
 fn golden_vectors_seal_identically() {
     let stored: Vec<Vector> = serde_json::from_str(VECTORS).unwrap();
     assert_eq!(stored.len(), 5);
-    assert_eq!(stored, all_cases(), "sealing no longer matches the committed vectors");
+    assert_eq!(
+        stored,
+        all_cases(),
+        "sealing no longer matches the committed vectors"
+    );
 }
 
 #[test]
@@ -182,7 +197,12 @@ fn fixture() -> Fixture {
         seal_all(&sealer, &plaintext).unwrap()
     };
     let (a, b) = (seal(1, 11), seal(2, 12));
-    Fixture { sk, a, b, plaintext }
+    Fixture {
+        sk,
+        a,
+        b,
+        plaintext,
+    }
 }
 
 const REC: usize = 1024 + TAG_LEN;
@@ -214,7 +234,10 @@ fn every_flipped_bit_fails() {
     for bit in positions {
         let mut t = f.a.clone();
         t[bit / 8] ^= 1 << (bit % 8);
-        assert!(open_all(&t, &f.sk).is_err(), "bit {bit} flipped still opened");
+        assert!(
+            open_all(&t, &f.sk).is_err(),
+            "bit {bit} flipped still opened"
+        );
     }
 }
 
@@ -242,7 +265,10 @@ fn dropped_reordered_duplicated_records_fail() {
 #[test]
 fn cut_after_any_record_or_inside_fails_and_append_fails() {
     let f = fixture();
-    for cut in (HEADER_LEN..f.a.len()).step_by(REC).chain([HEADER_LEN + 1, f.a.len() - 1]) {
+    for cut in (HEADER_LEN..f.a.len())
+        .step_by(REC)
+        .chain([HEADER_LEN + 1, f.a.len() - 1])
+    {
         assert!(open_all(&f.a[..cut], &f.sk).is_err(), "cut at {cut}");
     }
     let mut longer = f.a.clone();
@@ -277,7 +303,10 @@ fn records_swapped_between_files_fail() {
     for i in 0..ra.len() {
         let mut v = ra.clone();
         v[i] = rb[i].clone();
-        assert!(open_all(&join(&f.a[..HEADER_LEN], &v), &f.sk).is_err(), "record {i}");
+        assert!(
+            open_all(&join(&f.a[..HEADER_LEN], &v), &f.sk).is_err(),
+            "record {i}"
+        );
     }
     // B's header with A's records, and vice versa.
     assert!(open_all(&join(&f.b[..HEADER_LEN], &ra), &f.sk).is_err());
@@ -308,7 +337,10 @@ fn sealing_is_deterministic_for_resume() {
     let two = Sealer::new(&params, &[6; 32]).unwrap();
     let data = pattern(1024, 1);
     assert_eq!(one.header_bytes(), two.header_bytes());
-    assert_eq!(one.seal_record(1, &data).unwrap(), two.seal_record(1, &data).unwrap());
+    assert_eq!(
+        one.seal_record(1, &data).unwrap(),
+        two.seal_record(1, &data).unwrap()
+    );
     // Different ephemeral randomness gives a different envelope.
     let three = Sealer::new(&params, &[7; 32]).unwrap();
     assert_ne!(one.header_bytes(), three.header_bytes());

@@ -1,0 +1,3 @@
+//! Integration tests, compiled as one binary (see `mailslot_tests` for the harness).
+
+mod verify;

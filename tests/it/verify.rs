@@ -1,0 +1,350 @@
+//! `mailslot verify` over the real corpus: every valid file accepted, every
+//! broken one rejected with its specific code; prefix and full checks agree;
+//! dcmtk reads the same identifiers the rules report.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use mailslot_shared::dicom::{inspect, Limits};
+use mailslot_tests::{corpus, mailslot, Failures};
+use serde_json::Value;
+
+/// Real files the rules must reject, with the reason each deserves.
+/// Every other file under `real/` must be accepted.
+const REAL_REJECTED: &[(&str, &str)] = &[
+    ("pydicom/ExplVR_BigEndNoMeta.dcm", "missing-file-meta"),
+    ("pydicom/ExplVR_LitEndNoMeta.dcm", "missing-file-meta"),
+    ("pydicom/rtstruct.dcm", "missing-file-meta"),
+    ("pydicom-data/OT-PAL-8-face.dcm", "missing-file-meta"),
+    (
+        "pydicom/JPEGLSNearLossless_08.dcm",
+        "missing-study-instance-uid",
+    ),
+    (
+        "pydicom/JPEGLSNearLossless_16.dcm",
+        "missing-study-instance-uid",
+    ),
+    (
+        "pydicom/SC_rgb_jls_lossy_line.dcm",
+        "missing-study-instance-uid",
+    ),
+    (
+        "pydicom/SC_rgb_jls_lossy_sample.dcm",
+        "missing-study-instance-uid",
+    ),
+    ("pydicom/empty_charset_LEI.dcm", "missing-sop-class-uid"),
+    ("pydicom/priv_SQ.dcm", "missing-sop-class-uid"),
+    ("pydicom/nested_priv_SQ.dcm", "missing-sop-class-uid"),
+    ("pydicom-data/bad_sequence.dcm", "invalid-sop-instance-uid"),
+    ("pydicom/MR_truncated.dcm", "truncated"),
+    ("pydicom/rtplan_truncated.dcm", "truncated"),
+    (
+        "pydicom-data/emri_small_jpeg_2k_lossless_too_short.dcm",
+        "truncated",
+    ),
+    // An element claims more bytes than the file holds (dcmdump agrees).
+    ("pydicom/SC_rgb_jpeg.dcm", "truncated"),
+    // CP-246 UN sequence inside an item: dicom-rs 0.10 reads past the end.
+    ("pydicom/UN_sequence.dcm", "truncated"),
+    ("pydicom/meta_missing_tsyntax.dcm", "bad-file-meta"),
+    // The file meta group length (0002,0000) is Type 1 and absent here.
+    ("pydicom/no_meta_group_length.dcm", "bad-file-meta"),
+    ("pydicom/no_meta.dcm", "not-dicom"),
+    ("pydicom/dicomdirtests/DICOMDIR", "dicomdir"),
+    ("pydicom/dicomdirtests/DICOMDIR-bigEnd", "dicomdir"),
+    ("pydicom/dicomdirtests/DICOMDIR-empty.dcm", "dicomdir"),
+    ("pydicom/dicomdirtests/DICOMDIR-implicit", "dicomdir"),
+    ("pydicom/dicomdirtests/DICOMDIR-nooffset", "dicomdir"),
+    ("pydicom/dicomdirtests/DICOMDIR-nopatient", "dicomdir"),
+    ("pydicom/dicomdirtests/DICOMDIR-reordered", "dicomdir"),
+    ("pydicom/dicomdirtests/TINY_ALPHA/DICOMDIR", "dicomdir"),
+    ("pydicom/zipMR.gz", "archive"),
+    ("pydicom/README.txt", "not-dicom"),
+    ("pydicom/dicomdirtests/README.txt", "not-dicom"),
+    ("pydicom/dicomdirtests/TINY_ALPHA/README", "not-dicom"),
+    ("pydicom/crayons.icc", "not-dicom"),
+    ("pydicom/rtplan.dump", "not-dicom"),
+    ("pydicom/rtstruct.dump", "not-dicom"),
+    ("pydicom/test1.json", "not-dicom"),
+    ("pydicom/test_PN.json", "not-dicom"),
+];
+
+/// Broken and junk files made by `cargo xtask corpus`, with their codes.
+const BROKEN: &[(&str, &str)] = &[
+    ("truncated.dcm", "truncated"),
+    ("random.bin", "not-dicom"),
+    ("AUTORUN.INF", "not-dicom"),
+    ("VIEWER.EXE", "program"),
+    ("index.htm", "not-dicom"),
+    ("ct_small.dcm.gz", "archive"),
+    ("no_sop_instance_uid.dcm", "missing-sop-instance-uid"),
+    ("no_study_uid.dcm", "missing-study-instance-uid"),
+    ("DICOMDIR", "dicomdir"),
+];
+
+/// Variants made with dcmtk/gdcm: all accepted, with this transfer syntax.
+const GENERATED: &[(&str, &str)] = &[
+    ("ct_deflated.dcm", "1.2.840.10008.1.2.1.99"),
+    ("ct_big_endian.dcm", "1.2.840.10008.1.2.2"),
+    ("mr_implicit.dcm", "1.2.840.10008.1.2"),
+    ("ct_jpeg_lossless.dcm", "1.2.840.10008.1.2.4.70"),
+    ("ct_jpeg_ls.dcm", "1.2.840.10008.1.2.4.80"),
+    ("mr_rle.dcm", "1.2.840.10008.1.2.5"),
+    ("ct_j2k.dcm", "1.2.840.10008.1.2.4.90"),
+    ("encapsulated_pdf.dcm", "1.2.840.10008.1.2.1"),
+    ("ct_meta_mismatch.dcm", "1.2.840.10008.1.2.1"),
+];
+
+/// Runs `mailslot verify --json` on `dir`; returns (exit code, lines by
+/// path relative to `dir`, raw stdout).
+fn verify_dir(dir: &Path) -> (i32, BTreeMap<String, Value>, String) {
+    let out = mailslot(&["verify", "--json", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut lines = BTreeMap::new();
+    for line in stdout.lines() {
+        let v: Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}"));
+        let path = v["path"].as_str().unwrap();
+        let rel = Path::new(path)
+            .strip_prefix(dir)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        lines.insert(rel, v);
+    }
+    (out.status.code().unwrap_or(-1), lines, stdout)
+}
+
+#[test]
+fn real_corpus_accepts_valid_and_rejects_broken_with_reason() {
+    let dir = corpus().join("real");
+    let (code, lines, stdout) = verify_dir(&dir);
+    let mut f = Failures::default();
+    f.context(stdout);
+    f.check(code == 1, || {
+        format!("exit status {code}, expected 1 (some rejected)")
+    });
+    f.check(lines.len() > 200, || {
+        format!("only {} files checked", lines.len())
+    });
+    let expected: BTreeMap<&str, &str> = REAL_REJECTED.iter().copied().collect();
+    for (path, v) in &lines {
+        match expected.get(path.as_str()) {
+            Some(code) => f.check(v["verdict"] == "rejected" && v["code"] == *code, || {
+                format!(
+                    "{path}: expected rejected/{code}, got {}/{}",
+                    v["verdict"], v["code"]
+                )
+            }),
+            None => f.check(v["verdict"] == "accepted", || {
+                format!(
+                    "{path}: expected accepted, got {} ({})",
+                    v["code"], v["reason"]
+                )
+            }),
+        }
+        // Every line carries the fields the contract names.
+        f.check(v["reason"].as_str().is_some_and(|r| !r.is_empty()), || {
+            format!("{path}: no reason")
+        });
+        if v["verdict"] == "accepted" {
+            for key in ["sop_instance_uid", "study_instance_uid"] {
+                f.check(v[key].as_str().is_some_and(|s| !s.is_empty()), || {
+                    format!("{path}: no {key}")
+                });
+            }
+            f.check(v.get("modality").is_some(), || {
+                format!("{path}: no modality")
+            });
+        }
+    }
+    for path in expected.keys() {
+        f.check(lines.contains_key(*path), || {
+            format!("{path}: not in the corpus / not reported")
+        });
+    }
+    f.finish();
+}
+
+#[test]
+fn generated_variants_are_accepted_with_their_transfer_syntax() {
+    let dir = corpus().join("generated");
+    let (code, lines, stdout) = verify_dir(&dir);
+    let mut f = Failures::default();
+    f.context(stdout);
+    f.check(code == 0, || format!("exit status {code}, expected 0"));
+    f.check(lines.len() == GENERATED.len(), || {
+        format!("{} files, expected {}", lines.len(), GENERATED.len())
+    });
+    for (name, ts) in GENERATED {
+        let v = &lines[*name];
+        f.check(v["verdict"] == "accepted", || {
+            format!("{name}: {}", v["code"])
+        });
+        f.check(v["transfer_syntax_uid"] == *ts, || {
+            format!("{name}: ts {}", v["transfer_syntax_uid"])
+        });
+    }
+    let pdf = &lines["encapsulated_pdf.dcm"];
+    f.check(
+        pdf["sop_class_uid"] == "1.2.840.10008.5.1.4.1.1.104.1",
+        || "pdf sop class".into(),
+    );
+    let mismatch = &lines["ct_meta_mismatch.dcm"];
+    f.check(
+        mismatch["sop_instance_uid"] == "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322",
+        || "the data set's SOP Instance UID must win over the file meta's".into(),
+    );
+    f.check(
+        mismatch["warnings"]
+            .to_string()
+            .contains("meta-uid-mismatch"),
+        || "no mismatch warning".into(),
+    );
+    f.finish();
+}
+
+#[test]
+fn broken_files_are_rejected_with_specific_codes() {
+    let dir = corpus().join("broken");
+    let (code, lines, stdout) = verify_dir(&dir);
+    let mut f = Failures::default();
+    f.context(stdout);
+    f.check(code == 1, || format!("exit status {code}, expected 1"));
+    f.check(lines.len() == BROKEN.len(), || {
+        format!("{} files, expected {}", lines.len(), BROKEN.len())
+    });
+    for (name, expected) in BROKEN {
+        let v = &lines[*name];
+        f.check(v["verdict"] == "rejected" && v["code"] == *expected, || {
+            format!(
+                "{name}: expected {expected}, got {}/{}",
+                v["verdict"], v["code"]
+            )
+        });
+    }
+    f.finish();
+}
+
+#[test]
+fn usage_errors_exit_2_and_text_mode_works() {
+    assert_eq!(mailslot(&["verify"]).status.code(), Some(2));
+    let missing = mailslot(&["verify", "/nonexistent/mailslot-test"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("path-unreadable"));
+    let file = corpus().join("generated/ct_deflated.dcm");
+    let out = mailslot(&["verify", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("accepted"));
+    let de = mailslot(&[
+        "verify",
+        "--lang",
+        "de",
+        corpus().join("broken/VIEWER.EXE").to_str().unwrap(),
+    ]);
+    assert_eq!(de.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&de.stdout).contains("Programm"));
+}
+
+/// The page decides on a prefix, the server on the whole file: every file
+/// accepted whole must be accepted from its prefix with the same identity.
+#[test]
+fn prefix_scan_agrees_with_full_check() {
+    let limits = Limits::default();
+    let mut f = Failures::default();
+    let mut checked = 0;
+    for path in files_under(&corpus()) {
+        let bytes = std::fs::read(&path).unwrap();
+        let full = inspect(&bytes, bytes.len() as u64, &limits);
+        let Some(full) = full.accepted() else {
+            continue;
+        };
+        for prefix_len in [2048usize, 64 * 1024] {
+            if prefix_len >= bytes.len() {
+                continue;
+            }
+            let prefix = inspect(&bytes[..prefix_len], bytes.len() as u64, &limits);
+            match prefix.accepted() {
+                Some(p) => f.check(
+                    p.sop_instance_uid == full.sop_instance_uid
+                        && p.study_instance_uid == full.study_instance_uid,
+                    || format!("{}: prefix {prefix_len} saw other UIDs", path.display()),
+                ),
+                // A 2 KiB prefix may end before the identifying attributes.
+                None => f.check(prefix_len < 64 * 1024, || {
+                    format!(
+                        "{}: prefix {prefix_len} rejected: {:?}",
+                        path.display(),
+                        prefix.rejected()
+                    )
+                }),
+            }
+            checked += 1;
+        }
+    }
+    f.check(checked > 100, || format!("only {checked} prefix checks"));
+    f.finish();
+}
+
+/// dcmtk, the reference toolkit, reads the same SOP Instance and Study UIDs.
+#[test]
+fn dcmtk_reads_the_same_identifiers() {
+    let limits = Limits::default();
+    let mut f = Failures::default();
+    let mut checked = 0;
+    for path in files_under(&corpus().join("generated"))
+        .into_iter()
+        .chain(files_under(&corpus().join("real/pydicom-data")))
+    {
+        let bytes = std::fs::read(&path).unwrap();
+        let verdict = inspect(&bytes, bytes.len() as u64, &limits);
+        let Some(s) = verdict.accepted() else {
+            continue;
+        };
+        let out = Command::new("dcmdump")
+            .args(["-q", "+uc", "+P", "0008,0018", "+P", "0020,000d"])
+            .arg(&path)
+            .output()
+            .expect("dcmdump (dcmtk) must be installed");
+        let text = String::from_utf8_lossy(&out.stdout);
+        f.check(text.contains(&format!("[{}]", s.sop_instance_uid)), || {
+            format!(
+                "{}: dcmtk disagrees on SOP Instance UID:\n{text}",
+                path.display()
+            )
+        });
+        f.check(
+            text.contains(&format!("[{}]", s.study_instance_uid)),
+            || {
+                format!(
+                    "{}: dcmtk disagrees on Study Instance UID:\n{text}",
+                    path.display()
+                )
+            },
+        );
+        checked += 1;
+    }
+    f.check(checked > 60, || format!("only {checked} files compared"));
+    f.finish();
+}
+
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,104 @@
+//! Test harness: finds the corpus, builds and runs the `mailslot` binary,
+//! and collects failures so a failing test shows all of them with context.
+
+#![allow(clippy::panic, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(".."))
+}
+
+/// The corpus built by `cargo xtask corpus` (`MAILSLOT_CORPUS` overrides).
+/// Panics with the command to run when it is missing: a test must not pass
+/// by finding nothing to check.
+pub fn corpus() -> PathBuf {
+    let dir = std::env::var_os("MAILSLOT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/corpus"));
+    if !dir.join(".complete").exists() {
+        panic!(
+            "the test corpus is missing at {}; run `cargo xtask corpus` (or `cargo xtask test`)",
+            dir.display()
+        );
+    }
+    dir
+}
+
+/// Path of a freshly built `mailslot` binary.
+pub fn mailslot_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(root())
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "mailslot-backend",
+                "--bin",
+                "mailslot",
+            ])
+            .status()
+            .expect("cannot run cargo build");
+        assert!(status.success(), "building mailslot failed");
+        let exe = std::env::current_exe().expect("current_exe");
+        // target/<profile>/deps/it-xxxx → target/<profile>/mailslot
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("test binary lives in target/<profile>/deps");
+        let bin = profile_dir.join("mailslot");
+        assert!(bin.exists(), "no binary at {}", bin.display());
+        bin
+    })
+}
+
+/// Runs `mailslot` with `args`.
+pub fn mailslot(args: &[&str]) -> Output {
+    Command::new(mailslot_bin())
+        .args(args)
+        .output()
+        .expect("cannot run mailslot")
+}
+
+/// Collects failures; panics once at the end with all of them and the
+/// context (command output) that explains them.
+#[derive(Debug, Default)]
+pub struct Failures {
+    items: Vec<String>,
+    context: Vec<String>,
+}
+
+impl Failures {
+    /// Records a failure when `ok` is false.
+    pub fn check(&mut self, ok: bool, what: impl FnOnce() -> String) {
+        if !ok {
+            self.items.push(what());
+        }
+    }
+
+    /// Adds context shown only on failure.
+    pub fn context(&mut self, text: impl Into<String>) {
+        self.context.push(text.into());
+    }
+
+    /// Panics listing every failure, then the context.
+    pub fn finish(self) {
+        if !self.items.is_empty() {
+            panic!(
+                "{} failure(s):\n  {}\n\n--- context ---\n{}",
+                self.items.len(),
+                self.items.join("\n  "),
+                self.context.join("\n")
+            );
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! Repository tasks, in Rust rather than shell (`cargo xtask <task>`).
+//!
+//! * `deps`   — install what the tests need: Debian packages (as root, when
+//!   missing), the wasm32 target, `wasm-bindgen-cli` at the locked version,
+//!   `cargo-fuzz`.
+//! * `corpus` — build the cached test corpus under `target/corpus`: real
+//!   files from the `pydicom` and `pydicom-data` wheels (PyPI), variants made
+//!   with dcmtk and gdcm, and broken files.
+//! * `test`   — everything CI runs: deps, corpus, workspace tests, the
+//!   wasm32 tests, clippy, and a short fuzz run of every fuzz target.
+//! * `fuzz`   — build the fuzz targets and run each for `--seconds N`.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+const PYDICOM: &str = "pydicom==3.0.2";
+const PYDICOM_DATA: &str = "pydicom-data==1.0.0";
+/// Debian packages the tests call: dcmtk and gdcm make corpus variants.
+const APT_PACKAGES: &[(&str, &str)] = &[("dcmconv", "dcmtk"), ("gdcmconv", "libgdcm-tools")];
+const FUZZ_TARGETS: &[&str] = &["envelope_header", "envelope_open", "dicom_inspect"];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("deps") => deps(true),
+        Some("corpus") => corpus().map(|_| ()),
+        Some("test") => test(),
+        Some("fuzz") => fuzz(seconds_arg(&args).unwrap_or(30)),
+        _ => Err("usage: cargo xtask <deps|corpus|test|fuzz [--seconds N]>".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn seconds_arg(args: &[String]) -> Option<u64> {
+    let i = args.iter().position(|a| a == "--seconds")?;
+    args.get(i + 1)?.parse().ok()
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command, failing with its description when it fails.
+fn run(cmd: &mut Command) -> Result {
+    eprintln!("xtask: $ {cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed with {status}"))
+    }
+}
+
+fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+fn have(program: &str) -> bool {
+    env::var_os("PATH")
+        .map(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+        .unwrap_or(false)
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+// ---- deps ---------------------------------------------------------------
+
+fn deps(with_fuzz: bool) -> Result {
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .filter(|(bin, _)| !have(bin))
+        .map(|(_, pkg)| *pkg)
+        .collect();
+    if !missing.is_empty() {
+        let is_root = output(Command::new("id").arg("-u")).as_deref() == Some("0");
+        if !is_root {
+            return Err(format!(
+                "missing Debian packages; run: sudo apt-get install -y {}",
+                missing.join(" ")
+            ));
+        }
+        run(Command::new("apt-get").args(["update", "-qq"]))?;
+        run(Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+
+    let wanted = locked_version("wasm-bindgen")?;
+    let installed = output(Command::new("wasm-bindgen-test-runner").arg("--version"));
+    if !installed.is_some_and(|v| v.ends_with(&wanted)) {
+        // wasm-bindgen-cli must equal the crate; it builds without --locked.
+        run(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
+    }
+    if with_fuzz && output(cargo().args(["fuzz", "--version"])).is_none() {
+        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    Ok(())
+}
+
+/// The version of `name` recorded in Cargo.lock.
+fn locked_version(name: &str) -> Result<String> {
+    let lock =
+        fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{name}\"\nversion = \"");
+    let start = lock
+        .find(&needle)
+        .ok_or_else(|| format!("{name} is not in Cargo.lock"))?
+        + needle.len();
+    let end = lock[start..].find('"').ok_or("malformed Cargo.lock")?;
+    Ok(lock[start..start + end].to_owned())
+}
+
+// ---- corpus -------------------------------------------------------------
+
+/// Builds (or reuses) the corpus and returns its directory.
+fn corpus() -> Result<PathBuf> {
+    let dir = root().join("target").join("corpus");
+    let done = dir.join(".complete");
+    if done.exists() {
+        return Ok(dir);
+    }
+    let _ = fs::remove_dir_all(&dir);
+    for sub in ["wheels", "unpacked", "real", "generated", "broken"] {
+        fs::create_dir_all(dir.join(sub)).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+
+    // Real files from the pydicom wheels.
+    run(Command::new("python3")
+        .args(["-m", "pip", "download", "--no-deps", "--quiet", "-d"])
+        .arg(dir.join("wheels"))
+        .args([PYDICOM, PYDICOM_DATA]))?;
+    let wheels = fs::read_dir(dir.join("wheels")).map_err(|e| e.to_string())?;
+    for wheel in wheels.filter_map(|e| e.ok()).map(|e| e.path()) {
+        run(Command::new("python3")
+            .args(["-m", "zipfile", "-e"])
+            .arg(&wheel)
+            .arg(dir.join("unpacked")))?;
+    }
+    let unpacked = dir.join("unpacked");
+    copy_tree(
+        &unpacked.join("pydicom/data/test_files"),
+        &dir.join("real/pydicom"),
+    )?;
+    copy_tree(
+        &unpacked.join("data_store/data"),
+        &dir.join("real/pydicom-data"),
+    )?;
+
+    generate_variants(&dir)?;
+    make_broken(&dir)?;
+    fs::write(&done, "").map_err(|e| e.to_string())?;
+    eprintln!("xtask: corpus ready in {}", dir.display());
+    Ok(dir)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result {
+    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_tree(&path, &target)?;
+        } else {
+            fs::copy(&path, &target).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Encodings and objects real CDs carry, made from real files with dcmtk
+/// and gdcm. The file name says what the variant is.
+fn generate_variants(dir: &Path) -> Result {
+    let ct = dir.join("real/pydicom/CT_small.dcm");
+    let mr = dir.join("real/pydicom/MR_small.dcm");
+    let gen = dir.join("generated");
+    let out = |name: &str| gen.join(name);
+    run(Command::new("dcmconv")
+        .arg("+td")
+        .arg(&ct)
+        .arg(out("ct_deflated.dcm")))?;
+    run(Command::new("dcmconv")
+        .arg("+tb")
+        .arg(&ct)
+        .arg(out("ct_big_endian.dcm")))?;
+    run(Command::new("dcmconv")
+        .arg("+ti")
+        .arg(&mr)
+        .arg(out("mr_implicit.dcm")))?;
+    run(Command::new("dcmcjpeg")
+        .arg(&ct)
+        .arg(out("ct_jpeg_lossless.dcm")))?;
+    run(Command::new("dcmcjpls").arg(&ct).arg(out("ct_jpeg_ls.dcm")))?;
+    run(Command::new("dcmcrle").arg(&mr).arg(out("mr_rle.dcm")))?;
+    run(Command::new("gdcmconv")
+        .arg("--j2k")
+        .arg(&ct)
+        .arg(out("ct_j2k.dcm")))?;
+    let pdf = gen.join("letter.pdf");
+    fs::write(&pdf, MINIMAL_PDF).map_err(|e| e.to_string())?;
+    run(Command::new("pdf2dcm")
+        .arg(&pdf)
+        .arg(out("encapsulated_pdf.dcm")))?;
+    fs::remove_file(&pdf).map_err(|e| e.to_string())?;
+    // File meta SOP Instance UID differs from the data set's (seen on real
+    // CDs). dcmtk rewrites the meta group on save, so patch the bytes: the
+    // first occurrence of the UID is in the meta group; keep its length.
+    let mut bytes = fs::read(&ct).map_err(|e| e.to_string())?;
+    let uid = CT_SMALL_SOP_INSTANCE_UID.as_bytes();
+    let at = bytes
+        .windows(uid.len())
+        .position(|w| w == uid)
+        .filter(|&at| at < 400)
+        .ok_or("CT_small.dcm: SOP Instance UID not in the meta group")?;
+    bytes[at + uid.len() - 1] = b'9';
+    fs::write(out("ct_meta_mismatch.dcm"), bytes).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Files a sender's folder contains that are not images, and broken images.
+fn make_broken(dir: &Path) -> Result {
+    let ct_path = dir.join("real/pydicom/CT_small.dcm");
+    let ct = fs::read(&ct_path).map_err(|e| e.to_string())?;
+    let b = dir.join("broken");
+    let write =
+        |name: &str, bytes: &[u8]| fs::write(b.join(name), bytes).map_err(|e| e.to_string());
+    write("truncated.dcm", &ct[..ct.len() * 6 / 10])?;
+    let mut x: u32 = 0x1234_5678;
+    let random: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    write("random.bin", &random)?;
+    write(
+        "AUTORUN.INF",
+        b"[autorun]\r\nopen=viewer\\viewer.exe\r\nicon=viewer\\cd.ico\r\n",
+    )?;
+    let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec();
+    exe.resize(512, 0);
+    write("VIEWER.EXE", &exe)?;
+    write(
+        "index.htm",
+        b"<!DOCTYPE html><html><body>Viewer</body></html>",
+    )?;
+    let gz = Command::new("gzip")
+        .args(["-c", "-n"])
+        .arg(&ct_path)
+        .output()
+        .map_err(|e| format!("gzip: {e}"))?;
+    write("ct_small.dcm.gz", &gz.stdout)?;
+    for (name, tag) in [
+        ("no_sop_instance_uid.dcm", "(0008,0018)"),
+        ("no_study_uid.dcm", "(0020,000d)"),
+    ] {
+        write(name, &ct)?;
+        run(Command::new("dcmodify")
+            .args(["-nb", "-e", tag])
+            .arg(b.join(name)))?;
+    }
+    let dicomdir = dir.join("real/pydicom/dicomdirtests/TINY_ALPHA/DICOMDIR");
+    fs::copy(dicomdir, b.join("DICOMDIR")).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// (0008,0018) of pydicom's CT_small.dcm.
+const CT_SMALL_SOP_INSTANCE_UID: &str = "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
+
+const MINIMAL_PDF: &[u8] = b"%PDF-1.1\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n\
+2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n\
+3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>> endobj\n\
+trailer <</Root 1 0 R>>\n%%EOF\n";
+
+// ---- test ---------------------------------------------------------------
+
+fn test() -> Result {
+    let fuzz_seconds: u64 = env::var("MAILSLOT_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    deps(fuzz_seconds > 0)?;
+    let corpus = corpus()?;
+    run(cargo()
+        .args(["test", "--workspace", "--locked"])
+        .env("MAILSLOT_CORPUS", &corpus))?;
+    run(cargo().args([
+        "test",
+        "--locked",
+        "-p",
+        "mailslot-shared",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    if fuzz_seconds > 0 {
+        fuzz(fuzz_seconds)?;
+    }
+    Ok(())
+}
+
+// ---- fuzz ---------------------------------------------------------------
+
+/// Builds every fuzz target and runs each for `seconds`. Uses the nightly
+/// toolchain when one is installed, else stable with RUSTC_BOOTSTRAP (the
+/// sanitizer flags cargo-fuzz passes need a nightly-enabled compiler).
+fn fuzz(seconds: u64) -> Result {
+    let nightly =
+        output(Command::new("rustup").args(["run", "nightly", "rustc", "--version"])).is_some();
+    let fuzz_dir = root().join("fuzz");
+    for target in FUZZ_TARGETS {
+        let mut cmd = cargo();
+        if nightly {
+            cmd.arg("+nightly");
+        } else {
+            cmd.env("RUSTC_BOOTSTRAP", "1");
+        }
+        let corpus_dir = fuzz_dir.join("corpus").join(target);
+        fs::create_dir_all(&corpus_dir).map_err(|e| e.to_string())?;
+        run(cmd
+            .current_dir(&fuzz_dir)
+            .args(["fuzz", "run", target])
+            .arg(&corpus_dir)
+            .arg(fuzz_dir.join("seeds").join(target))
+            .args([
+                "--",
+                &format!("-max_total_time={seconds}"),
+                "-rss_limit_mb=2048",
+            ]))?;
+    }
+    Ok(())
+}
