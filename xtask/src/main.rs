@@ -336,6 +336,20 @@ fn test() -> Result {
 
 // ---- fuzz ---------------------------------------------------------------
 
+/// Small real DICOM files make far better fuzz seeds than anything we could
+/// commit; they come from the test corpus (built on demand).
+fn seed_from_test_corpus(into: &Path) -> Result {
+    let real = corpus()?.join("real").join("pydicom");
+    let entries = fs::read_dir(&real).map_err(|e| format!("{}: {e}", real.display()))?;
+    for entry in entries.filter_map(|e| e.ok()) {
+        let small = entry.metadata().is_ok_and(|m| m.is_file() && m.len() <= 16 * 1024);
+        if small {
+            fs::copy(entry.path(), into.join(entry.file_name())).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
 /// Builds every fuzz target and runs each for `seconds`. Uses the nightly
 /// toolchain when one is installed, else stable with RUSTC_BOOTSTRAP (the
 /// sanitizer flags cargo-fuzz passes need a nightly-enabled compiler).
@@ -344,14 +358,20 @@ fn fuzz(seconds: u64) -> Result {
         output(Command::new("rustup").args(["run", "nightly", "rustc", "--version"])).is_some();
     let fuzz_dir = root().join("fuzz");
     for target in FUZZ_TARGETS {
-        let mut cmd = cargo();
-        if nightly {
-            cmd.arg("+nightly");
+        let mut cmd = if nightly {
+            let mut c = Command::new("rustup");
+            c.args(["run", "nightly", "cargo"]);
+            c
         } else {
-            cmd.env("RUSTC_BOOTSTRAP", "1");
-        }
+            let mut c = cargo();
+            c.env("RUSTC_BOOTSTRAP", "1");
+            c
+        };
         let corpus_dir = fuzz_dir.join("corpus").join(target);
         fs::create_dir_all(&corpus_dir).map_err(|e| e.to_string())?;
+        if *target == "dicom_inspect" {
+            seed_from_test_corpus(&corpus_dir)?;
+        }
         run(cmd
             .current_dir(&fuzz_dir)
             .args(["fuzz", "run", target])
