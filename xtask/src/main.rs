@@ -342,7 +342,9 @@ fn seed_from_test_corpus(into: &Path) -> Result {
     let real = corpus()?.join("real").join("pydicom");
     let entries = fs::read_dir(&real).map_err(|e| format!("{}: {e}", real.display()))?;
     for entry in entries.filter_map(|e| e.ok()) {
-        let small = entry.metadata().is_ok_and(|m| m.is_file() && m.len() <= 16 * 1024);
+        let small = entry
+            .metadata()
+            .is_ok_and(|m| m.is_file() && m.len() <= 16 * 1024);
         if small {
             fs::copy(entry.path(), into.join(entry.file_name())).map_err(|e| e.to_string())?;
         }
