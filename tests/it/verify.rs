@@ -70,6 +70,15 @@ const REAL_REJECTED: &[(&str, &str)] = &[
     ("pydicom/rtstruct.dump", "not-dicom"),
     ("pydicom/test1.json", "not-dicom"),
     ("pydicom/test_PN.json", "not-dicom"),
+    ("pydicom-charsets/FileInfo.txt", "not-dicom"),
+    (
+        "pydicom-charsets/chrSQEncoding.dcm",
+        "missing-sop-class-uid",
+    ),
+    (
+        "pydicom-charsets/chrSQEncoding1.dcm",
+        "missing-sop-class-uid",
+    ),
 ];
 
 /// Broken and junk files made by `cargo xtask corpus`, with their codes.
@@ -347,4 +356,36 @@ fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Patient names decode with each file's Specific Character Set, including
+/// ISO 2022 code extensions (the examples of PS3.5 Annexes H–K).
+#[test]
+fn names_decode_with_their_character_sets() {
+    let dir = corpus().join("real/pydicom-charsets");
+    let expected = [
+        ("chrArab.dcm", "قباني^لنزار"),
+        ("chrFren.dcm", "Buc^Jérôme"),
+        ("chrGerm.dcm", "Äneas^Rüdiger"),
+        ("chrGreek.dcm", "Διονυσιος"),
+        ("chrHbrw.dcm", "שרון^דבורה"),
+        ("chrRuss.dcm", "Люкceмбypг"),
+        ("chrX1.dcm", "Wang^XiaoDong=王^小東="),
+        ("chrX2.dcm", "Wang^XiaoDong=王^小东="),
+        ("chrH31.dcm", "Yamada^Tarou=山田^太郎=やまだ^たろう"),
+        ("chrH32.dcm", "ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう"),
+        ("chrI2.dcm", "Hong^Gildong=洪^吉洞=홍^길동"),
+        ("chrJapMulti.dcm", "やまだ^たろう"),
+        ("chrKoreanMulti.dcm", "김희중"),
+    ];
+    let mut f = Failures::default();
+    for (name, want) in expected {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let v = inspect(&bytes, bytes.len() as u64, &Limits::default());
+        let got = v.accepted().and_then(|s| s.patient_name.clone());
+        f.check(got.as_deref() == Some(want), || {
+            format!("{name}: {got:?}, expected {want}")
+        });
+    }
+    f.finish();
 }

@@ -17,6 +17,8 @@ use std::process::{Command, ExitCode};
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+/// Bump when the corpus recipe changes, so cached corpora are rebuilt.
+const CORPUS_VERSION: &str = "3";
 const PYDICOM: &str = "pydicom==3.0.2";
 const PYDICOM_DATA: &str = "pydicom-data==1.0.0";
 /// Debian packages the tests call: dcmtk and gdcm make corpus variants.
@@ -140,7 +142,7 @@ fn locked_version(name: &str) -> Result<String> {
 fn corpus() -> Result<PathBuf> {
     let dir = root().join("target").join("corpus");
     let done = dir.join(".complete");
-    if done.exists() {
+    if fs::read_to_string(&done).is_ok_and(|v| v == CORPUS_VERSION) {
         return Ok(dir);
     }
     let _ = fs::remove_dir_all(&dir);
@@ -169,10 +171,14 @@ fn corpus() -> Result<PathBuf> {
         &unpacked.join("data_store/data"),
         &dir.join("real/pydicom-data"),
     )?;
+    copy_tree(
+        &unpacked.join("pydicom/data/charset_files"),
+        &dir.join("real/pydicom-charsets"),
+    )?;
 
     generate_variants(&dir)?;
     make_broken(&dir)?;
-    fs::write(&done, "").map_err(|e| e.to_string())?;
+    fs::write(&done, CORPUS_VERSION).map_err(|e| e.to_string())?;
     eprintln!("xtask: corpus ready in {}", dir.display());
     Ok(dir)
 }

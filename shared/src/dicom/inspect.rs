@@ -252,6 +252,10 @@ const WANTED: &[Tag] = &[
 ];
 
 fn keep(s: &mut Summary, tag: Tag, text: String) {
+    let text = match &s.specific_character_set {
+        Some(cs) if cs.contains("2022") => super::iso2022::decode_extensions(&text),
+        _ => text,
+    };
     let opt = if text.is_empty() {
         None
     } else {
