@@ -128,15 +128,32 @@ fn verify_dir(dir: &Path) -> (i32, BTreeMap<String, Value>, String) {
     (out.status.code().unwrap_or(-1), lines, stdout)
 }
 
+/// Runs verify on `dir` and starts a failure list that already checks the
+/// exit status and (when given) the number of files, with the output as
+/// context.
+fn verify_expecting(
+    dir: &Path,
+    exit: i32,
+    count: Option<usize>,
+) -> (Failures, BTreeMap<String, Value>) {
+    let (code, lines, stdout) = verify_dir(dir);
+    let mut f = Failures::default();
+    f.context(stdout);
+    f.check(code == exit, || {
+        format!("exit status {code}, expected {exit}")
+    });
+    if let Some(count) = count {
+        f.check(lines.len() == count, || {
+            format!("{} files, expected {count}", lines.len())
+        });
+    }
+    (f, lines)
+}
+
 #[test]
 fn real_corpus_accepts_valid_and_rejects_broken_with_reason() {
     let dir = corpus().join("real");
-    let (code, lines, stdout) = verify_dir(&dir);
-    let mut f = Failures::default();
-    f.context(stdout);
-    f.check(code == 1, || {
-        format!("exit status {code}, expected 1 (some rejected)")
-    });
+    let (mut f, lines) = verify_expecting(&dir, 1, None);
     f.check(lines.len() > 200, || {
         format!("only {} files checked", lines.len())
     });
@@ -182,13 +199,7 @@ fn real_corpus_accepts_valid_and_rejects_broken_with_reason() {
 #[test]
 fn generated_variants_are_accepted_with_their_transfer_syntax() {
     let dir = corpus().join("generated");
-    let (code, lines, stdout) = verify_dir(&dir);
-    let mut f = Failures::default();
-    f.context(stdout);
-    f.check(code == 0, || format!("exit status {code}, expected 0"));
-    f.check(lines.len() == GENERATED.len(), || {
-        format!("{} files, expected {}", lines.len(), GENERATED.len())
-    });
+    let (mut f, lines) = verify_expecting(&dir, 0, Some(GENERATED.len()));
     for (name, ts) in GENERATED {
         let v = &lines[*name];
         f.check(v["verdict"] == "accepted", || {
@@ -220,13 +231,7 @@ fn generated_variants_are_accepted_with_their_transfer_syntax() {
 #[test]
 fn broken_files_are_rejected_with_specific_codes() {
     let dir = corpus().join("broken");
-    let (code, lines, stdout) = verify_dir(&dir);
-    let mut f = Failures::default();
-    f.context(stdout);
-    f.check(code == 1, || format!("exit status {code}, expected 1"));
-    f.check(lines.len() == BROKEN.len(), || {
-        format!("{} files, expected {}", lines.len(), BROKEN.len())
-    });
+    let (mut f, lines) = verify_expecting(&dir, 1, Some(BROKEN.len()));
     for (name, expected) in BROKEN {
         let v = &lines[*name];
         f.check(v["verdict"] == "rejected" && v["code"] == *expected, || {
