@@ -1,21 +1,57 @@
-//! Command-line parsing and dispatch.
+//! Command-line parsing and dispatch. `--config` and `--data-dir` work the
+//! same way for every subcommand.
 
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use mailslot_shared::dicom::Lang;
+
+use crate::config::{Config, Flags};
+use crate::Error;
 
 /// DICOM Mailslot: receive medical images from outside, one way.
 #[derive(Debug, Parser)]
 #[command(name = "mailslot", version, about)]
 pub struct Cli {
+    /// Configuration file (TOML); see mailslot.example.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Directory for all state (database, spool, inbox, keys).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the upload server.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// inbox | dimse://AET@HOST:PORT | stow+http://HOST:PORT/PATH
+        #[arg(long, value_name = "DEST")]
+        forward: Option<String>,
+    },
+    /// Manage upload passwords.
+    #[command(subcommand)]
+    Password(PasswordCmd),
+    /// Manage the server's encryption keys.
+    #[command(subcommand)]
+    Key(KeyCmd),
+    /// Show the forward queue (counts; `--failed` lists refused objects).
+    Queue {
+        /// List permanently failed objects with their status.
+        #[arg(long)]
+        failed: bool,
+    },
+    /// Run one housekeeping pass now (expiry, retention, quota, keys).
+    Purge,
+    /// Send files or folders to a Mailslot server (native client).
+    Send(Box<SendArgs>),
     /// Check local files with exactly the rules the upload page and server use.
     ///
     /// Prints one line per file. Exit status: 0 when every file was accepted,
@@ -33,6 +69,78 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum PasswordCmd {
+    /// Add a password, read as one line from standard input.
+    Add {
+        /// Last day the password is valid (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "DATE")]
+        expires: Option<String>,
+    },
+    /// List passwords (ids and dates, never the passwords).
+    List,
+    /// Remove a password by id.
+    Remove {
+        /// The id shown by `password list`.
+        id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeyCmd {
+    /// Make a new key current; old keys go once nothing needs them.
+    Rotate,
+    /// Show the current key id.
+    Show,
+}
+
+/// `mailslot send` options.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The server's base URL, e.g. https://upload.hospital.example
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// Read the upload password from standard input (one line).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Confirm that you agree to the privacy statement and may send these images.
+    #[arg(long)]
+    pub accept_privacy_statement: bool,
+    /// Version of the privacy statement agreed to.
+    #[arg(long, default_value = "1")]
+    pub statement_version: String,
+    /// Your name.
+    #[arg(long, default_value = "")]
+    pub name: String,
+    /// Your phone number.
+    #[arg(long, default_value = "")]
+    pub phone: String,
+    /// Your e-mail address.
+    #[arg(long, default_value = "")]
+    pub email: String,
+    /// patient, doctor or other.
+    #[arg(long, default_value = "doctor")]
+    pub role: String,
+    /// Department or contact person at the hospital.
+    #[arg(long, default_value = "")]
+    pub department: String,
+    /// Who should look, and what the question is.
+    #[arg(long, default_value = "")]
+    pub request: String,
+    /// Doctor's letters (PDF) to attach.
+    #[arg(long = "letter", value_name = "PDF")]
+    pub letters: Vec<PathBuf>,
+    /// Concurrent uploads.
+    #[arg(long, default_value_t = 3)]
+    pub parallel: usize,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Files or folders to send.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum LangArg {
     En,
@@ -48,9 +156,38 @@ impl From<LangArg> for Lang {
     }
 }
 
-/// Runs the command line; the process exit code follows the subcommand's rules.
+/// Runs the command line; the exit code follows each subcommand's rules.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("mailslot: {e} [{}]", e.code());
+            match e {
+                Error::Usage(_) | Error::Config(_) | Error::Verify(_) => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MAILSLOT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let mut flags = Flags {
+        config: cli.config,
+        data_dir: cli.data_dir,
+        ..Flags::default()
+    };
     match cli.command {
         Command::Verify { json, lang, paths } => {
             let options = crate::verify::Options {
@@ -59,15 +196,192 @@ pub fn main() -> ExitCode {
                 limits: Default::default(),
             };
             let stdout = std::io::stdout();
-            match crate::verify::run(&paths, &options, &mut stdout.lock()) {
-                Ok(report) if report.rejected == 0 => ExitCode::SUCCESS,
-                Ok(_) => ExitCode::from(1),
-                Err(e) => {
-                    let e = crate::Error::from(e);
-                    eprintln!("mailslot verify: {e} [{}]", e.code());
-                    ExitCode::from(2)
+            let report = crate::verify::run(&paths, &options, &mut stdout.lock())?;
+            Ok(if report.rejected == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Send(args) => crate::client::send_command(&args)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Error::from),
+        Command::Serve { listen, forward } => {
+            flags.listen = listen;
+            flags.forward = forward;
+            let config = Config::load(&flags)?;
+            serve(config)
+        }
+        Command::Password(cmd) => {
+            let config = Config::load(&flags)?;
+            let store = open_store(&config)?;
+            password(cmd, &store)
+        }
+        Command::Key(cmd) => {
+            let config = Config::load(&flags)?;
+            crate::durable::create_dir_all(&config.data_dir)
+                .map_err(|e| Error::DataDir(config.data_dir.clone(), e))?;
+            let keys = crate::keys::Keyring::open(&config.data_dir.join("keys"))?;
+            match cmd {
+                KeyCmd::Rotate => {
+                    let store = open_store(&config)?;
+                    let kid = keys.rotate()?;
+                    store.audit("key-rotated", &format!("kid={kid}"))?;
+                    println!("current key: {kid}");
+                }
+                KeyCmd::Show => println!("current key: {}", keys.current()?.0),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Queue { failed } => {
+            let config = Config::load(&flags)?;
+            let store = open_store(&config)?;
+            if failed {
+                for f in crate::forward::failures(&store)? {
+                    let status = f
+                        .status
+                        .map(|s| format!("{s:#06x}"))
+                        .unwrap_or_else(|| "-".into());
+                    let code = f.code.unwrap_or_default();
+                    println!(
+                        "{}  upload={}  code={code}  status={status}",
+                        f.reference, f.upload_id
+                    );
+                }
+            } else {
+                for (state, n) in crate::forward::queue_counts(&store)? {
+                    println!("{state}: {n}");
                 }
             }
+            Ok(ExitCode::SUCCESS)
         }
+        Command::Purge => {
+            let config = Config::load(&flags)?;
+            let store = open_store(&config)?;
+            let keys = crate::keys::Keyring::open(&config.data_dir.join("keys"))?;
+            let report = crate::retention::run_once(&config, &store, &keys, crate::store::now())?;
+            println!(
+                "expired uploads: {}, purged submissions: {}, keys destroyed: {}",
+                report.expired_uploads,
+                report.purged.len(),
+                report.keys_destroyed
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn open_store(config: &Config) -> Result<crate::store::Store, Error> {
+    crate::durable::create_dir_all(&config.data_dir)
+        .map_err(|e| Error::DataDir(config.data_dir.clone(), e))?;
+    Ok(crate::store::Store::open(
+        &config.data_dir.join("mailslot.sqlite3"),
+    )?)
+}
+
+fn serve(config: Config) -> Result<ExitCode, Error> {
+    let store = open_store(&config)?;
+    if crate::passwords::list(&store)?.is_empty() {
+        let dir = config.data_dir.display();
+        println!("mailslot: no upload password is set yet. Set one with:");
+        println!("    printf '%s\\n' 'the password' | mailslot password add --data-dir {dir}");
+    }
+    drop(store);
+    println!(
+        "mailslot: data in {}, forwarding to {}",
+        config.data_dir.display(),
+        config.forward
+    );
+    actix_web::rt::System::new().block_on(crate::server::serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn password(cmd: PasswordCmd, store: &crate::store::Store) -> Result<ExitCode, Error> {
+    match cmd {
+        PasswordCmd::Add { expires } => {
+            let expires_at = expires.as_deref().map(end_of_day).transpose()?;
+            if std::io::stdin().is_terminal() {
+                eprintln!("Type the new upload password and press Enter:");
+            }
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| Error::Usage(format!("cannot read the password: {e}")))?;
+            let password = line.trim_end_matches(['\r', '\n']);
+            let id = crate::passwords::add(store, password, expires_at)?;
+            store.audit("password-added", &format!("id={id}"))?;
+            println!("password {id} added");
+        }
+        PasswordCmd::List => {
+            for p in crate::passwords::list(store)? {
+                let expires = p
+                    .expires_at
+                    .map(|e| format!("expires at {e} (unix)"))
+                    .unwrap_or_else(|| "no expiry".into());
+                println!("{}  created at {} (unix)  {expires}", p.id, p.created_at);
+            }
+        }
+        PasswordCmd::Remove { id } => {
+            if !crate::passwords::remove(store, id)? {
+                return Err(Error::Usage(format!("no password with id {id}")));
+            }
+            store.audit("password-removed", &format!("id={id}"))?;
+            println!("password {id} removed");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Unix time of the midnight (UTC) that ends `YYYY-MM-DD`.
+fn end_of_day(date: &str) -> Result<i64, Error> {
+    let bad = || {
+        Error::Usage(format!(
+            "--expires takes a date like 2026-12-31, not `{date}`"
+        ))
+    };
+    let mut parts = date.split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad());
+    };
+    let (y, m, d): (i64, i64, i64) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        d.parse().map_err(|_| bad())?,
+    );
+    let days_in_month = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if !(1970..=9999).contains(&y) || d < 1 || d > days_in_month {
+        return Err(bad());
+    }
+    // Days from civil (H. Hinnant's algorithm).
+    let yy = if m <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Ok((days + 1) * 86_400)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::end_of_day;
+
+    #[test]
+    fn dates() {
+        assert_eq!(end_of_day("1970-01-01").ok(), Some(86_400));
+        assert_eq!(end_of_day("2026-11-27").ok(), Some(1_795_824_000));
+        assert!(end_of_day("2026-02-29").is_err());
+        assert!(end_of_day("2028-02-29").is_ok());
+        assert!(end_of_day("tomorrow").is_err());
     }
 }

@@ -1,9 +1,25 @@
-//! The Mailslot back end: command-line tools now, the upload server to come.
+//! The Mailslot back end: the upload server (`mailslot serve`), its staff
+//! commands, the native sender (`mailslot send`) and `mailslot verify`.
 //!
-//! Every subsystem has its own error enum; they roll up into [`Error`].
+//! Every subsystem has its own error enum with a stable kebab-case `code()`;
+//! they roll up into [`Error`].
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod cli;
+pub mod client;
+pub mod config;
+pub mod durable;
+pub mod forward;
+pub mod keys;
+pub mod passwords;
+pub mod retention;
+pub mod server;
+pub mod store;
 pub mod verify;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
 
 /// The crate's error: one variant per subsystem.
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +28,30 @@ pub enum Error {
     /// Local file verification failed to run (not a rejected file).
     #[error(transparent)]
     Verify(#[from] verify::VerifyError),
+    /// The configuration is unusable.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    /// The key store failed.
+    #[error(transparent)]
+    Keys(#[from] keys::KeyError),
+    /// The password store failed.
+    #[error(transparent)]
+    Password(#[from] passwords::PasswordError),
+    /// A data directory could not be created.
+    #[error("cannot create {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    /// The server could not listen.
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+    /// The sender (`mailslot send`) failed.
+    #[error(transparent)]
+    Client(#[from] client::ClientError),
+    /// A command-line argument is invalid.
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl Error {
@@ -19,6 +59,14 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Verify(e) => e.code(),
+            Error::Config(e) => e.code(),
+            Error::Store(e) => e.code(),
+            Error::Keys(e) => e.code(),
+            Error::Password(e) => e.code(),
+            Error::DataDir(..) => "data-dir-unusable",
+            Error::Listen(..) => "listen-failed",
+            Error::Client(e) => e.code(),
+            Error::Usage(_) => "usage",
         }
     }
 }

@@ -220,7 +220,7 @@ fn format_line(line: &Line<'_>, json: bool) -> String {
 
 /// Collects regular files under `dir`, sorted, following no symlinks to
 /// directories (a CD has none; a loop would never end).
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
+pub(crate) fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         files.push(dir.to_path_buf()); // reported as unreadable
         return;

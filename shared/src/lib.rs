@@ -8,3 +8,4 @@
 
 pub mod dicom;
 pub mod envelope;
+pub mod wire;

@@ -1,0 +1,535 @@
+//! Configuration in layers: embedded defaults → TOML file (`--config`) →
+//! environment (`MAILSLOT_…`) → command-line flags. Validated once at start;
+//! a bad value stops the program with a message naming the setting.
+//!
+//! `mailslot.example.toml` documents every setting.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+/// Why the configuration is unusable.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The TOML file could not be read.
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The TOML file does not parse or has unknown keys.
+    #[error("the configuration file {path} is invalid: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A setting has an invalid value.
+    #[error("invalid setting `{key}`: {message}")]
+    Invalid {
+        /// The setting's name (TOML key / env suffix).
+        key: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl ConfigError {
+    /// Stable kebab-case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::Read { .. } => "config-unreadable",
+            ConfigError::Parse { .. } => "config-invalid",
+            ConfigError::Invalid { .. } => "config-value-invalid",
+        }
+    }
+}
+
+/// Where accepted objects go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// The embedded folder inbox under the data directory.
+    Inbox,
+    /// DICOM C-STORE to `ae_title@host:port`.
+    Dimse {
+        /// Called AE title.
+        ae_title: String,
+        /// Host name or address.
+        host: String,
+        /// TCP port.
+        port: u16,
+    },
+    /// STOW-RS to this base URL (plain HTTP, e.g. `http://pacs:8042/dicom-web`).
+    Stow {
+        /// The base URL, without a trailing slash.
+        base_url: String,
+    },
+}
+
+impl FromStr for Destination {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "inbox" {
+            return Ok(Destination::Inbox);
+        }
+        if let Some(rest) = s.strip_prefix("dimse://") {
+            let (ae, addr) = rest
+                .split_once('@')
+                .ok_or("expected dimse://AET@HOST:PORT")?;
+            let (host, port) = addr
+                .rsplit_once(':')
+                .ok_or("expected dimse://AET@HOST:PORT")?;
+            let port: u16 = port.parse().map_err(|_| format!("bad port `{port}`"))?;
+            if ae.is_empty() || ae.len() > 16 || !ae.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err("the AE title must be 1–16 printable ASCII characters".into());
+            }
+            if host.is_empty() {
+                return Err("missing host".into());
+            }
+            return Ok(Destination::Dimse {
+                ae_title: ae.to_owned(),
+                host: host.to_owned(),
+                port,
+            });
+        }
+        if let Some(rest) = s.strip_prefix("stow+http://") {
+            if rest.is_empty() || rest.starts_with('/') {
+                return Err("expected stow+http://HOST:PORT/PATH".into());
+            }
+            return Ok(Destination::Stow {
+                base_url: format!("http://{}", rest.trim_end_matches('/')),
+            });
+        }
+        Err("expected `inbox`, `dimse://AET@HOST:PORT` or `stow+http://HOST:PORT/PATH`".into())
+    }
+}
+
+impl std::fmt::Display for Destination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Destination::Inbox => f.write_str("inbox"),
+            Destination::Dimse {
+                ae_title,
+                host,
+                port,
+            } => write!(f, "dimse://{ae_title}@{host}:{port}"),
+            Destination::Stow { base_url } => {
+                write!(f, "stow+{base_url}")
+            }
+        }
+    }
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// All state: database, spool, inbox, keys.
+    pub data_dir: PathBuf,
+    /// Where accepted objects are forwarded.
+    pub forward: Destination,
+    /// Our AE title for C-STORE.
+    pub calling_ae_title: String,
+    /// Parallel C-STORE associations.
+    pub dimse_associations: usize,
+    /// Seconds before a DICOM network operation times out.
+    pub dimse_timeout_secs: u64,
+    /// Instances per STOW-RS request.
+    pub stow_batch: usize,
+    /// Days the embedded inbox keeps a submission.
+    pub retention_days: u64,
+    /// Bytes the embedded inbox may hold; oldest submissions go first.
+    pub quota_bytes: u64,
+    /// Largest accepted file (plaintext bytes).
+    pub max_file_bytes: u64,
+    /// Largest total per upload session (plaintext bytes).
+    pub max_session_bytes: u64,
+    /// Largest request body of one upload PATCH.
+    pub max_chunk_bytes: u64,
+    /// Minutes an idle upload session stays valid.
+    pub session_idle_minutes: u64,
+    /// Hours an upload session stays valid at most.
+    pub session_max_hours: u64,
+    /// Hours an unfinished upload is kept.
+    pub upload_expiry_hours: u64,
+    /// Directory with the built upload page (served at `/`), if any.
+    pub static_dir: Option<PathBuf>,
+    /// Version of the privacy statement the page shows; consent records it.
+    pub privacy_statement_version: String,
+    /// Whether requests arrive over TLS (a reverse proxy terminates it): sends HSTS.
+    pub tls: bool,
+}
+
+/// The TOML file's shape: every key optional, unknown keys refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLayer {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    forward: Option<String>,
+    calling_ae_title: Option<String>,
+    dimse_associations: Option<usize>,
+    dimse_timeout_secs: Option<u64>,
+    stow_batch: Option<usize>,
+    retention_days: Option<u64>,
+    quota_bytes: Option<u64>,
+    max_file_bytes: Option<u64>,
+    max_session_bytes: Option<u64>,
+    max_chunk_bytes: Option<u64>,
+    session_idle_minutes: Option<u64>,
+    session_max_hours: Option<u64>,
+    upload_expiry_hours: Option<u64>,
+    static_dir: Option<PathBuf>,
+    privacy_statement_version: Option<String>,
+    tls: Option<bool>,
+}
+
+/// Overrides from the command line (`None` = not given).
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    /// `--config FILE`
+    pub config: Option<PathBuf>,
+    /// `--data-dir DIR`
+    pub data_dir: Option<PathBuf>,
+    /// `--listen ADDR`
+    pub listen: Option<String>,
+    /// `--forward DEST`
+    pub forward: Option<String>,
+}
+
+impl Config {
+    /// Loads defaults, then the file named by `--config` (or
+    /// `MAILSLOT_CONFIG`), then `MAILSLOT_*` variables, then flags.
+    pub fn load(flags: &Flags) -> Result<Self, ConfigError> {
+        Self::load_from(flags, |k| std::env::var(k).ok())
+    }
+
+    /// As [`Config::load`], reading the environment through `env` (tests).
+    pub fn load_from(
+        flags: &Flags,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut raw = RawConfig::defaults();
+        let file = flags
+            .config
+            .clone()
+            .or_else(|| env("MAILSLOT_CONFIG").map(PathBuf::from));
+        if let Some(path) = file {
+            raw.apply_file(&path)?;
+        }
+        raw.apply_env(&env)?;
+        if let Some(d) = &flags.data_dir {
+            raw.data_dir = d.clone();
+        }
+        if let Some(l) = &flags.listen {
+            raw.listen = l.clone();
+        }
+        if let Some(f) = &flags.forward {
+            raw.forward = f.clone();
+        }
+        raw.validate()
+    }
+}
+
+/// Values before validation (strings where parsing can fail).
+#[derive(Debug)]
+struct RawConfig {
+    listen: String,
+    data_dir: PathBuf,
+    forward: String,
+    calling_ae_title: String,
+    dimse_associations: usize,
+    dimse_timeout_secs: u64,
+    stow_batch: usize,
+    retention_days: u64,
+    quota_bytes: u64,
+    max_file_bytes: u64,
+    max_session_bytes: u64,
+    max_chunk_bytes: u64,
+    session_idle_minutes: u64,
+    session_max_hours: u64,
+    upload_expiry_hours: u64,
+    static_dir: Option<PathBuf>,
+    privacy_statement_version: String,
+    tls: bool,
+}
+
+const GIB: u64 = 1024 * 1024 * 1024;
+
+impl RawConfig {
+    fn defaults() -> Self {
+        RawConfig {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("mailslot-data"),
+            forward: "inbox".into(),
+            calling_ae_title: "MAILSLOT".into(),
+            dimse_associations: 4,
+            dimse_timeout_secs: 30,
+            stow_batch: 20,
+            retention_days: 42,
+            quota_bytes: 100 * GIB,
+            max_file_bytes: 4 * GIB,
+            max_session_bytes: 20 * GIB,
+            max_chunk_bytes: 32 * 1024 * 1024,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            upload_expiry_hours: 48,
+            static_dir: None,
+            privacy_statement_version: "1".into(),
+            tls: false,
+        }
+    }
+
+    fn apply_file(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let layer: FileLayer = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        macro_rules! take {
+            ($($field:ident),*) => { $( if let Some(v) = layer.$field { self.$field = v; } )* };
+        }
+        take!(
+            listen,
+            data_dir,
+            forward,
+            calling_ae_title,
+            dimse_associations,
+            dimse_timeout_secs,
+            stow_batch,
+            retention_days,
+            quota_bytes,
+            max_file_bytes,
+            max_session_bytes,
+            max_chunk_bytes,
+            session_idle_minutes,
+            session_max_hours,
+            upload_expiry_hours,
+            privacy_statement_version,
+            tls
+        );
+        if layer.static_dir.is_some() {
+            self.static_dir = layer.static_dir;
+        }
+        Ok(())
+    }
+
+    fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        macro_rules! string {
+            ($($field:ident => $key:literal),*) => { $( if let Some(v) = env($key) { self.$field = v.into(); } )* };
+        }
+        macro_rules! number {
+            ($($field:ident => $key:literal),*) => { $(
+                if let Some(v) = env($key) {
+                    self.$field = v.trim().parse().map_err(|_| ConfigError::Invalid {
+                        key: stringify!($field),
+                        message: format!("{} must be a whole number, not `{v}`", $key),
+                    })?;
+                }
+            )* };
+        }
+        string!(listen => "MAILSLOT_LISTEN", data_dir => "MAILSLOT_DATA_DIR", forward => "MAILSLOT_FORWARD",
+            calling_ae_title => "MAILSLOT_CALLING_AE_TITLE",
+            privacy_statement_version => "MAILSLOT_PRIVACY_STATEMENT_VERSION");
+        number!(dimse_associations => "MAILSLOT_DIMSE_ASSOCIATIONS", dimse_timeout_secs => "MAILSLOT_DIMSE_TIMEOUT_SECS",
+            stow_batch => "MAILSLOT_STOW_BATCH", retention_days => "MAILSLOT_RETENTION_DAYS",
+            quota_bytes => "MAILSLOT_QUOTA_BYTES", max_file_bytes => "MAILSLOT_MAX_FILE_BYTES",
+            max_session_bytes => "MAILSLOT_MAX_SESSION_BYTES", max_chunk_bytes => "MAILSLOT_MAX_CHUNK_BYTES",
+            session_idle_minutes => "MAILSLOT_SESSION_IDLE_MINUTES", session_max_hours => "MAILSLOT_SESSION_MAX_HOURS",
+            upload_expiry_hours => "MAILSLOT_UPLOAD_EXPIRY_HOURS");
+        if let Some(v) = env("MAILSLOT_STATIC_DIR") {
+            self.static_dir = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("MAILSLOT_TLS") {
+            self.tls = matches!(v.trim(), "1" | "true" | "yes");
+        }
+        Ok(())
+    }
+
+    fn validate(self) -> Result<Config, ConfigError> {
+        let invalid = |key: &'static str, message: String| ConfigError::Invalid { key, message };
+        let listen: SocketAddr = self.listen.parse().map_err(|_| {
+            invalid(
+                "listen",
+                format!("`{}` is not an address like 127.0.0.1:8080", self.listen),
+            )
+        })?;
+        let forward: Destination = self.forward.parse().map_err(|m| invalid("forward", m))?;
+        let ae = &self.calling_ae_title;
+        if ae.is_empty() || ae.len() > 16 || !ae.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(invalid(
+                "calling_ae_title",
+                "must be 1–16 printable ASCII characters".into(),
+            ));
+        }
+        let positive: [(&'static str, u64); 9] = [
+            ("dimse_associations", self.dimse_associations as u64),
+            ("dimse_timeout_secs", self.dimse_timeout_secs),
+            ("stow_batch", self.stow_batch as u64),
+            ("retention_days", self.retention_days),
+            ("max_file_bytes", self.max_file_bytes),
+            ("max_session_bytes", self.max_session_bytes),
+            ("max_chunk_bytes", self.max_chunk_bytes),
+            ("session_idle_minutes", self.session_idle_minutes),
+            ("session_max_hours", self.session_max_hours),
+        ];
+        for (key, value) in positive {
+            if value == 0 {
+                return Err(invalid(key, "must be greater than zero".into()));
+            }
+        }
+        if self.dimse_associations > 64 {
+            return Err(invalid("dimse_associations", "at most 64".into()));
+        }
+        if self.max_file_bytes > mailslot_shared::dicom::DEFAULT_MAX_FILE_SIZE {
+            return Err(invalid(
+                "max_file_bytes",
+                "at most 4 GiB (the largest DICOM element)".into(),
+            ));
+        }
+        if self.max_chunk_bytes < 2 * 1024 * 1024 {
+            return Err(invalid(
+                "max_chunk_bytes",
+                "at least 2 MiB (a record must fit)".into(),
+            ));
+        }
+        Ok(Config {
+            listen,
+            data_dir: self.data_dir,
+            forward,
+            calling_ae_title: self.calling_ae_title,
+            dimse_associations: self.dimse_associations,
+            dimse_timeout_secs: self.dimse_timeout_secs,
+            stow_batch: self.stow_batch,
+            retention_days: self.retention_days,
+            quota_bytes: self.quota_bytes,
+            max_file_bytes: self.max_file_bytes,
+            max_session_bytes: self.max_session_bytes,
+            max_chunk_bytes: self.max_chunk_bytes,
+            session_idle_minutes: self.session_idle_minutes,
+            session_max_hours: self.session_max_hours,
+            upload_expiry_hours: self.upload_expiry_hours,
+            static_dir: self.static_dir,
+            privacy_statement_version: self.privacy_statement_version,
+            tls: self.tls,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(flags: Flags, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load_from(&flags, |k| {
+            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let c = load(Flags::default(), &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.forward, Destination::Inbox);
+        assert_eq!(c.retention_days, 42);
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = std::env::temp_dir().join(format!("mailslot-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.join("m.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\nretention_days = 7\nstow_batch = 5\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let flags = Flags {
+            config: Some(file),
+            forward: Some("dimse://ORTHANC@localhost:4242".into()),
+            ..Flags::default()
+        };
+        let c = load(
+            flags,
+            &[
+                ("MAILSLOT_RETENTION_DAYS", "9"),
+                ("MAILSLOT_FORWARD", "inbox"),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.listen.port(), 9000); // file
+        assert_eq!(c.retention_days, 9); // env over file
+        assert_eq!(c.stow_batch, 5);
+        assert_eq!(
+            c.forward,
+            Destination::Dimse {
+                ae_title: "ORTHANC".into(),
+                host: "localhost".into(),
+                port: 4242
+            }
+        ); // flag over env
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let e = load(Flags::default(), &[("MAILSLOT_RETENTION_DAYS", "soon")]).err();
+        assert!(matches!(
+            e,
+            Some(ConfigError::Invalid {
+                key: "retention_days",
+                ..
+            })
+        ));
+        let e = load(
+            Flags {
+                forward: Some("ftp://x".into()),
+                ..Flags::default()
+            },
+            &[],
+        )
+        .err();
+        assert!(matches!(
+            e,
+            Some(ConfigError::Invalid { key: "forward", .. })
+        ));
+        let e = load(
+            Flags {
+                listen: Some("localhost".into()),
+                ..Flags::default()
+            },
+            &[],
+        )
+        .err();
+        assert!(matches!(
+            e,
+            Some(ConfigError::Invalid { key: "listen", .. })
+        ));
+    }
+
+    #[test]
+    fn destinations_parse() {
+        assert_eq!(
+            "stow+http://127.0.0.1:8042/dicom-web/".parse::<Destination>(),
+            Ok(Destination::Stow {
+                base_url: "http://127.0.0.1:8042/dicom-web".into()
+            })
+        );
+        assert!("dimse://@h:1".parse::<Destination>().is_err());
+        assert!("dimse://A@h:99999".parse::<Destination>().is_err());
+    }
+}

@@ -1,0 +1,318 @@
+//! C-STORE with dicom-ul's synchronous API (its async writer panics on
+//! actix's current-thread runtime; these run on the forwarder's own
+//! threads). One association per batch, with one presentation context per
+//! (SOP class, transfer syntax) actually present; the command carries the
+//! data set's SOP UIDs; the data set's bytes are sent exactly as received.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::time::Duration;
+
+use dicom_ul::association::Error as UlError;
+use dicom_ul::pdu::{PDataValue, PDataValueType, PresentationContextResultReason};
+use dicom_ul::{ClientAssociationOptions, Pdu};
+use mailslot_shared::dicom::{inspect, Limits};
+
+use super::{Item, Outcome};
+
+/// The remote application entity.
+#[derive(Debug)]
+pub struct Peer<'a> {
+    /// Our AE title.
+    pub calling: &'a str,
+    /// The PACS's AE title.
+    pub called: &'a str,
+    /// Host.
+    pub host: &'a str,
+    /// Port.
+    pub port: u16,
+    /// Connect, read and write timeout.
+    pub timeout: Duration,
+}
+
+/// What C-STORE needs of a spooled file.
+#[derive(Debug)]
+struct Prepared {
+    sop_class: String,
+    sop_instance: String,
+    transfer_syntax: String,
+    dataset_offset: u64,
+    len: u64,
+}
+
+/// Reads the identifiers from the data set (authoritative over the meta
+/// group) and finds where the data set starts.
+fn prepare(item: &Item) -> Result<Prepared, Outcome> {
+    let unreadable = Outcome::Permanent {
+        code: "spool-unreadable",
+        status: None,
+    };
+    let mut file = File::open(&item.path).map_err(|_| Outcome::Transient {
+        code: "spool-io",
+        status: None,
+    })?;
+    let len = file.metadata().map_err(|_| unreadable.clone())?.len();
+    let mut prefix = Vec::new();
+    (&mut file)
+        .take(256 * 1024)
+        .read_to_end(&mut prefix)
+        .map_err(|_| unreadable.clone())?;
+    let verdict = inspect(&prefix, len, &Limits::default());
+    let summary = verdict.accepted().ok_or_else(|| unreadable.clone())?;
+    // The file meta group: 132 bytes of preamble and magic, then
+    // (0002,0000) UL in explicit VR little endian (12 bytes) with the
+    // length of the rest of the group.
+    let group_length = prefix
+        .get(140..144)
+        .filter(|_| prefix.get(132..136) == Some(&[0x02, 0x00, 0x00, 0x00][..]))
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .ok_or_else(|| unreadable.clone())?;
+    Ok(Prepared {
+        sop_class: summary.sop_class_uid.clone(),
+        sop_instance: summary.sop_instance_uid.clone(),
+        transfer_syntax: summary.transfer_syntax_uid.clone(),
+        dataset_offset: 144 + u64::from(group_length),
+        len,
+    })
+}
+
+fn put(out: &mut Vec<u8>, element: u16, value: &[u8]) {
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&element.to_le_bytes());
+    out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+    out.extend_from_slice(value);
+}
+
+fn uid_value(uid: &str) -> Vec<u8> {
+    let mut v = uid.as_bytes().to_vec();
+    if v.len() % 2 == 1 {
+        v.push(0);
+    }
+    v
+}
+
+/// A C-STORE-RQ command set, implicit VR little endian.
+pub fn store_command(sop_class: &str, sop_instance: &str, message_id: u16) -> Vec<u8> {
+    let mut body = Vec::with_capacity(160);
+    put(&mut body, 0x0002, &uid_value(sop_class));
+    put(&mut body, 0x0100, &0x0001u16.to_le_bytes()); // C-STORE-RQ
+    put(&mut body, 0x0110, &message_id.to_le_bytes());
+    put(&mut body, 0x0700, &0u16.to_le_bytes()); // medium priority
+    put(&mut body, 0x0800, &0x0000u16.to_le_bytes()); // a data set follows
+    put(&mut body, 0x1000, &uid_value(sop_instance));
+    let mut cmd = Vec::with_capacity(body.len() + 12);
+    put(&mut cmd, 0x0000, &(body.len() as u32).to_le_bytes());
+    cmd.extend_from_slice(&body);
+    cmd
+}
+
+/// The Status (0000,0900) of a response command set, if present.
+pub fn status_of(command: &[u8]) -> Option<u16> {
+    let mut rest = command;
+    while rest.len() >= 8 {
+        let group = u16::from_le_bytes([rest[0], rest[1]]);
+        let element = u16::from_le_bytes([rest[2], rest[3]]);
+        let len = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
+        let value = rest.get(8..8 + len)?;
+        if group == 0 && element == 0x0900 && len == 2 {
+            return Some(u16::from_le_bytes([value[0], value[1]]));
+        }
+        rest = &rest[8 + len..];
+    }
+    None
+}
+
+/// Classifies a C-STORE response status (PS3.4 B.2.3, PS3.7 C).
+pub fn classify(status: u16) -> Outcome {
+    let s = Some(u32::from(status));
+    match status {
+        0x0000 | 0x0001 | 0x0107 | 0x0116 | 0xB000..=0xBFFF => Outcome::Done,
+        0xA700..=0xA7FF => Outcome::Transient {
+            code: "pacs-out-of-resources",
+            status: s,
+        },
+        0xA900..=0xA9FF => Outcome::Permanent {
+            code: "pacs-data-set-mismatch",
+            status: s,
+        },
+        0xC000..=0xCFFF => Outcome::Permanent {
+            code: "pacs-cannot-understand",
+            status: s,
+        },
+        0x0122 => Outcome::Permanent {
+            code: "pacs-sop-class-not-supported",
+            status: s,
+        },
+        _ => Outcome::Permanent {
+            code: "pacs-refused",
+            status: s,
+        },
+    }
+}
+
+fn transient(code: &'static str) -> Outcome {
+    Outcome::Transient { code, status: None }
+}
+
+/// Sends a batch over one association; one outcome per item, in order.
+pub fn send(peer: &Peer<'_>, items: &[Item]) -> Vec<Outcome> {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; items.len()];
+    let mut prepared = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match prepare(item) {
+            Ok(p) => prepared.push((i, p)),
+            Err(o) => outcomes[i] = Some(o),
+        }
+    }
+    if !prepared.is_empty() {
+        let mut pairs: Vec<(String, String)> = prepared
+            .iter()
+            .map(|(_, p)| (p.sop_class.clone(), p.transfer_syntax.clone()))
+            .collect();
+        pairs.sort();
+        pairs.dedup();
+        let mut options = ClientAssociationOptions::new()
+            .calling_ae_title(peer.calling.to_owned())
+            .called_ae_title(peer.called.to_owned())
+            .connection_timeout(peer.timeout)
+            .read_timeout(peer.timeout)
+            .write_timeout(peer.timeout);
+        for (class, ts) in &pairs {
+            options = options.with_presentation_context(class.clone(), vec![ts.clone()]);
+        }
+        let address = format!("{}@{}:{}", peer.called, peer.host, peer.port);
+        match options.establish_with(&address) {
+            Ok(mut scu) => {
+                let mut broken = false;
+                for (n, (i, p)) in prepared.iter().enumerate() {
+                    if broken {
+                        outcomes[*i] = Some(transient("association-aborted"));
+                        continue;
+                    }
+                    let result = store_one(&mut scu, p, (n + 1) as u16, &items[*i]);
+                    if matches!(
+                        result,
+                        Outcome::Transient {
+                            code: "association-aborted",
+                            ..
+                        }
+                    ) {
+                        broken = true;
+                    }
+                    outcomes[*i] = Some(result);
+                }
+                if broken {
+                    let _ = scu.abort();
+                } else if let Err(e) = scu.release() {
+                    tracing::warn!(error = %e, "C-STORE association release failed");
+                }
+            }
+            Err(e) => {
+                let outcome = match e {
+                    UlError::NoAcceptedPresentationContexts { .. } => Outcome::Permanent {
+                        code: "presentation-context-rejected",
+                        status: None,
+                    },
+                    UlError::Rejected { .. } => transient("association-rejected"),
+                    _ => transient("pacs-unreachable"),
+                };
+                tracing::warn!(error = %e, "C-STORE association not established");
+                for (i, _) in &prepared {
+                    outcomes[*i] = Some(outcome.clone());
+                }
+            }
+        }
+    }
+    outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| transient("internal")))
+        .collect()
+}
+
+fn store_one<S>(
+    scu: &mut dicom_ul::ClientAssociation<S>,
+    p: &Prepared,
+    message_id: u16,
+    item: &Item,
+) -> Outcome
+where
+    S: std::io::Read + std::io::Write + dicom_ul::association::CloseSocket,
+{
+    let Some(pc) = scu
+        .presentation_contexts()
+        .iter()
+        .find(|pc| {
+            pc.reason == PresentationContextResultReason::Acceptance
+                && pc.abstract_syntax == p.sop_class
+                && pc.transfer_syntax == p.transfer_syntax
+        })
+        .map(|pc| pc.id)
+    else {
+        return Outcome::Permanent {
+            code: "presentation-context-rejected",
+            status: None,
+        };
+    };
+    let command = Pdu::PData {
+        data: vec![PDataValue {
+            presentation_context_id: pc,
+            value_type: PDataValueType::Command,
+            is_last: true,
+            data: store_command(&p.sop_class, &p.sop_instance, message_id),
+        }],
+    };
+    let sent = (|| -> std::io::Result<()> {
+        scu.send(&command).map_err(std::io::Error::other)?;
+        let mut file = File::open(&item.path)?;
+        file.seek(SeekFrom::Start(p.dataset_offset))?;
+        let mut writer = scu.send_pdata(pc);
+        std::io::copy(&mut file.take(p.len - p.dataset_offset), &mut writer)?;
+        writer.finish()
+    })();
+    if let Err(e) = sent {
+        tracing::warn!(error = %e, upload = %item.upload_id, "C-STORE send failed");
+        return transient("association-aborted");
+    }
+    match scu.receive() {
+        Ok(Pdu::PData { data }) => match data.first().and_then(|v| status_of(&v.data)) {
+            Some(status) => {
+                let outcome = classify(status);
+                if outcome == Outcome::Done && status != 0 {
+                    tracing::warn!(upload = %item.upload_id, status = format!("{status:#06x}"), "stored with a warning");
+                }
+                outcome
+            }
+            None => transient("association-aborted"),
+        },
+        Ok(_) | Err(_) => transient("association-aborted"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_round_trip_and_status() {
+        let cmd = store_command("1.2.840.10008.5.1.4.1.1.2", "1.2.3", 7);
+        // Group length equals the bytes after it.
+        let gl = u32::from_le_bytes([cmd[8], cmd[9], cmd[10], cmd[11]]) as usize;
+        assert_eq!(gl, cmd.len() - 12);
+        assert_eq!(status_of(&cmd), None);
+        let mut rsp = Vec::new();
+        put(&mut rsp, 0x0100, &0x8001u16.to_le_bytes());
+        put(&mut rsp, 0x0900, &0xA700u16.to_le_bytes());
+        assert_eq!(status_of(&rsp), Some(0xA700));
+        assert!(status_of(&rsp[..rsp.len() - 1]).is_none());
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(classify(0), Outcome::Done);
+        assert_eq!(classify(0xB007), Outcome::Done);
+        assert!(matches!(classify(0xA701), Outcome::Transient { .. }));
+        assert!(matches!(classify(0xA900), Outcome::Permanent { .. }));
+        assert!(matches!(classify(0xC123), Outcome::Permanent { .. }));
+        assert!(matches!(classify(0x0110), Outcome::Permanent { .. }));
+    }
+}

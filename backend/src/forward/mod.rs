@@ -1,0 +1,269 @@
+//! The forward queue's workers: a background thread pool that survives
+//! restarts (the queue lives in SQLite). Each accepted object is forwarded
+//! to the configured destination; on success its spool file is removed.
+//!
+//! Outcomes: `Done`; `Transient` (refused connection, abort, timeout, out of
+//! resources) → retried with exponential backoff; `Permanent` (the PACS
+//! refused the object) → recorded for staff with the status and code, never
+//! silently dropped.
+
+pub mod dimse;
+pub mod inbox;
+pub mod stow;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use rusqlite::params;
+
+use crate::config::{Config, Destination};
+use crate::store::{now, Store, StoreError};
+
+/// One object to forward.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Upload id (also the spool file's name).
+    pub upload_id: String,
+    /// The submission's reference number (the inbox folder).
+    pub reference: String,
+    /// The spool file.
+    pub path: PathBuf,
+    /// Earlier attempts.
+    pub attempts: u32,
+}
+
+/// What became of one forwarding attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored by the destination.
+    Done,
+    /// Try again later.
+    Transient {
+        /// Stable code.
+        code: &'static str,
+        /// DIMSE status or HTTP status, if any.
+        status: Option<u32>,
+    },
+    /// The destination refused the object.
+    Permanent {
+        /// Stable code.
+        code: &'static str,
+        /// DIMSE status or HTTP status, if any.
+        status: Option<u32>,
+    },
+}
+
+/// Wakes the workers; the handle the server keeps.
+#[derive(Debug, Clone)]
+pub struct Forwarder {
+    signal: Arc<(Mutex<u64>, Condvar)>,
+}
+
+impl Forwarder {
+    /// Starts the workers for `config.forward`.
+    pub fn start(config: Config, store: Arc<Store>) -> Result<Self, StoreError> {
+        // Items a crash left in flight go back to the queue.
+        store.conn()?.execute(
+            "UPDATE forward_queue SET state = 'pending' WHERE state = 'sending'",
+            [],
+        )?;
+        let signal = Arc::new((Mutex::new(0u64), Condvar::new()));
+        let workers = match config.forward {
+            Destination::Dimse { .. } => config.dimse_associations,
+            Destination::Stow { .. } => 2,
+            Destination::Inbox => 1,
+        };
+        for n in 0..workers {
+            let (config, store, signal) = (config.clone(), store.clone(), signal.clone());
+            let spawned = std::thread::Builder::new()
+                .name(format!("forward-{n}"))
+                .spawn(move || worker(&config, &store, &signal));
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a forward worker");
+            }
+        }
+        Ok(Forwarder { signal })
+    }
+
+    /// Tells the workers new work is queued.
+    pub fn wake(&self) {
+        let (lock, cvar) = &*self.signal;
+        if let Ok(mut n) = lock.lock() {
+            *n += 1;
+            cvar.notify_all();
+        }
+    }
+}
+
+/// Backoff after `attempts` failures: 5 s doubling, at most 10 minutes.
+pub fn backoff(attempts: u32) -> i64 {
+    (5i64 << attempts.min(10)).min(600)
+}
+
+fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
+    let batch = match config.forward {
+        Destination::Dimse { .. } => 32,
+        Destination::Stow { .. } => config.stow_batch,
+        Destination::Inbox => 64,
+    };
+    loop {
+        let seen = signal.0.lock().map(|n| *n).unwrap_or(0);
+        let items = match claim(config, store, batch) {
+            Ok(items) => items,
+            Err(e) => {
+                tracing::error!(code = e.code(), error = %e, "forward queue unreadable");
+                Vec::new()
+            }
+        };
+        if items.is_empty() {
+            if let Ok(guard) = signal.0.lock() {
+                let _ = signal
+                    .1
+                    .wait_timeout_while(guard, Duration::from_secs(2), |n| *n == seen);
+            }
+            continue;
+        }
+        let outcomes = match &config.forward {
+            Destination::Inbox => items
+                .iter()
+                .map(|i| inbox::deliver(config, store, i))
+                .collect(),
+            Destination::Stow { base_url } => {
+                stow::send(base_url, config.dimse_timeout_secs, &items)
+            }
+            Destination::Dimse {
+                ae_title,
+                host,
+                port,
+            } => dimse::send(
+                &dimse::Peer {
+                    calling: &config.calling_ae_title,
+                    called: ae_title,
+                    host,
+                    port: *port,
+                    timeout: Duration::from_secs(config.dimse_timeout_secs),
+                },
+                &items,
+            ),
+        };
+        for (item, outcome) in items.iter().zip(outcomes) {
+            if let Err(e) = record(store, item, &outcome) {
+                tracing::error!(code = e.code(), error = %e, upload = %item.upload_id, "cannot record a forward outcome");
+            }
+        }
+    }
+}
+
+/// Takes up to `n` due items and marks them in flight.
+fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreError> {
+    let spool = config.data_dir.join("spool");
+    let mut conn = store.conn()?;
+    let tx = conn.transaction()?;
+    let items: Vec<Item> = {
+        let mut stmt = tx.prepare(
+            "SELECT q.upload_id, s.reference, q.attempts FROM forward_queue q JOIN sessions s ON s.id = q.session_id
+             WHERE q.state = 'pending' AND q.next_attempt <= ?1 ORDER BY q.next_attempt, q.upload_id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![now(), n as i64], |r| {
+            let upload_id: String = r.get(0)?;
+            Ok(Item {
+                path: spool.join(format!("{upload_id}.dcm")),
+                upload_id,
+                reference: r.get(1)?,
+                attempts: r.get(2)?,
+            })
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for item in &items {
+        tx.execute(
+            "UPDATE forward_queue SET state = 'sending', updated_at = ?1 WHERE upload_id = ?2",
+            params![now(), item.upload_id],
+        )?;
+    }
+    tx.commit()?;
+    Ok(items)
+}
+
+fn record(store: &Store, item: &Item, outcome: &Outcome) -> Result<(), StoreError> {
+    let t = now();
+    match outcome {
+        Outcome::Done => {
+            // The inbox moved the file already; other destinations leave it.
+            let _ = std::fs::remove_file(&item.path);
+            store.conn()?.execute(
+                "UPDATE forward_queue SET state = 'done', attempts = attempts + 1, updated_at = ?1, last_code = NULL WHERE upload_id = ?2",
+                params![t, item.upload_id],
+            )?;
+            tracing::info!(upload = %item.upload_id, "forwarded");
+        }
+        Outcome::Transient { code, status } => {
+            store.conn()?.execute(
+                "UPDATE forward_queue SET state = 'pending', attempts = attempts + 1, next_attempt = ?1,
+                 last_code = ?2, last_status = ?3, updated_at = ?4 WHERE upload_id = ?5",
+                params![t + backoff(item.attempts), code, status, t, item.upload_id],
+            )?;
+            tracing::warn!(upload = %item.upload_id, code, status, attempts = item.attempts + 1, "forwarding will be retried");
+        }
+        Outcome::Permanent { code, status } => {
+            store.conn()?.execute(
+                "UPDATE forward_queue SET state = 'failed', attempts = attempts + 1, last_code = ?1, last_status = ?2,
+                 updated_at = ?3 WHERE upload_id = ?4",
+                params![code, status, t, item.upload_id],
+            )?;
+            store.audit(
+                "forward-failed",
+                &format!(
+                    "upload={} reference={} code={code} status={}",
+                    item.upload_id,
+                    item.reference,
+                    status
+                        .map(|s| format!("{s:#06x}"))
+                        .unwrap_or_else(|| "-".into())
+                ),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Counts of the forward queue by state (for `mailslot queue`).
+pub fn queue_counts(store: &Store) -> Result<Vec<(String, i64)>, StoreError> {
+    let conn = store.conn()?;
+    let mut stmt =
+        conn.prepare("SELECT state, COUNT(*) FROM forward_queue GROUP BY state ORDER BY state")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect::<Result<_, _>>().map_err(StoreError::from)
+}
+
+/// A permanently failed item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The upload.
+    pub upload_id: String,
+    /// Its submission's reference number.
+    pub reference: String,
+    /// The stable code.
+    pub code: Option<String>,
+    /// DIMSE or HTTP status, if any.
+    pub status: Option<i64>,
+}
+
+/// Permanently failed items, for staff (`mailslot queue --failed`).
+pub fn failures(store: &Store) -> Result<Vec<Failure>, StoreError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare(
+        "SELECT q.upload_id, s.reference, q.last_code, q.last_status FROM forward_queue q
+         JOIN sessions s ON s.id = q.session_id WHERE q.state = 'failed' ORDER BY q.updated_at",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Failure {
+            upload_id: r.get(0)?,
+            reference: r.get(1)?,
+            code: r.get(2)?,
+            status: r.get(3)?,
+        })
+    })?;
+    rows.collect::<Result<_, _>>().map_err(StoreError::from)
+}

@@ -1,0 +1,213 @@
+//! STOW-RS: `POST {base}/studies` with `multipart/related;
+//! type="application/dicom"`, one batch per request, files streamed from
+//! the spool (never held whole in memory). The reply's Failed SOP Sequence
+//! (0008,1198) and Referenced SOP Sequence (0008,1199) decide per instance.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{Cursor, Read};
+use std::time::Duration;
+
+use mailslot_shared::dicom::{inspect, Limits};
+use serde_json::Value;
+
+use super::{Item, Outcome};
+
+/// Reads a sequence of readers one after the other.
+struct Concat(VecDeque<Box<dyn Read + Send>>);
+
+impl Read for Concat {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while let Some(front) = self.0.front_mut() {
+            let n = front.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            self.0.pop_front();
+        }
+        Ok(0)
+    }
+}
+
+fn sop_instance_uid(item: &Item) -> Option<(String, u64)> {
+    let mut file = File::open(&item.path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut prefix = Vec::new();
+    (&mut file).take(256 * 1024).read_to_end(&mut prefix).ok()?;
+    inspect(&prefix, len, &Limits::default())
+        .accepted()
+        .map(|s| (s.sop_instance_uid.clone(), len))
+}
+
+/// The (UID, reason) pairs of a sequence in a DICOM JSON reply.
+fn sequence(reply: &Value, tag: &str) -> Vec<(String, Option<u32>)> {
+    let items = reply
+        .get(tag)
+        .and_then(|s| s.get("Value"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|item| {
+            let uid = item
+                .get("00081155")?
+                .get("Value")?
+                .get(0)?
+                .as_str()?
+                .to_owned();
+            let reason = item
+                .get("00081197")
+                .and_then(|r| r.get("Value"))
+                .and_then(|v| v.get(0))
+                .and_then(Value::as_u64)
+                .map(|r| r as u32);
+            Some((uid, reason))
+        })
+        .collect()
+}
+
+/// Decides each item's outcome from the HTTP status and the reply body.
+pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome> {
+    if status >= 500 {
+        return uids
+            .iter()
+            .map(|_| Outcome::Transient {
+                code: "stow-server-error",
+                status: Some(u32::from(status)),
+            })
+            .collect();
+    }
+    let reply: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let failed = sequence(&reply, "00081198");
+    let referenced = sequence(&reply, "00081199");
+    uids.iter()
+        .map(|uid| {
+            let Some(uid) = uid else {
+                return Outcome::Permanent {
+                    code: "spool-unreadable",
+                    status: None,
+                };
+            };
+            if let Some((_, reason)) = failed.iter().find(|(u, _)| u == uid) {
+                return match reason {
+                    Some(r @ 0xA700..=0xA7FF) => Outcome::Transient {
+                        code: "pacs-out-of-resources",
+                        status: Some(*r),
+                    },
+                    r => Outcome::Permanent {
+                        code: "stow-instance-refused",
+                        status: *r,
+                    },
+                };
+            }
+            match status {
+                200 | 202 if referenced.is_empty() || referenced.iter().any(|(u, _)| u == uid) => {
+                    Outcome::Done
+                }
+                200 | 202 => Outcome::Transient {
+                    code: "stow-instance-unconfirmed",
+                    status: Some(u32::from(status)),
+                },
+                _ => Outcome::Permanent {
+                    code: "stow-refused",
+                    status: Some(u32::from(status)),
+                },
+            }
+        })
+        .collect()
+}
+
+/// Sends a batch in one STOW-RS request.
+pub fn send(base_url: &str, timeout_secs: u64, items: &[Item]) -> Vec<Outcome> {
+    let boundary = format!(
+        "mailslot-{}",
+        hex::encode(&crate::keys::random32().unwrap_or([7; 32])[..12])
+    );
+    let mut parts: VecDeque<Box<dyn Read + Send>> = VecDeque::new();
+    let mut uids = Vec::new();
+    for item in items {
+        let found = sop_instance_uid(item);
+        let file = found.as_ref().and_then(|_| File::open(&item.path).ok());
+        match (found, file) {
+            (Some((uid, len)), Some(file)) => {
+                let head = format!("--{boundary}\r\nContent-Type: application/dicom\r\nContent-Length: {len}\r\n\r\n");
+                parts.push_back(Box::new(Cursor::new(head.into_bytes())));
+                parts.push_back(Box::new(file));
+                parts.push_back(Box::new(Cursor::new(b"\r\n".to_vec())));
+                uids.push(Some(uid));
+            }
+            _ => uids.push(None),
+        }
+    }
+    if uids.iter().all(Option::is_none) {
+        return outcomes(400, "", &uids);
+    }
+    parts.push_back(Box::new(Cursor::new(
+        format!("--{boundary}--\r\n").into_bytes(),
+    )));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(timeout_secs.max(1) * 10)))
+        .build()
+        .into();
+    let url = format!("{base_url}/studies");
+    let mut body = Concat(parts);
+    let sent = agent
+        .post(&url)
+        .header(
+            "Content-Type",
+            format!("multipart/related; type=\"application/dicom\"; boundary={boundary}"),
+        )
+        .header("Accept", "application/dicom+json")
+        .send(ureq::SendBody::from_reader(&mut body));
+    match sent {
+        Ok(mut resp) => {
+            let status = resp.status().as_u16();
+            let text = resp.body_mut().read_to_string().unwrap_or_default();
+            let result = outcomes(status, &text, &uids);
+            if result.iter().any(|o| o != &Outcome::Done) {
+                tracing::warn!(status, "STOW-RS reply refused some instances");
+            }
+            result
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "STOW-RS request failed");
+            uids.iter()
+                .map(|_| Outcome::Transient {
+                    code: "pacs-unreachable",
+                    status: None,
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_failure_is_per_instance() {
+        let body = r#"{"00081198":{"vr":"SQ","Value":[{"00081155":{"vr":"UI","Value":["1.2.3"]},"00081197":{"vr":"US","Value":[49442]}}]},
+                      "00081199":{"vr":"SQ","Value":[{"00081155":{"vr":"UI","Value":["1.2.4"]}}]}}"#;
+        let uids = vec![Some("1.2.3".to_owned()), Some("1.2.4".to_owned())];
+        let o = outcomes(202, body, &uids);
+        assert_eq!(
+            o[0],
+            Outcome::Permanent {
+                code: "stow-instance-refused",
+                status: Some(49442)
+            }
+        );
+        assert_eq!(o[1], Outcome::Done);
+        assert!(matches!(
+            outcomes(503, "", &uids)[0],
+            Outcome::Transient { .. }
+        ));
+        assert!(matches!(
+            outcomes(415, "", &uids)[1],
+            Outcome::Permanent { .. }
+        ));
+    }
+}

@@ -1,0 +1,184 @@
+//! Upload passwords: Argon2id hashes in the database. Several may be valid
+//! at once (rotation with overlap), each with an optional expiry.
+//!
+//! Checking runs Argon2 against every stored hash, expired or not, and
+//! against a dummy hash when there are none, so the time taken does not
+//! tell "no such password" from "expired".
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rusqlite::params;
+
+use crate::store::{now, Store, StoreError};
+
+/// A password store failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PasswordError {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Hashing failed (should not happen with valid parameters).
+    #[error("password hashing failed")]
+    Hash,
+    /// The password is empty or too long.
+    #[error("a password must be 8 to 256 characters long")]
+    Length,
+    /// No randomness for the salt.
+    #[error("no randomness available")]
+    Random,
+}
+
+impl PasswordError {
+    /// Stable kebab-case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PasswordError::Store(e) => e.code(),
+            PasswordError::Hash => "password-hash-failed",
+            PasswordError::Length => "password-length",
+            PasswordError::Random => "no-randomness",
+        }
+    }
+}
+
+/// What `password list` shows: never the hash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PasswordInfo {
+    /// Row id, for `password remove`.
+    pub id: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, if it expires.
+    pub expires_at: Option<i64>,
+}
+
+/// Stores a new password; returns its id.
+pub fn add(store: &Store, password: &str, expires_at: Option<i64>) -> Result<i64, PasswordError> {
+    let len = password.chars().count();
+    if !(8..=256).contains(&len) {
+        return Err(PasswordError::Length);
+    }
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|_| PasswordError::Random)?;
+    let salt = SaltString::encode_b64(&salt).map_err(|_| PasswordError::Hash)?;
+    let hash = Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|_| PasswordError::Hash)?
+        .to_string();
+    let conn = store.conn()?;
+    conn.execute(
+        "INSERT INTO passwords (hash, created_at, expires_at) VALUES (?1, ?2, ?3)",
+        params![hash, now(), expires_at],
+    )
+    .map_err(StoreError::from)?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Every stored password's id and dates.
+pub fn list(store: &Store) -> Result<Vec<PasswordInfo>, PasswordError> {
+    let conn = store.conn()?;
+    let mut stmt = conn
+        .prepare("SELECT id, created_at, expires_at FROM passwords ORDER BY id")
+        .map_err(StoreError::from)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(PasswordInfo {
+                id: r.get(0)?,
+                created_at: r.get(1)?,
+                expires_at: r.get(2)?,
+            })
+        })
+        .map_err(StoreError::from)?;
+    Ok(rows.collect::<Result<_, _>>().map_err(StoreError::from)?)
+}
+
+/// Removes a password; false when there was none with this id.
+pub fn remove(store: &Store, id: i64) -> Result<bool, PasswordError> {
+    let n = store
+        .conn()?
+        .execute("DELETE FROM passwords WHERE id = ?1", params![id])
+        .map_err(StoreError::from)?;
+    Ok(n > 0)
+}
+
+/// A hash of a random string, verified when no password is stored so that
+/// the check costs the same; made once per process.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let mut bytes = [0u8; 16];
+        let _ = getrandom::fill(&mut bytes);
+        SaltString::encode_b64(&bytes)
+            .ok()
+            .and_then(|salt| {
+                Argon2::default()
+                    .hash_password(&bytes, &salt)
+                    .ok()
+                    .map(|h| h.to_string())
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// Whether `password` matches a stored, unexpired password at time `at`.
+pub fn check(store: &Store, password: &str, at: i64) -> Result<bool, PasswordError> {
+    let rows: Vec<(String, Option<i64>)> = {
+        let conn = store.conn()?;
+        let mut stmt = conn
+            .prepare("SELECT hash, expires_at FROM passwords")
+            .map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(StoreError::from)?;
+        rows.collect::<Result<_, _>>().map_err(StoreError::from)?
+    };
+    let argon = Argon2::default();
+    let verify = |hash: &str| {
+        PasswordHash::new(hash)
+            .map(|h| argon.verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    };
+    if rows.is_empty() {
+        let _ = verify(dummy_hash());
+        return Ok(false);
+    }
+    let mut ok = false;
+    for (hash, expires_at) in &rows {
+        let matches = verify(hash);
+        ok |= matches && expires_at.is_none_or(|e| e > at);
+    }
+    Ok(ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_check_expire_remove() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        assert!(!check(&store, "anything-at-all", now()).unwrap());
+        assert!(matches!(
+            add(&store, "short", None),
+            Err(PasswordError::Length)
+        ));
+        let a = add(&store, "correct horse battery", None).unwrap();
+        let b = add(&store, "old password 2026", Some(now() + 60)).unwrap();
+        assert!(check(&store, "correct horse battery", now()).unwrap());
+        assert!(check(&store, "old password 2026", now()).unwrap());
+        assert!(!check(&store, "old password 2026", now() + 61).unwrap());
+        assert!(!check(&store, "wrong", now()).unwrap());
+        let listed = list(&store).unwrap();
+        assert_eq!(listed.iter().map(|p| p.id).collect::<Vec<_>>(), vec![a, b]);
+        assert!(remove(&store, a).unwrap());
+        assert!(!remove(&store, a).unwrap());
+        assert!(!check(&store, "correct horse battery", now()).unwrap());
+        // The stored hash is Argon2id, never the password.
+        let hash: String = store
+            .query_opt("SELECT hash FROM passwords", [])
+            .unwrap()
+            .unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+    }
+}

@@ -1,0 +1,171 @@
+//! The HTTP server (`mailslot serve`): routes, shared state, start-up.
+//!
+//! Routes (all JSON errors carry a stable `code`; see `openapi.json`):
+//! - `GET  /api/key` — the current public key
+//! - `POST /api/session` — password + consent → session token
+//! - `POST /api/session/preflight` — announce files/bytes; refused when full
+//! - `OPTIONS|POST /api/uploads`, `HEAD|PATCH|DELETE /api/uploads/{id}` — tus 1.0.0
+//! - `GET  /api/uploads/{id}/verdict` — what became of one upload
+//! - `POST /api/submissions` — sealed sender details → receipt
+//! - `GET  /api/openapi.json`, `GET /api/health`
+//!
+//! No route returns uploaded data or lists uploads or submissions.
+
+mod error;
+mod session;
+mod submit;
+mod upload;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, App, HttpResponse, HttpServer};
+
+pub use error::ApiFailure;
+pub use session::Lockout;
+
+use crate::config::Config;
+use crate::forward::Forwarder;
+use crate::keys::Keyring;
+use crate::store::Store;
+
+/// Everything the handlers share.
+#[derive(Debug)]
+pub struct AppState {
+    /// The validated configuration.
+    pub config: Config,
+    /// The database.
+    pub store: Arc<Store>,
+    /// The key pairs.
+    pub keys: Arc<Keyring>,
+    /// Wrong-password lockout per client address.
+    pub lockout: Lockout,
+    /// Uploads a request is writing right now.
+    pub busy: Mutex<HashSet<String>>,
+    /// Wakes the forwarder when work arrives.
+    pub forwarder: Forwarder,
+}
+
+/// Folders under the data directory.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// `<data>/uploads`: partial plaintext of uploads in progress.
+    pub uploads: PathBuf,
+    /// `<data>/spool`: accepted objects waiting to be forwarded.
+    pub spool: PathBuf,
+    /// `<data>/inbox`: the embedded inbox, one folder per submission.
+    pub inbox: PathBuf,
+}
+
+impl Layout {
+    /// The layout of `config.data_dir`.
+    pub fn of(config: &Config) -> Self {
+        Layout {
+            uploads: config.data_dir.join("uploads"),
+            spool: config.data_dir.join("spool"),
+            inbox: config.data_dir.join("inbox"),
+        }
+    }
+}
+
+/// Opens the data directory and builds the shared state.
+pub fn state(config: Config) -> Result<AppState, crate::Error> {
+    let layout = Layout::of(&config);
+    for dir in [
+        &config.data_dir,
+        &layout.uploads,
+        &layout.spool,
+        &layout.inbox,
+    ] {
+        crate::durable::create_dir_all(dir).map_err(|e| crate::Error::DataDir(dir.clone(), e))?;
+    }
+    let store = Arc::new(Store::open(&config.data_dir.join("mailslot.sqlite3"))?);
+    let keys = Arc::new(Keyring::open(&config.data_dir.join("keys"))?);
+    let forwarder = Forwarder::start(config.clone(), store.clone())?;
+    Ok(AppState {
+        config,
+        store,
+        keys,
+        lockout: Lockout::default(),
+        busy: Mutex::new(HashSet::new()),
+        forwarder,
+    })
+}
+
+/// Security headers on every response.
+fn security_headers(tls: bool) -> DefaultHeaders {
+    let mut h = DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-ancestors 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Frame-Options", "DENY"));
+    if tls {
+        h = h.add(("Strict-Transport-Security", "max-age=31536000"));
+    }
+    h
+}
+
+/// Registers the API routes (also used by in-process tests).
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api")
+            .route(
+                "/health",
+                web::get().to(|| async { HttpResponse::Ok().json("ok") }),
+            )
+            .route("/openapi.json", web::get().to(openapi))
+            .route("/key", web::get().to(session::key))
+            .route("/session", web::post().to(session::create))
+            .route("/session/preflight", web::post().to(session::preflight))
+            .route(
+                "/uploads",
+                web::method(actix_web::http::Method::OPTIONS).to(upload::options),
+            )
+            .route("/uploads", web::post().to(upload::create))
+            .route("/uploads/{id}", web::head().to(upload::head))
+            .route("/uploads/{id}", web::patch().to(upload::patch))
+            .route("/uploads/{id}", web::delete().to(upload::delete))
+            .route("/uploads/{id}/verdict", web::get().to(upload::verdict))
+            .route("/submissions", web::post().to(submit::submit)),
+    );
+}
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(include_str!("../../openapi.json"))
+}
+
+/// Runs the server until it is stopped.
+pub async fn serve(config: Config) -> Result<(), crate::Error> {
+    let listen = config.listen;
+    let static_dir = config.static_dir.clone();
+    let tls = config.tls;
+    let state = web::Data::new(state(config)?);
+    crate::retention::start(state.clone().into_inner());
+    let server = HttpServer::new(move || {
+        let mut app = App::new()
+            .app_data(state.clone())
+            .app_data(web::JsonConfig::default().limit(64 * 1024))
+            .wrap(security_headers(tls))
+            .configure(routes);
+        if let Some(dir) = &static_dir {
+            app = app.service(actix_files::Files::new("/", dir).index_file("index.html"));
+        }
+        app
+    })
+    .bind(listen)
+    .map_err(|e| crate::Error::Listen(listen, e))?;
+    for addr in server.addrs() {
+        println!("mailslot: listening on http://{addr}");
+    }
+    server
+        .run()
+        .await
+        .map_err(|e| crate::Error::Listen(listen, e))
+}

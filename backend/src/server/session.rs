@@ -1,0 +1,281 @@
+//! The public key, password → session exchange, pre-flight, and the
+//! session check every other call makes.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use mailslot_shared::envelope::{DEFAULT_RECORD_SIZE, SUITE_X25519_SHA256_AES256GCM};
+use mailslot_shared::wire::{Preflight, ServerKey, SessionCreated, SessionRequest, UploadLimits};
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::{ApiFailure, AppState};
+use crate::keys::random32;
+use crate::store::now;
+
+/// Wrong passwords before an address is locked out.
+const FREE_FAILURES: u32 = 5;
+/// First lockout; doubles with every further failure.
+const FIRST_LOCKOUT: Duration = Duration::from_secs(30);
+/// Longest lockout.
+const MAX_LOCKOUT: Duration = Duration::from_secs(3600);
+
+/// Per-address count of wrong passwords, with exponential lockout.
+#[derive(Debug, Default)]
+pub struct Lockout {
+    entries: Mutex<HashMap<IpAddr, (u32, Option<Instant>)>>,
+}
+
+impl Lockout {
+    /// `Err(seconds)` while `ip` is locked out.
+    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
+        let Ok(map) = self.entries.lock() else {
+            return Ok(());
+        };
+        match map.get(&ip) {
+            Some((_, Some(until))) if *until > Instant::now() => Err(until
+                .saturating_duration_since(Instant::now())
+                .as_secs()
+                .max(1)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a wrong password from `ip`.
+    pub fn fail(&self, ip: IpAddr) {
+        let Ok(mut map) = self.entries.lock() else {
+            return;
+        };
+        if map.len() > 100_000 {
+            map.retain(|_, (_, until)| until.is_some_and(|u| u > Instant::now()));
+        }
+        let entry = map.entry(ip).or_insert((0, None));
+        entry.0 += 1;
+        if entry.0 >= FREE_FAILURES {
+            let exp = (entry.0 - FREE_FAILURES).min(10);
+            let wait = FIRST_LOCKOUT.saturating_mul(1 << exp).min(MAX_LOCKOUT);
+            entry.1 = Some(Instant::now() + wait);
+        }
+    }
+
+    /// Forgets `ip` after a right password.
+    pub fn succeed(&self, ip: IpAddr) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.remove(&ip);
+        }
+    }
+}
+
+/// `GET /api/key`
+pub async fn key(state: web::Data<AppState>) -> Result<HttpResponse, ApiFailure> {
+    let (kid, pk) = state.keys.current()?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-cache"))
+        .json(ServerKey {
+            kid: kid.to_hex(),
+            public_key: hex::encode(pk.to_bytes()),
+            suite: SUITE_X25519_SHA256_AES256GCM,
+            record_size: DEFAULT_RECORD_SIZE,
+        }))
+}
+
+fn client_ip(req: &HttpRequest) -> IpAddr {
+    req.peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+fn random_hex16() -> Result<String, ApiFailure> {
+    Ok(hex::encode(&random32()?[..16]))
+}
+
+/// `POST /api/session`
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<SessionRequest>,
+) -> Result<HttpResponse, ApiFailure> {
+    let ip = client_ip(&req);
+    state
+        .lockout
+        .check(ip)
+        .map_err(|retry_after| ApiFailure::LockedOut { retry_after })?;
+    let body = body.into_inner();
+    let c = &body.consent;
+    if !c.accepted || !c.may_send || c.statement_version != state.config.privacy_statement_version {
+        return Err(ApiFailure::ConsentRequired);
+    }
+    let st = state.clone();
+    let password = body.password;
+    let ok = web::block(move || crate::passwords::check(&st.store, &password, now())).await??;
+    if !ok {
+        state.lockout.fail(ip);
+        state
+            .store
+            .audit("session-refused", "wrong or expired password")?;
+        return Err(ApiFailure::WrongPassword);
+    }
+    state.lockout.succeed(ip);
+
+    let token = hex::encode(random32()?);
+    let token_hash = Sha256::digest(token.as_bytes()).to_vec();
+    let session_id = random_hex16()?;
+    let consent_version = c.statement_version.clone();
+    let st = state.clone();
+    let sid = session_id.clone();
+    let created = now();
+    web::block(move || -> Result<(), ApiFailure> {
+        // A reference is 9 random characters; retry on the rare collision.
+        for _ in 0..5 {
+            let mut r = [0u8; 9];
+            r.copy_from_slice(&random32()?[..9]);
+            let reference = mailslot_shared::wire::reference_from_random(&r);
+            let inserted = st.store.conn()?.execute(
+                "INSERT OR IGNORE INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?4)",
+                params![sid, token_hash, reference, created, consent_version],
+            )?;
+            if inserted == 1 {
+                st.store.audit("session-created", &format!("session={sid} consent-version={consent_version}"))?;
+                return Ok(());
+            }
+        }
+        Err(ApiFailure::Internal("reference-exhausted"))
+    })
+    .await??;
+    let cfg = &state.config;
+    Ok(HttpResponse::Created().json(SessionCreated {
+        token,
+        session_id,
+        idle_timeout_secs: cfg.session_idle_minutes * 60,
+        expires_at: created + (cfg.session_max_hours * 3600) as i64,
+        limits: UploadLimits {
+            max_file_bytes: cfg.max_file_bytes,
+            max_session_bytes: cfg.max_session_bytes,
+            max_chunk_bytes: cfg.max_chunk_bytes,
+        },
+    }))
+}
+
+/// A valid session, as found from the bearer token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Session id (hex).
+    pub id: String,
+    /// The reference number the receipt will show.
+    pub reference: String,
+    /// When consent was given.
+    pub consent_version: String,
+    /// Unix seconds.
+    pub consent_at: i64,
+    /// Whether the submission was completed.
+    pub finalized: bool,
+}
+
+/// Finds the session of the request's bearer token, checks its idle and
+/// absolute expiry, and marks it active. Blocking: call from `web::block`.
+pub fn authenticate(state: &AppState, token: Option<String>) -> Result<Session, ApiFailure> {
+    let token = token.ok_or(ApiFailure::SessionExpired)?;
+    let hash = Sha256::digest(token.as_bytes()).to_vec();
+    let conn = state.store.conn()?;
+    let row = conn
+        .query_row(
+            "SELECT id, reference, created_at, last_seen, consent_version, consent_at, finalized_at
+             FROM sessions WHERE token_hash = ?1",
+            params![hash],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    let (id, reference, created, last_seen, consent_version, consent_at, finalized) =
+        row.ok_or(ApiFailure::SessionExpired)?;
+    let t = now();
+    let cfg = &state.config;
+    if t > last_seen + (cfg.session_idle_minutes * 60) as i64
+        || t > created + (cfg.session_max_hours * 3600) as i64
+    {
+        return Err(ApiFailure::SessionExpired);
+    }
+    conn.execute(
+        "UPDATE sessions SET last_seen = ?1 WHERE id = ?2",
+        params![t, id],
+    )?;
+    Ok(Session {
+        id,
+        reference,
+        consent_version,
+        consent_at,
+        finalized: finalized.is_some(),
+    })
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get("Authorization")?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_owned())
+}
+
+/// Bytes the mailbox holds or has promised: spool, inbox and announced
+/// uploads of open sessions.
+pub fn committed_bytes(state: &AppState) -> Result<u64, ApiFailure> {
+    let conn = state.store.conn()?;
+    let uploads: i64 = conn.query_row(
+        "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE state IN ('receiving', 'accepted')",
+        [],
+        |r| r.get(0),
+    )?;
+    let inbox: i64 = conn.query_row("SELECT COALESCE(SUM(bytes), 0) FROM inbox", [], |r| {
+        r.get(0)
+    })?;
+    Ok((uploads.max(0) + inbox.max(0)) as u64)
+}
+
+/// `POST /api/session/preflight`
+pub async fn preflight(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Preflight>,
+) -> Result<HttpResponse, ApiFailure> {
+    let token = bearer(&req);
+    let body = body.into_inner();
+    let st = state.clone();
+    web::block(move || -> Result<(), ApiFailure> {
+        let session = authenticate(&st, token)?;
+        if session.finalized {
+            return Err(ApiFailure::SessionFinished);
+        }
+        if body.bytes > st.config.max_session_bytes {
+            return Err(ApiFailure::SessionTooLarge);
+        }
+        if committed_bytes(&st)?.saturating_add(body.bytes) > st.config.quota_bytes {
+            st.store.audit(
+                "mailbox-full",
+                &format!("session={} announced-bytes={}", session.id, body.bytes),
+            )?;
+            return Err(ApiFailure::MailboxFull);
+        }
+        st.store.conn()?.execute(
+            "UPDATE sessions SET announced_files = ?1, announced_bytes = ?2 WHERE id = ?3",
+            params![body.files as i64, body.bytes as i64, session.id],
+        )?;
+        Ok(())
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}

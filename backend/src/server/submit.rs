@@ -1,0 +1,227 @@
+//! `POST /api/submissions`: completes a session. A multipart form with
+//! - `details`: the sender's details and request ([`SenderDetails`] as JSON),
+//!   sealed in an envelope bound to this session — personal data never
+//!   travels as plaintext form fields;
+//! - `department` (optional): where the hospital routes the submission (not
+//!   personal data).
+//!
+//! Uploads still incomplete are ended and reported as such. The submission
+//! record (details, consent, verdicts) goes to `<inbox>/<reference>/
+//! submission.json` (mode 0600) for staff; the reply is the receipt.
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::TryStreamExt as _;
+use mailslot_shared::envelope::{open_all, Header, HEADER_LEN};
+use mailslot_shared::wire::{Receipt, SenderDetails};
+use rusqlite::params;
+use serde::Serialize;
+
+use super::session::{authenticate, bearer, Session};
+use super::{ApiFailure, AppState, Layout};
+use crate::durable;
+use crate::store::now;
+
+const MAX_DETAILS: usize = 256 * 1024;
+const MAX_DEPARTMENT: usize = 200;
+
+async fn read_field(
+    field: &mut actix_multipart::Field,
+    limit: usize,
+) -> Result<Vec<u8>, ApiFailure> {
+    let mut out = Vec::new();
+    while let Some(chunk) = field
+        .try_next()
+        .await
+        .map_err(|_| ApiFailure::BadRequest("the form could not be read"))?
+    {
+        if out.len() + chunk.len() > limit {
+            return Err(ApiFailure::BadRequest("a form field is too large"));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+/// `POST /api/submissions`
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    mut form: Multipart,
+) -> Result<HttpResponse, ApiFailure> {
+    let mut details = None;
+    let mut department = None;
+    while let Some(mut field) = form
+        .try_next()
+        .await
+        .map_err(|_| ApiFailure::BadRequest("a multipart form is required"))?
+    {
+        match field.name() {
+            Some("details") => details = Some(read_field(&mut field, MAX_DETAILS).await?),
+            Some("department") => {
+                let raw = read_field(&mut field, MAX_DEPARTMENT).await?;
+                let text = String::from_utf8(raw)
+                    .map_err(|_| ApiFailure::BadRequest("department must be UTF-8"))?;
+                department = Some(text.trim().to_owned());
+            }
+            _ => {
+                read_field(&mut field, 0).await.ok();
+            }
+        }
+    }
+    let details = details.ok_or(ApiFailure::BadRequest("the sealed details part is missing"))?;
+    let token = bearer(&req);
+    let st = state.clone();
+    let receipt = web::block(move || -> Result<Receipt, ApiFailure> {
+        let session = authenticate(&st, token)?;
+        if session.finalized {
+            return Err(ApiFailure::SessionFinished);
+        }
+        let sender = open_details(&st, &session, &details)?;
+        finalize(&st, &session, sender, department)
+    })
+    .await??;
+    Ok(HttpResponse::Created()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(receipt))
+}
+
+/// Opens the sealed details: an envelope for this session whose plaintext
+/// is the JSON of [`SenderDetails`].
+fn open_details(
+    state: &AppState,
+    session: &Session,
+    sealed: &[u8],
+) -> Result<SenderDetails, ApiFailure> {
+    let head = sealed.get(..HEADER_LEN).ok_or(ApiFailure::BadEnvelope)?;
+    let header = Header::decode(head).map_err(|_| ApiFailure::BadEnvelope)?;
+    if header.session_id.to_hex() != session.id {
+        return Err(ApiFailure::BadEnvelope);
+    }
+    let key = state.keys.get(&header.kid).ok_or(ApiFailure::UnknownKey)?;
+    let plain = open_all(sealed, &key).map_err(|_| ApiFailure::DecryptFailed)?;
+    serde_json::from_slice(&plain)
+        .map_err(|_| ApiFailure::BadRequest("the sender details are not valid JSON"))
+}
+
+#[derive(Debug, Serialize)]
+struct FileRecord {
+    upload: String,
+    kind: String,
+    state: String,
+    code: Option<String>,
+    bytes: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+struct SubmissionRecord<'a> {
+    reference: &'a str,
+    received_at: i64,
+    department: Option<&'a str>,
+    consent_statement_version: &'a str,
+    consent_at: i64,
+    forwarded_to: String,
+    sender: &'a SenderDetails,
+    files: &'a [FileRecord],
+}
+
+fn finalize(
+    state: &AppState,
+    session: &Session,
+    sender: SenderDetails,
+    department: Option<String>,
+) -> Result<Receipt, ApiFailure> {
+    let t = now();
+    let files: Vec<FileRecord> = {
+        let conn = state.store.conn()?;
+        conn.execute(
+            "UPDATE uploads SET state = 'incomplete', code = 'incomplete' WHERE session_id = ?1 AND state = 'receiving'",
+            params![session.id],
+        )?;
+        let mut stmt = conn.prepare(
+            "SELECT id, kind, state, code, plaintext_len FROM uploads WHERE session_id = ?1 ORDER BY created_at, id",
+        )?;
+        let rows = stmt.query_map(params![session.id], |r| {
+            Ok(FileRecord {
+                upload: r.get(0)?,
+                kind: r.get(1)?,
+                state: r.get(2)?,
+                code: r.get(3)?,
+                bytes: r.get(4)?,
+            })
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for f in files.iter().filter(|f| f.state == "incomplete") {
+        let _ = std::fs::remove_file(
+            Layout::of(&state.config)
+                .uploads
+                .join(format!("{}.part", f.upload)),
+        );
+    }
+    let accepted = |kind: &'static str| {
+        files
+            .iter()
+            .filter(move |f| f.kind == kind && f.state == "accepted")
+    };
+    let images = accepted("dicom").count() as u64;
+    let bytes: u64 = accepted("dicom")
+        .filter_map(|f| f.bytes)
+        .sum::<i64>()
+        .max(0) as u64;
+    let letters = accepted("letter").count() as u64;
+    let mut refused: Vec<(String, u64)> = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| matches!(f.state.as_str(), "rejected" | "failed" | "incomplete"))
+    {
+        let code = f.code.clone().unwrap_or_else(|| f.state.clone());
+        match refused.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => *n += 1,
+            None => refused.push((code, 1)),
+        }
+    }
+
+    let record = SubmissionRecord {
+        reference: &session.reference,
+        received_at: t,
+        department: department.as_deref(),
+        consent_statement_version: &session.consent_version,
+        consent_at: session.consent_at,
+        forwarded_to: state.config.forward.to_string(),
+        sender: &sender,
+        files: &files,
+    };
+    let json =
+        serde_json::to_vec_pretty(&record).map_err(|_| ApiFailure::Internal("serialize-failed"))?;
+    let dir = Layout::of(&state.config).inbox.join(&session.reference);
+    durable::create_dir_all(&dir)?;
+    durable::write_atomic(&dir.join("submission.json"), &json, 0o600)?;
+    crate::forward::inbox::count_bytes(&state.store, &session.reference, json.len() as u64)?;
+
+    let conn = state.store.conn()?;
+    conn.execute(
+        "INSERT INTO submissions (reference, session_id, department, created_at, files, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![session.reference, session.id, department, t, images as i64, bytes as i64],
+    )?;
+    conn.execute(
+        "UPDATE sessions SET finalized_at = ?1 WHERE id = ?2",
+        params![t, session.id],
+    )?;
+    drop(conn);
+    state.store.audit(
+        "submission-finalized",
+        &format!(
+            "reference={} session={} files={images} bytes={bytes} letters={letters}",
+            session.reference, session.id
+        ),
+    )?;
+    Ok(Receipt {
+        reference: session.reference.clone(),
+        files: images,
+        bytes,
+        letters,
+        refused,
+        received_at: t,
+    })
+}

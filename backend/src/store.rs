@@ -1,0 +1,165 @@
+//! Durable state in SQLite: passwords, sessions, uploads, submissions, the
+//! forward queue and the audit log. Every change is a transaction; the
+//! database runs in WAL mode with `synchronous = FULL`, so what was
+//! acknowledged survives a crash or restart.
+//!
+//! Patient data never enters the database: uploads are known by opaque ids,
+//! SOP Instance UIDs are kept only as a SHA-256 (for idempotence), and the
+//! sender's contact data is stored sealed, as it arrived.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// A database failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database lock was poisoned by a panic elsewhere.
+    #[error("database lock poisoned")]
+    Poisoned,
+}
+
+impl StoreError {
+    /// Stable kebab-case code.
+    pub fn code(&self) -> &'static str {
+        "storage-failed"
+    }
+}
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS passwords (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    reference TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    consent_version TEXT NOT NULL,
+    consent_at INTEGER NOT NULL,
+    announced_files INTEGER NOT NULL DEFAULT 0,
+    announced_bytes INTEGER NOT NULL DEFAULT 0,
+    finalized_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS uploads (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    file_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    offset INTEGER NOT NULL DEFAULT 0,
+    header BLOB,
+    kid TEXT,
+    state TEXT NOT NULL,
+    code TEXT,
+    instance_hash TEXT,
+    plaintext_len INTEGER,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    UNIQUE(session_id, file_id)
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    reference TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL UNIQUE REFERENCES sessions(id),
+    department TEXT,
+    created_at INTEGER NOT NULL,
+    files INTEGER NOT NULL,
+    bytes INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS forward_queue (
+    upload_id TEXT PRIMARY KEY REFERENCES uploads(id),
+    session_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt INTEGER NOT NULL,
+    last_code TEXT,
+    last_status INTEGER,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS inbox (
+    reference TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    bytes INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+";
+
+/// The database handle. Calls block: use them from `web::block`.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// The connection, for the modules that own their tables' queries.
+    pub fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.conn.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    /// Appends to the audit log. `detail` must hold no patient data.
+    pub fn audit(&self, event: &str, detail: &str) -> Result<()> {
+        self.conn()?.execute(
+            "INSERT INTO audit (at, event, detail) VALUES (?1, ?2, ?3)",
+            params![now(), event, detail],
+        )?;
+        tracing::info!(event, detail, "audit");
+        Ok(())
+    }
+
+    /// The audit log, oldest first (staff tooling and tests).
+    pub fn audit_log(&self) -> Result<Vec<(i64, String, String)>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare("SELECT at, event, detail FROM audit ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<Result<_, _>>().map_err(StoreError::from)
+    }
+
+    /// One value from a single-row query, if any.
+    pub fn query_opt<T: rusqlite::types::FromSql>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Option<T>> {
+        Ok(self
+            .conn()?
+            .query_row(sql, params, |r| r.get(0))
+            .optional()?)
+    }
+}

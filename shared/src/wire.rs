@@ -1,0 +1,201 @@
+//! The JSON bodies and header names of the upload API, shared by the page,
+//! `mailslot send` and the server. Nothing here carries patient data in the
+//! clear: files and the sender's details travel sealed (see `envelope`).
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/key`: the key senders encrypt to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerKey {
+    /// Key id, 32 hex digits.
+    pub kid: String,
+    /// X25519 public key, 64 hex digits.
+    pub public_key: String,
+    /// Envelope suite (1).
+    pub suite: u8,
+    /// Record size senders should use.
+    pub record_size: u32,
+}
+
+/// The sender's consent, recorded with the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    /// Version of the privacy statement the sender was shown.
+    pub statement_version: String,
+    /// "I agree to the privacy statement".
+    pub accepted: bool,
+    /// "I am the patient, or send with the patient's agreement".
+    pub may_send: bool,
+}
+
+/// `POST /api/session`: exchange the upload password for a session.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRequest {
+    /// The upload password given out by phone.
+    pub password: String,
+    /// The consent the page collected.
+    pub consent: Consent,
+}
+
+impl core::fmt::Debug for SessionRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SessionRequest")
+            .field("password", &"…")
+            .field("consent", &self.consent)
+            .finish()
+    }
+}
+
+/// Limits the server enforces, announced with the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadLimits {
+    /// Largest file (plaintext bytes).
+    pub max_file_bytes: u64,
+    /// Largest total of one session (plaintext bytes).
+    pub max_session_bytes: u64,
+    /// Largest body of one upload `PATCH`.
+    pub max_chunk_bytes: u64,
+}
+
+/// Reply to `POST /api/session`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionCreated {
+    /// Bearer token for every further call; keep in memory only.
+    pub token: String,
+    /// The session id (32 hex digits): goes into every envelope header.
+    pub session_id: String,
+    /// Seconds of inactivity after which the session ends.
+    pub idle_timeout_secs: u64,
+    /// Unix seconds when the session ends regardless of activity.
+    pub expires_at: i64,
+    /// The server's limits.
+    pub limits: UploadLimits,
+}
+
+impl core::fmt::Debug for SessionCreated {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SessionCreated")
+            .field("session_id", &self.session_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /api/session/preflight`: what the sender is about to upload, so a
+/// full mailbox is refused before the first byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preflight {
+    /// Number of files.
+    pub files: u64,
+    /// Total plaintext bytes.
+    pub bytes: u64,
+}
+
+/// Every error reply: a stable code and a sentence (English; the page maps
+/// codes to its own words).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Stable kebab-case code.
+    pub code: String,
+    /// A sentence for people, without patient data.
+    pub message: String,
+    /// For a refused file: the acceptance rule's reason code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What became of one upload (`GET /api/uploads/{id}/verdict`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadVerdict {
+    /// `receiving`, `accepted`, `duplicate`, `rejected` or `failed`.
+    pub state: String,
+    /// For `rejected`/`failed`: the reason code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// The sender's details and request: sealed in an envelope of its own
+/// (the `details` part of `POST /api/submissions`), never sent in the clear.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SenderDetails {
+    /// Sender's name.
+    pub name: String,
+    /// Phone number.
+    pub phone: String,
+    /// E-mail address.
+    pub email: String,
+    /// `patient`, `doctor` or `other`.
+    pub role: String,
+    /// Department or contact person at the hospital.
+    pub contact: String,
+    /// Who should look, and what the question is.
+    pub request: String,
+    /// Studies picked by the sender (Study Instance UIDs), if they chose.
+    #[serde(default)]
+    pub studies: Vec<String>,
+}
+
+/// Reply to `POST /api/submissions`: the receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The reference number to quote on the phone, e.g. `K7M-4QX-9TD`.
+    pub reference: String,
+    /// Images and documents received and accepted.
+    pub files: u64,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// Letters (PDF) received.
+    pub letters: u64,
+    /// Files refused, by reason code.
+    pub refused: Vec<(String, u64)>,
+    /// Unix seconds when the submission was completed.
+    pub received_at: i64,
+}
+
+/// tus `Upload-Metadata` keys (values base64, all opaque).
+pub mod metadata {
+    /// The sender's file id (32 hex digits), as in the envelope header.
+    pub const FILE_ID: &str = "file_id";
+    /// `dicom` or `letter`.
+    pub const KIND: &str = "kind";
+}
+
+/// Response headers the server adds to a completing `PATCH`.
+pub mod headers {
+    /// `accepted`, `duplicate`, `rejected` or `failed`.
+    pub const VERDICT: &str = "Mailslot-Verdict";
+    /// The reason code for `rejected` or `failed`.
+    pub const REASON: &str = "Mailslot-Reason";
+}
+
+/// The characters of a reference number: no 0/O, 1/I/L or U/V look-alikes.
+pub const REFERENCE_ALPHABET: &[u8; 28] = b"23456789ABCDEFGHJKMNPQRSTWXY";
+
+/// Formats 9 random bytes as a reference number `XXX-XXX-XXX`.
+pub fn reference_from_random(random: &[u8; 9]) -> String {
+    let mut out = String::with_capacity(11);
+    for (i, b) in random.iter().enumerate() {
+        if i > 0 && i % 3 == 0 {
+            out.push('-');
+        }
+        out.push(char::from(
+            REFERENCE_ALPHABET[usize::from(*b) % REFERENCE_ALPHABET.len()],
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_format() {
+        let r = reference_from_random(&[0, 1, 2, 27, 28, 255, 100, 7, 9]);
+        assert_eq!(r.len(), 11);
+        assert_eq!(&r[3..4], "-");
+        assert!(r
+            .chars()
+            .all(|c| c == '-' || REFERENCE_ALPHABET.contains(&(c as u8))));
+        assert_eq!(&r[..3], "234");
+    }
+}
