@@ -325,7 +325,12 @@ impl Client {
 
     /// The bytes of the envelope from `offset` (a record boundary) for at
     /// most `RECORDS_PER_PATCH` records.
-    fn chunk(sealer: &Sealer, file: &mut File, offset: u64) -> Result<Vec<u8>, std::io::Error> {
+    fn chunk(
+        sealer: &Sealer,
+        file: &mut File,
+        offset: u64,
+        records: u64,
+    ) -> Result<Vec<u8>, std::io::Error> {
         let header = sealer.header();
         let rs = u64::from(header.record_size);
         let mut out = Vec::new();
@@ -335,7 +340,7 @@ impl Client {
         } else {
             (offset - HEADER_LEN as u64) / (rs + TAG_LEN as u64)
         };
-        let last = (first + RECORDS_PER_PATCH).min(header.record_count());
+        let last = (first + records.max(1)).min(header.record_count());
         file.seek(SeekFrom::Start(first * rs))?;
         for index in first..last {
             let n = header.record_plaintext_len(index).unwrap_or(0);
@@ -349,6 +354,91 @@ impl Client {
         Ok(out)
     }
 
+    /// Creates the upload for a local file and prepares its envelope.
+    pub fn begin_upload(&self, path: &Path, kind: &str) -> Result<PendingUpload> {
+        let file_err = |e| ClientError::File(path.to_owned(), e);
+        let file = File::open(path).map_err(file_err)?;
+        let len = file.metadata().map_err(file_err)?.len();
+        let file_id = Id16(random());
+        let sealer = self.sealer(file_id, len, &random())?;
+        let total = sealer.header().envelope_len();
+        let location = retry(|| self.create_upload(file_id, kind, total))?;
+        Ok(PendingUpload {
+            path: path.to_owned(),
+            file,
+            len,
+            sealer,
+            location,
+            offset: 0,
+            records_per_patch: RECORDS_PER_PATCH,
+        })
+    }
+
+    /// Sends up to `max_patches` requests (all when `None`), resuming after
+    /// failures from the server's offset. Returns the verdict once the
+    /// server has the whole file; `None` when stopped early.
+    pub fn continue_upload(
+        &self,
+        up: &mut PendingUpload,
+        max_patches: Option<usize>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Option<Sent>> {
+        let total = up.sealer.header().envelope_len();
+        let mut failures = 0u32;
+        let mut patches = 0usize;
+        loop {
+            if max_patches.is_some_and(|m| patches >= m) {
+                return Ok(None);
+            }
+            let body = Self::chunk(&up.sealer, &mut up.file, up.offset, up.records_per_patch)
+                .map_err(|e| ClientError::File(up.path.clone(), e))?;
+            patches += 1;
+            match self.patch(&up.location, up.offset, &body) {
+                Ok((new, verdict)) => {
+                    failures = 0;
+                    progress(up.plain_at(new).saturating_sub(up.plain_at(up.offset)));
+                    up.offset = new;
+                    if let Some(v) = verdict {
+                        return Ok(Some(v));
+                    }
+                    if up.offset >= total {
+                        return Err(ClientError::Protocol("upload complete without a verdict"));
+                    }
+                }
+                Err(e) if e.is_transient() && failures < ATTEMPTS => {
+                    failures += 1;
+                    std::thread::sleep(Duration::from_millis(250 << failures.min(7)));
+                    self.resync(up, progress)?;
+                }
+                Err(ClientError::Api { code, .. })
+                    if code == "decrypt-failed" || code == "bad-envelope" =>
+                {
+                    return Ok(Some(Sent {
+                        verdict: "failed".into(),
+                        reason: Some(code),
+                    }))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Asks the server for the upload's offset (after a failure or a
+    /// restart) and continues from there.
+    pub fn resync(
+        &self,
+        up: &mut PendingUpload,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Option<Sent>> {
+        let (server_offset, verdict) = self.upload_state(&up.location)?;
+        progress(
+            up.plain_at(server_offset)
+                .saturating_sub(up.plain_at(up.offset)),
+        );
+        up.offset = server_offset;
+        Ok(verdict)
+    }
+
     /// Encrypts and uploads one file, resuming after failures; `progress`
     /// gets the number of plaintext bytes newly confirmed by the server.
     pub fn upload_file(
@@ -357,60 +447,9 @@ impl Client {
         kind: &str,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Sent> {
-        let file_err = |e| ClientError::File(path.to_owned(), e);
-        let mut file = File::open(path).map_err(file_err)?;
-        let len = file.metadata().map_err(file_err)?.len();
-        let file_id = Id16(random());
-        let sealer = self.sealer(file_id, len, &random())?;
-        let total = sealer.header().envelope_len();
-        let location = retry(|| self.create_upload(file_id, kind, total))?;
-        let rs = u64::from(sealer.header().record_size);
-        let plain_at = |offset: u64| {
-            if offset <= HEADER_LEN as u64 {
-                0
-            } else {
-                ((offset - HEADER_LEN as u64) / (rs + TAG_LEN as u64) * rs).min(len)
-            }
-        };
-        let mut offset = 0u64;
-        let mut failures = 0u32;
-        loop {
-            let body = Self::chunk(&sealer, &mut file, offset).map_err(file_err)?;
-            match self.patch(&location, offset, &body) {
-                Ok((new, verdict)) => {
-                    failures = 0;
-                    progress(plain_at(new).saturating_sub(plain_at(offset)));
-                    offset = new;
-                    if let Some(v) = verdict {
-                        return Ok(v);
-                    }
-                    if offset >= total {
-                        return Err(ClientError::Protocol("upload complete without a verdict"));
-                    }
-                }
-                Err(e) if e.is_transient() && failures < ATTEMPTS => {
-                    failures += 1;
-                    std::thread::sleep(Duration::from_millis(250 << failures.min(7)));
-                    // Ask where the server stands and continue from there.
-                    if let Ok((server_offset, verdict)) = self.upload_state(&location) {
-                        if let Some(v) = verdict {
-                            return Ok(v);
-                        }
-                        progress(plain_at(server_offset).saturating_sub(plain_at(offset)));
-                        offset = server_offset;
-                    }
-                }
-                Err(ClientError::Api { code, .. })
-                    if code == "decrypt-failed" || code == "bad-envelope" =>
-                {
-                    return Ok(Sent {
-                        verdict: "failed".into(),
-                        reason: Some(code),
-                    })
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        let mut up = self.begin_upload(path, kind)?;
+        self.continue_upload(&mut up, None, progress)?
+            .ok_or(ClientError::Protocol("upload stopped"))
     }
 
     /// Seals the sender's details for this session.
@@ -472,6 +511,34 @@ fn retry<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
                 std::thread::sleep(Duration::from_millis(250 << n.min(7)));
             }
             other => return other,
+        }
+    }
+}
+
+/// An upload in progress: the envelope is deterministic, so any record can
+/// be sealed again for a resume.
+#[derive(Debug)]
+pub struct PendingUpload {
+    path: PathBuf,
+    file: File,
+    len: u64,
+    sealer: Sealer,
+    /// The upload's URL path on the server.
+    pub location: String,
+    /// Envelope bytes the server has confirmed.
+    pub offset: u64,
+    /// Records per `PATCH` (smaller values make more, smaller requests).
+    pub records_per_patch: u64,
+}
+
+impl PendingUpload {
+    /// Plaintext bytes covered by the records before envelope `offset`.
+    fn plain_at(&self, offset: u64) -> u64 {
+        let rs = u64::from(self.sealer.header().record_size);
+        if offset <= HEADER_LEN as u64 {
+            0
+        } else {
+            ((offset - HEADER_LEN as u64) / (rs + TAG_LEN as u64) * rs).min(self.len)
         }
     }
 }

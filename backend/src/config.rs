@@ -144,6 +144,9 @@ pub struct Config {
     pub dimse_timeout_secs: u64,
     /// Instances per STOW-RS request.
     pub stow_batch: usize,
+    /// First retry delay in seconds after a transient forwarding failure
+    /// (doubles per attempt, at most 10 minutes).
+    pub retry_base_secs: u64,
     /// Days the embedded inbox keeps a submission.
     pub retention_days: u64,
     /// Bytes the embedded inbox may hold; oldest submissions go first.
@@ -179,6 +182,7 @@ struct FileLayer {
     dimse_associations: Option<usize>,
     dimse_timeout_secs: Option<u64>,
     stow_batch: Option<usize>,
+    retry_base_secs: Option<u64>,
     retention_days: Option<u64>,
     quota_bytes: Option<u64>,
     max_file_bytes: Option<u64>,
@@ -249,6 +253,7 @@ struct RawConfig {
     dimse_associations: usize,
     dimse_timeout_secs: u64,
     stow_batch: usize,
+    retry_base_secs: u64,
     retention_days: u64,
     quota_bytes: u64,
     max_file_bytes: u64,
@@ -274,6 +279,7 @@ impl RawConfig {
             dimse_associations: 4,
             dimse_timeout_secs: 30,
             stow_batch: 20,
+            retry_base_secs: 5,
             retention_days: 42,
             quota_bytes: 100 * GIB,
             max_file_bytes: 4 * GIB,
@@ -308,6 +314,7 @@ impl RawConfig {
             dimse_associations,
             dimse_timeout_secs,
             stow_batch,
+            retry_base_secs,
             retention_days,
             quota_bytes,
             max_file_bytes,
@@ -343,7 +350,7 @@ impl RawConfig {
             calling_ae_title => "MAILSLOT_CALLING_AE_TITLE",
             privacy_statement_version => "MAILSLOT_PRIVACY_STATEMENT_VERSION");
         number!(dimse_associations => "MAILSLOT_DIMSE_ASSOCIATIONS", dimse_timeout_secs => "MAILSLOT_DIMSE_TIMEOUT_SECS",
-            stow_batch => "MAILSLOT_STOW_BATCH", retention_days => "MAILSLOT_RETENTION_DAYS",
+            stow_batch => "MAILSLOT_STOW_BATCH", retry_base_secs => "MAILSLOT_RETRY_BASE_SECS", retention_days => "MAILSLOT_RETENTION_DAYS",
             quota_bytes => "MAILSLOT_QUOTA_BYTES", max_file_bytes => "MAILSLOT_MAX_FILE_BYTES",
             max_session_bytes => "MAILSLOT_MAX_SESSION_BYTES", max_chunk_bytes => "MAILSLOT_MAX_CHUNK_BYTES",
             session_idle_minutes => "MAILSLOT_SESSION_IDLE_MINUTES", session_max_hours => "MAILSLOT_SESSION_MAX_HOURS",
@@ -373,10 +380,11 @@ impl RawConfig {
                 "must be 1–16 printable ASCII characters".into(),
             ));
         }
-        let positive: [(&'static str, u64); 9] = [
+        let positive: [(&'static str, u64); 10] = [
             ("dimse_associations", self.dimse_associations as u64),
             ("dimse_timeout_secs", self.dimse_timeout_secs),
             ("stow_batch", self.stow_batch as u64),
+            ("retry_base_secs", self.retry_base_secs),
             ("retention_days", self.retention_days),
             ("max_file_bytes", self.max_file_bytes),
             ("max_session_bytes", self.max_session_bytes),
@@ -412,6 +420,7 @@ impl RawConfig {
             dimse_associations: self.dimse_associations,
             dimse_timeout_secs: self.dimse_timeout_secs,
             stow_batch: self.stow_batch,
+            retry_base_secs: self.retry_base_secs,
             retention_days: self.retention_days,
             quota_bytes: self.quota_bytes,
             max_file_bytes: self.max_file_bytes,

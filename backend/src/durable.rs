@@ -11,13 +11,18 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+/// The directory holding `path`; `.` for a bare relative name.
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// Creates `dir` (and parents) and makes the creation durable.
 pub fn create_dir_all(dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    if let Some(parent) = dir.parent() {
-        sync_dir(parent)?;
-    }
-    Ok(())
+    sync_dir(parent_of(dir))
 }
 
 /// Writes `bytes` to `path` atomically and durably with the given mode.
@@ -43,11 +48,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
 /// Renames `from` to `to` (same file system) and fsyncs both directories.
 pub fn rename(from: &Path, to: &Path) -> io::Result<()> {
     fs::rename(from, to)?;
-    if let Some(d) = to.parent() {
-        sync_dir(d)?;
+    sync_dir(parent_of(to))?;
+    if parent_of(from) != parent_of(to) {
+        sync_dir(parent_of(from))?;
     }
-    match from.parent() {
-        Some(d) if Some(d) != to.parent() => sync_dir(d),
-        _ => Ok(()),
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_names_have_the_current_directory_as_parent() {
+        // The default data directory is the bare name `mailslot-data`.
+        assert_eq!(parent_of(Path::new("mailslot-data")), Path::new("."));
+        assert_eq!(parent_of(Path::new("a/b")), Path::new("a"));
+        assert!(sync_dir(parent_of(Path::new("mailslot-data"))).is_ok());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("x/file");
+        create_dir_all(file.parent().unwrap()).unwrap();
+        write_atomic(&file, b"x", 0o600).unwrap();
+        rename(&file, &dir.path().join("moved")).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("moved")).unwrap(), b"x");
     }
 }

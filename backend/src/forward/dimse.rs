@@ -2,7 +2,9 @@
 //! actix's current-thread runtime; these run on the forwarder's own
 //! threads). One association per batch, with one presentation context per
 //! (SOP class, transfer syntax) actually present; the command carries the
-//! data set's SOP UIDs; the data set's bytes are sent exactly as received.
+//! data set's SOP UIDs; the data set's bytes are sent exactly as received
+//! (plus the one NUL byte PS3.5 A.5 requires after an odd-length deflated
+//! stream, which some writers omit).
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -266,7 +268,13 @@ where
         let mut file = File::open(&item.path)?;
         file.seek(SeekFrom::Start(p.dataset_offset))?;
         let mut writer = scu.send_pdata(pc);
-        std::io::copy(&mut file.take(p.len - p.dataset_offset), &mut writer)?;
+        let data_len = p.len - p.dataset_offset;
+        std::io::copy(&mut file.take(data_len), &mut writer)?;
+        // A P-DATA fragment must be even. Only a deflated data set can be
+        // odd, and PS3.5 A.5 pads a deflated stream with one NUL byte.
+        if data_len % 2 == 1 {
+            std::io::Write::write_all(&mut writer, &[0])?;
+        }
         writer.finish()
     })();
     if let Err(e) = sent {

@@ -96,9 +96,9 @@ impl Forwarder {
     }
 }
 
-/// Backoff after `attempts` failures: 5 s doubling, at most 10 minutes.
-pub fn backoff(attempts: u32) -> i64 {
-    (5i64 << attempts.min(10)).min(600)
+/// Backoff after `attempts` failures: `base` seconds doubling, at most 10 minutes.
+pub fn backoff(base: u64, attempts: u32) -> i64 {
+    ((base as i64) << attempts.min(10)).min(600)
 }
 
 fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
@@ -148,7 +148,7 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
             ),
         };
         for (item, outcome) in items.iter().zip(outcomes) {
-            if let Err(e) = record(store, item, &outcome) {
+            if let Err(e) = record(store, item, &outcome, config.retry_base_secs) {
                 tracing::error!(code = e.code(), error = %e, upload = %item.upload_id, "cannot record a forward outcome");
             }
         }
@@ -186,7 +186,12 @@ fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreErr
     Ok(items)
 }
 
-fn record(store: &Store, item: &Item, outcome: &Outcome) -> Result<(), StoreError> {
+fn record(
+    store: &Store,
+    item: &Item,
+    outcome: &Outcome,
+    retry_base: u64,
+) -> Result<(), StoreError> {
     let t = now();
     match outcome {
         Outcome::Done => {
@@ -202,7 +207,7 @@ fn record(store: &Store, item: &Item, outcome: &Outcome) -> Result<(), StoreErro
             store.conn()?.execute(
                 "UPDATE forward_queue SET state = 'pending', attempts = attempts + 1, next_attempt = ?1,
                  last_code = ?2, last_status = ?3, updated_at = ?4 WHERE upload_id = ?5",
-                params![t + backoff(item.attempts), code, status, t, item.upload_id],
+                params![t + backoff(retry_base, item.attempts), code, status, t, item.upload_id],
             )?;
             tracing::warn!(upload = %item.upload_id, code, status, attempts = item.attempts + 1, "forwarding will be retried");
         }

@@ -131,6 +131,9 @@ pub async fn create(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiFailure> {
     check_tus_version(&req)?;
+    // Who is asking comes before what is asked: no session, no details.
+    let (st, token) = (state.clone(), bearer(&req));
+    web::block(move || authenticate(&st, token)).await??;
     let length: u64 = header_str(&req, "Upload-Length")
         .and_then(|v| v.parse().ok())
         .ok_or(ApiFailure::BadRequest("Upload-Length is required"))?;
@@ -501,8 +504,12 @@ fn finish(
     let limits = Limits {
         max_file_size: state.config.max_file_bytes,
     };
+    // After a crash between the spool rename and the commit, the file is
+    // already in the spool; finishing again reads it from there.
+    let spooled = layout.spool.join(format!("{}.dcm", u.id));
+    let source = if part.exists() { &part } else { &spooled };
     let verdict = inspect_reader(
-        BufReader::with_capacity(256 * 1024, File::open(&part)?),
+        BufReader::with_capacity(256 * 1024, File::open(source)?),
         len,
         len,
         &limits,
@@ -519,21 +526,38 @@ fn finish(
                     .chain_update(s.sop_instance_uid.as_bytes())
                     .finalize(),
             );
-            let twin: Option<String> = state.store.query_opt(
-                "SELECT id FROM uploads WHERE session_id = ?1 AND instance_hash = ?2 AND state = 'accepted'",
-                params![session.id, hash],
-            )?;
-            if twin.is_some() {
+            // Claim the SOP Instance UID for this session, move the file into
+            // the spool and queue it, all in one transaction: two uploads of
+            // the same instance finishing together cannot both be accepted,
+            // and nothing is queued whose file is not in the spool.
+            let accepted = {
+                let mut conn = state.store.conn()?;
+                let tx = conn.transaction()?;
+                let claimed = tx.execute(
+                    "UPDATE uploads SET state = 'accepted', code = NULL, instance_hash = ?1, plaintext_len = ?2
+                     WHERE id = ?3 AND NOT EXISTS (SELECT 1 FROM uploads WHERE session_id = ?4 AND instance_hash = ?1
+                     AND state = 'accepted')",
+                    params![hash, len as i64, u.id, session.id],
+                )?;
+                if claimed == 1 {
+                    // A retry after a crash finds the file already moved.
+                    if part.exists() || !spooled.exists() {
+                        durable::rename(&part, &spooled)?;
+                    }
+                    tx.execute(
+                        "INSERT OR IGNORE INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
+                         VALUES (?1, ?2, 'pending', ?3, ?3)",
+                        params![u.id, session.id, now()],
+                    )?;
+                    tx.commit()?;
+                }
+                claimed == 1
+            };
+            if !accepted {
                 remove_part(state, &u.id);
                 return set_verdict(state, u, "duplicate", None, Some(&hash), len);
             }
-            durable::rename(&part, &layout.spool.join(format!("{}.dcm", u.id)))?;
             set_verdict(state, u, "accepted", None, Some(&hash), len)?;
-            state.store.conn()?.execute(
-                "INSERT OR IGNORE INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
-                 VALUES (?1, ?2, 'pending', ?3, ?3)",
-                params![u.id, session.id, now()],
-            )?;
             state.forwarder.wake();
             Ok(())
         }

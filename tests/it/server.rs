@@ -1,0 +1,587 @@
+//! The server against real peers: `mailslot send` → `mailslot serve` →
+//! the embedded inbox, Orthanc over STOW-RS and C-STORE, and dcmtk's
+//! storescp. Objects must arrive byte-identical.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use mailslot_backend::client::Client;
+use mailslot_shared::dicom::{inspect, Limits};
+use mailslot_shared::wire::{Consent, SenderDetails};
+use mailslot_tests::fixtures::{
+    dataset, files_under, get, normalized_dataset, sha256, wait_for, Orthanc, Server, StoreScp,
+    PASSWORD,
+};
+use mailslot_tests::{corpus, Failures};
+
+/// Accepted files under `dir`, grouped by SOP Instance UID (several files
+/// may carry one instance in different encodings; the first to arrive wins).
+fn sources(dir: &Path) -> BTreeMap<String, Vec<PathBuf>> {
+    let mut by_uid: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for path in files_under(dir) {
+        let bytes = std::fs::read(&path).unwrap();
+        if let Some(s) = inspect(&bytes, bytes.len() as u64, &Limits::default()).accepted() {
+            by_uid
+                .entry(s.sop_instance_uid.clone())
+                .or_default()
+                .push(path);
+        }
+    }
+    by_uid
+}
+
+fn reference(stdout: &str) -> String {
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Reference number: "))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no reference number in:\n{stdout}"))
+}
+
+fn consent() -> Consent {
+    Consent {
+        statement_version: "1".into(),
+        accepted: true,
+        may_send: true,
+    }
+}
+
+/// Waits until the forward queue holds nothing pending or in flight.
+fn drained(server: &Server, expected: usize) -> bool {
+    wait_for(Duration::from_secs(90), || {
+        server.queue("pending") == 0
+            && server.queue("sending") == 0
+            && server.queue("done") + server.queue("failed") >= expected
+    })
+}
+
+/// Checks that every received object is byte-identical to a source file
+/// with the same SOP Instance UID: the whole file, or — where the PACS
+/// writes its own file meta group — the data set.
+/// What "byte-identical" can mean for a receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Same {
+    /// The whole file (embedded inbox, STOW-RS: the receiver keeps our bytes).
+    File,
+    /// The data set (C-STORE to a bit-preserving receiver, which writes its
+    /// own file meta group).
+    Dataset,
+    /// The data set after both sides went through dcmtk's writer: Orthanc
+    /// re-encodes what it receives over C-STORE (e.g. undefined-length
+    /// sequences become explicit-length), so only that can be compared.
+    Normalized,
+}
+
+fn digest(bytes: &[u8], same: Same) -> String {
+    match same {
+        Same::File => sha256(bytes),
+        // An odd-length (deflated) data set travels with its PS3.5 A.5 pad byte.
+        Same::Dataset => {
+            let mut d = dataset(bytes).to_vec();
+            if d.len() % 2 == 1 {
+                d.push(0);
+            }
+            sha256(&d)
+        }
+        Same::Normalized => sha256(&normalized_dataset(bytes)),
+    }
+}
+
+/// Checks that every received object equals (per `same`) a source file
+/// with the same SOP Instance UID.
+fn check_arrivals(
+    f: &mut Failures,
+    received: &[(String, Vec<u8>)],
+    sources: &BTreeMap<String, Vec<PathBuf>>,
+    same: Same,
+) {
+    for (uid, file) in received {
+        let Some(candidates) = sources.get(uid) else {
+            f.check(false, || {
+                format!("received an instance we did not send: {uid}")
+            });
+            continue;
+        };
+        let got = digest(file, same);
+        let matches = candidates
+            .iter()
+            .any(|p| got == digest(&std::fs::read(p).unwrap(), same));
+        f.check(matches, || {
+            format!("{uid}: bytes differ from every source ({candidates:?})")
+        });
+    }
+}
+
+#[test]
+fn inbox_keeps_exact_bytes_and_the_sealed_request() {
+    let server = Server::start("inbox", &[]);
+    let dir = corpus();
+    let real = dir.join("real/pydicom-data");
+    let letter_dir = tempfile::tempdir().unwrap();
+    let letter = letter_dir.path().join("letter.pdf");
+    std::fs::write(
+        &letter,
+        b"%PDF-1.1\n1 0 obj <</Type/Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = server.send(
+        &[&real, &dir.join("broken")],
+        &[
+            "--name",
+            "Erika Mustermann",
+            "--phone",
+            "+49 30 1234567",
+            "--request",
+            "Zweitmeinung Knie",
+            "--department",
+            "Radiologie",
+            "--letter",
+            letter.to_str().unwrap(),
+        ],
+    );
+    let mut f = Failures::default();
+    f.context(format!("stdout:\n{stdout}\nstderr:\n{stderr}"));
+    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
+    let reference = reference(&stdout);
+    let expected = sources(&real);
+    f.check(drained(&server, expected.len()), || {
+        "the queue did not drain".into()
+    });
+    f.check(
+        stderr.contains("VIEWER.EXE") && stderr.contains("program"),
+        || "the .exe was not reported ignored".into(),
+    );
+
+    let folder = server.data.join("inbox").join(&reference);
+    let received: Vec<(String, Vec<u8>)> = files_under(&folder)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "dcm"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            let uid = inspect(&bytes, bytes.len() as u64, &Limits::default())
+                .accepted()
+                .unwrap()
+                .sop_instance_uid
+                .clone();
+            (uid, bytes)
+        })
+        .collect();
+    f.check(received.len() == expected.len(), || {
+        format!(
+            "{} objects in the inbox, expected {}",
+            received.len(),
+            expected.len()
+        )
+    });
+    check_arrivals(&mut f, &received, &expected, Same::File);
+
+    let letters = files_under(&folder.join("letters"));
+    f.check(
+        letters.len() == 1
+            && std::fs::read(&letters[0]).unwrap() == std::fs::read(&letter).unwrap(),
+        || "the letter did not arrive intact".into(),
+    );
+    let record_path = folder.join("submission.json");
+    let record = std::fs::read_to_string(&record_path).unwrap_or_default();
+    f.check(
+        record.contains("Erika Mustermann") && record.contains("Zweitmeinung Knie"),
+        || "submission.json lacks the request".into(),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&record_path)
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or(0);
+    f.check(mode == 0o600, || {
+        format!("submission.json has mode {mode:o}")
+    });
+
+    // No patient data in the server's log or audit trail.
+    let log: String = files_under(server.data.parent().unwrap())
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+        .collect();
+    f.check(log.contains("submission-finalized"), || {
+        "the server log has no audit lines".into()
+    });
+    for path in expected.values().flatten() {
+        let bytes = std::fs::read(path).unwrap();
+        let s = inspect(&bytes, bytes.len() as u64, &Limits::default());
+        let s = s.accepted().unwrap();
+        for phi in [&s.patient_name, &s.patient_id]
+            .into_iter()
+            .flatten()
+            .filter(|v| v.len() > 3)
+        {
+            f.check(!log.contains(phi.as_str()), || {
+                format!("the log contains patient data from {}", path.display())
+            });
+        }
+        f.check(!log.contains(&s.sop_instance_uid), || {
+            "the log contains a SOP Instance UID".into()
+        });
+    }
+    f.check(!log.contains("Erika"), || {
+        "the log contains the sender's name".into()
+    });
+    f.finish();
+}
+
+#[test]
+fn stow_rs_to_orthanc_arrives_byte_identical_and_refusals_are_recorded() {
+    let orthanc = Orthanc::start();
+    let server = Server::start(
+        &format!("stow+http://127.0.0.1:{}/dicom-web", orthanc.http_port),
+        &[],
+    );
+    let real = corpus().join("real/pydicom-data");
+    let (code, stdout, stderr) = server.send(&[&real], &[]);
+    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
+    let expected = sources(&real);
+    let mut f = Failures::default();
+    f.check(drained(&server, expected.len()), || {
+        "the queue did not drain".into()
+    });
+    let received = orthanc.files();
+    f.context(orthanc.log());
+    // Orthanc refuses the one file whose UIDs are stored with VR UN.
+    f.check(received.len() == expected.len() - 1, || {
+        format!(
+            "Orthanc holds {}, expected {}",
+            received.len(),
+            expected.len() - 1
+        )
+    });
+    check_arrivals(&mut f, &received, &expected, Same::File);
+    let failed = server.admin(&["queue", "--failed"]);
+    f.check(
+        failed.lines().count() == 1 && failed.contains("code=stow-"),
+        || format!("recorded failures:\n{failed}"),
+    );
+    f.check(server.queue("failed") == 1, || {
+        "exactly one permanent failure expected".into()
+    });
+    f.finish();
+}
+
+#[test]
+fn c_store_to_orthanc_arrives_byte_identical_and_refusals_are_recorded() {
+    let orthanc = Orthanc::start();
+    let server = Server::start(
+        &format!("dimse://ORTHANC@127.0.0.1:{}", orthanc.dicom_port),
+        &[],
+    );
+    let real = corpus().join("real/pydicom-data");
+    let (code, stdout, stderr) = server.send(&[&real], &[]);
+    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
+    let expected = sources(&real);
+    let mut f = Failures::default();
+    f.check(drained(&server, expected.len()), || {
+        "the queue did not drain".into()
+    });
+    let received = orthanc.files();
+    f.context(orthanc.log());
+    f.check(received.len() == expected.len() - 1, || {
+        format!(
+            "Orthanc holds {}, expected {}",
+            received.len(),
+            expected.len() - 1
+        )
+    });
+    check_arrivals(&mut f, &received, &expected, Same::Normalized);
+    let failed = server.admin(&["queue", "--failed"]);
+    f.check(
+        failed.contains("code=pacs-") && failed.contains("status=0x"),
+        || format!("recorded failures:\n{failed}"),
+    );
+    // The refused object stays in the spool for staff, byte-identical.
+    let spooled = files_under(&server.data.join("spool"));
+    let un = std::fs::read(real.join("explicit_VR-UN.dcm")).unwrap();
+    f.check(
+        spooled.len() == 1 && std::fs::read(&spooled[0]).unwrap() == un,
+        || format!("spool holds {spooled:?}"),
+    );
+    f.finish();
+}
+
+#[test]
+fn c_store_to_dcmtk_storescp_arrives_byte_identical() {
+    let scp = StoreScp::start();
+    let server = Server::start(&format!("dimse://STORESCP@127.0.0.1:{}", scp.port), &[]);
+    let dir = corpus().join("generated");
+    let (code, stdout, stderr) = server.send(&[&dir], &[]);
+    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
+    let expected = sources(&dir);
+    let mut f = Failures::default();
+    f.context(format!(
+        "send stdout:\n{stdout}\nsend stderr:\n{stderr}\nserver log:\n{}",
+        server.log()
+    ));
+    f.check(drained(&server, expected.len()), || {
+        "the queue did not drain".into()
+    });
+    f.check(server.queue("done") == expected.len(), || {
+        format!("done: {}", server.admin(&["queue"]))
+    });
+    let received: Vec<(String, Vec<u8>)> = scp
+        .files()
+        .into_iter()
+        .map(|b| {
+            let uid = inspect(&b, b.len() as u64, &Limits::default())
+                .accepted()
+                .map(|s| s.sop_instance_uid.clone())
+                .unwrap_or_default();
+            (uid, b)
+        })
+        .collect();
+    f.check(received.len() == expected.len(), || {
+        format!(
+            "storescp got {}, expected {}",
+            received.len(),
+            expected.len()
+        )
+    });
+    check_arrivals(&mut f, &received, &expected, Same::Dataset);
+    f.finish();
+}
+
+#[test]
+fn a_pacs_that_starts_late_still_gets_everything() {
+    let mut orthanc = Orthanc::prepare();
+    let server = Server::start(
+        &format!("dimse://ORTHANC@127.0.0.1:{}", orthanc.dicom_port),
+        &[],
+    );
+    let dir = corpus().join("generated");
+    let (code, stdout, stderr) = server.send(&[&dir], &[]);
+    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
+    let expected = sources(&dir);
+    // Nothing can be delivered yet; everything waits, nothing is dropped.
+    assert!(
+        wait_for(Duration::from_secs(10), || server.queue("pending")
+            == expected.len()),
+        "{}",
+        server.admin(&["queue"])
+    );
+    assert_eq!(server.queue("failed"), 0);
+    orthanc.run();
+    let mut f = Failures::default();
+    f.check(
+        wait_for(Duration::from_secs(60), || {
+            orthanc.instances().len() == expected.len()
+        }),
+        || {
+            format!(
+                "Orthanc holds {} of {}; queue: {}",
+                orthanc.instances().len(),
+                expected.len(),
+                server.admin(&["queue"])
+            )
+        },
+    );
+    check_arrivals(&mut f, &orthanc.files(), &expected, Same::Normalized);
+    f.finish();
+}
+
+#[test]
+fn an_upload_survives_a_server_restart() {
+    let mut server = Server::start("inbox", &[]);
+    let file = corpus().join("real/pydicom-data/RG1_UNCR.dcm");
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    let mut up = client.begin_upload(&file, "dicom").unwrap();
+    up.records_per_patch = 8;
+    assert_eq!(
+        client.continue_upload(&mut up, Some(5), &|_| {}).unwrap(),
+        None
+    );
+    let before = up.offset;
+    assert!(before > 0);
+
+    server.restart();
+
+    assert_eq!(client.resync(&mut up, &|_| {}).unwrap(), None);
+    assert_eq!(up.offset, before, "the server lost acknowledged records");
+    let verdict = client
+        .continue_upload(&mut up, None, &|_| {})
+        .unwrap()
+        .unwrap();
+    assert_eq!(verdict.verdict, "accepted");
+    let receipt = client.submit(&SenderDetails::default(), "").unwrap();
+    assert_eq!(receipt.files, 1);
+    assert!(drained(&server, 1));
+    let inbox = files_under(&server.data.join("inbox").join(&receipt.reference));
+    let dcm: Vec<_> = inbox
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "dcm"))
+        .collect();
+    assert_eq!(dcm.len(), 1);
+    assert_eq!(
+        sha256(&std::fs::read(dcm[0]).unwrap()),
+        sha256(&std::fs::read(&file).unwrap())
+    );
+}
+
+/// Raw HTTP helper: (status, headers, body).
+fn call(
+    method: &str,
+    url: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+) -> (u16, Vec<(String, String)>, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let req = ureq::http::Request::builder().method(method).uri(url);
+    let req = headers
+        .iter()
+        .fold(req, |r, (k, v)| r.header(*k, v.as_str()));
+    let mut resp = agent.run(req.body(body.to_vec()).unwrap()).unwrap();
+    let hs = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+        .collect();
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    (resp.status().as_u16(), hs, text)
+}
+
+fn code_of(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v["code"].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[test]
+fn api_errors_are_specific_and_the_api_is_one_way() {
+    let server = Server::start("inbox", &[("MAILSLOT_QUOTA_BYTES", "2000000")]);
+    let url = |p: &str| format!("{}{p}", server.url);
+    let json = [("Content-Type", "application/json".to_owned())];
+    let session = |password: &str, accepted: bool| {
+        let body = serde_json::json!({"password": password, "consent": {"statement_version": "1", "accepted": accepted, "may_send": true}});
+        call(
+            "POST",
+            &url("/api/session"),
+            &json,
+            body.to_string().as_bytes(),
+        )
+    };
+    let mut f = Failures::default();
+
+    let (status, _, body) = session(PASSWORD, false);
+    f.check(
+        status == 400 && code_of(&body) == "consent-required",
+        || format!("no consent: {status} {body}"),
+    );
+    let (status, _, body) = session("wrong password", true);
+    f.check(status == 401 && code_of(&body) == "wrong-password", || {
+        format!("wrong password: {status} {body}")
+    });
+    for _ in 0..4 {
+        session("wrong password", true);
+    }
+    let (status, headers, body) = session(PASSWORD, true);
+    f.check(status == 429 && code_of(&body) == "locked-out", || {
+        format!("after 5 wrong: {status} {body}")
+    });
+    f.check(headers.iter().any(|(k, _)| k == "retry-after"), || {
+        "no Retry-After".into()
+    });
+
+    let (status, _, body) = call(
+        "POST",
+        &url("/api/uploads"),
+        &[("Tus-Resumable", "1.0.0".into())],
+        b"",
+    );
+    f.check(status == 401 && code_of(&body) == "session-expired", || {
+        format!("no token: {status} {body}")
+    });
+
+    // One way: nothing lists or returns uploads.
+    for path in [
+        "/api/uploads",
+        "/api/submissions",
+        "/api/uploads/x/file",
+        "/api/inbox",
+    ] {
+        let (status, _, _) = call("GET", &url(path), &[], b"");
+        f.check(status == 404 || status == 405, || {
+            format!("GET {path} answered {status}")
+        });
+    }
+    let (status, headers, body) = call("GET", &url("/api/openapi.json"), &[], b"");
+    f.check(
+        status == 200 && body.contains("\"/api/uploads/{id}\""),
+        || "no OpenAPI document".into(),
+    );
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    f.check(
+        header("content-security-policy").contains("frame-ancestors 'none'"),
+        || "no CSP".into(),
+    );
+    f.check(
+        header("x-content-type-options") == "nosniff" && header("referrer-policy") == "no-referrer",
+        || "headers".into(),
+    );
+    f.finish();
+}
+
+#[test]
+fn quota_tamper_and_offset_errors_have_codes() {
+    let server = Server::start("inbox", &[("MAILSLOT_QUOTA_BYTES", "3000000")]);
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    let mut f = Failures::default();
+    match client.preflight(10, 50_000_000) {
+        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
+            .check(status == 507 && code == "mailbox-full", || {
+                format!("preflight: {status} {code}")
+            }),
+        other => f.check(false, || format!("preflight over quota: {other:?}")),
+    }
+    client.preflight(1, 1_000_000).unwrap();
+
+    let file = corpus().join("real/pydicom-data/US1_UNCR.dcm");
+    let mut up = client.begin_upload(&file, "dicom").unwrap();
+    up.records_per_patch = 2;
+    client.continue_upload(&mut up, Some(1), &|_| {}).unwrap();
+    // A PATCH at a stale offset is refused with its own code.
+    match client.patch(&up.location, 0, b"x") {
+        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
+            .check(status == 409 && code == "offset-mismatch", || {
+                format!("stale offset: {status} {code}")
+            }),
+        other => f.check(false, || format!("stale offset: {other:?}")),
+    }
+    // A flipped bit in a record ends the upload with decrypt-failed.
+    let mut junk = vec![0u8; 65536 + 16];
+    junk[7] = 1;
+    match client.patch(&up.location, up.offset, &junk) {
+        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
+            .check(status == 422 && code == "decrypt-failed", || {
+                format!("tampered: {status} {code}")
+            }),
+        other => f.check(false, || format!("tampered record: {other:?}")),
+    }
+    let (_, verdict) = client.upload_state(&up.location).unwrap();
+    f.check(verdict.is_some_and(|v| v.verdict == "failed"), || {
+        "the tampered upload is not failed".into()
+    });
+    let (status, _) = get(&format!("{}/api/health", server.url)).unwrap();
+    f.check(status == 200, || "server unhealthy".into());
+    f.finish();
+}

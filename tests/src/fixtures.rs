@@ -1,0 +1,445 @@
+//! Real peers for the tests: the `mailslot` server, Orthanc (with the
+//! DICOMweb plugin) and dcmtk's `storescp`. Each runs as a child process in
+//! its own temporary directory and is killed (SIGKILL) when dropped.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::mailslot_bin;
+
+/// A TCP port that was free a moment ago (Orthanc cannot bind port 0).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port")
+}
+
+fn http() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// GET `url`, returning (status, body).
+pub fn get(url: &str) -> Option<(u16, Vec<u8>)> {
+    let mut resp = http().get(url).call().ok()?;
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(1 << 32)
+        .read_to_vec()
+        .ok()?;
+    Some((status, body))
+}
+
+/// Polls `check` until it is true or `timeout` passes.
+pub fn wait_for(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    check()
+}
+
+fn kill(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A running `mailslot serve`.
+#[derive(Debug)]
+pub struct Server {
+    child: Option<Child>,
+    /// Its data directory.
+    pub data: PathBuf,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    port: u16,
+    forward: String,
+    env: Vec<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The password every test server accepts.
+pub const PASSWORD: &str = "correct horse battery";
+
+impl Server {
+    /// Starts a server forwarding to `forward`, with [`PASSWORD`] set and
+    /// `env` (e.g. `MAILSLOT_QUOTA_BYTES`) applied.
+    pub fn start(forward: &str, env: &[(&str, &str)]) -> Server {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("data");
+        let out = Command::new(mailslot_bin())
+            .args(["password", "add", "--data-dir"])
+            .arg(&data)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin
+                    .take()
+                    .expect("stdin")
+                    .write_all(format!("{PASSWORD}\n").as_bytes())?;
+                c.wait()
+            })
+            .expect("password add");
+        assert!(out.success(), "password add failed");
+        let port = free_port();
+        let mut server = Server {
+            child: None,
+            data,
+            url: format!("http://127.0.0.1:{port}"),
+            port,
+            forward: forward.to_owned(),
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            _dir: Some(dir),
+        };
+        server.spawn();
+        server
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::File::create(
+            self.data
+                .with_file_name(format!("serve-{}.log", Instant::now().elapsed().as_nanos())),
+        )
+        .expect("log file");
+        let child = Command::new(mailslot_bin())
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{}", self.port),
+                "--forward",
+                &self.forward,
+                "--data-dir",
+            ])
+            .arg(&self.data)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env("MAILSLOT_RETRY_BASE_SECS", "1")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("cannot start mailslot serve");
+        self.child = Some(child);
+        let health = format!("{}/api/health", self.url);
+        assert!(
+            wait_for(Duration::from_secs(20), || get(&health)
+                .is_some_and(|(s, _)| s == 200)),
+            "mailslot serve did not come up"
+        );
+    }
+
+    /// Kills the server (as a crash would) and starts it again on the same
+    /// data directory and port.
+    pub fn restart(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            kill(&mut c);
+        }
+        self.spawn();
+    }
+
+    /// Runs `mailslot` with this server's data directory appended.
+    pub fn admin(&self, args: &[&str]) -> String {
+        let out = Command::new(mailslot_bin())
+            .args(args)
+            .arg("--data-dir")
+            .arg(&self.data)
+            .output()
+            .expect("mailslot");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The server's log so far (all runs), for failure context.
+    pub fn log(&self) -> String {
+        let dir = self
+            .data
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .collect()
+    }
+
+    /// Count of forward-queue items in `state` (via `mailslot queue`).
+    pub fn queue(&self, state: &str) -> usize {
+        self.admin(&["queue"])
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix(&format!("{state}: "))
+                    .and_then(|n| n.trim().parse().ok())
+            })
+            .unwrap_or(0)
+    }
+
+    /// Runs `mailslot send` against this server; returns (exit, stdout, stderr).
+    pub fn send(&self, paths: &[&Path], extra: &[&str]) -> (i32, String, String) {
+        let mut cmd = Command::new(mailslot_bin());
+        cmd.args([
+            "send",
+            "--server",
+            &self.url,
+            "--password-stdin",
+            "--accept-privacy-statement",
+            "--quiet",
+        ])
+        .args(extra)
+        .args(paths)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("mailslot send");
+        {
+            use std::io::Write;
+            let _ = child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(format!("{PASSWORD}\n").as_bytes());
+        }
+        let out = child.wait_with_output().expect("mailslot send");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            kill(&mut c);
+        }
+    }
+}
+
+/// A running Orthanc with DICOMweb, on ports chosen by the test.
+#[derive(Debug)]
+pub struct Orthanc {
+    child: Option<Child>,
+    /// HTTP port (REST and `/dicom-web`).
+    pub http_port: u16,
+    /// DICOM port (AE title `ORTHANC`).
+    pub dicom_port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Orthanc {
+    /// Chooses ports without starting (for "the PACS comes up later").
+    pub fn prepare() -> Orthanc {
+        Orthanc {
+            child: None,
+            http_port: free_port(),
+            dicom_port: free_port(),
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    /// Prepares and starts.
+    pub fn start() -> Orthanc {
+        let mut o = Orthanc::prepare();
+        o.run();
+        o
+    }
+
+    /// Starts Orthanc (from Debian's `orthanc` and `orthanc-dicomweb`).
+    pub fn run(&mut self) {
+        let storage = self.dir.path().join("storage");
+        let config = serde_json::json!({
+            "Name": "mailslot-test",
+            "StorageDirectory": storage,
+            "IndexDirectory": storage,
+            "HttpPort": self.http_port,
+            "DicomPort": self.dicom_port,
+            "DicomAet": "ORTHANC",
+            "DicomCheckCalledAet": true,
+            "RemoteAccessAllowed": false,
+            "AuthenticationEnabled": false,
+            "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
+            "DicomWeb": { "Enable": true, "Root": "/dicom-web/" },
+        });
+        let path = self.dir.path().join("orthanc.json");
+        std::fs::write(&path, config.to_string()).expect("orthanc config");
+        let log = std::fs::File::create(self.dir.path().join("orthanc.log")).expect("log");
+        let child = Command::new("/usr/sbin/Orthanc")
+            .arg(&path)
+            .current_dir(self.dir.path())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("cannot start Orthanc (Debian packages orthanc, orthanc-dicomweb)");
+        self.child = Some(child);
+        let system = format!("{}/system", self.rest());
+        assert!(
+            wait_for(Duration::from_secs(30), || get(&system)
+                .is_some_and(|(s, _)| s == 200)),
+            "Orthanc did not come up"
+        );
+    }
+
+    /// The REST base URL.
+    pub fn rest(&self) -> String {
+        format!("http://127.0.0.1:{}", self.http_port)
+    }
+
+    /// Orthanc's instance ids.
+    pub fn instances(&self) -> Vec<String> {
+        get(&format!("{}/instances", self.rest()))
+            .and_then(|(_, b)| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// (SOP Instance UID, stored file) of every instance.
+    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        self.instances()
+            .iter()
+            .filter_map(|id| {
+                let (_, tags) = get(&format!("{}/instances/{id}", self.rest()))?;
+                let tags: serde_json::Value = serde_json::from_slice(&tags).ok()?;
+                let uid = tags["MainDicomTags"]["SOPInstanceUID"].as_str()?.to_owned();
+                let (_, file) = get(&format!("{}/instances/{id}/file", self.rest()))?;
+                Some((uid, file))
+            })
+            .collect()
+    }
+
+    /// The log, for failure context.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("orthanc.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Orthanc {
+    fn drop(&mut self) {
+        // SIGKILL: Orthanc takes seconds to stop on SIGTERM.
+        if let Some(mut c) = self.child.take() {
+            kill(&mut c);
+        }
+    }
+}
+
+/// dcmtk's `storescp`, writing received objects into a directory.
+#[derive(Debug)]
+pub struct StoreScp {
+    child: Child,
+    /// DICOM port (AE title `STORESCP`).
+    pub port: u16,
+    /// Where received files go.
+    pub out: tempfile::TempDir,
+}
+
+impl StoreScp {
+    /// Starts `storescp`, accepting every transfer syntax.
+    pub fn start() -> StoreScp {
+        let out = tempfile::tempdir().expect("tempdir");
+        let port = free_port();
+        let child = Command::new("storescp")
+            // +B: write the data set exactly as received (bit-preserving).
+            .args(["--aetitle", "STORESCP", "+xa", "+B", "--output-directory"])
+            .arg(out.path())
+            .arg(port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start storescp (Debian package dcmtk)");
+        assert!(
+            wait_for(Duration::from_secs(10), || std::net::TcpStream::connect((
+                "127.0.0.1",
+                port
+            ))
+            .is_ok()),
+            "storescp did not come up"
+        );
+        StoreScp { child, port, out }
+    }
+
+    /// Files received so far.
+    pub fn files(&self) -> Vec<Vec<u8>> {
+        std::fs::read_dir(self.out.path())
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .filter_map(|e| std::fs::read(e.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for StoreScp {
+    fn drop(&mut self) {
+        kill(&mut self.child);
+    }
+}
+
+/// The data set bytes of a PS3.10 file (after preamble and file meta).
+pub fn dataset(file: &[u8]) -> &[u8] {
+    let group_length = file
+        .get(140..144)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        .unwrap_or(0);
+    file.get(144 + group_length..).unwrap_or(&[])
+}
+
+/// The data set of `file` after a round trip through dcmtk's `dcmconv`
+/// (explicit lengths, dcmtk's padding): how Orthanc re-writes what it
+/// receives over C-STORE, applied to both sides of a comparison.
+pub fn normalized_dataset(file: &[u8]) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (input, output) = (dir.path().join("in.dcm"), dir.path().join("out.dcm"));
+    std::fs::write(&input, file).expect("write");
+    let ok = Command::new("dcmconv")
+        .arg(&input)
+        .arg(&output)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        return Vec::new();
+    }
+    dataset(&std::fs::read(&output).unwrap_or_default()).to_vec()
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Files under `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+        {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
