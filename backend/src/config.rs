@@ -542,3 +542,21 @@ mod tests {
         assert!("dimse://A@h:99999".parse::<Destination>().is_err());
     }
 }
+
+#[cfg(test)]
+mod example {
+    use super::*;
+
+    /// The documented example must parse and state the embedded defaults.
+    #[test]
+    fn example_config_parses_and_states_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mailslot.example.toml");
+        let flags = Flags {
+            config: Some(path),
+            ..Flags::default()
+        };
+        let from_file = Config::load_from(&flags, |_| None).unwrap();
+        let defaults = Config::load_from(&Flags::default(), |_| None).unwrap();
+        assert_eq!(format!("{from_file:?}"), format!("{defaults:?}"));
+    }
+}

@@ -141,3 +141,96 @@ pub fn run_once(
     }
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Flags;
+
+    #[test]
+    fn purges_by_age_then_quota_and_ends_expired_uploads() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let flags = Flags {
+            data_dir: Some(data.clone()),
+            ..Flags::default()
+        };
+        let env = |k: &str| match k {
+            "MAILSLOT_RETENTION_DAYS" => Some("1".to_owned()),
+            "MAILSLOT_QUOTA_BYTES" => Some("1000".to_owned()),
+            _ => None,
+        };
+        let config = Config::load_from(&flags, env).unwrap();
+        let layout = Layout::of(&config);
+        for d in [&layout.inbox, &layout.uploads] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let store = Store::open(&data.join("db")).unwrap();
+        let keys = Keyring::open(&data.join("keys")).unwrap();
+        let t = now();
+        for (reference, age, bytes) in [
+            ("OLD-AAA-AAA", 2 * 86_400, 100),
+            ("MID-BBB-BBB", 600, 800),
+            ("NEW-CCC-CCC", 60, 900),
+        ] {
+            std::fs::create_dir_all(layout.inbox.join(reference)).unwrap();
+            std::fs::write(layout.inbox.join(reference).join("x.dcm"), b"x").unwrap();
+            store
+                .conn()
+                .unwrap()
+                .execute(
+                    "INSERT INTO inbox (reference, created_at, bytes) VALUES (?1, ?2, ?3)",
+                    params![reference, t - age, bytes],
+                )
+                .unwrap();
+        }
+        store
+            .conn()
+            .unwrap()
+            .execute(
+                "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
+                 VALUES ('s', x'00', 'R', ?1, ?1, '1', ?1)",
+                params![t],
+            )
+            .unwrap();
+        store
+            .conn()
+            .unwrap()
+            .execute(
+                "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
+                 VALUES ('u1', 's', 'f', 'dicom', 1000, 'receiving', ?1, ?2)",
+                params![t - 100, t - 1],
+            )
+            .unwrap();
+        std::fs::write(layout.uploads.join("u1.part"), b"partial").unwrap();
+
+        let report = run_once(&config, &store, &keys, t).unwrap();
+
+        assert_eq!(report.expired_uploads, 1);
+        assert!(!layout.uploads.join("u1.part").exists());
+        assert_eq!(
+            report.purged,
+            vec![
+                ("OLD-AAA-AAA".to_owned(), "age"),
+                ("MID-BBB-BBB".to_owned(), "quota")
+            ]
+        );
+        assert!(!layout.inbox.join("OLD-AAA-AAA").exists());
+        assert!(!layout.inbox.join("MID-BBB-BBB").exists());
+        assert!(layout.inbox.join("NEW-CCC-CCC").exists());
+        let audit = store.audit_log().unwrap();
+        let purges: Vec<&str> = audit
+            .iter()
+            .filter(|(_, e, _)| e == "inbox-purged")
+            .map(|(_, _, d)| d.as_str())
+            .collect();
+        assert_eq!(purges.len(), 2);
+        assert!(purges[0].contains("reason=age") && purges[1].contains("reason=quota"));
+        assert!(audit
+            .iter()
+            .any(|(_, e, d)| e == "upload-expired" && d == "upload=u1"));
+        // A second pass finds nothing more to do.
+        let again = run_once(&config, &store, &keys, t).unwrap();
+        assert_eq!(again, Report::default());
+    }
+}

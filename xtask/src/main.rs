@@ -21,8 +21,18 @@ type Result<T = ()> = std::result::Result<T, String>;
 const CORPUS_VERSION: &str = "3";
 const PYDICOM: &str = "pydicom==3.0.2";
 const PYDICOM_DATA: &str = "pydicom-data==1.0.0";
-/// Debian packages the tests call: dcmtk and gdcm make corpus variants.
-const APT_PACKAGES: &[(&str, &str)] = &[("dcmconv", "dcmtk"), ("gdcmconv", "libgdcm-tools")];
+/// Debian packages the tests call, each with a file that shows it is
+/// installed: dcmtk and gdcm make corpus variants, dcmtk's storescp and
+/// Orthanc with its DICOMweb plugin are the PACS the server forwards to.
+const APT_PACKAGES: &[(&str, &str)] = &[
+    ("dcmconv", "dcmtk"),
+    ("gdcmconv", "libgdcm-tools"),
+    ("/usr/sbin/Orthanc", "orthanc"),
+    (
+        "/usr/share/orthanc/plugins/libOrthancDicomWeb.so",
+        "orthanc-dicomweb",
+    ),
+];
 const FUZZ_TARGETS: &[&str] = &["envelope_header", "envelope_open", "dicom_inspect"];
 
 fn main() -> ExitCode {
@@ -76,6 +86,9 @@ fn output(cmd: &mut Command) -> Option<String> {
 }
 
 fn have(program: &str) -> bool {
+    if program.starts_with('/') {
+        return Path::new(program).exists();
+    }
     env::var_os("PATH")
         .map(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
         .unwrap_or(false)

@@ -110,8 +110,62 @@ fn security_headers(tls: bool) -> DefaultHeaders {
     h
 }
 
-/// Registers the API routes (also used by in-process tests).
-pub fn routes(cfg: &mut web::ServiceConfig) {
+/// The per-address rate limit on `POST /api/session` (a maintained crate,
+/// `actix-governor`): a burst of 20, then one attempt per 2 seconds. The
+/// wrong-password lockout in [`session::Lockout`] comes on top.
+pub type SessionLimit =
+    actix_governor::GovernorConfig<ClientIp, actix_governor::governor::middleware::NoOpMiddleware>;
+
+/// The session endpoint's rate limit; create once and share with every worker.
+pub fn session_limit() -> Option<SessionLimit> {
+    actix_governor::GovernorConfigBuilder::default()
+        .key_extractor(ClientIp)
+        .seconds_per_request(2)
+        .burst_size(20)
+        .finish()
+}
+
+/// Rate-limit key: the client's address; refusals in the API's error shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientIp;
+
+impl actix_governor::KeyExtractor for ClientIp {
+    type Key = std::net::IpAddr;
+    type KeyExtractionError = actix_governor::SimpleKeyExtractionError<&'static str>;
+
+    fn extract(
+        &self,
+        req: &actix_web::dev::ServiceRequest,
+    ) -> Result<Self::Key, Self::KeyExtractionError> {
+        req.peer_addr()
+            .map(|a| a.ip())
+            .ok_or_else(|| actix_governor::SimpleKeyExtractionError::new("no client address"))
+    }
+
+    fn exceed_rate_limit_response(
+        &self,
+        negative: &actix_governor::governor::NotUntil<
+            actix_governor::governor::clock::QuantaInstant,
+        >,
+        mut response: actix_web::HttpResponseBuilder,
+    ) -> HttpResponse {
+        use actix_governor::governor::clock::{Clock, DefaultClock};
+        let wait = negative
+            .wait_time_from(DefaultClock::default().now())
+            .as_secs()
+            .max(1);
+        response
+            .insert_header(("Retry-After", wait.to_string()))
+            .json(mailslot_shared::wire::ApiError {
+                code: "rate-limited".into(),
+                message: "Too many attempts. Please wait before trying again.".into(),
+                reason: None,
+            })
+    }
+}
+
+/// Registers the API routes.
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &SessionLimit) {
     cfg.service(
         web::scope("/api")
             .route(
@@ -120,7 +174,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/openapi.json", web::get().to(openapi))
             .route("/key", web::get().to(session::key))
-            .route("/session", web::post().to(session::create))
+            .service(
+                web::resource("/session")
+                    .wrap(actix_governor::Governor::new(limit))
+                    .route(web::post().to(session::create)),
+            )
             .route("/session/preflight", web::post().to(session::preflight))
             .route(
                 "/uploads",
@@ -147,13 +205,14 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
     let static_dir = config.static_dir.clone();
     let tls = config.tls;
     let state = web::Data::new(state(config)?);
+    let limit = session_limit().ok_or(crate::Error::Usage("invalid rate limit".into()))?;
     crate::retention::start(state.clone().into_inner());
     let server = HttpServer::new(move || {
         let mut app = App::new()
             .app_data(state.clone())
             .app_data(web::JsonConfig::default().limit(64 * 1024))
             .wrap(security_headers(tls))
-            .configure(routes);
+            .configure(|cfg| routes(cfg, &limit));
         if let Some(dir) = &static_dir {
             app = app.service(actix_files::Files::new("/", dir).index_file("index.html"));
         }
