@@ -81,6 +81,12 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     ] {
         crate::durable::create_dir_all(dir).map_err(|e| crate::Error::DataDir(dir.clone(), e))?;
     }
+    // Patient data lives below: only the service's own user may enter.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&config.data_dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| crate::Error::DataDir(config.data_dir.clone(), e))?;
+    }
     let store = Arc::new(Store::open(&config.data_dir.join("mailslot.sqlite3"))?);
     let keys = Arc::new(Keyring::open(&config.data_dir.join("keys"))?);
     let forwarder = Forwarder::start(config.clone(), store.clone())?;
