@@ -52,6 +52,9 @@ pub enum ClientError {
     /// The privacy statement was not accepted.
     #[error("read the privacy statement on the upload page, then pass --accept-privacy-statement")]
     ConsentRequired,
+    /// Some files did not arrive (the submission was completed without them).
+    #[error("{0} file(s) could not be delivered; the receipt above lists what arrived")]
+    Undelivered(usize),
     /// The password could not be read.
     #[error("no password: pass --password-stdin and write it to standard input")]
     NoPassword,
@@ -68,6 +71,7 @@ impl ClientError {
             ClientError::NothingToSend => "nothing-to-send",
             ClientError::ConsentRequired => "consent-required",
             ClientError::NoPassword => "no-password",
+            ClientError::Undelivered(_) => "files-undelivered",
         }
     }
 
@@ -708,6 +712,13 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
     );
     for (code, n) in &receipt.refused {
         println!("Refused: {n} × {code}");
+    }
+    let undelivered = results
+        .iter()
+        .filter(|(_, r)| !matches!(r, Ok(Sent { verdict, .. }) if verdict == "accepted" || verdict == "duplicate"))
+        .count();
+    if undelivered > 0 {
+        return Err(ClientError::Undelivered(undelivered));
     }
     Ok(())
 }

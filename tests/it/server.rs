@@ -585,3 +585,65 @@ fn quota_tamper_and_offset_errors_have_codes() {
     f.check(status == 200, || "server unhealthy".into());
     f.finish();
 }
+
+/// Writes a copy of `src` whose final Pixel Data element (explicit VR
+/// little endian, OB/OW) holds `pixel_bytes` bytes: a large multi-frame
+/// stand-in with real headers.
+fn enlarge(src: &Path, pixel_bytes: u32, out: &Path) {
+    use std::io::Write;
+    let bytes = std::fs::read(src).unwrap();
+    let at = bytes
+        .windows(6)
+        .rposition(|w| {
+            w == [0xe0, 0x7f, 0x10, 0x00, b'O', b'W'] || w == [0xe0, 0x7f, 0x10, 0x00, b'O', b'B']
+        })
+        .expect("explicit VR little endian Pixel Data");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
+    file.write_all(&bytes[..at + 8]).unwrap();
+    file.write_all(&pixel_bytes.to_le_bytes()).unwrap();
+    let block = vec![0x5a_u8; 1 << 20];
+    let mut left = pixel_bytes as usize;
+    while left > 0 {
+        let n = left.min(block.len());
+        file.write_all(&block[..n]).unwrap();
+        left -= n;
+    }
+    file.flush().unwrap();
+}
+
+#[test]
+fn a_large_file_is_received_with_memory_bounded_below_its_size() {
+    const SIZE: u32 = 256 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.dcm");
+    enlarge(&corpus().join("real/pydicom/CT_small.dcm"), SIZE, &big);
+    let bytes = std::fs::read(&big).unwrap();
+    assert!(inspect(&bytes, bytes.len() as u64, &Limits::default())
+        .accepted()
+        .is_some());
+    let want = sha256(&bytes);
+    drop(bytes);
+
+    let server = Server::start("inbox", &[]);
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    let verdict = client.upload_file(&big, "dicom", &|_| {}).unwrap();
+    assert_eq!(verdict.verdict, "accepted");
+    let receipt = client.submit(&SenderDetails::default(), "").unwrap();
+    assert!(drained(&server, 1));
+    let peak = server.peak_rss().expect("the server's VmHWM");
+    let received = files_under(&server.data.join("inbox").join(&receipt.reference))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "dcm"))
+        .unwrap();
+    assert_eq!(sha256(&std::fs::read(received).unwrap()), want);
+    // The server streams: decrypting, verifying and spooling a 256 MiB file
+    // must not cost memory in proportion to it.
+    assert!(
+        peak < u64::from(SIZE) / 3,
+        "server peak RSS {} MiB for a {} MiB file",
+        peak >> 20,
+        SIZE >> 20
+    );
+}
