@@ -110,6 +110,32 @@ impl Keyring {
         Ok(ring)
     }
 
+    /// Picks up a rotation made by another process (`mailslot key rotate`
+    /// while the server runs): reads the `current` pointer and loads that
+    /// key if it is new. Cheap (one small file read); called per request.
+    pub fn refresh(&self) -> Result<(), KeyError> {
+        let pointer = self.dir.join("current");
+        let Some(kid) = std::fs::read_to_string(&pointer)
+            .ok()
+            .and_then(|s| Id16::from_hex(s.trim()))
+        else {
+            return Ok(());
+        };
+        if self.keys.read().map_err(|_| KeyError::Poisoned)?.current == kid {
+            return Ok(());
+        }
+        let path = self.dir.join(format!("{}.key", kid.to_hex()));
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        let key = PrivateKey::from_bytes(&bytes).ok_or_else(|| KeyError::Damaged(path.clone()))?;
+        if key.public_key().kid() != kid {
+            return Err(KeyError::Damaged(path));
+        }
+        let mut keys = self.keys.write().map_err(|_| KeyError::Poisoned)?;
+        keys.all.insert(kid, key);
+        keys.current = kid;
+        Ok(())
+    }
+
     /// The current public key and its id.
     pub fn current(&self) -> Result<(Id16, PublicKey), KeyError> {
         let keys = self.keys.read().map_err(|_| KeyError::Poisoned)?;
@@ -119,7 +145,14 @@ impl Keyring {
 
     /// The private key with this id, if we still have it.
     pub fn get(&self, kid: &Id16) -> Option<PrivateKey> {
-        self.keys.read().ok()?.all.get(kid).cloned()
+        if let Some(key) = self.keys.read().ok()?.all.get(kid) {
+            return Some(key.clone());
+        }
+        // Made by another process since we loaded: take it from its file.
+        let bytes = std::fs::read(self.dir.join(format!("{}.key", kid.to_hex()))).ok()?;
+        let key = PrivateKey::from_bytes(&bytes).filter(|k| k.public_key().kid() == *kid)?;
+        self.keys.write().ok()?.all.insert(*kid, key.clone());
+        Some(key)
     }
 
     /// Generates a new key and makes it current; returns its id.
@@ -185,6 +218,21 @@ mod tests {
         assert_eq!(mode, 0o600);
         let again = Keyring::open(dir.path()).unwrap();
         assert_eq!(again.current().unwrap().1, pk);
+    }
+
+    #[test]
+    fn a_rotation_by_another_process_is_picked_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = Keyring::open(dir.path()).unwrap();
+        let (old, _) = server.current().unwrap();
+        let new = Keyring::open(dir.path()).unwrap().rotate().unwrap();
+        assert_eq!(server.current().unwrap().0, old);
+        server.refresh().unwrap();
+        assert_eq!(server.current().unwrap().0, new);
+        assert!(
+            server.get(&old).is_some(),
+            "the old key stays for uploads in flight"
+        );
     }
 
     #[test]

@@ -71,6 +71,7 @@ impl Lockout {
 
 /// `GET /api/key`
 pub async fn key(state: web::Data<AppState>) -> Result<HttpResponse, ApiFailure> {
+    state.keys.refresh()?;
     let (kid, pk) = state.keys.current()?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-cache"))
