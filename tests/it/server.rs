@@ -230,13 +230,17 @@ fn inbox_keeps_exact_bytes_and_the_sealed_request() {
     f.finish();
 }
 
-#[test]
-fn stow_rs_to_orthanc_arrives_byte_identical_and_refusals_are_recorded() {
+/// Sends pydicom-data through a server forwarding to Orthanc at `dest` and
+/// checks what Orthanc holds: all but the one file whose UIDs are stored
+/// with VR UN (Orthanc refuses it), equal per `same`, and that refusal
+/// recorded as a permanent failure with `failure_code`.
+fn orthanc_receives_pydicom_data(
+    dest: impl Fn(&Orthanc) -> String,
+    same: Same,
+    failure_code: &str,
+) -> (Server, Failures) {
     let orthanc = Orthanc::start();
-    let server = Server::start(
-        &format!("stow+http://127.0.0.1:{}/dicom-web", orthanc.http_port),
-        &[],
-    );
+    let server = Server::start(&dest(&orthanc), &[]);
     let real = corpus().join("real/pydicom-data");
     let (code, stdout, stderr) = server.send(&[&real], &[]);
     assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
@@ -247,7 +251,6 @@ fn stow_rs_to_orthanc_arrives_byte_identical_and_refusals_are_recorded() {
     });
     let received = orthanc.files();
     f.context(orthanc.log());
-    // Orthanc refuses the one file whose UIDs are stored with VR UN.
     f.check(received.len() == expected.len() - 1, || {
         format!(
             "Orthanc holds {}, expected {}",
@@ -255,48 +258,34 @@ fn stow_rs_to_orthanc_arrives_byte_identical_and_refusals_are_recorded() {
             expected.len() - 1
         )
     });
-    check_arrivals(&mut f, &received, &expected, Same::File);
+    check_arrivals(&mut f, &received, &expected, same);
     let failed = server.admin(&["queue", "--failed"]);
     f.check(
-        failed.lines().count() == 1 && failed.contains("code=stow-"),
+        failed.lines().count() == 1 && failed.contains(&format!("code={failure_code}")),
         || format!("recorded failures:\n{failed}"),
     );
     f.check(server.queue("failed") == 1, || {
         "exactly one permanent failure expected".into()
     });
+    (server, f)
+}
+
+#[test]
+fn stow_rs_to_orthanc_arrives_byte_identical_and_refusals_are_recorded() {
+    let dest = |o: &Orthanc| format!("stow+http://127.0.0.1:{}/dicom-web", o.http_port);
+    let (_server, f) = orthanc_receives_pydicom_data(dest, Same::File, "stow-");
     f.finish();
 }
 
 #[test]
 fn c_store_to_orthanc_arrives_byte_identical_and_refusals_are_recorded() {
-    let orthanc = Orthanc::start();
-    let server = Server::start(
-        &format!("dimse://ORTHANC@127.0.0.1:{}", orthanc.dicom_port),
-        &[],
-    );
+    let dest = |o: &Orthanc| format!("dimse://ORTHANC@127.0.0.1:{}", o.dicom_port);
+    let (server, mut f) = orthanc_receives_pydicom_data(dest, Same::Normalized, "pacs-");
     let real = corpus().join("real/pydicom-data");
-    let (code, stdout, stderr) = server.send(&[&real], &[]);
-    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
-    let expected = sources(&real);
-    let mut f = Failures::default();
-    f.check(drained(&server, expected.len()), || {
-        "the queue did not drain".into()
-    });
-    let received = orthanc.files();
-    f.context(orthanc.log());
-    f.check(received.len() == expected.len() - 1, || {
-        format!(
-            "Orthanc holds {}, expected {}",
-            received.len(),
-            expected.len() - 1
-        )
-    });
-    check_arrivals(&mut f, &received, &expected, Same::Normalized);
     let failed = server.admin(&["queue", "--failed"]);
-    f.check(
-        failed.contains("code=pacs-") && failed.contains("status=0x"),
-        || format!("recorded failures:\n{failed}"),
-    );
+    f.check(failed.contains("status=0x"), || {
+        format!("no DIMSE status recorded:\n{failed}")
+    });
     // The refused object stays in the spool for staff, byte-identical.
     let spooled = files_under(&server.data.join("spool"));
     let un = std::fs::read(real.join("explicit_VR-UN.dcm")).unwrap();

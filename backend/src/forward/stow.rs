@@ -68,19 +68,19 @@ fn sequence(reply: &Value, tag: &str) -> Vec<(String, Option<u32>)> {
 }
 
 /// Decides each item's outcome from the HTTP status and the reply body.
+///
+/// Per instance, the reply's sequences decide before the HTTP status: an
+/// instance in the Referenced SOP Sequence was stored, even when the status
+/// is 400 (Orthanc 1.10 answers a batch with one unreadable instance with
+/// 400, an empty Failed SOP Sequence and the stored ones referenced); an
+/// instance in the Failed SOP Sequence was refused with its reason; an
+/// instance in neither was refused on a 4xx and is unconfirmed otherwise
+/// (it is retried, alone if need be, until the PACS gives an answer).
 pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome> {
-    if status >= 500 {
-        return uids
-            .iter()
-            .map(|_| Outcome::Transient {
-                code: "stow-server-error",
-                status: Some(u32::from(status)),
-            })
-            .collect();
-    }
     let reply: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     let failed = sequence(&reply, "00081198");
     let referenced = sequence(&reply, "00081199");
+    let http = Some(u32::from(status));
     uids.iter()
         .map(|uid| {
             let Some(uid) = uid else {
@@ -101,17 +101,23 @@ pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome
                     },
                 };
             }
+            if referenced.iter().any(|(u, _)| u == uid) {
+                return Outcome::Done;
+            }
             match status {
-                200 | 202 if referenced.is_empty() || referenced.iter().any(|(u, _)| u == uid) => {
-                    Outcome::Done
-                }
-                200 | 202 => Outcome::Transient {
-                    code: "stow-instance-unconfirmed",
-                    status: Some(u32::from(status)),
-                },
-                _ => Outcome::Permanent {
+                // A plain 200 without per-instance detail: all stored.
+                200 if referenced.is_empty() && failed.is_empty() => Outcome::Done,
+                400..=499 => Outcome::Permanent {
                     code: "stow-refused",
-                    status: Some(u32::from(status)),
+                    status: http,
+                },
+                500..=599 => Outcome::Transient {
+                    code: "stow-server-error",
+                    status: http,
+                },
+                _ => Outcome::Transient {
+                    code: "stow-instance-unconfirmed",
+                    status: http,
                 },
             }
         })
@@ -208,6 +214,30 @@ mod tests {
         assert!(matches!(
             outcomes(415, "", &uids)[1],
             Outcome::Permanent { .. }
+        ));
+        assert_eq!(outcomes(200, "", &uids), vec![Outcome::Done, Outcome::Done]);
+    }
+
+    /// Orthanc 1.10's reply to a batch where one instance cannot be read:
+    /// HTTP 400, an empty Failed SOP Sequence, the stored one referenced.
+    #[test]
+    fn orthanc_mixed_batch() {
+        let body = r#"{"00081198":{"vr":"SQ"},"00081199":{"vr":"SQ","Value":[{"00081150":{"vr":"UI","Value":["1.2.840.10008.5.1.4.1.1.2"]},"00081155":{"vr":"UI","Value":["1.2.4"]}}]}}"#;
+        let uids = vec![Some("1.2.3".to_owned()), Some("1.2.4".to_owned())];
+        assert_eq!(
+            outcomes(400, body, &uids),
+            vec![
+                Outcome::Permanent {
+                    code: "stow-refused",
+                    status: Some(400)
+                },
+                Outcome::Done
+            ]
+        );
+        // 202 without mention: unconfirmed, so retried rather than lost.
+        assert!(matches!(
+            outcomes(202, body, &uids)[0],
+            Outcome::Transient { .. }
         ));
     }
 }

@@ -229,19 +229,27 @@ fn with_verdict(
     resp
 }
 
+/// The upload `id` of the request's session.
+async fn find(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    id: String,
+) -> Result<Upload, ApiFailure> {
+    let (st, token) = (state.clone(), bearer(req));
+    web::block(move || -> Result<Upload, ApiFailure> {
+        let session = authenticate(&st, token)?;
+        load(&st, &session, &id)
+    })
+    .await?
+}
+
 /// `HEAD /api/uploads/{id}`
 pub async fn head(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiFailure> {
-    let token = bearer(&req);
-    let st = state.clone();
-    let u = web::block(move || -> Result<Upload, ApiFailure> {
-        let session = authenticate(&st, token)?;
-        load(&st, &session, &id)
-    })
-    .await??;
+    let u = find(&state, &req, id.into_inner()).await?;
     Ok(with_verdict(tus(HttpResponse::Ok()), &u)
         .insert_header(("Upload-Offset", finished_offset(&u).to_string()))
         .insert_header(("Upload-Length", u.length.to_string()))
@@ -255,13 +263,7 @@ pub async fn verdict(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiFailure> {
-    let token = bearer(&req);
-    let st = state.clone();
-    let u = web::block(move || -> Result<Upload, ApiFailure> {
-        let session = authenticate(&st, token)?;
-        load(&st, &session, &id)
-    })
-    .await??;
+    let u = find(&state, &req, id.into_inner()).await?;
     Ok(tus(HttpResponse::Ok()).json(UploadVerdict {
         state: u.state,
         code: u.code,
