@@ -346,3 +346,35 @@ fn dcmtk_reads_the_same_identifiers() {
     f.check(checked > 60, || format!("only {checked} files compared"));
     f.finish();
 }
+
+/// Patient names decode with each file's Specific Character Set, including
+/// ISO 2022 code extensions (the examples of PS3.5 Annexes H–K).
+#[test]
+fn names_decode_with_their_character_sets() {
+    let dir = corpus().join("real/pydicom-charsets");
+    let expected = [
+        ("chrArab.dcm", "قباني^لنزار"),
+        ("chrFren.dcm", "Buc^Jérôme"),
+        ("chrGerm.dcm", "Äneas^Rüdiger"),
+        ("chrGreek.dcm", "Διονυσιος"),
+        ("chrHbrw.dcm", "שרון^דבורה"),
+        ("chrRuss.dcm", "Люкceмбypг"),
+        ("chrX1.dcm", "Wang^XiaoDong=王^小東="),
+        ("chrX2.dcm", "Wang^XiaoDong=王^小东="),
+        ("chrH31.dcm", "Yamada^Tarou=山田^太郎=やまだ^たろう"),
+        ("chrH32.dcm", "ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう"),
+        ("chrI2.dcm", "Hong^Gildong=洪^吉洞=홍^길동"),
+        ("chrJapMulti.dcm", "やまだ^たろう"),
+        ("chrKoreanMulti.dcm", "김희중"),
+    ];
+    let mut f = Failures::default();
+    for (name, want) in expected {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let v = inspect(&bytes, bytes.len() as u64, &Limits::default());
+        let got = v.accepted().and_then(|s| s.patient_name.clone());
+        f.check(got.as_deref() == Some(want), || {
+            format!("{name}: {got:?}, expected {want}")
+        });
+    }
+    f.finish();
+}
