@@ -15,7 +15,7 @@ use dicom_ul::pdu::{PDataValue, PDataValueType, PresentationContextResultReason}
 use dicom_ul::{ClientAssociationOptions, Pdu};
 use mailslot_shared::dicom::{inspect, Limits};
 
-use super::{Item, Outcome};
+use super::{classify, Item, Outcome};
 
 /// The remote application entity.
 #[derive(Debug)]
@@ -122,34 +122,6 @@ pub fn status_of(command: &[u8]) -> Option<u16> {
         rest = &rest[8 + len..];
     }
     None
-}
-
-/// Classifies a C-STORE response status (PS3.4 B.2.3, PS3.7 C).
-pub fn classify(status: u16) -> Outcome {
-    let s = Some(u32::from(status));
-    match status {
-        0x0000 | 0x0001 | 0x0107 | 0x0116 | 0xB000..=0xBFFF => Outcome::Done,
-        0xA700..=0xA7FF => Outcome::Transient {
-            code: "pacs-out-of-resources",
-            status: s,
-        },
-        0xA900..=0xA9FF => Outcome::Permanent {
-            code: "pacs-data-set-mismatch",
-            status: s,
-        },
-        0xC000..=0xCFFF => Outcome::Permanent {
-            code: "pacs-cannot-understand",
-            status: s,
-        },
-        0x0122 => Outcome::Permanent {
-            code: "pacs-sop-class-not-supported",
-            status: s,
-        },
-        _ => Outcome::Permanent {
-            code: "pacs-refused",
-            status: s,
-        },
-    }
 }
 
 fn transient(code: &'static str) -> Outcome {

@@ -54,6 +54,35 @@ pub enum Outcome {
     },
 }
 
+/// Classifies a DICOM storage status (PS3.4 B.2.3, PS3.7 C): a C-STORE
+/// response's Status, or a STOW-RS Failure Reason (0008,1197).
+pub fn classify(status: u16) -> Outcome {
+    let s = Some(u32::from(status));
+    match status {
+        0x0000 | 0x0001 | 0x0107 | 0x0116 | 0xB000..=0xBFFF => Outcome::Done,
+        0xA700..=0xA7FF => Outcome::Transient {
+            code: "pacs-out-of-resources",
+            status: s,
+        },
+        0xA900..=0xA9FF => Outcome::Permanent {
+            code: "pacs-data-set-mismatch",
+            status: s,
+        },
+        0xC000..=0xCFFF => Outcome::Permanent {
+            code: "pacs-cannot-understand",
+            status: s,
+        },
+        0x0122 => Outcome::Permanent {
+            code: "pacs-sop-class-not-supported",
+            status: s,
+        },
+        _ => Outcome::Permanent {
+            code: "pacs-refused",
+            status: s,
+        },
+    }
+}
+
 /// Wakes the workers; the handle the server keeps.
 #[derive(Debug, Clone)]
 pub struct Forwarder {

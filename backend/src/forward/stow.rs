@@ -90,15 +90,17 @@ pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome
                 };
             };
             if let Some((_, reason)) = failed.iter().find(|(u, _)| u == uid) {
-                return match reason {
-                    Some(r @ 0xA700..=0xA7FF) => Outcome::Transient {
-                        code: "pacs-out-of-resources",
-                        status: Some(*r),
-                    },
-                    r => Outcome::Permanent {
+                // The reason is a DICOM status; a listed failure is never a
+                // success, whatever status it carries.
+                return match reason
+                    .and_then(|r| u16::try_from(r).ok())
+                    .map(super::classify)
+                {
+                    Some(Outcome::Done) | None => Outcome::Permanent {
                         code: "stow-instance-refused",
-                        status: *r,
+                        status: *reason,
                     },
+                    Some(outcome) => outcome,
                 };
             }
             if referenced.iter().any(|(u, _)| u == uid) {
@@ -199,10 +201,11 @@ mod tests {
                       "00081199":{"vr":"SQ","Value":[{"00081155":{"vr":"UI","Value":["1.2.4"]}}]}}"#;
         let uids = vec![Some("1.2.3".to_owned()), Some("1.2.4".to_owned())];
         let o = outcomes(202, body, &uids);
+        // 49442 = 0xC122: "cannot understand", as C-STORE would say.
         assert_eq!(
             o[0],
             Outcome::Permanent {
-                code: "stow-instance-refused",
+                code: "pacs-cannot-understand",
                 status: Some(49442)
             }
         );
