@@ -4,7 +4,7 @@
 //!
 //! `mailslot.example.toml` documents every setting.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -169,6 +169,9 @@ pub struct Config {
     pub privacy_statement_version: String,
     /// Whether requests arrive over TLS (a reverse proxy terminates it): sends HSTS.
     pub tls: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed when working out
+    /// a client's address (lockout and rate limit). Empty: the TCP peer.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// The TOML file's shape: every key optional, unknown keys refused.
@@ -194,6 +197,7 @@ struct FileLayer {
     static_dir: Option<PathBuf>,
     privacy_statement_version: Option<String>,
     tls: Option<bool>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// Overrides from the command line (`None` = not given).
@@ -265,6 +269,7 @@ struct RawConfig {
     static_dir: Option<PathBuf>,
     privacy_statement_version: String,
     tls: bool,
+    trusted_proxies: Vec<String>,
 }
 
 const GIB: u64 = 1024 * 1024 * 1024;
@@ -291,6 +296,7 @@ impl RawConfig {
             static_dir: None,
             privacy_statement_version: "1".into(),
             tls: false,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -326,6 +332,9 @@ impl RawConfig {
             privacy_statement_version,
             tls
         );
+        if let Some(p) = layer.trusted_proxies {
+            self.trusted_proxies = p;
+        }
         if layer.static_dir.is_some() {
             self.static_dir = layer.static_dir;
         }
@@ -357,6 +366,13 @@ impl RawConfig {
             upload_expiry_hours => "MAILSLOT_UPLOAD_EXPIRY_HOURS");
         if let Some(v) = env("MAILSLOT_STATIC_DIR") {
             self.static_dir = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("MAILSLOT_TRUSTED_PROXIES") {
+            self.trusted_proxies = v
+                .split(',')
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .collect();
         }
         if let Some(v) = env("MAILSLOT_TLS") {
             self.tls = matches!(v.trim(), "1" | "true" | "yes");
@@ -412,6 +428,14 @@ impl RawConfig {
                 "at least 2 MiB (a record must fit)".into(),
             ));
         }
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .map(|p| {
+                p.parse()
+                    .map_err(|_| invalid("trusted_proxies", format!("`{p}` is not an IP address")))
+            })
+            .collect::<Result<Vec<IpAddr>, _>>()?;
         Ok(Config {
             listen,
             data_dir: self.data_dir,
@@ -432,6 +456,7 @@ impl RawConfig {
             static_dir: self.static_dir,
             privacy_statement_version: self.privacy_statement_version,
             tls: self.tls,
+            trusted_proxies,
         })
     }
 }

@@ -123,17 +123,18 @@ pub type SessionLimit =
     actix_governor::GovernorConfig<ClientIp, actix_governor::governor::middleware::NoOpMiddleware>;
 
 /// The session endpoint's rate limit; create once and share with every worker.
-pub fn session_limit() -> Option<SessionLimit> {
+pub fn session_limit(trusted_proxies: &[std::net::IpAddr]) -> Option<SessionLimit> {
     actix_governor::GovernorConfigBuilder::default()
-        .key_extractor(ClientIp)
+        .key_extractor(ClientIp(Arc::new(trusted_proxies.to_vec())))
         .seconds_per_request(2)
         .burst_size(20)
         .finish()
 }
 
-/// Rate-limit key: the client's address; refusals in the API's error shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ClientIp;
+/// Rate-limit key: the client's address (see [`session::client_ip`]);
+/// refusals in the API's error shape.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClientIp(pub Arc<Vec<std::net::IpAddr>>);
 
 impl actix_governor::KeyExtractor for ClientIp {
     type Key = std::net::IpAddr;
@@ -143,9 +144,15 @@ impl actix_governor::KeyExtractor for ClientIp {
         &self,
         req: &actix_web::dev::ServiceRequest,
     ) -> Result<Self::Key, Self::KeyExtractionError> {
-        req.peer_addr()
-            .map(|a| a.ip())
-            .ok_or_else(|| actix_governor::SimpleKeyExtractionError::new("no client address"))
+        let forwarded = req
+            .headers()
+            .get("X-Forwarded-For")
+            .and_then(|v| v.to_str().ok());
+        Ok(session::client_ip(
+            req.peer_addr().map(|a| a.ip()),
+            forwarded,
+            &self.0,
+        ))
     }
 
     fn exceed_rate_limit_response(
@@ -211,7 +218,8 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
     let static_dir = config.static_dir.clone();
     let tls = config.tls;
     let state = web::Data::new(state(config)?);
-    let limit = session_limit().ok_or(crate::Error::Usage("invalid rate limit".into()))?;
+    let limit = session_limit(&state.config.trusted_proxies)
+        .ok_or(crate::Error::Usage("invalid rate limit".into()))?;
     crate::retention::start(state.clone().into_inner());
     let server = HttpServer::new(move || {
         let mut app = App::new()

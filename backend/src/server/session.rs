@@ -83,10 +83,30 @@ pub async fn key(state: web::Data<AppState>) -> Result<HttpResponse, ApiFailure>
         }))
 }
 
-fn client_ip(req: &HttpRequest) -> IpAddr {
-    req.peer_addr()
-        .map(|a| a.ip())
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+/// The sender's address: the TCP peer, or — when the peer is a trusted
+/// proxy — the right-most `X-Forwarded-For` entry that is not itself a
+/// trusted proxy (entries further left are set by the client and prove
+/// nothing).
+pub fn client_ip(peer: Option<IpAddr>, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
+    let peer = peer.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    forwarded_for
+        .into_iter()
+        .flat_map(|h| h.rsplit(','))
+        .map(|entry| entry.trim().parse::<IpAddr>())
+        .find(|ip| ip.as_ref().map_or(true, |ip| !trusted.contains(ip)))
+        .and_then(Result::ok)
+        .unwrap_or(peer)
+}
+
+fn request_ip(req: &HttpRequest, trusted: &[IpAddr]) -> IpAddr {
+    let forwarded = req
+        .headers()
+        .get("X-Forwarded-For")
+        .and_then(|v| v.to_str().ok());
+    client_ip(req.peer_addr().map(|a| a.ip()), forwarded, trusted)
 }
 
 fn random_hex16() -> Result<String, ApiFailure> {
@@ -99,7 +119,7 @@ pub async fn create(
     req: HttpRequest,
     body: web::Json<SessionRequest>,
 ) -> Result<HttpResponse, ApiFailure> {
-    let ip = client_ip(&req);
+    let ip = request_ip(&req, &state.config.trusted_proxies);
     state
         .lockout
         .check(ip)
@@ -279,4 +299,51 @@ pub async fn preflight(
     })
     .await??;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxy = [ip("127.0.0.1")];
+        // No proxy configured: the peer, whatever the header says.
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), Some("192.0.2.7"), &[]),
+            ip("127.0.0.1")
+        );
+        // From the proxy: the right-most address it added.
+        assert_eq!(
+            client_ip(
+                Some(ip("127.0.0.1")),
+                Some("198.51.100.1, 192.0.2.7"),
+                &proxy
+            ),
+            ip("192.0.2.7")
+        );
+        // A client cannot claim another address past the proxy.
+        assert_eq!(
+            client_ip(Some(ip("192.0.2.9")), Some("192.0.2.7"), &proxy),
+            ip("192.0.2.9")
+        );
+        // Chains of trusted proxies are skipped; garbage stops the search.
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), Some("192.0.2.7, 127.0.0.1"), &proxy),
+            ip("192.0.2.7")
+        );
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), Some("nonsense"), &proxy),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), None, &proxy),
+            ip("127.0.0.1")
+        );
+    }
 }
