@@ -97,15 +97,17 @@ fn run<R: Read>(
         return Err(Rejection::new(sniff(&head[..n])));
     }
 
-    // The file meta group (FileMetaTable wants to see the magic code).
-    let mut meta_src = Counting {
-        inner: io::Read::chain(&b"DICM"[..], &mut reader),
-        read: 0,
-        eof: false,
+    // The file meta group, read into a bounded buffer and checked before
+    // dicom-object parses it (it reserves whatever length an element
+    // claims, so a crafted header could make it reserve gigabytes).
+    let meta_bytes = match read_meta_group(&mut reader) {
+        Ok(bytes) => bytes,
+        Err(MetaProblem::Short) if full => return Err(Rejection::new(RejectCode::Truncated)),
+        Err(_) => return Err(Rejection::new(RejectCode::BadFileMeta)),
     };
+    let mut meta_src = io::Read::chain(&b"DICM"[..], &meta_bytes[..]);
     let meta = match FileMetaTable::from_reader(&mut meta_src) {
         Ok(meta) => meta,
-        Err(_) if meta_src.eof && full => return Err(Rejection::new(RejectCode::Truncated)),
         Err(_) => return Err(Rejection::new(RejectCode::BadFileMeta)),
     };
     let ts_uid = trim_uid(meta.transfer_syntax()).to_owned();
@@ -163,6 +165,68 @@ fn run<R: Read>(
 
     check_identity(&mut summary, &meta, &meta_sop_class)?;
     Ok(summary)
+}
+
+/// Largest file meta group accepted; real ones are a few hundred bytes.
+const MAX_META_LEN: u32 = 64 * 1024;
+
+/// Why the file meta group was not read.
+enum MetaProblem {
+    /// The file ended inside it.
+    Short,
+    /// It is not a well-formed group 0002 within its declared length.
+    Malformed,
+}
+
+/// Reads the file meta group (after `DICM`): (0002,0000) UL with the
+/// group's length, then exactly that many bytes, whose elements must all be
+/// group 0002, explicit VR little endian, and fit inside the group.
+fn read_meta_group<R: Read>(reader: &mut R) -> Result<Vec<u8>, MetaProblem> {
+    let mut head = [0u8; 12];
+    if read_up_to(reader, &mut head).map_err(|_| MetaProblem::Short)? < head.len() {
+        return Err(MetaProblem::Short);
+    }
+    if head[..8] != [0x02, 0x00, 0x00, 0x00, b'U', b'L', 0x04, 0x00] {
+        return Err(MetaProblem::Malformed);
+    }
+    let len = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
+    if len > MAX_META_LEN {
+        return Err(MetaProblem::Malformed);
+    }
+    let mut rest = vec![0u8; len as usize];
+    if read_up_to(reader, &mut rest).map_err(|_| MetaProblem::Short)? < rest.len() {
+        return Err(MetaProblem::Short);
+    }
+    let mut at = 0usize;
+    while at < rest.len() {
+        let h = rest.get(at..at + 8).ok_or(MetaProblem::Malformed)?;
+        if h[..2] != [0x02, 0x00] {
+            return Err(MetaProblem::Malformed);
+        }
+        let (value_len, header_len) = match &h[4..6] {
+            b"OB" | b"OW" | b"OF" | b"OD" | b"OL" | b"OV" | b"SQ" | b"UC" | b"UN" | b"UR"
+            | b"UT" | b"SV" | b"UV" => {
+                let long = rest.get(at + 8..at + 12).ok_or(MetaProblem::Malformed)?;
+                (
+                    u32::from_le_bytes([long[0], long[1], long[2], long[3]]) as usize,
+                    12,
+                )
+            }
+            vr if vr.iter().all(u8::is_ascii_uppercase) => {
+                (usize::from(u16::from_le_bytes([h[6], h[7]])), 8)
+            }
+            _ => return Err(MetaProblem::Malformed),
+        };
+        at = at
+            .checked_add(header_len)
+            .and_then(|a| a.checked_add(value_len))
+            .filter(|end| *end <= rest.len())
+            .ok_or(MetaProblem::Malformed)?;
+    }
+    let mut out = Vec::with_capacity(12 + rest.len());
+    out.extend_from_slice(&head);
+    out.extend_from_slice(&rest);
+    Ok(out)
 }
 
 /// How the walk over the data set ended.
@@ -492,6 +556,35 @@ mod tests {
             RejectCode::MissingFileMeta
         );
         assert_eq!(sniff(b""), RejectCode::NotDicom);
+    }
+
+    /// Found by the `dicom_inspect` fuzz target: an element of the file meta
+    /// group claims 0xF2F2F2F2 bytes, and dicom-object reserved that much.
+    #[test]
+    fn meta_element_longer_than_its_group_is_refused_without_allocating() {
+        let mut f = vec![0u8; 128];
+        f.extend_from_slice(b"DICM");
+        f.extend_from_slice(&[0x02, 0x00, 0x00, 0x00, b'U', b'L', 4, 0, 20, 0, 0, 0]);
+        f.extend_from_slice(&[
+            0x02, 0x00, 0x03, 0x00, b'U', b'T', 0, 0, 0xf2, 0xf2, 0xf2, 0xf2,
+        ]);
+        f.extend_from_slice(&[0u8; 8]);
+        let v = inspect(&f, f.len() as u64, &Limits::default());
+        assert_eq!(v.rejected().map(|r| r.code), Some(RejectCode::BadFileMeta));
+        // A meta group longer than the maximum is refused before reading it.
+        let mut g = vec![0u8; 128];
+        g.extend_from_slice(b"DICM");
+        g.extend_from_slice(&[
+            0x02, 0x00, 0x00, 0x00, b'U', b'L', 4, 0, 0xff, 0xff, 0xff, 0x7f,
+        ]);
+        let v = inspect(
+            &g,
+            1 << 40,
+            &Limits {
+                max_file_size: u64::MAX,
+            },
+        );
+        assert_eq!(v.rejected().map(|r| r.code), Some(RejectCode::BadFileMeta));
     }
 
     #[test]
