@@ -128,6 +128,30 @@ fn api_error(status: u16, body: &str) -> ClientError {
     }
 }
 
+/// A reply from the server.
+type Reply = ureq::http::Response<ureq::Body>;
+
+/// Fails with the server's error (its code and sentence) unless the reply
+/// has the status `want`.
+fn expect(resp: &mut Reply, want: u16) -> Result<()> {
+    if resp.status() == want {
+        return Ok(());
+    }
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    Err(api_error(resp.status().as_u16(), &text))
+}
+
+/// The `Upload-Offset` of a tus reply and, once finished, the verdict.
+fn tus_state(resp: &Reply) -> Result<(u64, Option<Sent>)> {
+    let offset = resp
+        .headers()
+        .get("Upload-Offset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or(ClientError::Protocol("no Upload-Offset"))?;
+    Ok((offset, verdict_of(resp.headers())))
+}
+
 fn random<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
     // getrandom only fails where the OS has no randomness at all.
@@ -172,10 +196,8 @@ impl Client {
             .get(self.url("/api/key"))
             .call()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        expect(&mut resp, 200)?;
         let body = resp.body_mut().read_to_string().unwrap_or_default();
-        if resp.status() != 200 {
-            return Err(api_error(resp.status().as_u16(), &body));
-        }
         let key: ServerKey =
             serde_json::from_str(&body).map_err(|_| ClientError::Protocol("key reply"))?;
         let pk = hex::decode(&key.public_key)
@@ -202,10 +224,8 @@ impl Client {
             .header("Content-Type", "application/json")
             .send(body)
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        expect(&mut resp, 201)?;
         let text = resp.body_mut().read_to_string().unwrap_or_default();
-        if resp.status() != 201 {
-            return Err(api_error(resp.status().as_u16(), &text));
-        }
         let created: SessionCreated =
             serde_json::from_str(&text).map_err(|_| ClientError::Protocol("session reply"))?;
         self.session_id =
@@ -225,11 +245,7 @@ impl Client {
             .header("Content-Type", "application/json")
             .send(body)
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        let text = resp.body_mut().read_to_string().unwrap_or_default();
-        if resp.status() != 204 {
-            return Err(api_error(resp.status().as_u16(), &text));
-        }
-        Ok(())
+        expect(&mut resp, 204)
     }
 
     fn sealer(&self, file_id: Id16, plaintext_len: u64, ikm: &[u8; 32]) -> Result<Sealer> {
@@ -270,10 +286,7 @@ impl Client {
             .header("Upload-Metadata", meta)
             .send_empty()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        if resp.status() != 201 {
-            let text = resp.body_mut().read_to_string().unwrap_or_default();
-            return Err(api_error(resp.status().as_u16(), &text));
-        }
+        expect(&mut resp, 201)?;
         resp.headers()
             .get("Location")
             .and_then(|v| v.to_str().ok())
@@ -290,17 +303,8 @@ impl Client {
             .header("Tus-Resumable", "1.0.0")
             .call()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        if resp.status() != 200 {
-            let text = resp.body_mut().read_to_string().unwrap_or_default();
-            return Err(api_error(resp.status().as_u16(), &text));
-        }
-        let offset = resp
-            .headers()
-            .get("Upload-Offset")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok())
-            .ok_or(ClientError::Protocol("no Upload-Offset"))?;
-        Ok((offset, verdict_of(resp.headers())))
+        expect(&mut resp, 200)?;
+        tus_state(&resp)
     }
 
     /// One `PATCH`: returns the new offset and, when finished, the verdict.
@@ -314,17 +318,8 @@ impl Client {
             .header("Content-Type", "application/offset+octet-stream")
             .send(body)
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        if resp.status() != 204 {
-            let text = resp.body_mut().read_to_string().unwrap_or_default();
-            return Err(api_error(resp.status().as_u16(), &text));
-        }
-        let new = resp
-            .headers()
-            .get("Upload-Offset")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok())
-            .ok_or(ClientError::Protocol("no Upload-Offset"))?;
-        Ok((new, verdict_of(resp.headers())))
+        expect(&mut resp, 204)?;
+        tus_state(&resp)
     }
 
     /// The bytes of the envelope from `offset` (a record boundary) for at
@@ -489,10 +484,8 @@ impl Client {
             )
             .send(&body[..])
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        expect(&mut resp, 201)?;
         let text = resp.body_mut().read_to_string().unwrap_or_default();
-        if resp.status() != 201 {
-            return Err(api_error(resp.status().as_u16(), &text));
-        }
         serde_json::from_str(&text).map_err(|_| ClientError::Protocol("receipt"))
     }
 }
