@@ -13,7 +13,6 @@ use std::time::Duration;
 use dicom_ul::association::Error as UlError;
 use dicom_ul::pdu::{PDataValue, PDataValueType, PresentationContextResultReason};
 use dicom_ul::{ClientAssociationOptions, Pdu};
-use mailslot_shared::dicom::{inspect, Limits};
 
 use super::{classify, Item, Outcome};
 
@@ -49,18 +48,11 @@ fn prepare(item: &Item) -> Result<Prepared, Outcome> {
         code: "spool-unreadable",
         status: None,
     };
-    let mut file = File::open(&item.path).map_err(|_| Outcome::Transient {
-        code: "spool-io",
-        status: None,
-    })?;
-    let len = file.metadata().map_err(|_| unreadable.clone())?.len();
-    let mut prefix = Vec::new();
-    (&mut file)
-        .take(256 * 1024)
-        .read_to_end(&mut prefix)
-        .map_err(|_| unreadable.clone())?;
-    let verdict = inspect(&prefix, len, &Limits::default());
-    let summary = verdict.accepted().ok_or_else(|| unreadable.clone())?;
+    let super::Spooled {
+        summary,
+        prefix,
+        len,
+    } = super::identify(&item.path)?;
     // The file meta group: 132 bytes of preamble and magic, then
     // (0002,0000) UL in explicit VR little endian (12 bytes) with the
     // length of the rest of the group.
@@ -70,9 +62,9 @@ fn prepare(item: &Item) -> Result<Prepared, Outcome> {
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .ok_or_else(|| unreadable.clone())?;
     Ok(Prepared {
-        sop_class: summary.sop_class_uid.clone(),
-        sop_instance: summary.sop_instance_uid.clone(),
-        transfer_syntax: summary.transfer_syntax_uid.clone(),
+        sop_class: summary.sop_class_uid,
+        sop_instance: summary.sop_instance_uid,
+        transfer_syntax: summary.transfer_syntax_uid,
         dataset_offset: 144 + u64::from(group_length),
         len,
     })

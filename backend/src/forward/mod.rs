@@ -83,6 +83,44 @@ pub fn classify(status: u16) -> Outcome {
     }
 }
 
+/// What a forwarder needs to know of a spooled object.
+#[derive(Debug)]
+pub(crate) struct Spooled {
+    /// The acceptance rules' summary; its (data set) UIDs are authoritative.
+    pub summary: mailslot_shared::dicom::Summary,
+    /// The first 256 KiB of the file (file meta group included).
+    pub prefix: Vec<u8>,
+    /// The file's length.
+    pub len: u64,
+}
+
+/// Reads the start of a spooled file and runs the acceptance rules on it.
+pub(crate) fn identify(path: &std::path::Path) -> Result<Spooled, Outcome> {
+    use std::io::Read;
+    let unreadable = Outcome::Permanent {
+        code: "spool-unreadable",
+        status: None,
+    };
+    let mut file = std::fs::File::open(path).map_err(|_| Outcome::Transient {
+        code: "spool-io",
+        status: None,
+    })?;
+    let len = file.metadata().map_err(|_| unreadable.clone())?.len();
+    let mut prefix = Vec::new();
+    (&mut file)
+        .take(256 * 1024)
+        .read_to_end(&mut prefix)
+        .map_err(|_| unreadable.clone())?;
+    let verdict =
+        mailslot_shared::dicom::inspect(&prefix, len, &mailslot_shared::dicom::Limits::default());
+    let summary = verdict.accepted().ok_or(unreadable)?.clone();
+    Ok(Spooled {
+        summary,
+        prefix,
+        len,
+    })
+}
+
 /// Wakes the workers; the handle the server keeps.
 #[derive(Debug, Clone)]
 pub struct Forwarder {

@@ -8,7 +8,6 @@ use std::fs::File;
 use std::io::{Cursor, Read};
 use std::time::Duration;
 
-use mailslot_shared::dicom::{inspect, Limits};
 use serde_json::Value;
 
 use super::{Item, Outcome};
@@ -30,13 +29,9 @@ impl Read for Concat {
 }
 
 fn sop_instance_uid(item: &Item) -> Option<(String, u64)> {
-    let mut file = File::open(&item.path).ok()?;
-    let len = file.metadata().ok()?.len();
-    let mut prefix = Vec::new();
-    (&mut file).take(256 * 1024).read_to_end(&mut prefix).ok()?;
-    inspect(&prefix, len, &Limits::default())
-        .accepted()
-        .map(|s| (s.sop_instance_uid.clone(), len))
+    super::identify(&item.path)
+        .ok()
+        .map(|s| (s.summary.sop_instance_uid, s.len))
 }
 
 /// The (UID, reason) pairs of a sequence in a DICOM JSON reply.
