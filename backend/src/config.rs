@@ -165,6 +165,9 @@ pub struct Config {
     pub upload_expiry_hours: u64,
     /// Directory with the built upload page (served at `/`), if any.
     pub static_dir: Option<PathBuf>,
+    /// Directory with the hospital's texts (`hospital.toml`,
+    /// `privacy.de.txt`, `privacy.en.txt`); unset: the embedded defaults.
+    pub hospital_dir: Option<PathBuf>,
     /// Version of the privacy statement the page shows; consent records it.
     pub privacy_statement_version: String,
     /// Whether requests arrive over TLS (a reverse proxy terminates it): sends HSTS.
@@ -195,6 +198,7 @@ struct FileLayer {
     session_max_hours: Option<u64>,
     upload_expiry_hours: Option<u64>,
     static_dir: Option<PathBuf>,
+    hospital_dir: Option<PathBuf>,
     privacy_statement_version: Option<String>,
     tls: Option<bool>,
     trusted_proxies: Option<Vec<String>>,
@@ -267,6 +271,7 @@ struct RawConfig {
     session_max_hours: u64,
     upload_expiry_hours: u64,
     static_dir: Option<PathBuf>,
+    hospital_dir: Option<PathBuf>,
     privacy_statement_version: String,
     tls: bool,
     trusted_proxies: Vec<String>,
@@ -293,7 +298,8 @@ impl RawConfig {
             session_idle_minutes: 30,
             session_max_hours: 12,
             upload_expiry_hours: 48,
-            static_dir: None,
+            static_dir: Some(PathBuf::from("dist")),
+            hospital_dir: None,
             privacy_statement_version: "1".into(),
             tls: false,
             trusted_proxies: Vec::new(),
@@ -338,6 +344,9 @@ impl RawConfig {
         if layer.static_dir.is_some() {
             self.static_dir = layer.static_dir;
         }
+        if layer.hospital_dir.is_some() {
+            self.hospital_dir = layer.hospital_dir;
+        }
         Ok(())
     }
 
@@ -366,6 +375,9 @@ impl RawConfig {
             upload_expiry_hours => "MAILSLOT_UPLOAD_EXPIRY_HOURS");
         if let Some(v) = env("MAILSLOT_STATIC_DIR") {
             self.static_dir = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("MAILSLOT_HOSPITAL_DIR") {
+            self.hospital_dir = Some(PathBuf::from(v));
         }
         if let Some(v) = env("MAILSLOT_TRUSTED_PROXIES") {
             self.trusted_proxies = v
@@ -454,6 +466,7 @@ impl RawConfig {
             session_max_hours: self.session_max_hours,
             upload_expiry_hours: self.upload_expiry_hours,
             static_dir: self.static_dir,
+            hospital_dir: self.hospital_dir,
             privacy_statement_version: self.privacy_statement_version,
             tls: self.tls,
             trusted_proxies,

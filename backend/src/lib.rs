@@ -11,6 +11,7 @@ pub mod client;
 pub mod config;
 pub mod durable;
 pub mod forward;
+pub mod hospital;
 pub mod keys;
 pub mod passwords;
 pub mod retention;
@@ -40,6 +41,9 @@ pub enum Error {
     /// The password store failed.
     #[error(transparent)]
     Password(#[from] passwords::PasswordError),
+    /// The hospital's texts for the page are unusable.
+    #[error(transparent)]
+    Hospital(#[from] hospital::HospitalError),
     /// A data directory could not be created.
     #[error("cannot create {0}: {1}")]
     DataDir(PathBuf, std::io::Error),
@@ -63,6 +67,7 @@ impl Error {
             Error::Store(e) => e.code(),
             Error::Keys(e) => e.code(),
             Error::Password(e) => e.code(),
+            Error::Hospital(e) => e.code(),
             Error::DataDir(..) => "data-dir-unusable",
             Error::Listen(..) => "listen-failed",
             Error::Client(e) => e.code(),

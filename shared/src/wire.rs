@@ -139,7 +139,7 @@ pub struct SenderDetails {
 pub struct Receipt {
     /// The reference number to quote on the phone, e.g. `K7M-4QX-9TD`.
     pub reference: String,
-    /// Images and documents received and accepted.
+    /// DICOM objects received and accepted (letters are in `letters`).
     pub files: u64,
     /// Their total size in bytes.
     pub bytes: u64,
@@ -149,6 +149,63 @@ pub struct Receipt {
     pub refused: Vec<(String, u64)>,
     /// Unix seconds when the submission was completed.
     pub received_at: i64,
+}
+
+/// A text in both languages of the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Localized {
+    /// German.
+    pub de: String,
+    /// English.
+    pub en: String,
+}
+
+/// A phone number senders may call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    /// Who answers it (e.g. "Radiology office").
+    pub label: Localized,
+    /// The number as it should be dialled and shown.
+    pub number: String,
+}
+
+/// A department or contact person senders may address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Department {
+    /// Stable identifier (sent unsealed with the submission so staff can
+    /// route it; it names no patient).
+    pub id: String,
+    /// What the page shows.
+    pub name: Localized,
+}
+
+/// The privacy statement senders consent to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacyStatement {
+    /// Its version; the consent records it and the server checks it.
+    pub version: String,
+    /// The text: paragraphs separated by blank lines.
+    pub text: Localized,
+}
+
+/// `GET /api/hospital`: the hospital's own words for the page. Another
+/// hospital deploys the same build with its own file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HospitalInfo {
+    /// The hospital's name.
+    pub name: Localized,
+    /// Phone numbers to call (the first is the main one).
+    pub phones: Vec<Phone>,
+    /// When the phones are answered.
+    pub hours: Localized,
+    /// Departments and contact people senders may choose.
+    pub departments: Vec<Department>,
+    /// Help shown on every step.
+    pub help: Localized,
+    /// The privacy statement.
+    pub privacy: PrivacyStatement,
+    /// Days after which received images are deleted from the mailbox.
+    pub retention_days: u64,
 }
 
 /// tus `Upload-Metadata` keys (values base64, all opaque).

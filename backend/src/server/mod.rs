@@ -46,6 +46,8 @@ pub struct AppState {
     pub busy: Mutex<HashSet<String>>,
     /// Wakes the forwarder when work arrives.
     pub forwarder: Forwarder,
+    /// `GET /api/hospital`, serialised once at start.
+    pub hospital_json: String,
 }
 
 /// Folders under the data directory.
@@ -72,6 +74,15 @@ impl Layout {
 
 /// Opens the data directory and builds the shared state.
 pub fn state(config: Config) -> Result<AppState, crate::Error> {
+    // The hospital's texts first: a broken file should stop the start
+    // before anything is created.
+    let hospital = crate::hospital::load(
+        config.hospital_dir.as_deref(),
+        &config.privacy_statement_version,
+        config.retention_days,
+    )?;
+    let hospital_json = serde_json::to_string(&hospital)
+        .map_err(|e| crate::Error::Usage(format!("hospital texts: {e}")))?;
     let layout = Layout::of(&config);
     for dir in [
         &config.data_dir,
@@ -97,6 +108,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         lockout: Lockout::default(),
         busy: Mutex::new(HashSet::new()),
         forwarder,
+        hospital_json,
     })
 }
 
@@ -186,6 +198,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &SessionLimit) {
                 web::get().to(|| async { HttpResponse::Ok().json("ok") }),
             )
             .route("/openapi.json", web::get().to(openapi))
+            .route("/hospital", web::get().to(hospital))
             .route("/key", web::get().to(session::key))
             .service(
                 web::resource("/session")
@@ -206,6 +219,12 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &SessionLimit) {
     );
 }
 
+async fn hospital(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(state.hospital_json.clone())
+}
+
 async fn openapi() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
@@ -218,6 +237,13 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
     let static_dir = config.static_dir.clone();
     let tls = config.tls;
     let state = web::Data::new(state(config)?);
+    match &static_dir {
+        Some(dir) if !dir.join("index.html").is_file() => eprintln!(
+            "mailslot: no upload page in {} (build it with `cargo xtask page`); serving the API only",
+            dir.display()
+        ),
+        _ => {}
+    }
     let limit = session_limit(&state.config.trusted_proxies)
         .ok_or(crate::Error::Usage("invalid rate limit".into()))?;
     crate::retention::start(state.clone().into_inner());
