@@ -1,0 +1,207 @@
+# Deutsche Texte der Upload-Seite. Jede Nachricht muss auch in en.ftl
+# stehen (ein Test prüft das). Texte des Krankenhauses (Name, Telefon,
+# Datenschutzerklärung) stehen nicht hier: der Server liefert sie.
+
+app-name = Bilder senden
+loading = Wird geladen …
+load-failed = Die Angaben des Krankenhauses konnten nicht geladen werden. Bitte laden Sie die Seite gleich noch einmal oder rufen Sie uns an.
+language-nav = Sprache
+step-count = Schritt { $step } von { $steps }
+continue = Weiter
+back = Zurück
+send = Senden
+remove = Entfernen
+try-again = Erneut versuchen
+help-heading = Hilfe
+
+## Schritt 1: Willkommen
+welcome-heading = Bilder an das Krankenhaus senden
+welcome-intro = Hier können Sie medizinische Bilder – zum Beispiel den Inhalt einer CD Ihrer Radiologie-Praxis – und Arztbriefe an { $hospital } senden.
+welcome-one-way = Das geht nur in eine Richtung: Über diese Seite kann niemand Ihre Bilder sehen oder herunterladen.
+welcome-not-looked-at = Niemand sieht die Bilder an, bevor Sie oder Ihre Ärztin bzw. Ihr Arzt uns anrufen.
+welcome-deleted = Bilder werden nach { $weeks } Wochen automatisch gelöscht, wenn sie nicht für Ihre Behandlung gebraucht werden.
+welcome-encrypted = Ihre Dateien werden auf Ihrem Computer verschlüsselt, bevor sie gesendet werden.
+privacy-heading = Datenschutzerklärung
+privacy-version = Fassung { $version }
+welcome-agree = Ich stimme der Datenschutzerklärung zu
+welcome-may-send = Ich bin die Patientin bzw. der Patient oder sende die Bilder mit deren Einverständnis
+welcome-agree-missing = Bitte setzen Sie das Häkchen bei „Ich stimme der Datenschutzerklärung zu“, um fortzufahren.
+welcome-may-send-missing = Bitte bestätigen Sie, dass Sie selbst die Patientin bzw. der Patient sind oder mit deren Einverständnis senden.
+
+## Schritt 2: Passwort
+password-heading = Upload-Passwort
+password-intro = Wir haben Ihnen telefonisch ein Passwort zum Senden der Bilder genannt.
+password-label = Upload-Passwort
+password-hint = Sie können es einfügen. Groß- und Kleinschreibung ist wichtig.
+password-missing = Bitte geben Sie das Upload-Passwort ein.
+password-checking = Wird geprüft …
+
+## Schritt 3: Auswählen
+choose-heading = Bilder auswählen
+choose-intro = Wählen Sie den Ordner der CD oder DVD, die Bilddateien oder eine ZIP-Datei. Alles wird zuerst auf Ihrem Computer geprüft; noch wird nichts gesendet.
+choose-drop = Ziehen Sie den Ordner der CD, Dateien oder eine ZIP-Datei hierher
+choose-or = oder
+choose-folder = Ordner wählen
+choose-files = Dateien wählen
+choose-zip = ZIP-Datei wählen
+choose-cd-hint = Mit einer CD: Legen Sie sie ein, wählen Sie „Ordner wählen“ und dann das CD-Laufwerk (zum Beispiel D:). Programme und andere Dateien auf der CD werden automatisch weggelassen.
+choose-scanning = { $done } von { $total } Dateien geprüft …
+choose-to-check = Gefundenes anzeigen
+choose-nothing = Es wurden keine Dateien ausgewählt. Bitte wählen Sie einen Ordner, Dateien oder eine ZIP-Datei.
+scan-failed = Ihre Dateien konnten in diesem Browser nicht geprüft werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal, oder nehmen Sie einen anderen Browser.
+
+## Schritt 4: Prüfen
+check-heading = Prüfen, was gesendet wird
+check-intro = Diese Bilder wurden gefunden. Entfernen Sie das Häkchen bei Untersuchungen, die Sie nicht senden möchten.
+check-none-found = In Ihrer Auswahl wurden keine medizinischen Bilder (DICOM) gefunden. Bitte wählen Sie den Ordner der CD oder eine andere ZIP-Datei.
+check-born = (geboren { $date })
+check-no-name = Name nicht angegeben
+check-no-date = Datum unbekannt
+check-study = Untersuchung vom { $date }: { $description } { $modalities } – { $images ->
+    [one] 1 Bild
+   *[other] { $images } Bilder
+  }, { $size }
+check-series-caption = Serien dieser Untersuchung
+check-col-number = Nr.
+check-col-modality = Art
+check-col-description = Beschreibung
+check-col-images = Bilder
+check-col-size = Größe
+check-many-patients-heading = Bilder von mehr als einer Person
+check-many-patients = Diese Dateien gehören zu { $count } verschiedenen Personen. Bitte senden Sie nur die Bilder einer Patientin bzw. eines Patienten: Entfernen Sie die Häkchen bei den Untersuchungen der anderen.
+check-dicomdir-ok = Das Inhaltsverzeichnis der CD nennt { $listed } Bilder; alle wurden gefunden.
+check-dicomdir-missing = Das Inhaltsverzeichnis der CD nennt { $listed } Bilder, aber { $missing } davon fehlen in Ihrer Auswahl. Vielleicht fehlt ein Ordner, oder die CD konnte nicht vollständig gelesen werden.
+check-selected = Ausgewählt: { $images ->
+    [one] 1 Bild
+   *[other] { $images } Bilder
+  }, { $size }
+check-ignored-summary = { $count ->
+    [one] 1 Datei wird weggelassen
+   *[other] { $count } Dateien werden weggelassen
+  }
+check-ignored-intro = Diese Dateien sind keine Bilder, die wir annehmen können. Bei Programmen und anderen Dateien einer CD ist das normal.
+check-ignored-caption = Weggelassene Dateien mit Grund
+check-col-file = Datei
+check-col-reason = Grund
+check-ignored-more = … und { $count } weitere.
+check-add-more = Weitere Dateien hinzufügen
+check-nothing-selected = Bitte wählen Sie mindestens eine Untersuchung zum Senden aus.
+ignored-duplicate = Dasselbe Bild ist schon in einer anderen Datei; es wird einmal gesendet.
+ignored-unreadable = Die Datei konnte nicht gelesen werden. Wenn sie auf einer CD ist: Liegt die CD noch im Laufwerk?
+ignored-zip-broken = Diese ZIP-Datei (oder eine Datei darin) ist beschädigt und kann nicht geöffnet werden.
+ignored-zip-encrypted = Diese Datei in der ZIP-Datei ist mit einem Passwort geschützt und kann nicht geöffnet werden.
+ignored-zip-unsafe-path = Diese Datei in der ZIP-Datei hat einen unsicheren Namen und wurde weggelassen.
+ignored-zip-too-large = Diese Datei in der ZIP-Datei wäre entpackt größer, als dieser Dienst annimmt.
+
+## Schritt 5: Über Sie
+about-heading = Über Sie und Ihr Anliegen
+about-intro = Damit wir Sie erreichen können und wissen, was mit den Bildern geschehen soll.
+about-contact = Wie erreichen wir Sie?
+about-name = Ihr Name
+about-phone = Telefon
+about-email = E-Mail
+about-role = Sie sind
+about-role-patient = die Patientin bzw. der Patient (oder Angehörige)
+about-role-doctor = Ärztin bzw. Arzt
+about-role-other = jemand anderes
+about-department = Abteilung im Krankenhaus
+about-department-unknown = Weiß ich nicht / egal
+about-contact-person = Ansprechperson im Krankenhaus (falls bekannt)
+about-request = Ihr Anliegen
+about-request-hint = Wer soll die Bilder ansehen, und was ist die Frage? Zum Beispiel: „Für meinen Termin bei Dr. Meier in der Neurologie am 3. März.“
+about-letters = Arztbriefe (freiwillig)
+about-letters-hint = Sie können Briefe oder Befunde als PDF-Dateien anhängen.
+about-add-letters = Briefe hinzufügen (PDF)
+about-remove-letter = { $name } entfernen
+about-letters-not-pdf = Diese Dateien sind keine PDF-Dokumente und wurden nicht angehängt: { $names }
+about-name-missing = Bitte geben Sie Ihren Namen ein.
+about-reach-missing = Bitte geben Sie eine Telefonnummer oder eine E-Mail-Adresse an, damit wir Sie erreichen können.
+about-email-invalid = Die E-Mail-Adresse scheint unvollständig zu sein. Bitte prüfen Sie sie.
+about-role-missing = Bitte wählen Sie, ob Sie Patientin bzw. Patient, Ärztin bzw. Arzt oder jemand anderes sind.
+about-request-missing = Bitte beschreiben Sie Ihr Anliegen.
+
+## Schritt 6: Senden
+send-heading = Wird gesendet
+send-status = { $done } von { $files } Dateien, { $sent } von { $total }
+send-speed = { $speed }/s
+send-left-minutes = noch etwa { $minutes ->
+    [one] 1 Minute
+   *[other] { $minutes } Minuten
+  }
+send-left-seconds = noch etwa { $seconds } Sekunden
+send-study = Untersuchung vom { $date } { $description }
+send-letters = Briefe
+send-study-files = { $done } von { $files } Dateien
+send-waiting = Die Verbindung wurde unterbrochen. Neuer Versuch in { $seconds } Sekunden – das Senden geht dort weiter, wo es aufgehört hat.
+send-pause = Anhalten
+send-resume = Fortsetzen
+send-paused = Angehalten. Es wird nichts gesendet, bis Sie „Fortsetzen“ wählen.
+send-keep-open = Bitte lassen Sie diese Seite geöffnet, bis alles gesendet ist. Wenn Ihr Computer in den Ruhezustand geht, geht das Senden danach weiter.
+send-finishing = Alle Dateien sind gesendet. Wird abgeschlossen …
+send-refused-heading = Dateien, die das Krankenhaus nicht annehmen konnte
+
+## Schritt 7: Quittung
+receipt-heading = Senden abgeschlossen
+receipt-reference = Vorgangsnummer
+receipt-sent = Wir haben { $images ->
+    [one] 1 Bild
+   *[other] { $images } Bilder
+  } und { $letters ->
+    [one] 1 Brief
+   *[other] { $letters } Briefe
+  } ({ $size }) am { $when } erhalten.
+receipt-refused-heading = Nicht angenommen
+receipt-refused-line = { $count ->
+    [one] 1 Datei
+   *[other] { $count } Dateien
+  }: { $reason }
+receipt-next-heading = Wie es weitergeht
+receipt-next = Bitte rufen Sie { $hospital } unter { $phone } an ({ $hours }) und nennen Sie Ihre Vorgangsnummer. Vorher sieht niemand Ihre Bilder an.
+receipt-deleted = Werden die Bilder nicht gebraucht, werden sie nach { $weeks } Wochen gelöscht.
+receipt-print = Diese Seite drucken
+
+## Ansagen für Bildschirmleser
+announce-password-ok = Passwort angenommen.
+announce-scanning = { $files } Dateien werden geprüft …
+announce-scanned = Prüfung beendet: { $images } Bilder in { $studies } Untersuchungen gefunden, { $ignored } Dateien weggelassen.
+announce-letters = { $count } Briefe angehängt.
+announce-send-started = Das Senden hat begonnen.
+announce-half = Die Hälfte ist gesendet.
+announce-connection-lost = Die Verbindung wurde unterbrochen. Neuer Versuch.
+announce-paused = Senden angehalten.
+announce-resumed = Senden fortgesetzt.
+announce-complete = Senden abgeschlossen.
+resume-notice = Willkommen zurück. Wählen Sie denselben Ordner oder dieselben Dateien noch einmal: Was schon gesendet wurde, wird übersprungen.
+
+## Fehler
+error-summary-heading = Bitte prüfen Sie Folgendes
+error-other = Etwas ist schiefgegangen (Code { $code }). Bitte versuchen Sie es später noch einmal oder rufen Sie uns an.
+error-wait-minutes = Bitte warten Sie { $minutes ->
+    [one] 1 Minute
+   *[other] { $minutes } Minuten
+  }.
+error-network-error = Der Server des Krankenhauses ist nicht erreichbar. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es noch einmal.
+error-protocol-error = Der Server hat unerwartet geantwortet. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.
+error-file-unreadable = Eine Datei konnte nicht mehr gelesen werden. Wenn sie auf einer CD ist: Liegt die CD noch im Laufwerk?
+error-bad-request = Die Anfrage wurde nicht verstanden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.
+error-consent-required = Bitte stimmen Sie zuerst der Datenschutzerklärung zu. War die Seite lange geöffnet, laden Sie sie neu: Die Erklärung kann sich geändert haben.
+error-bad-envelope = Eine Datei konnte nicht richtig verschlüsselt werden. Bitte versuchen Sie es noch einmal.
+error-wrong-password = Dieses Passwort ist nicht richtig oder nicht mehr gültig. Bitte prüfen Sie es oder rufen Sie uns an, um das aktuelle Passwort zu erfahren.
+error-session-expired = Ihre Sitzung ist abgelaufen, weil sie zu lange nicht benutzt wurde. Bitte laden Sie die Seite neu und geben Sie das Passwort noch einmal ein.
+error-upload-not-found = Der Server kennt diesen Upload nicht mehr. Bitte versuchen Sie es noch einmal.
+error-offset-mismatch = Der Upload ist aus dem Takt geraten; er wird fortgesetzt.
+error-upload-busy = Die Datei wird bereits gesendet; bitte warten Sie.
+error-upload-finished = Diese Datei wurde bereits empfangen.
+error-session-finished = Dieser Upload ist bereits abgeschlossen. Um weitere Bilder zu senden, laden Sie die Seite neu.
+error-uploads-pending = Einige Dateien werden noch gesendet. Bitte warten Sie.
+error-file-too-large = Eine Datei ist größer, als dieser Dienst annimmt.
+error-session-too-large = Zusammen sind die Dateien größer, als ein Upload sein darf. Bitte senden Sie weniger Untersuchungen auf einmal.
+error-chunk-too-large = Der Server hat einen Teil des Uploads als zu groß abgelehnt. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.
+error-decrypt-failed = Eine Datei wurde auf dem Weg zum Krankenhaus beschädigt. Bitte senden Sie sie noch einmal.
+error-unknown-key = Das Krankenhaus hat während Ihres Uploads seinen Schlüssel gewechselt. Bitte laden Sie die Seite neu und senden Sie noch einmal.
+error-file-refused = Das Krankenhaus konnte diese Datei nicht annehmen.
+error-locked-out = Es wurden zu oft falsche Passwörter eingegeben. Zu Ihrer Sicherheit warten Sie bitte, bevor Sie es noch einmal versuchen.
+error-rate-limited = Zu viele Versuche in kurzer Zeit. Bitte warten Sie einen Moment und versuchen Sie es dann noch einmal.
+error-storage-failed = Der Server des Krankenhauses hat ein Problem beim Speichern. Bitte versuchen Sie es später noch einmal oder rufen Sie uns an.
+error-io-failed = Der Server des Krankenhauses hat ein Problem beim Speichern. Bitte versuchen Sie es später noch einmal oder rufen Sie uns an.
+error-mailbox-full = Das Postfach des Krankenhauses ist im Moment voll. Bitte versuchen Sie es später noch einmal oder rufen Sie uns an.

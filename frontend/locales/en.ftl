@@ -1,0 +1,207 @@
+# English texts of the upload page. Every message here must also exist in
+# de.ftl (a test checks). Hospital-specific words (name, phones, privacy
+# statement) are not here: the server hands them to the page.
+
+app-name = Send images
+loading = Loading …
+load-failed = The page could not load the hospital's information. Please reload the page in a moment, or call us.
+language-nav = Language
+step-count = Step { $step } of { $steps }
+continue = Continue
+back = Back
+send = Send
+remove = Remove
+try-again = Try again
+help-heading = Help
+
+## Step 1: Welcome
+welcome-heading = Send images to the hospital
+welcome-intro = Here you can send medical images – for example the contents of a CD from your radiologist – and doctor's letters to { $hospital }.
+welcome-one-way = This works in one direction only: nobody can see or download your images through this page.
+welcome-not-looked-at = Nobody looks at the images until you or your doctor call us.
+welcome-deleted = Images are deleted automatically after { $weeks } weeks unless they are needed for your care.
+welcome-encrypted = Your files are encrypted on your computer before they are sent.
+privacy-heading = Privacy statement
+privacy-version = Version { $version }
+welcome-agree = I agree to the privacy statement
+welcome-may-send = I am the patient, or I send these images with the patient's agreement
+welcome-agree-missing = Please tick "I agree to the privacy statement" to continue.
+welcome-may-send-missing = Please confirm that you are the patient or send with the patient's agreement.
+
+## Step 2: Password
+password-heading = Upload password
+password-intro = We gave you a password for sending images by phone.
+password-label = Upload password
+password-hint = You can paste it. Upper and lower case matter.
+password-missing = Please enter the upload password.
+password-checking = Checking …
+
+## Step 3: Choose
+choose-heading = Choose your images
+choose-intro = Choose the folder of the CD or DVD, the image files, or a ZIP file. Everything is checked on your computer first; nothing is sent yet.
+choose-drop = Drag the CD's folder, files or a ZIP file here
+choose-or = or
+choose-folder = Choose folder
+choose-files = Choose files
+choose-zip = Choose ZIP file
+choose-cd-hint = With a CD: insert it, then choose "Choose folder" and pick the CD drive (for example D:). Programs and other files on the CD are left out automatically.
+choose-scanning = Checked { $done } of { $total } files …
+choose-to-check = Show what was found
+choose-nothing = No files were chosen. Please choose a folder, files or a ZIP file.
+scan-failed = Your files could not be checked in this browser. Please reload the page and try again, or use another browser.
+
+## Step 4: Check
+check-heading = Check what will be sent
+check-intro = These images were found. Untick any study you do not want to send.
+check-none-found = No medical images (DICOM) were found in what you chose. Please choose the CD's folder or another ZIP file.
+check-born = (born { $date })
+check-no-name = Name not given
+check-no-date = date unknown
+check-study = Study of { $date }: { $description } { $modalities } – { $images ->
+    [one] 1 image
+   *[other] { $images } images
+  }, { $size }
+check-series-caption = Series of this study
+check-col-number = No.
+check-col-modality = Type
+check-col-description = Description
+check-col-images = Images
+check-col-size = Size
+check-many-patients-heading = Images of more than one person
+check-many-patients = These files belong to { $count } different people. Please send only the images of one patient: untick the studies of the others.
+check-dicomdir-ok = The CD's table of contents lists { $listed } images; all of them were found.
+check-dicomdir-missing = The CD's table of contents lists { $listed } images, but { $missing } of them are missing from what you chose. Perhaps a folder is missing, or the CD could not be read completely.
+check-selected = Selected: { $images ->
+    [one] 1 image
+   *[other] { $images } images
+  }, { $size }
+check-ignored-summary = { $count ->
+    [one] 1 file is left out
+   *[other] { $count } files are left out
+  }
+check-ignored-intro = These files are not images we can receive. This is normal for programs and other files on a CD.
+check-ignored-caption = Files left out, with the reason
+check-col-file = File
+check-col-reason = Reason
+check-ignored-more = … and { $count } more.
+check-add-more = Add more files
+check-nothing-selected = Please tick at least one study to send.
+ignored-duplicate = The same image is in another file already; it is sent once.
+ignored-unreadable = The file could not be read. If it is on a CD, check that the CD is still in the drive.
+ignored-zip-broken = This ZIP file (or a file in it) is damaged and cannot be opened.
+ignored-zip-encrypted = This file in the ZIP is protected by a password and cannot be opened.
+ignored-zip-unsafe-path = This file in the ZIP has an unsafe name and was left out.
+ignored-zip-too-large = This file in the ZIP would unpack to more than this service accepts.
+
+## Step 5: About you
+about-heading = About you and your request
+about-intro = So that we can reach you and know what to do with the images.
+about-contact = How can we reach you?
+about-name = Your name
+about-phone = Phone
+about-email = E-mail
+about-role = You are
+about-role-patient = the patient (or a relative)
+about-role-doctor = a doctor
+about-role-other = someone else
+about-department = Department at the hospital
+about-department-unknown = I don't know / no preference
+about-contact-person = Contact person at the hospital (if you know one)
+about-request = Your request
+about-request-hint = Who should look at the images, and what is the question? For example: "For my appointment with Dr Meier in neurology on 3 March."
+about-letters = Doctor's letters (optional)
+about-letters-hint = You can attach letters or reports as PDF files.
+about-add-letters = Add letters (PDF)
+about-remove-letter = Remove { $name }
+about-letters-not-pdf = These files are not PDF documents and were not attached: { $names }
+about-name-missing = Please enter your name.
+about-reach-missing = Please enter a phone number or an e-mail address so that we can reach you.
+about-email-invalid = The e-mail address looks incomplete. Please check it.
+about-role-missing = Please choose whether you are the patient, a doctor or someone else.
+about-request-missing = Please describe your request.
+
+## Step 6: Send
+send-heading = Sending
+send-status = { $done } of { $files } files, { $sent } of { $total }
+send-speed = { $speed }/s
+send-left-minutes = about { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+  } left
+send-left-seconds = about { $seconds } seconds left
+send-study = Study of { $date } { $description }
+send-letters = Letters
+send-study-files = { $done } of { $files } files
+send-waiting = The connection was interrupted. Trying again in { $seconds } seconds – the upload continues where it stopped.
+send-pause = Pause
+send-resume = Resume
+send-paused = Paused. Nothing is being sent until you choose "Resume".
+send-keep-open = Please keep this page open until the upload is complete. If your computer goes to sleep, the upload continues when it wakes up.
+send-finishing = All files are sent. Finishing …
+send-refused-heading = Files the hospital could not accept
+
+## Step 7: Receipt
+receipt-heading = Upload complete
+receipt-reference = Reference number
+receipt-sent = We received { $images ->
+    [one] 1 image
+   *[other] { $images } images
+  } and { $letters ->
+    [one] 1 letter
+   *[other] { $letters } letters
+  } ({ $size }) on { $when }.
+receipt-refused-heading = Not accepted
+receipt-refused-line = { $count ->
+    [one] 1 file
+   *[other] { $count } files
+  }: { $reason }
+receipt-next-heading = What happens next
+receipt-next = Please call { $hospital } at { $phone } ({ $hours }) and quote your reference number. Nobody looks at your images before that.
+receipt-deleted = If the images are not needed, they are deleted after { $weeks } weeks.
+receipt-print = Print this page
+
+## Screen reader announcements
+announce-password-ok = Password accepted.
+announce-scanning = Checking { $files } files …
+announce-scanned = Check finished: { $images } images in { $studies } studies found, { $ignored } files left out.
+announce-letters = { $count } letters attached.
+announce-send-started = Sending started.
+announce-half = Half of the upload is done.
+announce-connection-lost = The connection was interrupted. Trying again.
+announce-paused = Upload paused.
+announce-resumed = Upload resumed.
+announce-complete = Upload complete.
+resume-notice = Welcome back. Choose the same folder or files again: what was already sent is skipped.
+
+## Errors
+error-summary-heading = Please check the following
+error-other = Something went wrong (code { $code }). Please try again later or call us.
+error-wait-minutes = Please wait { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+  }.
+error-network-error = The hospital's server cannot be reached. Please check your internet connection and try again.
+error-protocol-error = The server gave an unexpected answer. Please reload the page and try again.
+error-file-unreadable = A file could no longer be read. If it is on a CD, check that the CD is still in the drive.
+error-bad-request = The request could not be understood. Please reload the page and try again.
+error-consent-required = Please agree to the privacy statement first. If the page was open for a long time, reload it: the statement may have changed.
+error-bad-envelope = A file could not be encrypted correctly. Please try again.
+error-wrong-password = This password is not correct or no longer valid. Please check it, or call us for the current password.
+error-session-expired = Your session has ended because it was unused for too long. Please reload the page and enter the password again.
+error-upload-not-found = The server no longer knows this upload. Please try again.
+error-offset-mismatch = The upload got out of step; it is being resumed.
+error-upload-busy = The file is being sent already; please wait.
+error-upload-finished = This file was already received.
+error-session-finished = This upload was already completed. To send more images, reload the page.
+error-uploads-pending = Some files are still being sent. Please wait.
+error-file-too-large = A file is larger than this service accepts.
+error-session-too-large = Together the files are larger than one upload may be. Please send fewer studies at a time.
+error-chunk-too-large = The server refused a part of the upload as too large. Please reload the page and try again.
+error-decrypt-failed = A file was damaged on its way to the hospital. Please send it again.
+error-unknown-key = The hospital changed its encryption key during your upload. Please reload the page and send again.
+error-file-refused = The hospital could not accept this file.
+error-locked-out = Too many wrong passwords were entered. For your security, please wait before trying again.
+error-rate-limited = Too many attempts in a short time. Please wait a moment and try again.
+error-storage-failed = The hospital's server has a problem storing files. Please try again later or call us.
+error-io-failed = The hospital's server has a problem storing files. Please try again later or call us.
+error-mailbox-full = The hospital's mailbox is full at the moment. Please try again later or call us.

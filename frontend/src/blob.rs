@@ -1,0 +1,157 @@
+//! Reading `Blob`s (and `File`s, which are blobs) without loading them
+//! whole: a synchronous `Read + Seek` over `FileReaderSync` for the scan
+//! worker, and an async range read for the page.
+
+use std::io::{self, Read, Seek, SeekFrom};
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, FileReaderSync};
+
+/// Bytes fetched per read from a large blob. Small blobs are read whole in
+/// one call: `slice()` costs about as much as reading a small file.
+pub const CHUNK: u64 = 256 * 1024;
+
+/// A blob's size in bytes.
+pub fn size(blob: &Blob) -> u64 {
+    // `size` is a JS number holding a whole byte count.
+    blob.size() as u64
+}
+
+/// `blob[start..end]` as a new blob (no bytes are copied).
+pub fn slice(blob: &Blob, start: u64, end: u64) -> Result<Blob, io::Error> {
+    blob.slice_with_f64_and_f64(start as f64, end as f64)
+        .map_err(|_| io::Error::other("cannot slice the file"))
+}
+
+/// Reads `blob[start..end]` (async; page and workers).
+pub async fn read_range(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, io::Error> {
+    let part = if start == 0 && end >= size(blob) {
+        blob.clone()
+    } else {
+        slice(blob, start, end)?
+    };
+    let buf = JsFuture::from(part.array_buffer())
+        .await
+        .map_err(|_| io::Error::other("the file can no longer be read"))?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}
+
+/// A blob built from byte pieces, kept by the browser (in memory or on
+/// disk) rather than in Wasm memory.
+pub fn from_parts(parts: &Array) -> Result<Blob, io::Error> {
+    Blob::new_with_u8_array_sequence(parts).map_err(|_| io::Error::other("cannot build a blob"))
+}
+
+/// Synchronous `Read + Seek` over a blob, for the scan worker
+/// (`FileReaderSync` exists only in workers). Keeps one chunk cached.
+#[derive(Debug)]
+pub struct BlobReader {
+    blob: Blob,
+    reader: FileReaderSync,
+    len: u64,
+    pos: u64,
+    buf: Vec<u8>,
+    buf_start: u64,
+}
+
+impl BlobReader {
+    /// Opens `blob` and reads its first chunk, so an unreadable file fails
+    /// here rather than in the middle of parsing.
+    pub fn open(blob: &Blob) -> Result<Self, io::Error> {
+        let reader = FileReaderSync::new().map_err(|_| io::Error::other("no FileReaderSync"))?;
+        let mut r = BlobReader {
+            blob: blob.clone(),
+            reader,
+            len: size(blob),
+            pos: 0,
+            buf: Vec::new(),
+            buf_start: 0,
+        };
+        if r.len > 0 {
+            r.fill(0)?;
+        }
+        Ok(r)
+    }
+
+    /// The blob's size.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the blob is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn fill(&mut self, at: u64) -> Result<(), io::Error> {
+        let end = (at + CHUNK).min(self.len);
+        let part = if at == 0 && end == self.len {
+            self.blob.clone()
+        } else {
+            slice(&self.blob, at, end)?
+        };
+        let buf = self
+            .reader
+            .read_as_array_buffer(&part)
+            .map_err(|_| io::Error::other("the file can no longer be read"))?;
+        self.buf = Uint8Array::new(&buf).to_vec();
+        self.buf_start = at;
+        Ok(())
+    }
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.len || out.is_empty() {
+            return Ok(0);
+        }
+        let cached = self.buf_start..self.buf_start + self.buf.len() as u64;
+        if !cached.contains(&self.pos) {
+            self.fill(self.pos)?;
+        }
+        let from = usize::try_from(self.pos - self.buf_start).map_err(io::Error::other)?;
+        let n = out.len().min(self.buf.len() - from);
+        out[..n].copy_from_slice(&self.buf[from..from + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for BlobReader {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = target.ok_or_else(|| io::Error::other("seek before the start"))?;
+        Ok(self.pos)
+    }
+}
+
+/// A `Blob` from bytes (tests and small generated files).
+pub fn from_bytes(bytes: &[u8]) -> Result<Blob, io::Error> {
+    let parts = Array::new();
+    parts.push(&Uint8Array::from(bytes));
+    from_parts(&parts)
+}
+
+/// The global scope's `crypto` (window or worker).
+pub fn crypto() -> Option<web_sys::Crypto> {
+    js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// `n` random bytes from the browser's CSPRNG.
+pub fn random<const N: usize>() -> Result<[u8; N], io::Error> {
+    let mut out = [0u8; N];
+    crypto()
+        .ok_or_else(|| io::Error::other("no crypto"))?
+        .get_random_values_with_u8_array(&mut out)
+        .map_err(|_| io::Error::other("no random numbers"))?;
+    Ok(out)
+}

@@ -1,0 +1,381 @@
+//! The upload engine: a tus client over [`net::Api`](crate::net::Api) that
+//! seals every file with `shared`'s envelope while sending it.
+//!
+//! - At most [`PARALLEL`] files at a time; each `PATCH` carries
+//!   [`RECORDS_PER_PATCH`] sealed records (4 MiB), read from the file just
+//!   before sealing, so memory stays small whatever the file size.
+//! - A failed request that may succeed later (network gone, laptop asleep,
+//!   server busy) is retried with growing waits (1 s … 30 s, forever while
+//!   the page is open); before each retry the server is asked for its
+//!   offset, and sealing again from there gives the same bytes.
+//! - Pausing finishes the requests in flight, then waits.
+//! - After a reload, files already sent in this session are skipped and
+//!   half-sent ones continue (`store`).
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use mailslot_shared::envelope::{Id16, SealParams, Sealer, HEADER_LEN, TAG_LEN};
+use web_sys::Blob;
+
+use crate::net::{Api, Key, NetError};
+use crate::seal::{best_engine, FileSeal};
+use crate::{blob, store};
+
+/// Files sent at the same time.
+pub const PARALLEL: usize = 3;
+/// Records per `PATCH` (64 × 64 KiB = 4 MiB of plaintext).
+pub const RECORDS_PER_PATCH: u64 = 64;
+/// Longest wait between retries, in seconds.
+pub const MAX_WAIT_SECS: u32 = 30;
+
+/// One file to send.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The page's index for it (progress refers to it).
+    pub index: usize,
+    /// Its bytes.
+    pub blob: Blob,
+    /// `dicom` or `letter`.
+    pub kind: &'static str,
+    /// Opaque fingerprint for resuming after a reload.
+    pub fingerprint: String,
+}
+
+/// What the engine tells the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Plaintext bytes of file `index` the server now holds.
+    Progress {
+        /// The file.
+        index: usize,
+        /// Bytes the server holds.
+        sent: u64,
+    },
+    /// File `index` is finished: `verdict` is `accepted`, `duplicate`,
+    /// `rejected`, `failed` or `sent-before`, with the reason code if any.
+    Done {
+        /// The file.
+        index: usize,
+        /// The verdict.
+        verdict: String,
+        /// Why, if refused.
+        reason: Option<String>,
+    },
+    /// A request failed and will be retried in `secs` seconds.
+    Waiting {
+        /// Seconds until the retry.
+        secs: u32,
+        /// The error's code.
+        code: String,
+    },
+    /// The session cannot go on (expired, finished, mailbox full …).
+    Fatal(NetError),
+}
+
+/// Pause and stop, shared between the page and the engine.
+#[derive(Debug, Default)]
+pub struct Control {
+    /// Set by the page's Pause button.
+    pub paused: Cell<bool>,
+    /// Set on a fatal error: everything stops.
+    pub stopped: Cell<bool>,
+}
+
+/// Where to send: the authenticated API, the server's key and the session.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The API with the session's token.
+    pub api: Api,
+    /// The server's key.
+    pub key: Key,
+    /// The session id (in every envelope header).
+    pub session_id: Id16,
+}
+
+type Emit = Rc<dyn Fn(Event)>;
+
+/// Sends every job, [`PARALLEL`] at a time; returns when all are done or a
+/// fatal error stopped the engine.
+pub async fn run(target: Target, jobs: Vec<Job>, control: Rc<Control>, emit: Emit) {
+    let queue = Rc::new(RefCell::new(VecDeque::from(jobs)));
+    let lanes = (0..PARALLEL).map(|_| {
+        let (queue, control, emit, target) =
+            (queue.clone(), control.clone(), emit.clone(), target.clone());
+        async move {
+            loop {
+                if control.stopped.get() {
+                    return;
+                }
+                let Some(job) = queue.borrow_mut().pop_front() else {
+                    return;
+                };
+                match send(&target, &job, &control, &emit).await {
+                    Ok(Some((verdict, reason))) => {
+                        store::mark_sent(&job.fingerprint);
+                        emit(Event::Done {
+                            index: job.index,
+                            verdict,
+                            reason,
+                        });
+                    }
+                    Ok(None) => return,
+                    Err(e) if is_fatal(&e) => {
+                        control.stopped.set(true);
+                        emit(Event::Fatal(e));
+                        return;
+                    }
+                    Err(e) => {
+                        store::forget_pending(&job.fingerprint);
+                        let reason = match &e {
+                            NetError::Api {
+                                reason: Some(r), ..
+                            } => r.clone(),
+                            other => other.code().to_owned(),
+                        };
+                        emit(Event::Done {
+                            index: job.index,
+                            verdict: "failed".into(),
+                            reason: Some(reason),
+                        });
+                    }
+                }
+            }
+        }
+    });
+    futures::future::join_all(lanes).await;
+}
+
+/// Errors after which no file of this session can be sent.
+fn is_fatal(e: &NetError) -> bool {
+    matches!(
+        e.code(),
+        "session-expired" | "session-finished" | "session-too-large" | "mailbox-full"
+    )
+}
+
+async fn sleep_secs(secs: u32) {
+    gloo_timers::future::sleep(std::time::Duration::from_secs(u64::from(secs))).await;
+}
+
+/// Waits while paused; `false` if stopped meanwhile.
+async fn unless_paused(control: &Control) -> bool {
+    while control.paused.get() && !control.stopped.get() {
+        gloo_timers::future::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    !control.stopped.get()
+}
+
+/// Runs `f` until it succeeds or fails for good, waiting longer after each
+/// transient failure.
+async fn retrying<T, F, Fut>(
+    control: &Control,
+    emit: &Emit,
+    mut f: F,
+) -> Result<Option<T>, NetError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, NetError>>,
+{
+    let mut attempt = 0u32;
+    loop {
+        if !unless_paused(control).await {
+            return Ok(None);
+        }
+        match f().await {
+            Ok(v) => return Ok(Some(v)),
+            Err(e) if e.is_transient() => {
+                let secs = match &e {
+                    NetError::Api {
+                        retry_after: Some(s),
+                        ..
+                    } => (*s).min(300) as u32,
+                    _ => (1u32 << attempt.min(5)).min(MAX_WAIT_SECS),
+                };
+                attempt += 1;
+                emit(Event::Waiting {
+                    secs,
+                    code: e.code().to_owned(),
+                });
+                sleep_secs(secs).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Plaintext bytes covered by an envelope offset.
+fn plain_at(sealer: &Sealer, offset: u64) -> u64 {
+    let h = sealer.header();
+    if offset <= HEADER_LEN as u64 {
+        return 0;
+    }
+    let records = (offset - HEADER_LEN as u64) / (u64::from(h.record_size) + TAG_LEN as u64);
+    (records * u64::from(h.record_size)).min(h.plaintext_len)
+}
+
+/// The envelope bytes from `offset` (a record boundary) for up to
+/// [`RECORDS_PER_PATCH`] records.
+async fn chunk(seal: &FileSeal, file: &Blob, offset: u64) -> Result<Vec<u8>, NetError> {
+    let h = seal.sealer().header();
+    let rs = u64::from(h.record_size);
+    let (first, mut out) = if offset == 0 {
+        (0, seal.sealer().header_bytes().to_vec())
+    } else {
+        (
+            (offset - HEADER_LEN as u64) / (rs + TAG_LEN as u64),
+            Vec::new(),
+        )
+    };
+    let last = (first + RECORDS_PER_PATCH).min(h.record_count());
+    let plain = blob::read_range(file, first * rs, (last * rs).min(h.plaintext_len))
+        .await
+        .map_err(|_| unreadable())?;
+    let sealed = seal
+        .seal_records(first, &plain)
+        .await
+        .map_err(|_| unreadable())?;
+    out.extend_from_slice(&sealed);
+    Ok(out)
+}
+
+fn unreadable() -> NetError {
+    NetError::Api {
+        status: 0,
+        code: "file-unreadable".into(),
+        reason: None,
+        retry_after: None,
+    }
+}
+
+fn random<const N: usize>() -> Result<[u8; N], NetError> {
+    blob::random().map_err(|_| NetError::Protocol("no random numbers"))
+}
+
+/// Sends one file; `Ok(None)` when stopped.
+async fn send(
+    target: &Target,
+    job: &Job,
+    control: &Control,
+    emit: &Emit,
+) -> Result<Option<(String, Option<String>)>, NetError> {
+    if store::was_sent(&job.fingerprint) {
+        return Ok(Some(("sent-before".into(), None)));
+    }
+    let len = blob::size(&job.blob);
+    let resumed = store::pending(&job.fingerprint).and_then(|p| {
+        let ikm: [u8; 32] = hex::decode(&p.ikm).ok()?.try_into().ok()?;
+        Some((p.location, Id16::from_hex(&p.file_id)?, ikm))
+    });
+    let (location, file_id, ikm, fresh) = match resumed {
+        Some((loc, id, ikm)) => (loc, id, ikm, false),
+        None => {
+            let file_id = Id16(random()?);
+            let ikm = random::<32>()?;
+            (String::new(), file_id, ikm, true)
+        }
+    };
+    let sealer = Sealer::new(
+        &SealParams {
+            recipient: &target.key.public,
+            session_id: target.session_id,
+            file_id,
+            plaintext_len: len,
+            record_size: target.key.record_size,
+        },
+        &ikm,
+    )
+    .map_err(|_| NetError::Protocol("cannot seal"))?;
+    let total = sealer.header().envelope_len();
+    let seal = FileSeal::new(sealer, best_engine()).await;
+
+    let mut location = location;
+    let mut offset = 0u64;
+    if !fresh {
+        match retrying(control, emit, || target.api.head(&location)).await {
+            Ok(Some(state)) => {
+                if let Some(v) = state.verdict {
+                    return Ok(Some(v));
+                }
+                offset = state.offset;
+            }
+            Ok(None) => return Ok(None),
+            // Expired or unknown: start this file again.
+            Err(_) => {
+                store::forget_pending(&job.fingerprint);
+                location.clear();
+            }
+        }
+    }
+    if location.is_empty() {
+        let Some(loc) = retrying(control, emit, || {
+            target.api.create_upload(file_id, job.kind, total)
+        })
+        .await?
+        else {
+            return Ok(None);
+        };
+        location = loc;
+        store::save_pending(
+            &job.fingerprint,
+            &store::Pending {
+                location: location.clone(),
+                file_id: file_id.to_hex(),
+                ikm: hex::encode(ikm),
+            },
+        );
+        offset = 0;
+    }
+    emit(Event::Progress {
+        index: job.index,
+        sent: plain_at(seal.sealer(), offset),
+    });
+
+    let mut attempt = 0u32;
+    loop {
+        if !unless_paused(control).await {
+            return Ok(None);
+        }
+        let body = chunk(&seal, &job.blob, offset).await?;
+        match target.api.patch(&location, offset, &body).await {
+            Ok(state) => {
+                attempt = 0;
+                offset = state.offset;
+                emit(Event::Progress {
+                    index: job.index,
+                    sent: plain_at(seal.sealer(), offset),
+                });
+                if let Some(v) = state.verdict {
+                    return Ok(Some(v));
+                }
+                if offset >= total {
+                    return Err(NetError::Protocol("complete without a verdict"));
+                }
+            }
+            Err(e) if e.is_transient() => {
+                let secs = (1u32 << attempt.min(5)).min(MAX_WAIT_SECS);
+                attempt += 1;
+                emit(Event::Waiting {
+                    secs,
+                    code: e.code().to_owned(),
+                });
+                sleep_secs(secs).await;
+                // Ask where the server is, then go on from there.
+                match retrying(control, emit, || target.api.head(&location)).await? {
+                    Some(state) => {
+                        if let Some(v) = state.verdict {
+                            return Ok(Some(v));
+                        }
+                        offset = state.offset;
+                    }
+                    None => return Ok(None),
+                }
+            }
+            Err(NetError::Api { code, reason, .. }) if code == "file-refused" => {
+                return Ok(Some(("rejected".into(), reason)));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
