@@ -452,3 +452,69 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// A folder laid out like a patient CD from a radiology practice: images
+/// without extensions under `DICOM/` (one patient, re-labelled with
+/// dcmodify, two studies), a DICOMDIR made by dcmmkdir for the images its
+/// default profile takes, `AUTORUN.INF`, a viewer program and an HTML
+/// start page. Returns the image files.
+pub fn patient_cd(cd: &Path) -> Vec<PathBuf> {
+    let real = crate::corpus().join("real/pydicom");
+    let layout = [
+        ("CT_small.dcm", "DICOM/ST000001/SE000001/IM000001"),
+        ("MR_small.dcm", "DICOM/ST000001/SE000002/IM000001"),
+        ("JPEG2000.dcm", "DICOM/ST000002/SE000001/IM000001"),
+        ("JPGExtended.dcm", "DICOM/ST000002/SE000001/IM000002"),
+    ];
+    let mut images = Vec::new();
+    for (src, dst) in layout {
+        let to = cd.join(dst);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(real.join(src), &to).expect("copy corpus file");
+        let out = Command::new("dcmodify")
+            .args([
+                "-nb",
+                "-m",
+                "(0010,0010)=MUSTERMANN^ERIKA",
+                "-m",
+                "(0010,0020)=PID-4711",
+            ])
+            .args(["-m", "(0010,0030)=19400312"])
+            .arg(&to)
+            .output()
+            .expect("dcmodify (dcmtk)");
+        assert!(
+            out.status.success(),
+            "dcmodify: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        images.push(to);
+    }
+    // The default profile (uncompressed CD-R) takes the two uncompressed
+    // images and warns about the others: real CDs are often like that.
+    let out = Command::new("dcmmkdir")
+        .current_dir(cd)
+        .args(["+r", "+I", "DICOM"])
+        .output()
+        .expect("dcmmkdir (dcmtk)");
+    assert!(
+        cd.join("DICOMDIR").is_file(),
+        "dcmmkdir: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(
+        cd.join("AUTORUN.INF"),
+        "[autorun]\r\nopen=VIEWER\\VIEWER.EXE\r\nicon=VIEWER\\VIEWER.EXE\r\n",
+    )
+    .expect("autorun");
+    std::fs::create_dir_all(cd.join("VIEWER")).expect("mkdir");
+    let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec();
+    exe.extend((0..4096u32).map(|i| (i * 7 % 251) as u8));
+    std::fs::write(cd.join("VIEWER/VIEWER.EXE"), exe).expect("exe");
+    std::fs::write(
+        cd.join("INDEX.HTM"),
+        "<html><body>Start VIEWER.EXE</body></html>\n",
+    )
+    .expect("html");
+    images
+}

@@ -1,0 +1,203 @@
+// End-to-end: Debian's Chromium, driven by playwright-core, sends a
+// patient CD through the real upload page to the real server.
+//
+// Environment: MAILSLOT_URL (the server), CD_DIR (a folder laid out like a
+// patient CD), LETTER (a PDF), PASSWORD, EXPECT_IMAGES (number of images
+// on the CD), ARTIFACTS (folder for screenshots on failure).
+// Prints one JSON line with what the page showed; exits non-zero with the
+// page's console and a screenshot on any failed expectation.
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+};
+const url = env('MAILSLOT_URL');
+const cd = env('CD_DIR');
+const letter = env('LETTER');
+const password = env('PASSWORD');
+const expectImages = Number(env('EXPECT_IMAGES'));
+const artifacts = process.env.ARTIFACTS || '/tmp';
+
+const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const log = [];
+let page;
+const report = {};
+
+function expect(ok, what) {
+  if (!ok) throw new Error(`expected: ${what}`);
+}
+
+// Runs axe-core on the current step; serious or critical findings fail.
+async function axe(step) {
+  // Evaluated through the DevTools protocol: the page's CSP (rightly)
+  // refuses inline script tags.
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(found.length === 0, `no serious accessibility findings on ${step}: ${found.join('; ')}`);
+}
+
+async function heading(text) {
+  const h = page.getByRole('heading', { level: 1, name: text });
+  await h.waitFor({ timeout: 60_000 });
+  // Focus moves to the new step's heading.
+  await page.waitForFunction(() => document.activeElement?.id === 'step-heading', null, { timeout: 5_000 })
+    .catch(() => { throw new Error(`focus is not on the heading "${text}"`); });
+}
+
+async function main() {
+  const browser = await chromium.launch({ executablePath, args });
+  try {
+    // 1. With WebAssembly switched off (as some hospital PCs are), the
+    //    page explains itself in both languages instead of staying blank.
+    {
+      const jitless = await chromium.launch({ executablePath, args: [...args, '--js-flags=--jitless'] });
+      const p = await jitless.newPage();
+      await p.goto(`${url}/`);
+      await p.getByText('This page cannot run in this browser').waitFor({ timeout: 20_000 });
+      expect(await p.getByText('Diese Seite kann in diesem Browser nicht laufen').isVisible(), 'German explanation');
+      await jitless.close();
+      report.noWasmFallback = true;
+    }
+
+    const context = await browser.newContext();
+    page = await context.newPage();
+    page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+    page.on('requestfailed', (r) => log.push(`[requestfailed] ${r.method()} ${r.url()}`));
+    // No request may leave the server's origin (no CDN, fonts, scripts).
+    const origin = new URL(url).origin;
+    page.on('request', (r) => {
+      if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) {
+        log.push(`[foreign] ${r.url()}`);
+        report.foreign = (report.foreign || 0) + 1;
+      }
+    });
+
+    await page.goto(`${url}/?lang=en`);
+    await page.getByRole('heading', { level: 1, name: 'Send images to the hospital' }).waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang="en"');
+    await axe('welcome');
+
+    // Switching language works on every step and <html lang> follows.
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Bilder an das Krankenhaus senden' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang) === 'de', 'html lang="de"');
+    await page.getByRole('button', { name: 'English' }).click();
+
+    // Consent is required.
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('#error-summary').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id) === 'error-summary', 'errors summarised and focused');
+    await page.getByRole('checkbox', { name: 'I agree to the privacy statement' }).check();
+    await page.getByRole('checkbox', { name: /I am the patient/ }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // 2. Password: a wrong one is explained, the right one is pasted.
+    await heading('Upload password');
+    const field = page.getByLabel('Upload password');
+    expect(await field.getAttribute('autocomplete') === 'current-password', 'autocomplete=current-password');
+    await field.fill('not the password');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('This password is not correct').waitFor({ timeout: 20_000 });
+    await axe('password with an error');
+    // Typed as a password manager or a paste would fill it.
+    await field.fill(password);
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // 3. Choose the CD's folder.
+    await heading('Choose your images');
+    await axe('choose');
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Choose folder' }).click(),
+    ]);
+    await chooser.setFiles(cd);
+
+    // 4. Check: studies, and every ignored file with its reason.
+    await heading('Check what will be sent');
+    await axe('check');
+    const studies = await page.locator('.study input[type=checkbox]').count();
+    report.studies = studies;
+    expect(studies >= 1, 'at least one study listed');
+    const rows = await page.locator('details.ignored tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    report.ignored = rows;
+    const reasonOf = (suffix) => rows.find((r) => r[0].endsWith(suffix))?.[1] || '';
+    expect(/program/i.test(reasonOf('VIEWER/VIEWER.EXE')), `VIEWER.EXE ignored as a program, got "${reasonOf('VIEWER/VIEWER.EXE')}"`);
+    expect(/not a DICOM image/i.test(reasonOf('AUTORUN.INF')), `AUTORUN.INF ignored as not DICOM, got "${reasonOf('AUTORUN.INF')}"`);
+    expect(/not a DICOM image/i.test(reasonOf('INDEX.HTM')), 'INDEX.HTM ignored as not DICOM');
+    expect(/table of contents/i.test(reasonOf('DICOMDIR')), 'DICOMDIR listed as the table of contents');
+    report.dicomdir = await page.locator('p.ok, p.warning').allTextContents();
+    expect(report.dicomdir.some((t) => /all of them were found/.test(t)), `DICOMDIR cross-check, got ${report.dicomdir}`);
+    const selected = await page.locator('.selected-total').textContent();
+    expect(selected.includes(`${expectImages} images`), `"${selected}" counts ${expectImages} images`);
+    expect(await page.getByText('more than one person').count() === 0, 'no multi-patient warning for one patient');
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // 5. About you: nothing asked twice; errors are specific.
+    await heading('About you and your request');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('#error-summary').waitFor();
+    const problems = await page.locator('#error-summary li').allTextContents();
+    expect(problems.some((p) => /your name/.test(p)), `missing name reported: ${problems}`);
+    await page.getByLabel('Your name').fill('Erika Mustermann');
+    await page.getByLabel('Phone').fill('+49 30 555 0100');
+    await page.getByLabel('E-mail').fill('erika@example.org');
+    await page.getByLabel('a doctor').check();
+    await page.getByLabel('Department at the hospital').selectOption('neurology');
+    await page.getByLabel('Your request').fill('Second opinion on the MRI before the appointment on 3 March.');
+    const [letters] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Add letters (PDF)' }).click(),
+    ]);
+    await letters.setFiles(letter);
+    await page.locator('ul.letters li').waitFor();
+    await axe('about');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    // 6. Send, 7. Receipt.
+    await page.getByRole('heading', { level: 1, name: 'Upload complete' }).waitFor({ timeout: 180_000 });
+    await axe('receipt');
+    expect(await page.getByText('Reference number', { exact: true }).isVisible(), '"Reference number" shown');
+    report.reference = (await page.locator('.reference .number').textContent()).trim();
+    expect(/^[2-9A-Z]{3}-[2-9A-Z]{3}-[2-9A-Z]{3}$/.test(report.reference), `reference format: ${report.reference}`);
+    report.receipt = await page.locator('main').innerText();
+    expect(report.receipt.includes(`${expectImages} images`), 'receipt counts the images');
+    expect(report.receipt.includes('1 letter'), 'receipt counts the letter');
+    expect(!report.foreign, 'no request left the server');
+    await context.close();
+  } catch (e) {
+    mkdirSync(artifacts, { recursive: true });
+    if (page) await page.screenshot({ path: `${artifacts}/failure.png`, fullPage: true }).catch(() => {});
+    if (page) log.push(`[page text]\n${await page.locator('body').innerText().catch(() => '')}`);
+    console.error(log.join('\n'));
+    console.error(`FAILED: ${e.message}`);
+    console.error(`screenshot: ${artifacts}/failure.png`);
+    await browser.close();
+    process.exit(1);
+  }
+  await browser.close();
+  console.log(JSON.stringify(report));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});

@@ -1,0 +1,132 @@
+//! The upload page end to end: Debian's Chromium (driven by
+//! playwright-core, `tests/e2e/upload.mjs`) sends a patient CD through the
+//! page built by Trunk to the real server, which forwards over STOW-RS to a
+//! real Orthanc. Orthanc must then hold every image byte for byte.
+
+#![allow(clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::process::Command;
+use std::time::Duration;
+
+use mailslot_tests::fixtures::{patient_cd, sha256, wait_for, Orthanc, Server, PASSWORD};
+use mailslot_tests::{root, Failures};
+
+/// The built page (`cargo xtask page`); the test fails, naming the command,
+/// when it is missing.
+fn dist() -> std::path::PathBuf {
+    let dist = root().join("dist");
+    assert!(
+        dist.join("index.html").is_file() && dist.join("page_bg.wasm").is_file(),
+        "the page is not built at {}; run `cargo xtask page` (or `cargo xtask test`)",
+        dist.display()
+    );
+    dist
+}
+
+#[test]
+fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
+    let e2e = root().join("tests/e2e");
+    assert!(
+        e2e.join("node_modules/playwright-core").is_dir(),
+        "run `npm ci` in tests/e2e (or `cargo xtask test`)"
+    );
+    let dist = dist();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cd = dir.path().join("CD");
+    let images = patient_cd(&cd);
+    let letter = dir.path().join("Arztbrief.pdf");
+    std::fs::write(
+        &letter,
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    )
+    .expect("pdf");
+
+    let orthanc = Orthanc::start();
+    let server = Server::start(
+        &format!("stow+http://127.0.0.1:{}/dicom-web", orthanc.http_port),
+        &[("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8 path"))],
+    );
+    let artifacts = dir.path().join("artifacts");
+    let out = Command::new("node")
+        .arg("upload.mjs")
+        .current_dir(&e2e)
+        .env("MAILSLOT_URL", &server.url)
+        .env("CD_DIR", &cd)
+        .env("LETTER", &letter)
+        .env("PASSWORD", PASSWORD)
+        .env("EXPECT_IMAGES", images.len().to_string())
+        .env("ARTIFACTS", &artifacts)
+        .output()
+        .expect("node (Debian nodejs)");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+
+    let mut f = Failures::default();
+    f.context(format!("browser stderr:\n{stderr}"));
+    f.context(format!("server log:\n{}", server.log()));
+    f.check(out.status.success(), || {
+        format!("the browser run failed:\n{stderr}")
+    });
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_default();
+    f.check(report["reference"].is_string(), || {
+        format!("no reference in {stdout}")
+    });
+
+    // Orthanc receives asynchronously (the forwarding queue).
+    let arrived = wait_for(Duration::from_secs(60), || {
+        orthanc.instances().len() >= images.len()
+    });
+    f.context(format!("orthanc log:\n{}", orthanc.log()));
+    f.check(arrived, || {
+        format!(
+            "Orthanc holds {} of {} images",
+            orthanc.instances().len(),
+            images.len()
+        )
+    });
+    let stored: HashMap<String, String> = orthanc
+        .files()
+        .into_iter()
+        .map(|(_, bytes)| (sha256(&bytes), String::new()))
+        .collect();
+    for image in &images {
+        let bytes = std::fs::read(image).expect("read image");
+        f.check(stored.contains_key(&sha256(&bytes)), || {
+            format!("{} is not byte-identical in Orthanc", image.display())
+        });
+    }
+    f.check(orthanc.instances().len() == images.len(), || {
+        "Orthanc holds extra instances".into()
+    });
+    // The sender's letter and sealed request reach the inbox under the reference.
+    let reference = report["reference"].as_str().unwrap_or("?");
+    let inbox = server.data.join("inbox").join(reference);
+    f.check(inbox.join("submission.json").is_file(), || {
+        format!("no submission.json in {}", inbox.display())
+    });
+    let letters: Vec<_> = std::fs::read_dir(inbox.join("letters"))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    f.check(
+        letters.len() == 1
+            && letters
+                .iter()
+                .all(|p| std::fs::read(p).ok() == std::fs::read(&letter).ok()),
+        || format!("the letter did not arrive byte-identical: {letters:?}"),
+    );
+    // No patient data in the server's log.
+    let log = server.log();
+    for phi in [
+        "MUSTERMANN",
+        "PID-4711",
+        "19400312",
+        "Erika",
+        "erika@example.org",
+    ] {
+        f.check(!log.contains(phi), || {
+            format!("the server log contains {phi}")
+        });
+    }
+    f.finish();
+}
