@@ -1,0 +1,275 @@
+//! The page's own code in headless Chromium, inside a dedicated worker
+//! (where the scan runs: `FileReaderSync` exists only there):
+//! the scan of chosen files, ZIP reading, and WebCrypto sealing giving the
+//! same bytes as the `aes-gcm` fallback.
+//!
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p mailslot-frontend
+//! --target wasm32-unknown-unknown --test browser` (`cargo xtask test` does).
+
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{Cursor, Write};
+
+use js_sys::Array;
+use mailslot_frontend::scan::{IgnoreReason, ScanReport};
+use mailslot_frontend::seal::{Engine, FileSeal};
+use mailslot_frontend::{blob, worker};
+use mailslot_shared::dicom::RejectCode;
+use mailslot_shared::envelope::{open_all, Id16, PrivateKey, SealParams, Sealer, HEADER_LEN};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+/// One explicit-VR little-endian element.
+fn el(out: &mut Vec<u8>, group: u16, elem: u16, vr: &[u8; 2], value: &[u8]) {
+    let mut value = value.to_vec();
+    if value.len() % 2 == 1 {
+        value.push(if vr == b"UI" || vr == b"OB" { 0 } else { b' ' });
+    }
+    out.extend_from_slice(&group.to_le_bytes());
+    out.extend_from_slice(&elem.to_le_bytes());
+    out.extend_from_slice(vr);
+    if matches!(vr, b"OB" | b"OW" | b"SQ" | b"UN" | b"UT") {
+        out.extend_from_slice(&[0, 0]);
+        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+    } else {
+        out.extend_from_slice(&(value.len() as u16).to_le_bytes());
+    }
+    out.extend_from_slice(&value);
+}
+
+/// A CT image file with `pixels` bytes of pixel data.
+fn dicom(instance: &str, study: &str, name: &str, pixels: usize) -> Vec<u8> {
+    const CT: &str = "1.2.840.10008.5.1.4.1.1.2";
+    let mut meta = Vec::new();
+    el(&mut meta, 0x0002, 0x0001, b"OB", &[0, 1]);
+    el(&mut meta, 0x0002, 0x0002, b"UI", CT.as_bytes());
+    el(&mut meta, 0x0002, 0x0003, b"UI", instance.as_bytes());
+    el(&mut meta, 0x0002, 0x0010, b"UI", b"1.2.840.10008.1.2.1");
+    let mut out = vec![0u8; 128];
+    out.extend_from_slice(b"DICM");
+    el(
+        &mut out,
+        0x0002,
+        0x0000,
+        b"UL",
+        &(meta.len() as u32).to_le_bytes(),
+    );
+    out.extend_from_slice(&meta);
+    el(&mut out, 0x0008, 0x0016, b"UI", CT.as_bytes());
+    el(&mut out, 0x0008, 0x0018, b"UI", instance.as_bytes());
+    el(&mut out, 0x0008, 0x0020, b"DA", b"20240131");
+    el(&mut out, 0x0008, 0x0060, b"CS", b"CT");
+    el(&mut out, 0x0010, 0x0010, b"PN", name.as_bytes());
+    el(&mut out, 0x0020, 0x000D, b"UI", study.as_bytes());
+    el(
+        &mut out,
+        0x0020,
+        0x000E,
+        b"UI",
+        format!("{study}.1").as_bytes(),
+    );
+    el(&mut out, 0x7FE0, 0x0010, b"OW", &vec![7u8; pixels]);
+    out
+}
+
+fn scan_blobs(files: &[(Vec<u8>, &str)], max_file: u64, budget: u64) -> (ScanReport, Array) {
+    let (blobs, paths) = (Array::new(), Array::new());
+    for (bytes, path) in files {
+        blobs.push(&blob::from_bytes(bytes).unwrap());
+        paths.push(&(*path).into());
+    }
+    let progress = std::cell::Cell::new(0);
+    let (json, out) = worker::scan(&blobs, &paths, max_file, budget, |done, _| {
+        progress.set(done)
+    });
+    assert_eq!(
+        progress.get(),
+        files.len() as u32,
+        "progress reaches the end"
+    );
+    (serde_json::from_str(&json).unwrap(), out)
+}
+
+fn reason_of(report: &ScanReport, path: &str) -> Option<IgnoreReason> {
+    report
+        .ignored
+        .iter()
+        .find(|i| i.path == path)
+        .map(|i| i.reason)
+}
+
+#[wasm_bindgen_test]
+fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
+    let small = dicom("1.2.3.1", "1.2.3", "DOE^JANE", 4096);
+    // Larger than the whole-file read: checked from a prefix up to Pixel Data.
+    let large = dicom("1.2.3.2", "1.2.3", "DOE^JANE", 3 * 1024 * 1024);
+    let mut truncated = dicom("1.2.3.3", "1.2.3", "DOE^JANE", 4096);
+    truncated.truncate(truncated.len() - 1000);
+    let exe = [b"MZ\x90\x00".to_vec(), vec![0u8; 2000]].concat();
+    let files = [
+        (small.clone(), "CD/DICOM/IM000001"),
+        (large.clone(), "CD/DICOM/IM000002"),
+        (truncated, "CD/DICOM/IM000003"),
+        (
+            b"[autorun]\r\nopen=VIEWER.EXE\r\n".to_vec(),
+            "CD/AUTORUN.INF",
+        ),
+        (exe, "CD/VIEWER.EXE"),
+        (b"<html><body>viewer</body></html>".to_vec(), "CD/INDEX.HTM"),
+        (Vec::new(), "CD/EMPTY"),
+    ];
+    let (report, blobs) = scan_blobs(&files, 4 << 30, 1 << 30);
+    let found: Vec<&str> = report.found.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(found, ["CD/DICOM/IM000001", "CD/DICOM/IM000002"]);
+    assert_eq!(blobs.length(), 2, "one blob per found image");
+    assert_eq!(blob::size(&blobs.get(1).into()), large.len() as u64);
+    let s = &report.found[0].summary;
+    assert_eq!(s.patient_name.as_deref(), Some("DOE^JANE"));
+    assert_eq!(s.study_instance_uid, "1.2.3");
+    assert_eq!(s.modality.as_deref(), Some("CT"));
+    assert_eq!(report.found[1].summary.sop_instance_uid, "1.2.3.2");
+    assert_eq!(
+        reason_of(&report, "CD/DICOM/IM000003"),
+        Some(IgnoreReason::Rule(RejectCode::Truncated))
+    );
+    assert_eq!(
+        reason_of(&report, "CD/AUTORUN.INF"),
+        Some(IgnoreReason::Rule(RejectCode::NotDicom))
+    );
+    assert_eq!(
+        reason_of(&report, "CD/VIEWER.EXE"),
+        Some(IgnoreReason::Rule(RejectCode::Program))
+    );
+    assert_eq!(
+        reason_of(&report, "CD/INDEX.HTM"),
+        Some(IgnoreReason::Rule(RejectCode::NotDicom))
+    );
+    assert_eq!(
+        reason_of(&report, "CD/EMPTY"),
+        Some(IgnoreReason::Rule(RejectCode::Empty))
+    );
+
+    // The server's file size limit applies in the browser too.
+    let (report, _) = scan_blobs(&files[..1], 1000, 1 << 30);
+    assert_eq!(
+        reason_of(&report, "CD/DICOM/IM000001"),
+        Some(IgnoreReason::Rule(RejectCode::TooLarge))
+    );
+}
+
+fn zip(entries: &[(&str, &[u8], bool)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes, deflate) in entries {
+        let method = if *deflate {
+            zip::CompressionMethod::Deflated
+        } else {
+            zip::CompressionMethod::Stored
+        };
+        let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+        w.start_file(*name, opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[wasm_bindgen_test]
+fn a_zip_is_unpacked_into_blobs_with_its_members_checked_and_its_tricks_refused() {
+    let a = dicom("1.2.9.1", "1.2.9", "ROE^RICHARD", 100_000);
+    let b = dicom("1.2.9.2", "1.2.9", "ROE^RICHARD", 2000);
+    let archive = zip(&[
+        ("Bilder/IM1", &a, true),
+        ("Bilder/IM2", &b, false),
+        ("Bilder/Readme.txt", b"Please open the viewer", true),
+        ("../../evil", &b, true),
+        ("Bilder/inner.zip", &zip(&[("x", b"x", false)]), false),
+    ]);
+    let (report, blobs) = scan_blobs(&[(archive.clone(), "Download.zip")], 4 << 30, 1 << 30);
+    let found: Vec<&str> = report.found.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        found,
+        ["Download.zip/Bilder/IM1", "Download.zip/Bilder/IM2"]
+    );
+    // The unpacked member is exactly the original file.
+    let unpacked: web_sys::Blob = blobs.get(0).into();
+    let reader = web_sys::FileReaderSync::new().unwrap();
+    let bytes = js_sys::Uint8Array::new(&reader.read_as_array_buffer(&unpacked).unwrap()).to_vec();
+    assert_eq!(bytes, a);
+    assert_eq!(
+        reason_of(&report, "Download.zip/Bilder/Readme.txt"),
+        Some(IgnoreReason::Rule(RejectCode::NotDicom))
+    );
+    assert!(
+        report
+            .ignored
+            .iter()
+            .any(|i| i.reason == IgnoreReason::ZipUnsafePath && i.path.contains("evil")),
+        "a member named ../../evil is refused: {:?}",
+        report.ignored
+    );
+    assert_eq!(
+        reason_of(&report, "Download.zip/Bilder/inner.zip"),
+        Some(IgnoreReason::Rule(RejectCode::Archive))
+    );
+
+    // Unpacking stops at the budget (the session's size limit), counted on
+    // the bytes actually inflated.
+    let (report, _) = scan_blobs(&[(archive.clone(), "Download.zip")], 4 << 30, 50_000);
+    assert_eq!(
+        reason_of(&report, "Download.zip/Bilder/IM1"),
+        Some(IgnoreReason::ZipTooLarge)
+    );
+
+    // A cut-off archive is reported, not guessed at.
+    let cut = &archive[..archive.len() / 2];
+    let (report, blobs) = scan_blobs(&[(cut.to_vec(), "Cut.zip")], 4 << 30, 1 << 30);
+    assert_eq!(blobs.length(), 0);
+    assert_eq!(reason_of(&report, "Cut.zip"), Some(IgnoreReason::ZipBroken));
+}
+
+#[wasm_bindgen_test]
+async fn webcrypto_and_the_aes_gcm_fallback_seal_identical_bytes() {
+    let key = PrivateKey::derive(&[42u8; 32]);
+    let public = key.public_key();
+    // Four full records and a short final one.
+    let plain: Vec<u8> = (0..(4 * 65536 + 1234u32))
+        .map(|i| (i * 31 % 253) as u8)
+        .collect();
+    let sealer = || {
+        Sealer::new(
+            &SealParams {
+                recipient: &public,
+                session_id: Id16([1; 16]),
+                file_id: Id16([2; 16]),
+                plaintext_len: plain.len() as u64,
+                record_size: 65536,
+            },
+            &[9u8; 32],
+        )
+        .unwrap()
+    };
+    let web = FileSeal::new(sealer(), Engine::WebCrypto).await;
+    assert_eq!(
+        web.engine(),
+        Engine::WebCrypto,
+        "WebCrypto is available in a secure worker"
+    );
+    let rust = FileSeal::new(sealer(), Engine::Rust).await;
+    assert_eq!(rust.engine(), Engine::Rust);
+
+    // Sealed in two calls (as two PATCHes would), from record 0 and 3.
+    let split = 3 * 65536;
+    let mut a = web.seal_records(0, &plain[..split]).await.unwrap();
+    a.extend(web.seal_records(3, &plain[split..]).await.unwrap());
+    let mut b = rust.seal_records(0, &plain[..split]).await.unwrap();
+    b.extend(rust.seal_records(3, &plain[split..]).await.unwrap());
+    assert_eq!(a.len(), b.len());
+    assert!(a == b, "WebCrypto and aes-gcm differ");
+
+    // And the server's side opens it.
+    let mut envelope = web.sealer().header_bytes().to_vec();
+    assert_eq!(envelope.len(), HEADER_LEN);
+    envelope.extend(a);
+    assert_eq!(open_all(&envelope, &key).unwrap(), plain);
+}
