@@ -6,8 +6,13 @@
 //! * `corpus` — build the cached test corpus under `target/corpus`: real
 //!   files from the `pydicom` and `pydicom-data` wheels (PyPI), variants made
 //!   with dcmtk and gdcm, and broken files.
-//! * `test`   — everything CI runs: deps, corpus, workspace tests, the
-//!   wasm32 tests, clippy, and a short fuzz run of every fuzz target.
+//! * `page`   — build the upload page with Trunk into `dist/` (installs
+//!   Trunk at the pinned version when missing).
+//! * `run`    — build the page, then start the server with its embedded
+//!   defaults (`mailslot serve`; extra arguments are passed on).
+//! * `test`   — everything CI runs: deps, corpus, the page, workspace tests
+//!   (including the browser end-to-end test), the wasm32 tests (Node and
+//!   headless Chromium), clippy, and a short fuzz run of every fuzz target.
 //! * `fuzz`   — build the fuzz targets and run each for `--seconds N`.
 
 use std::env;
@@ -32,7 +37,13 @@ const APT_PACKAGES: &[(&str, &str)] = &[
         "/usr/share/orthanc/plugins/libOrthancDicomWeb.so",
         "orthanc-dicomweb",
     ),
+    ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/chromedriver", "chromium-driver"),
+    ("node", "nodejs"),
+    ("npm", "npm"),
 ];
+/// Trunk builds the page; 0.22 needs a newer rustc than the pinned one.
+const TRUNK_VERSION: &str = "0.21.14";
 const FUZZ_TARGETS: &[&str] = &["envelope_header", "envelope_open", "dicom_inspect"];
 
 fn main() -> ExitCode {
@@ -41,8 +52,15 @@ fn main() -> ExitCode {
         Some("deps") => deps(true),
         Some("corpus") => corpus().map(|_| ()),
         Some("test") => test(),
+        Some("page") => page_deps().and_then(|()| page()),
+        Some("run") => page_deps()
+            .and_then(|()| page())
+            .and_then(|()| serve(&args[1..])),
         Some("fuzz") => fuzz(seconds_arg(&args).unwrap_or(30)),
-        _ => Err("usage: cargo xtask <deps|corpus|test|fuzz [--seconds N]>".into()),
+        _ => Err(
+            "usage: cargo xtask <deps|corpus|page|run [serve args…]|test|fuzz [--seconds N]>"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -122,18 +140,59 @@ fn deps(with_fuzz: bool) -> Result {
             .args(&missing)
             .env("DEBIAN_FRONTEND", "noninteractive"))?;
     }
-    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    page_deps()?;
+    // The browser end-to-end test's npm packages, from the lockfile.
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(root().join("tests/e2e")))?;
+    if with_fuzz && output(cargo().args(["fuzz", "--version"])).is_none() {
+        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    Ok(())
+}
 
+/// What building the page needs: the wasm32 target, `wasm-bindgen-cli` at
+/// the locked crate's version (Trunk runs offline and uses it), Trunk.
+fn page_deps() -> Result {
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     let wanted = locked_version("wasm-bindgen")?;
     let installed = output(Command::new("wasm-bindgen-test-runner").arg("--version"));
     if !installed.is_some_and(|v| v.ends_with(&wanted)) {
         // wasm-bindgen-cli must equal the crate; it builds without --locked.
         run(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
     }
-    if with_fuzz && output(cargo().args(["fuzz", "--version"])).is_none() {
-        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+    let trunk = output(Command::new("trunk").arg("--version"));
+    if !trunk.is_some_and(|v| v.ends_with(TRUNK_VERSION)) {
+        run(cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
     }
     Ok(())
+}
+
+// ---- page and run ---------------------------------------------------------
+
+/// `trunk build --release` from the top-level Trunk.toml into `dist/`.
+fn page() -> Result {
+    run(Command::new("trunk")
+        .args(["build", "--release"])
+        .current_dir(root()))
+}
+
+/// `mailslot serve` with the embedded defaults, from the repository root
+/// (where `dist/` is).
+fn serve(extra: &[String]) -> Result {
+    run(cargo()
+        .args([
+            "run",
+            "--release",
+            "--locked",
+            "-p",
+            "mailslot-backend",
+            "--bin",
+            "mailslot",
+            "--",
+        ])
+        .arg("serve")
+        .args(extra))
 }
 
 /// The version of `name` recorded in Cargo.lock.
@@ -326,9 +385,12 @@ fn test() -> Result {
         .unwrap_or(20);
     deps(fuzz_seconds > 0)?;
     let corpus = corpus()?;
+    page()?;
     run(cargo()
         .args(["test", "--workspace", "--locked"])
         .env("MAILSLOT_CORPUS", &corpus))?;
+    // `shared`'s rules and envelope under wasm32 (Node), then the page's
+    // scan, ZIP and WebCrypto code in headless Chromium.
     run(cargo().args([
         "test",
         "--locked",
@@ -337,9 +399,33 @@ fn test() -> Result {
         "--target",
         "wasm32-unknown-unknown",
     ]))?;
+    run(cargo()
+        .args([
+            "test",
+            "--locked",
+            "-p",
+            "mailslot-frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "browser",
+        ])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver"))?;
     run(cargo().args([
         "clippy",
         "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args([
+        "clippy",
+        "-p",
+        "mailslot-frontend",
+        "--target",
+        "wasm32-unknown-unknown",
         "--all-targets",
         "--locked",
         "--",
