@@ -63,8 +63,11 @@ pub enum Event {
         /// Why, if refused.
         reason: Option<String>,
     },
-    /// A request failed and will be retried in `secs` seconds.
+    /// A request for file `index` failed and will be retried in `secs`
+    /// seconds.
     Waiting {
+        /// The file.
+        index: usize,
         /// Seconds until the retry.
         secs: u32,
         /// The error's code.
@@ -170,6 +173,7 @@ async fn unless_paused(control: &Control) -> bool {
 /// Runs `f` until it succeeds or fails for good, waiting longer after each
 /// transient failure.
 async fn retrying<T, F, Fut>(
+    index: usize,
     control: &Control,
     emit: &Emit,
     mut f: F,
@@ -195,6 +199,7 @@ where
                 };
                 attempt += 1;
                 emit(Event::Waiting {
+                    index,
                     secs,
                     code: e.code().to_owned(),
                 });
@@ -293,7 +298,7 @@ async fn send(
     let mut location = location;
     let mut offset = 0u64;
     if !fresh {
-        match retrying(control, emit, || target.api.head(&location)).await {
+        match retrying(job.index, control, emit, || target.api.head(&location)).await {
             Ok(Some(state)) => {
                 if let Some(v) = state.verdict {
                     return Ok(Some(v));
@@ -309,7 +314,7 @@ async fn send(
         }
     }
     if location.is_empty() {
-        let Some(loc) = retrying(control, emit, || {
+        let Some(loc) = retrying(job.index, control, emit, || {
             target.api.create_upload(file_id, job.kind, total)
         })
         .await?
@@ -357,12 +362,13 @@ async fn send(
                 let secs = (1u32 << attempt.min(5)).min(MAX_WAIT_SECS);
                 attempt += 1;
                 emit(Event::Waiting {
+                    index: job.index,
                     secs,
                     code: e.code().to_owned(),
                 });
                 sleep_secs(secs).await;
                 // Ask where the server is, then go on from there.
-                match retrying(control, emit, || target.api.head(&location)).await? {
+                match retrying(job.index, control, emit, || target.api.head(&location)).await? {
                     Some(state) => {
                         if let Some(v) = state.verdict {
                             return Ok(Some(v));

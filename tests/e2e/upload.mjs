@@ -54,11 +54,80 @@ async function axe(step) {
 }
 
 async function heading(text) {
+  log.push(`[step] ${text}`);
   const h = page.getByRole('heading', { level: 1, name: text });
   await h.waitFor({ timeout: 60_000 });
   // Focus moves to the new step's heading.
   await page.waitForFunction(() => document.activeElement?.id === 'step-heading', null, { timeout: 5_000 })
     .catch(() => { throw new Error(`focus is not on the heading "${text}"`); });
+}
+
+// Chooses the CD folder and checks what the Check step shows.
+async function chooseAndCheck(thorough) {
+  await heading('Choose your images');
+  if (thorough) await axe('choose');
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Choose folder' }).click(),
+  ]);
+  await chooser.setFiles(cd);
+  await heading('Check what will be sent');
+  const rows = await page.locator('details.ignored tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  const reasonOf = (suffix) => rows.find((r) => r[0].endsWith(suffix))?.[1] || '';
+  expect(/program/i.test(reasonOf('VIEWER/VIEWER.EXE')), `VIEWER.EXE ignored as a program, got "${reasonOf('VIEWER/VIEWER.EXE')}"`);
+  expect(/not a DICOM image/i.test(reasonOf('AUTORUN.INF')), `AUTORUN.INF ignored as not DICOM, got "${reasonOf('AUTORUN.INF')}"`);
+  expect(/not a DICOM image/i.test(reasonOf('INDEX.HTM')), 'INDEX.HTM ignored as not DICOM');
+  expect(/table of contents/i.test(reasonOf('DICOMDIR')), 'DICOMDIR listed as the table of contents');
+  const selected = await page.locator('.selected-total').textContent();
+  expect(selected.includes(`${expectImages} images`), `"${selected}" counts ${expectImages} images`);
+  if (thorough) {
+    await axe('check');
+    report.ignored = rows;
+    report.studies = await page.locator('.study input[type=checkbox]').count();
+    expect(report.studies === 3, `three studies listed (${report.studies})`);
+    report.dicomdir = await page.locator('p.ok, p.warning').allTextContents();
+    expect(report.dicomdir.some((t) => /lists 2 images; all of them were found/.test(t)), `DICOMDIR cross-check, got ${report.dicomdir}`);
+    expect(await page.getByText('more than one person').count() === 0, 'no multi-patient warning for one patient');
+  }
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+// Fills in the About-you step (and, the first time, checks its errors).
+async function aboutYou(thorough) {
+  await heading('About you and your request');
+  if (thorough) {
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('#error-summary').waitFor();
+    const problems = await page.locator('#error-summary li').allTextContents();
+    expect(problems.some((p) => /your name/.test(p)), `missing name reported: ${problems}`);
+  }
+  await page.getByLabel('Your name').fill('Erika Mustermann');
+  await page.getByLabel('Phone').fill('+49 30 555 0100');
+  await page.getByLabel('E-mail').fill('erika@example.org');
+  await page.getByLabel('a doctor').check();
+  await page.getByLabel('Department at the hospital').selectOption('neurology');
+  await page.getByLabel('Your request').fill('Second opinion on the MRI before the appointment on 3 March.');
+  const [letters] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Add letters (PDF)' }).click(),
+  ]);
+  await letters.setFiles(letter);
+  await page.locator('ul.letters li').waitFor();
+  if (thorough) await axe('about');
+}
+
+// Waits for the receipt and reads it.
+async function receipt() {
+  await page.getByRole('heading', { level: 1, name: 'Upload complete' }).waitFor({ timeout: 180_000 });
+  expect(await page.getByText('Reference number', { exact: true }).isVisible(), '"Reference number" shown');
+  const reference = (await page.locator('.reference .number').textContent()).trim();
+  expect(/^[2-9A-Z]{3}-[2-9A-Z]{3}-[2-9A-Z]{3}$/.test(reference), `reference format: ${reference}`);
+  const text = await page.locator('main').innerText();
+  expect(text.includes(`${expectImages} images`), `the receipt counts the images: ${text}`);
+  expect(text.includes('1 letter'), 'the receipt counts the letter');
+  expect(!text.includes('Not accepted'), 'nothing refused');
+  return { reference, text };
 }
 
 async function main() {
@@ -121,66 +190,55 @@ async function main() {
     await field.fill(password);
     await page.getByRole('button', { name: 'Continue' }).click();
 
-    // 3. Choose the CD's folder.
-    await heading('Choose your images');
-    await axe('choose');
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      page.getByRole('button', { name: 'Choose folder' }).click(),
-    ]);
-    await chooser.setFiles(cd);
-
-    // 4. Check: studies, and every ignored file with its reason.
-    await heading('Check what will be sent');
-    await axe('check');
-    const studies = await page.locator('.study input[type=checkbox]').count();
-    report.studies = studies;
-    expect(studies >= 1, 'at least one study listed');
-    const rows = await page.locator('details.ignored tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    report.ignored = rows;
-    const reasonOf = (suffix) => rows.find((r) => r[0].endsWith(suffix))?.[1] || '';
-    expect(/program/i.test(reasonOf('VIEWER/VIEWER.EXE')), `VIEWER.EXE ignored as a program, got "${reasonOf('VIEWER/VIEWER.EXE')}"`);
-    expect(/not a DICOM image/i.test(reasonOf('AUTORUN.INF')), `AUTORUN.INF ignored as not DICOM, got "${reasonOf('AUTORUN.INF')}"`);
-    expect(/not a DICOM image/i.test(reasonOf('INDEX.HTM')), 'INDEX.HTM ignored as not DICOM');
-    expect(/table of contents/i.test(reasonOf('DICOMDIR')), 'DICOMDIR listed as the table of contents');
-    report.dicomdir = await page.locator('p.ok, p.warning').allTextContents();
-    expect(report.dicomdir.some((t) => /all of them were found/.test(t)), `DICOMDIR cross-check, got ${report.dicomdir}`);
-    const selected = await page.locator('.selected-total').textContent();
-    expect(selected.includes(`${expectImages} images`), `"${selected}" counts ${expectImages} images`);
-    expect(await page.getByText('more than one person').count() === 0, 'no multi-patient warning for one patient');
-    await page.getByRole('button', { name: 'Continue' }).click();
-
-    // 5. About you: nothing asked twice; errors are specific.
-    await heading('About you and your request');
+    // 3.–7. The CD through every step; the first two upload requests are
+    //       cut off (as a dropped connection would): the page says it is
+    //       retrying and finishes on its own.
+    await chooseAndCheck(true);
+    let cut = 0;
+    await page.route('**/api/uploads/**', (route) => {
+      if (route.request().method() === 'PATCH' && cut < 2) {
+        cut += 1;
+        return route.abort('internetdisconnected');
+      }
+      return route.continue();
+    });
+    await aboutYou(true);
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('#error-summary').waitFor();
-    const problems = await page.locator('#error-summary li').allTextContents();
-    expect(problems.some((p) => /your name/.test(p)), `missing name reported: ${problems}`);
-    await page.getByLabel('Your name').fill('Erika Mustermann');
-    await page.getByLabel('Phone').fill('+49 30 555 0100');
-    await page.getByLabel('E-mail').fill('erika@example.org');
-    await page.getByLabel('a doctor').check();
-    await page.getByLabel('Department at the hospital').selectOption('neurology');
-    await page.getByLabel('Your request').fill('Second opinion on the MRI before the appointment on 3 March.');
-    const [letters] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      page.getByRole('button', { name: 'Add letters (PDF)' }).click(),
-    ]);
-    await letters.setFiles(letter);
-    await page.locator('ul.letters li').waitFor();
-    await axe('about');
-    await page.getByRole('button', { name: 'Send' }).click();
-
-    // 6. Send, 7. Receipt.
-    await page.getByRole('heading', { level: 1, name: 'Upload complete' }).waitFor({ timeout: 180_000 });
+    await page.locator('p.warning', { hasText: 'The connection was interrupted' }).waitFor({ timeout: 30_000 });
+    report.first = await receipt();
     await axe('receipt');
-    expect(await page.getByText('Reference number', { exact: true }).isVisible(), '"Reference number" shown');
-    report.reference = (await page.locator('.reference .number').textContent()).trim();
-    expect(/^[2-9A-Z]{3}-[2-9A-Z]{3}-[2-9A-Z]{3}$/.test(report.reference), `reference format: ${report.reference}`);
-    report.receipt = await page.locator('main').innerText();
-    expect(report.receipt.includes(`${expectImages} images`), 'receipt counts the images');
-    expect(report.receipt.includes('1 letter'), 'receipt counts the letter');
+    expect(cut === 2, `two requests were cut off (${cut})`);
+    await page.unroute('**/api/uploads/**');
+
+    // A second upload, interrupted for good and the page reloaded (as after
+    // a crash or an accidental close of the tab's content): the session
+    // survives, the same folder is chosen again, and the half-sent files
+    // continue.
+    await page.goto(`${url}/?lang=en`);
+    await page.getByRole('checkbox', { name: 'I agree to the privacy statement' }).check();
+    await page.getByRole('checkbox', { name: /I am the patient/ }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await heading('Upload password');
+    await page.getByLabel('Upload password').fill(password);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await chooseAndCheck(false);
+    await page.route('**/api/uploads/**', (route) =>
+      route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue());
+    await aboutYou(false);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('p.warning', { hasText: 'The connection was interrupted' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.locator('p.notice', { hasText: 'Paused.' }).waitFor();
+    await page.unroute('**/api/uploads/**');
+    await page.reload();
+    await page.locator('p.notice', { hasText: 'Welcome back' }).waitFor({ timeout: 30_000 });
+    await heading('Choose your images');
+    await chooseAndCheck(false);
+    await aboutYou(false);
+    await page.getByRole('button', { name: 'Send' }).click();
+    report.second = await receipt();
+    expect(report.second.reference !== report.first.reference, 'a new reference for the second upload');
+    report.reference = report.first.reference;
     expect(!report.foreign, 'no request left the server');
     await context.close();
   } catch (e) {

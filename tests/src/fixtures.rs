@@ -455,7 +455,7 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 /// A folder laid out like a patient CD from a radiology practice: images
 /// without extensions under `DICOM/` (one patient, re-labelled with
-/// dcmodify, two studies), a DICOMDIR made by dcmmkdir for the images its
+/// dcmodify, three studies), a DICOMDIR made by dcmmkdir for the images its
 /// default profile takes, `AUTORUN.INF`, a viewer program and an HTML
 /// start page. Returns the image files.
 pub fn patient_cd(cd: &Path) -> Vec<PathBuf> {

@@ -108,8 +108,8 @@ pub struct Sending {
     pub jobs: Vec<JobInfo>,
     /// Recent (time ms, bytes sent) samples for the speed.
     pub samples: VecDeque<(f64, u64)>,
-    /// A retry is pending: seconds and the error's code.
-    pub waiting: Option<(u32, String)>,
+    /// Files waiting to retry: seconds and the error's code, by file.
+    pub waiting: std::collections::BTreeMap<usize, (u32, String)>,
     /// The engine stopped for good.
     pub fatal: Option<NetError>,
     /// The engine has finished every file.
@@ -766,7 +766,7 @@ impl Component for App {
                         if let Some(j) = s.jobs.get_mut(index) {
                             j.sent = sent;
                         }
-                        s.waiting = None;
+                        s.waiting.remove(&index);
                     }
                     Event::Done {
                         index,
@@ -777,13 +777,13 @@ impl Component for App {
                             j.sent = j.size;
                             j.verdict = Some((verdict, reason));
                         }
-                        s.waiting = None;
+                        s.waiting.remove(&index);
                     }
-                    Event::Waiting { secs, code } => {
-                        if s.waiting.is_none() {
+                    Event::Waiting { index, secs, code } => {
+                        if s.waiting.is_empty() {
                             self.announce = t(l, "announce-connection-lost");
                         }
-                        s.waiting = Some((secs, code));
+                        s.waiting.insert(index, (secs, code));
                     }
                     Event::Fatal(e) => {
                         if matches!(e.code(), "session-expired" | "session-finished") {

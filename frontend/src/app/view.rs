@@ -604,8 +604,8 @@ impl App {
                     <label for="overall-progress">{ status }</label>
                     <progress id="overall-progress" max={ total.max(1).to_string() } value={ sent.to_string() }></progress>
                 </div>
-                if let Some((secs, _)) = &s.waiting {
-                    <p class="warning">{ ta(l, "send-waiting", &[("seconds", (*secs).into())]) }</p>
+                if let Some(secs) = s.waiting.values().map(|w| w.0).max() {
+                    <p class="warning">{ ta(l, "send-waiting", &[("seconds", secs.into())]) }</p>
                 }
                 if paused {
                     <p class="notice">{ t(l, "send-paused") }</p>
