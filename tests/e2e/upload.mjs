@@ -2,7 +2,8 @@
 // patient CD through the real upload page to the real server.
 //
 // Environment: MAILSLOT_URL (the server), CD_DIR (a folder laid out like a
-// patient CD), LETTER (a PDF), PASSWORD, EXPECT_IMAGES (number of images
+// patient CD), ZIP (a ZIP with one more image and a copy of a CD image),
+// LETTER (a PDF), PASSWORD, EXPECT_IMAGES (number of images
 // on the CD), ARTIFACTS (folder for screenshots on failure).
 // Prints one JSON line with what the page showed; exits non-zero with the
 // page's console and a screenshot on any failed expectation.
@@ -22,6 +23,7 @@ const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
 const letter = env('LETTER');
 const password = env('PASSWORD');
+const zipFile = env('ZIP');
 const expectImages = Number(env('EXPECT_IMAGES'));
 const artifacts = process.env.ARTIFACTS || '/tmp';
 
@@ -89,6 +91,21 @@ async function chooseAndCheck(thorough) {
     report.dicomdir = await page.locator('p.ok, p.warning').allTextContents();
     expect(report.dicomdir.some((t) => /lists 2 images; all of them were found/.test(t)), `DICOMDIR cross-check, got ${report.dicomdir}`);
     expect(await page.getByText('more than one person').count() === 0, 'no multi-patient warning for one patient');
+
+    // A ZIP added on top: its new image joins, its copy of a CD image is
+    // listed as a duplicate.
+    await page.getByRole('button', { name: 'Add more files' }).click();
+    await heading('Choose your images');
+    const [zipChooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Choose ZIP file' }).click(),
+    ]);
+    await zipChooser.setFiles(zipFile);
+    await heading('Check what will be sent');
+    const more = await page.locator('.selected-total').textContent();
+    expect(more.includes(`${expectImages + 1} images`), `"${more}" counts the ZIP's image`);
+    const dup = await page.locator('details.ignored tbody tr', { hasText: 'Bilder.zip/Bilder/KOPIE/IM000001' }).innerText();
+    expect(/same image/.test(dup), `the ZIP's copy is a duplicate: ${dup}`);
   }
   await page.getByRole('button', { name: 'Continue' }).click();
 }
@@ -118,13 +135,13 @@ async function aboutYou(thorough) {
 }
 
 // Waits for the receipt and reads it.
-async function receipt() {
+async function receipt(images) {
   await page.getByRole('heading', { level: 1, name: 'Upload complete' }).waitFor({ timeout: 180_000 });
   expect(await page.getByText('Reference number', { exact: true }).isVisible(), '"Reference number" shown');
   const reference = (await page.locator('.reference .number').textContent()).trim();
   expect(/^[2-9A-Z]{3}-[2-9A-Z]{3}-[2-9A-Z]{3}$/.test(reference), `reference format: ${reference}`);
   const text = await page.locator('main').innerText();
-  expect(text.includes(`${expectImages} images`), `the receipt counts the images: ${text}`);
+  expect(text.includes(`${images} images`), `the receipt counts ${images} images: ${text}`);
   expect(text.includes('1 letter'), 'the receipt counts the letter');
   expect(!text.includes('Not accepted'), 'nothing refused');
   return { reference, text };
@@ -164,16 +181,20 @@ async function main() {
     expect(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang="en"');
     await axe('welcome');
 
-    // Switching language works on every step and <html lang> follows.
-    await page.getByRole('button', { name: 'Deutsch' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Bilder an das Krankenhaus senden' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang) === 'de', 'html lang="de"');
-    await page.getByRole('button', { name: 'English' }).click();
-
-    // Consent is required.
+    // Consent is required; the error is summarised at the top and focused.
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.locator('#error-summary').waitFor();
     expect(await page.evaluate(() => document.activeElement?.id) === 'error-summary', 'errors summarised and focused');
+    expect(await page.locator('#error-summary').innerText().then((t) => t.includes('I agree to the privacy statement')), 'the consent error in English');
+
+    // Switching language works on every step: <html lang> and the errors follow.
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Bilder an das Krankenhaus senden' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang) === 'de', 'html lang="de"');
+    expect(await page.locator('#error-summary').innerText().then((t) => t.includes('Ich stimme der Datenschutzerklärung zu')), 'the consent error in German');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Send images to the hospital' }).waitFor();
+
     await page.getByRole('checkbox', { name: 'I agree to the privacy statement' }).check();
     await page.getByRole('checkbox', { name: /I am the patient/ }).check();
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -205,7 +226,7 @@ async function main() {
     await aboutYou(true);
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('p.warning', { hasText: 'The connection was interrupted' }).waitFor({ timeout: 30_000 });
-    report.first = await receipt();
+    report.first = await receipt(expectImages + 1);
     await axe('receipt');
     expect(cut === 2, `two requests were cut off (${cut})`);
     await page.unroute('**/api/uploads/**');
@@ -236,7 +257,7 @@ async function main() {
     await chooseAndCheck(false);
     await aboutYou(false);
     await page.getByRole('button', { name: 'Send' }).click();
-    report.second = await receipt();
+    report.second = await receipt(expectImages);
     expect(report.second.reference !== report.first.reference, 'a new reference for the second upload');
     report.reference = report.first.reference;
     expect(!report.foreign, 'no request left the server');

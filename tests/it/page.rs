@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::process::Command;
 use std::time::Duration;
 
-use mailslot_tests::fixtures::{patient_cd, sha256, wait_for, Orthanc, Server, PASSWORD};
+use mailslot_tests::fixtures::{
+    patient_cd, patient_zip, sha256, wait_for, Orthanc, Server, PASSWORD,
+};
 use mailslot_tests::{root, Failures};
 
 /// The built page (`cargo xtask page`); the test fails, naming the command,
@@ -34,7 +36,8 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
     let dist = dist();
     let dir = tempfile::tempdir().expect("tempdir");
     let cd = dir.path().join("CD");
-    let images = patient_cd(&cd);
+    let mut images = patient_cd(&cd);
+    let (archive, zipped) = patient_zip(dir.path(), &images[0]);
     let letter = dir.path().join("Arztbrief.pdf");
     std::fs::write(
         &letter,
@@ -55,6 +58,7 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
         .env("CD_DIR", &cd)
         .env("LETTER", &letter)
         .env("PASSWORD", PASSWORD)
+        .env("ZIP", &archive)
         .env("EXPECT_IMAGES", images.len().to_string())
         .env("ARTIFACTS", &artifacts)
         .output()
@@ -73,6 +77,8 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
         format!("no reference in {stdout}")
     });
 
+    // The ZIP's new image arrives too (its copy of a CD image is sent once).
+    images.push(zipped);
     // Orthanc receives asynchronously (the forwarding queue).
     let arrived = wait_for(Duration::from_secs(60), || {
         orthanc.instances().len() >= images.len()

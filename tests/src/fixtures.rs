@@ -518,3 +518,53 @@ pub fn patient_cd(cd: &Path) -> Vec<PathBuf> {
     .expect("html");
     images
 }
+
+/// Gives a copy of a corpus file the CD's patient (dcmodify).
+fn relabel(file: &Path) {
+    let out = Command::new("dcmodify")
+        .args([
+            "-nb",
+            "-m",
+            "(0010,0010)=MUSTERMANN^ERIKA",
+            "-m",
+            "(0010,0020)=PID-4711",
+        ])
+        .args(["-m", "(0010,0030)=19400312"])
+        .arg(file)
+        .output()
+        .expect("dcmodify (dcmtk)");
+    assert!(
+        out.status.success(),
+        "dcmodify: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A ZIP file as a practice might e-mail it, in `dir`: one more image of
+/// the same patient (deflated) and a copy of `duplicate` (an image also on
+/// the CD). Returns the archive and the new image's original file.
+pub fn patient_zip(dir: &Path, duplicate: &Path) -> (PathBuf, PathBuf) {
+    use std::io::Write;
+    let image = dir.join("LEBER");
+    std::fs::copy(
+        crate::corpus().join("real/pydicom/liver_1frame.dcm"),
+        &image,
+    )
+    .expect("copy");
+    relabel(&image);
+    let archive = dir.join("Bilder.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&archive).expect("create zip"));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("Bilder/LEBER", deflated).expect("zip");
+    zip.write_all(&std::fs::read(&image).expect("read"))
+        .expect("zip");
+    zip.start_file("Bilder/KOPIE/IM000001", stored)
+        .expect("zip");
+    zip.write_all(&std::fs::read(duplicate).expect("read"))
+        .expect("zip");
+    zip.finish().expect("zip");
+    (archive, image)
+}

@@ -82,9 +82,44 @@ pub enum Field {
     Request,
 }
 
+/// A sentence that follows the language switch: kept as how to say it, not
+/// as what was said, so errors shown in German read in English after a
+/// switch (and back).
+#[derive(Clone)]
+pub struct Said(Rc<dyn Fn(Lang) -> String>);
+
+impl Said {
+    /// The Fluent message `id`.
+    pub fn id(id: &'static str) -> Self {
+        Said(Rc::new(move |l| t(l, id)))
+    }
+
+    /// The sentence for an API error code.
+    pub fn error(code: &str) -> Self {
+        let code = code.to_owned();
+        Said(Rc::new(move |l| i18n::error(l, &code)))
+    }
+
+    /// Anything else.
+    pub fn new(f: impl Fn(Lang) -> String + 'static) -> Self {
+        Said(Rc::new(f))
+    }
+
+    /// In `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        (self.0)(lang)
+    }
+}
+
+impl std::fmt::Debug for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
 /// An error shown in the summary at the top: the field it belongs to (its
 /// element id, or "") and the sentence.
-pub type Problem = (&'static str, String);
+pub type Problem = (&'static str, Said);
 
 /// One file being sent.
 #[derive(Debug, Clone)]
@@ -209,7 +244,7 @@ pub struct App {
     pub(crate) password: String,
     pub(crate) busy: bool,
     pub(crate) problems: Vec<Problem>,
-    pub(crate) notice: Option<String>,
+    pub(crate) notice: Option<Said>,
     pub(crate) announce: String,
     focus: Option<&'static str>,
     api: Api,
@@ -281,23 +316,22 @@ impl App {
     }
 
     fn validate_about(&self) -> Vec<Problem> {
-        let l = self.lang;
         let f = &self.form;
         let mut out = Vec::new();
         if f.name.trim().is_empty() {
-            out.push(("field-name", t(l, "about-name-missing")));
+            out.push(("field-name", Said::id("about-name-missing")));
         }
         if f.phone.trim().is_empty() && f.email.trim().is_empty() {
-            out.push(("field-phone", t(l, "about-reach-missing")));
+            out.push(("field-phone", Said::id("about-reach-missing")));
         }
         if !plausible_email(&f.email) {
-            out.push(("field-email", t(l, "about-email-invalid")));
+            out.push(("field-email", Said::id("about-email-invalid")));
         }
         if f.role.is_empty() {
-            out.push(("role-patient", t(l, "about-role-missing")));
+            out.push(("role-patient", Said::id("about-role-missing")));
         }
         if f.request.trim().is_empty() {
-            out.push(("field-request", t(l, "about-request-missing")));
+            out.push(("field-request", Said::id("about-request-missing")));
         }
         out
     }
@@ -491,8 +525,6 @@ impl Component for App {
             Msg::Lang(lang) => {
                 self.lang = lang;
                 set_html_lang(lang);
-                // Problems are sentences: re-validate in the new language.
-                self.problems.clear();
                 if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                     doc.set_title(&self.title());
                 }
@@ -503,10 +535,10 @@ impl Component for App {
             Msg::WelcomeNext => {
                 let mut p = Vec::new();
                 if !self.agree {
-                    p.push(("consent-agree", t(l, "welcome-agree-missing")));
+                    p.push(("consent-agree", Said::id("welcome-agree-missing")));
                 }
                 if !self.may_send {
-                    p.push(("consent-may-send", t(l, "welcome-may-send-missing")));
+                    p.push(("consent-may-send", Said::id("welcome-may-send-missing")));
                 }
                 if p.is_empty() {
                     self.go(if self.session.is_some() {
@@ -521,7 +553,7 @@ impl Component for App {
             Msg::Password(p) => self.password = p,
             Msg::PasswordSubmit => {
                 if self.password.trim().is_empty() {
-                    self.fail(vec![("field-password", t(l, "password-missing"))]);
+                    self.fail(vec![("field-password", Said::id("password-missing"))]);
                     return true;
                 }
                 let Some(h) = &self.hospital else {
@@ -543,7 +575,7 @@ impl Component for App {
                 match result {
                     Ok((created, key)) => {
                         let Some(session_id) = Id16::from_hex(&created.session_id) else {
-                            self.fail(vec![("field-password", i18n::error(l, "protocol-error"))]);
+                            self.fail(vec![("field-password", Said::error("protocol-error"))]);
                             return true;
                         };
                         store::save_session(&StoredSession {
@@ -564,19 +596,26 @@ impl Component for App {
                         self.say(t(l, "announce-password-ok"));
                     }
                     Err(e) => {
-                        let mut text = i18n::error(l, e.code());
-                        if let NetError::Api {
-                            retry_after: Some(s),
-                            ..
-                        } = &e
-                        {
-                            text.push(' ');
-                            text.push_str(&ta(
-                                l,
-                                "error-wait-minutes",
-                                &[("minutes", s.div_ceil(60).into())],
-                            ));
-                        }
+                        let code = e.code().to_owned();
+                        let wait = match &e {
+                            NetError::Api {
+                                retry_after: Some(s),
+                                ..
+                            } => Some(s.div_ceil(60)),
+                            _ => None,
+                        };
+                        let text = Said::new(move |l| {
+                            let mut text = i18n::error(l, &code);
+                            if let Some(minutes) = wait {
+                                text.push(' ');
+                                text.push_str(&ta(
+                                    l,
+                                    "error-wait-minutes",
+                                    &[("minutes", minutes.into())],
+                                ));
+                            }
+                            text
+                        });
                         self.fail(vec![("field-password", text)]);
                     }
                 }
@@ -593,14 +632,14 @@ impl Component for App {
                     });
                     self.agree = true;
                     self.may_send = true;
-                    self.notice = Some(t(l, "resume-notice"));
+                    self.notice = Some(Said::id("resume-notice"));
                     self.go(Step::Choose);
                 }
             }
             Msg::Resumed(Err(_)) => store::clear(),
             Msg::Chosen(files) => {
                 if files.is_empty() {
-                    self.fail(vec![("", t(l, "choose-nothing"))]);
+                    self.fail(vec![("", Said::id("choose-nothing"))]);
                     return true;
                 }
                 let Some(limits) = self.session.as_ref().map(|s| s.limits) else {
@@ -611,7 +650,7 @@ impl Component for App {
                     self.worker = ScanWorker::start(move |m| link.send_message(Msg::Worker(m)));
                 }
                 let Some(worker) = &self.worker else {
-                    self.fail(vec![("", t(l, "scan-failed"))]);
+                    self.fail(vec![("", Said::id("scan-failed"))]);
                     return true;
                 };
                 let unpack = limits.max_session_bytes;
@@ -634,7 +673,7 @@ impl Component for App {
                 // Blobs and items must stay aligned; a lost blob would
                 // send the wrong file, so stop rather than guess.
                 if self.blobs.len() != self.scanned.items.len() {
-                    self.fail(vec![("", t(l, "scan-failed"))]);
+                    self.fail(vec![("", Said::id("scan-failed"))]);
                     return true;
                 }
                 self.scans_pending = self.scans_pending.saturating_sub(1);
@@ -663,7 +702,7 @@ impl Component for App {
                 self.scanning = None;
                 self.scans_pending = 0;
                 self.worker = None;
-                self.fail(vec![("", t(l, "scan-failed"))]);
+                self.fail(vec![("", Said::id("scan-failed"))]);
             }
             Msg::Study(uid, on) => {
                 if on {
@@ -674,7 +713,7 @@ impl Component for App {
             }
             Msg::CheckNext => {
                 if self.selected().is_empty() {
-                    self.fail(vec![("", t(l, "check-nothing-selected"))]);
+                    self.fail(vec![("", Said::id("check-nothing-selected"))]);
                 } else {
                     self.go(Step::About);
                 }
@@ -706,14 +745,16 @@ impl Component for App {
                         &[("count", self.letters.len().into())],
                     ));
                 } else {
-                    self.fail(vec![(
-                        "field-letters",
-                        ta(
-                            l,
-                            "about-letters-not-pdf",
-                            &[("names", others.join(", ").into())],
-                        ),
-                    )]);
+                    self.fail(vec![("field-letters", {
+                        let names = others.join(", ");
+                        Said::new(move |l| {
+                            ta(
+                                l,
+                                "about-letters-not-pdf",
+                                &[("names", names.clone().into())],
+                            )
+                        })
+                    })]);
                 }
             }
             Msg::RemoveLetter(i) => {
@@ -754,7 +795,7 @@ impl Component for App {
                         self.go(Step::Send);
                         self.start_upload(ctx);
                     }
-                    Err(e) => self.fail(vec![("", i18n::error(l, e.code()))]),
+                    Err(e) => self.fail(vec![("", Said::error(e.code()))]),
                 }
             }
             Msg::Upload(event) => {

@@ -72,7 +72,7 @@ impl App {
                     <p class="step-count">{ ta(l, "step-count", &[("step", self.step.number().into()), ("steps", 7.into())]) }</p>
                     <h1 id="step-heading" tabindex="-1">{ t(l, self.step.heading_id()) }</h1>
                     { self.error_summary() }
-                    { for self.notice.as_ref().map(|n| html! { <p class="notice">{ n }</p> }) }
+                    { for self.notice.as_ref().map(|n| html! { <p class="notice">{ n.text(l) }</p> }) }
                     { body }
                 </main>
                 { self.footer() }
@@ -86,7 +86,7 @@ impl App {
         let mut lines: Vec<(String, String)> = self
             .problems
             .iter()
-            .map(|(id, text)| (id.to_string(), text.clone()))
+            .map(|(id, said)| (id.to_string(), said.text(l)))
             .collect();
         if let Some(s) = &self.sending {
             if let Some(e) = &s.fatal {
