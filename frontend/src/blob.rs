@@ -9,8 +9,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, FileReaderSync};
 
-/// Bytes fetched per read from a large blob. Small blobs are read whole in
-/// one call: `slice()` costs about as much as reading a small file.
+/// Bytes fetched by the first read of a blob: enough for the header of
+/// almost every DICOM file, and blobs this small are read whole in one call
+/// (`slice()` costs about as much as reading a small file).
+pub const FIRST: u64 = 64 * 1024;
+/// Bytes fetched per later read, when a header is longer or a whole file
+/// is read (ZIP members, DICOMDIR).
 pub const CHUNK: u64 = 256 * 1024;
 
 /// A blob's size in bytes.
@@ -70,7 +74,7 @@ impl BlobReader {
             buf_start: 0,
         };
         if r.len > 0 {
-            r.fill(0)?;
+            r.fill(0, FIRST)?;
         }
         Ok(r)
     }
@@ -85,8 +89,8 @@ impl BlobReader {
         self.len == 0
     }
 
-    fn fill(&mut self, at: u64) -> Result<(), io::Error> {
-        let end = (at + CHUNK).min(self.len);
+    fn fill(&mut self, at: u64, want: u64) -> Result<(), io::Error> {
+        let end = (at + want).min(self.len);
         let part = if at == 0 && end == self.len {
             self.blob.clone()
         } else {
@@ -109,7 +113,7 @@ impl Read for BlobReader {
         }
         let cached = self.buf_start..self.buf_start + self.buf.len() as u64;
         if !cached.contains(&self.pos) {
-            self.fill(self.pos)?;
+            self.fill(self.pos, CHUNK)?;
         }
         let from = usize::try_from(self.pos - self.buf_start).map_err(io::Error::other)?;
         let n = out.len().min(self.buf.len() - from);

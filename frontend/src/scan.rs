@@ -9,7 +9,7 @@
 //! is looked at whether the DICOMDIR lists it or not.
 
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 
 use dicom_dictionary_std::tags;
 use mailslot_shared::dicom::{inspect_reader, Limits, RejectCode, Summary, Verdict};
@@ -18,9 +18,10 @@ use web_sys::Blob;
 
 use crate::blob::{self, BlobReader};
 
-/// Files up to this size get the full check; for larger ones the check
-/// stops at Pixel Data (the server checks the whole file again).
-pub const FULL_CHECK_MAX: u64 = blob::CHUNK;
+/// Files up to this size (read whole by the first read anyway) get the
+/// full check; for larger ones the check stops at Pixel Data (the server
+/// checks the whole file again).
+pub const FULL_CHECK_MAX: u64 = blob::FIRST;
 
 /// Largest DICOMDIR read for the cross-check.
 const MAX_DICOMDIR: u64 = 64 * 1024 * 1024;
@@ -133,9 +134,8 @@ impl Scanner {
     /// checked by the rules.
     pub fn add(&mut self, file: &Blob, path: &str) {
         let size = blob::size(file);
-        let mut reader = match BlobReader::open(file) {
-            Ok(r) => r,
-            Err(_) => return self.ignore(path, size, IgnoreReason::Unreadable),
+        let Ok(mut reader) = BlobReader::open(file) else {
+            return self.ignore(path, size, IgnoreReason::Unreadable);
         };
         let mut magic = [0u8; 4];
         let is_zip = size >= 22
@@ -143,19 +143,24 @@ impl Scanner {
             && (magic == *b"PK\x03\x04" || magic == *b"PK\x05\x06");
         if is_zip {
             crate::zipscan::scan_zip(self, reader, path);
+        } else if reader.seek(SeekFrom::Start(0)).is_ok() {
+            self.check(file, reader, path);
         } else {
-            self.add_member(file, path);
+            self.ignore(path, size, IgnoreReason::Unreadable);
         }
     }
 
-    /// Checks one file that is not opened as an archive (a chosen file or
-    /// a ZIP member).
+    /// Checks a ZIP member.
     pub(crate) fn add_member(&mut self, file: &Blob, path: &str) {
+        match BlobReader::open(file) {
+            Ok(reader) => self.check(file, reader, path),
+            Err(_) => self.ignore(path, blob::size(file), IgnoreReason::Unreadable),
+        }
+    }
+
+    /// Applies the rules to `file`, read through `reader` (at its start).
+    fn check(&mut self, file: &Blob, reader: BlobReader, path: &str) {
         let size = blob::size(file);
-        let reader = match BlobReader::open(file) {
-            Ok(r) => r,
-            Err(_) => return self.ignore(path, size, IgnoreReason::Unreadable),
-        };
         // Claiming at most FULL_CHECK_MAX bytes available makes the rules
         // stop at Pixel Data for larger files; the reader still supplies
         // more if the header is longer than that.

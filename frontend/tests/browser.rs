@@ -41,6 +41,18 @@ fn el(out: &mut Vec<u8>, group: u16, elem: u16, vr: &[u8; 2], value: &[u8]) {
 
 /// A CT image file with `pixels` bytes of pixel data.
 fn dicom(instance: &str, study: &str, name: &str, pixels: usize) -> Vec<u8> {
+    dicom_with_private(instance, study, name, pixels, 0)
+}
+
+/// The same with a private element of `private` bytes before the patient's
+/// name (vendors put large blobs there).
+fn dicom_with_private(
+    instance: &str,
+    study: &str,
+    name: &str,
+    pixels: usize,
+    private: usize,
+) -> Vec<u8> {
     const CT: &str = "1.2.840.10008.5.1.4.1.1.2";
     let mut meta = Vec::new();
     el(&mut meta, 0x0002, 0x0001, b"OB", &[0, 1]);
@@ -61,6 +73,10 @@ fn dicom(instance: &str, study: &str, name: &str, pixels: usize) -> Vec<u8> {
     el(&mut out, 0x0008, 0x0018, b"UI", instance.as_bytes());
     el(&mut out, 0x0008, 0x0020, b"DA", b"20240131");
     el(&mut out, 0x0008, 0x0060, b"CS", b"CT");
+    if private > 0 {
+        el(&mut out, 0x0009, 0x0010, b"LO", b"ACME 1.0");
+        el(&mut out, 0x0009, 0x1001, b"OB", &vec![3u8; private]);
+    }
     el(&mut out, 0x0010, 0x0010, b"PN", name.as_bytes());
     el(&mut out, 0x0020, 0x000D, b"UI", study.as_bytes());
     el(
@@ -105,6 +121,8 @@ fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
     let small = dicom("1.2.3.1", "1.2.3", "DOE^JANE", 4096);
     // Larger than the whole-file read: checked from a prefix up to Pixel Data.
     let large = dicom("1.2.3.2", "1.2.3", "DOE^JANE", 3 * 1024 * 1024);
+    // A header far longer than the first read: the rest is read on demand.
+    let long_header = dicom_with_private("1.2.3.4", "1.2.3", "DOE^JANE", 1 << 20, 300_000);
     let mut truncated = dicom("1.2.3.3", "1.2.3", "DOE^JANE", 4096);
     truncated.truncate(truncated.len() - 1000);
     let exe = [b"MZ\x90\x00".to_vec(), vec![0u8; 2000]].concat();
@@ -112,6 +130,7 @@ fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
         (small.clone(), "CD/DICOM/IM000001"),
         (large.clone(), "CD/DICOM/IM000002"),
         (truncated, "CD/DICOM/IM000003"),
+        (long_header, "CD/DICOM/IM000004"),
         (
             b"[autorun]\r\nopen=VIEWER.EXE\r\n".to_vec(),
             "CD/AUTORUN.INF",
@@ -122,8 +141,19 @@ fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
     ];
     let (report, blobs) = scan_blobs(&files, 4 << 30, 1 << 30);
     let found: Vec<&str> = report.found.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(found, ["CD/DICOM/IM000001", "CD/DICOM/IM000002"]);
-    assert_eq!(blobs.length(), 2, "one blob per found image");
+    assert_eq!(
+        found,
+        [
+            "CD/DICOM/IM000001",
+            "CD/DICOM/IM000002",
+            "CD/DICOM/IM000004"
+        ]
+    );
+    assert_eq!(blobs.length(), 3, "one blob per found image");
+    assert_eq!(
+        report.found[2].summary.patient_name.as_deref(),
+        Some("DOE^JANE")
+    );
     assert_eq!(blob::size(&blobs.get(1).into()), large.len() as u64);
     let s = &report.found[0].summary;
     assert_eq!(s.patient_name.as_deref(), Some("DOE^JANE"));

@@ -10,6 +10,8 @@
 //!   Trunk at the pinned version when missing).
 //! * `run`    — build the page, then start the server with its embedded
 //!   defaults (`mailslot serve`; extra arguments are passed on).
+//! * `bench-page` — the page's criterion benchmarks in headless Chromium
+//!   (scan vs. plain reading, WebCrypto vs. aes-gcm), each with its ratio.
 //! * `test`   — everything CI runs: deps, corpus, the page, workspace tests
 //!   (including the browser end-to-end test), the wasm32 tests (Node and
 //!   headless Chromium), clippy, and a short fuzz run of every fuzz target.
@@ -53,12 +55,13 @@ fn main() -> ExitCode {
         Some("corpus") => corpus().map(|_| ()),
         Some("test") => test(),
         Some("page") => page_deps().and_then(|()| page()),
+        Some("bench-page") => page_deps().and_then(|()| bench_page()),
         Some("run") => page_deps()
             .and_then(|()| page())
             .and_then(|()| serve(&args[1..])),
         Some("fuzz") => fuzz(seconds_arg(&args).unwrap_or(30)),
         _ => Err(
-            "usage: cargo xtask <deps|corpus|page|run [serve args…]|test|fuzz [--seconds N]>"
+            "usage: cargo xtask <deps|corpus|page|run [serve args…]|bench-page|test|fuzz [--seconds N]>"
                 .into(),
         ),
     };
@@ -175,6 +178,25 @@ fn page() -> Result {
     run(Command::new("trunk")
         .args(["build", "--release"])
         .current_dir(root()))
+}
+
+/// The page's browser benchmarks (criterion under wasm-bindgen-test, in a
+/// dedicated worker of headless Chromium). Criterion's sampling takes a
+/// few minutes, longer than the runner's default timeout.
+fn bench_page() -> Result {
+    run(cargo()
+        .args([
+            "bench",
+            "--locked",
+            "-p",
+            "mailslot-frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--bench",
+            "page",
+        ])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "900"))
 }
 
 /// `mailslot serve` with the embedded defaults, from the repository root

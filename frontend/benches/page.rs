@@ -1,0 +1,208 @@
+//! The page's hot paths in headless Chromium, in a dedicated worker (as
+//! in the page), each against a baseline measured in the same run:
+//!
+//! - scanning a CD-like set of files vs. only reading the same files whole
+//!   (the least any scan has to do): the ratio is the cost of the rules;
+//! - sealing 4 MiB (one `PATCH`) with WebCrypto vs. with the `aes-gcm`
+//!   fallback.
+//!
+//! Run: `cargo xtask bench-page` (criterion's estimates, then one line per
+//! ratio). Not part of the tests: timings are reported, never asserted.
+
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::rc::Rc;
+
+use js_sys::{Array, Uint8Array};
+use mailslot_frontend::seal::{Engine, FileSeal};
+use mailslot_frontend::{blob, worker};
+use mailslot_shared::envelope::{Id16, PrivateKey, SealParams, Sealer};
+use wasm_bindgen_test::{
+    console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion, Instant,
+};
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+/// Files in the scan bench: CT-sized images (512×512×2 bytes) and, as on a
+/// CD, some junk.
+const IMAGES: usize = 200;
+const JUNK: usize = 20;
+
+fn el(out: &mut Vec<u8>, group: u16, elem: u16, vr: &[u8; 2], value: &[u8]) {
+    let mut value = value.to_vec();
+    if value.len() % 2 == 1 {
+        value.push(if vr == b"UI" || vr == b"OB" { 0 } else { b' ' });
+    }
+    out.extend_from_slice(&group.to_le_bytes());
+    out.extend_from_slice(&elem.to_le_bytes());
+    out.extend_from_slice(vr);
+    if matches!(vr, b"OB" | b"OW") {
+        out.extend_from_slice(&[0, 0]);
+        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+    } else {
+        out.extend_from_slice(&(value.len() as u16).to_le_bytes());
+    }
+    out.extend_from_slice(&value);
+}
+
+fn image(i: usize) -> Vec<u8> {
+    const CT: &str = "1.2.840.10008.5.1.4.1.1.2";
+    let uid = format!("1.2.826.0.1.3680043.2.1125.{i}");
+    let mut meta = Vec::new();
+    el(&mut meta, 0x0002, 0x0001, b"OB", &[0, 1]);
+    el(&mut meta, 0x0002, 0x0002, b"UI", CT.as_bytes());
+    el(&mut meta, 0x0002, 0x0003, b"UI", uid.as_bytes());
+    el(&mut meta, 0x0002, 0x0010, b"UI", b"1.2.840.10008.1.2.1");
+    let mut out = vec![0u8; 128];
+    out.extend_from_slice(b"DICM");
+    el(
+        &mut out,
+        0x0002,
+        0x0000,
+        b"UL",
+        &(meta.len() as u32).to_le_bytes(),
+    );
+    out.extend_from_slice(&meta);
+    el(&mut out, 0x0008, 0x0016, b"UI", CT.as_bytes());
+    el(&mut out, 0x0008, 0x0018, b"UI", uid.as_bytes());
+    el(&mut out, 0x0008, 0x0060, b"CS", b"CT");
+    el(&mut out, 0x0010, 0x0010, b"PN", b"DOE^JANE");
+    el(
+        &mut out,
+        0x0020,
+        0x000D,
+        b"UI",
+        b"1.2.826.0.1.3680043.2.1125.1",
+    );
+    el(
+        &mut out,
+        0x0020,
+        0x000E,
+        b"UI",
+        b"1.2.826.0.1.3680043.2.1125.1.1",
+    );
+    el(&mut out, 0x7FE0, 0x0010, b"OW", &vec![1u8; 512 * 512 * 2]);
+    out
+}
+
+fn cd() -> (Array, Array) {
+    let (files, paths) = (Array::new(), Array::new());
+    for i in 0..IMAGES {
+        files.push(&blob::from_bytes(&image(i)).unwrap());
+        paths.push(&format!("DICOM/IM{i:06}").into());
+    }
+    for i in 0..JUNK {
+        files.push(
+            &blob::from_bytes(format!("[autorun]\r\nopen=viewer{i}.exe\r\n").as_bytes()).unwrap(),
+        );
+        paths.push(&format!("JUNK{i}.INF").into());
+    }
+    (files, paths)
+}
+
+/// The baseline: every file read whole, nothing else.
+fn read_all(files: &Array) -> u64 {
+    let reader = web_sys::FileReaderSync::new().unwrap();
+    files
+        .iter()
+        .map(|f| {
+            let buf = reader.read_as_array_buffer(&f.into()).unwrap();
+            Uint8Array::new(&buf).length() as u64
+        })
+        .sum()
+}
+
+fn scan(files: &Array, paths: &Array) -> usize {
+    let (json, blobs) = worker::scan(files, paths, 4 << 30, 1 << 30, |_, _| {});
+    assert!(json.len() > 2);
+    blobs.length() as usize
+}
+
+/// Median of `n` timings of `f`, in milliseconds.
+fn median_ms(n: usize, mut f: impl FnMut()) -> f64 {
+    let mut t: Vec<f64> = (0..n)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[n / 2]
+}
+
+#[wasm_bindgen_bench]
+fn scan_against_reading(c: &mut Criterion) {
+    let (files, paths) = cd();
+    assert_eq!(scan(&files, &paths), IMAGES);
+    c.bench_function("read 220 files whole (baseline)", |b| {
+        b.iter(|| read_all(&files))
+    });
+    c.bench_function("scan 220 files", |b| b.iter(|| scan(&files, &paths)));
+    let read = median_ms(9, || {
+        read_all(&files);
+    });
+    let scanned = median_ms(9, || {
+        scan(&files, &paths);
+    });
+    console_log!(
+        "scan / read-only = {:.2} ({:.0} files/s scanned, {:.0} files/s read)",
+        scanned / read,
+        (IMAGES + JUNK) as f64 / scanned * 1000.0,
+        (IMAGES + JUNK) as f64 / read * 1000.0
+    );
+}
+
+#[wasm_bindgen_bench]
+async fn webcrypto_against_aes_gcm(c: &mut Criterion) {
+    let key = PrivateKey::derive(&[3u8; 32]).public_key();
+    let plain = vec![5u8; 64 * 65536];
+    let sealer = || {
+        Sealer::new(
+            &SealParams {
+                recipient: &key,
+                session_id: Id16([1; 16]),
+                file_id: Id16([2; 16]),
+                plaintext_len: plain.len() as u64,
+                record_size: 65536,
+            },
+            &[7u8; 32],
+        )
+        .unwrap()
+    };
+    let web = Rc::new(FileSeal::new(sealer(), Engine::WebCrypto).await);
+    let rust = Rc::new(FileSeal::new(sealer(), Engine::Rust).await);
+    let plain = Rc::new(plain);
+    for (name, seal) in [
+        ("seal 4 MiB, aes-gcm in Wasm (baseline)", rust.clone()),
+        ("seal 4 MiB, WebCrypto", web.clone()),
+    ] {
+        c.bench_async_function(name, |b| {
+            let (seal, plain) = (seal.clone(), plain.clone());
+            Box::pin(b.iter_future(move || {
+                let (seal, plain) = (seal.clone(), plain.clone());
+                async move { seal.seal_records(0, &plain).await.unwrap() }
+            }))
+        })
+        .await;
+    }
+    let mut times = [Vec::new(), Vec::new()];
+    for _ in 0..7 {
+        let start = Instant::now();
+        rust.seal_records(0, &plain).await.unwrap();
+        times[0].push(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        web.seal_records(0, &plain).await.unwrap();
+        times[1].push(start.elapsed().as_secs_f64());
+    }
+    for t in &mut times {
+        t.sort_by(f64::total_cmp);
+    }
+    console_log!(
+        "WebCrypto / aes-gcm = {:.2} ({:.0} MB/s vs {:.0} MB/s)",
+        times[1][3] / times[0][3],
+        4.194304 / times[1][3],
+        4.194304 / times[0][3]
+    );
+}
