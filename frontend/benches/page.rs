@@ -17,6 +17,7 @@ use std::rc::Rc;
 use js_sys::{Array, Uint8Array};
 use mailslot_frontend::seal::{Engine, FileSeal};
 use mailslot_frontend::{blob, worker};
+use mailslot_shared::dicom::synth::ct_image;
 use mailslot_shared::envelope::{Id16, PrivateKey, SealParams, Sealer};
 use wasm_bindgen_test::{
     console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion, Instant,
@@ -29,61 +30,16 @@ wasm_bindgen_test_configure!(run_in_dedicated_worker);
 const IMAGES: usize = 200;
 const JUNK: usize = 20;
 
-fn el(out: &mut Vec<u8>, group: u16, elem: u16, vr: &[u8; 2], value: &[u8]) {
-    let mut value = value.to_vec();
-    if value.len() % 2 == 1 {
-        value.push(if vr == b"UI" || vr == b"OB" { 0 } else { b' ' });
-    }
-    out.extend_from_slice(&group.to_le_bytes());
-    out.extend_from_slice(&elem.to_le_bytes());
-    out.extend_from_slice(vr);
-    if matches!(vr, b"OB" | b"OW") {
-        out.extend_from_slice(&[0, 0]);
-        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
-    } else {
-        out.extend_from_slice(&(value.len() as u16).to_le_bytes());
-    }
-    out.extend_from_slice(&value);
-}
-
+/// A CT-sized image (512 × 512 × 2 bytes of pixels).
 fn image(i: usize) -> Vec<u8> {
-    const CT: &str = "1.2.840.10008.5.1.4.1.1.2";
     let uid = format!("1.2.826.0.1.3680043.2.1125.{i}");
-    let mut meta = Vec::new();
-    el(&mut meta, 0x0002, 0x0001, b"OB", &[0, 1]);
-    el(&mut meta, 0x0002, 0x0002, b"UI", CT.as_bytes());
-    el(&mut meta, 0x0002, 0x0003, b"UI", uid.as_bytes());
-    el(&mut meta, 0x0002, 0x0010, b"UI", b"1.2.840.10008.1.2.1");
-    let mut out = vec![0u8; 128];
-    out.extend_from_slice(b"DICM");
-    el(
-        &mut out,
-        0x0002,
-        0x0000,
-        b"UL",
-        &(meta.len() as u32).to_le_bytes(),
-    );
-    out.extend_from_slice(&meta);
-    el(&mut out, 0x0008, 0x0016, b"UI", CT.as_bytes());
-    el(&mut out, 0x0008, 0x0018, b"UI", uid.as_bytes());
-    el(&mut out, 0x0008, 0x0060, b"CS", b"CT");
-    el(&mut out, 0x0010, 0x0010, b"PN", b"DOE^JANE");
-    el(
-        &mut out,
-        0x0020,
-        0x000D,
-        b"UI",
-        b"1.2.826.0.1.3680043.2.1125.1",
-    );
-    el(
-        &mut out,
-        0x0020,
-        0x000E,
-        b"UI",
-        b"1.2.826.0.1.3680043.2.1125.1.1",
-    );
-    el(&mut out, 0x7FE0, 0x0010, b"OW", &vec![1u8; 512 * 512 * 2]);
-    out
+    ct_image(
+        &uid,
+        "1.2.826.0.1.3680043.2.1125.1",
+        "DOE^JANE",
+        512 * 512 * 2,
+        0,
+    )
 }
 
 fn cd() -> (Array, Array) {

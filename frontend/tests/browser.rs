@@ -15,79 +15,15 @@ use js_sys::Array;
 use mailslot_frontend::scan::{IgnoreReason, ScanReport};
 use mailslot_frontend::seal::{Engine, FileSeal};
 use mailslot_frontend::{blob, worker};
+use mailslot_shared::dicom::synth::ct_image;
 use mailslot_shared::dicom::RejectCode;
 use mailslot_shared::envelope::{open_all, Id16, PrivateKey, SealParams, Sealer, HEADER_LEN};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-/// One explicit-VR little-endian element.
-fn el(out: &mut Vec<u8>, group: u16, elem: u16, vr: &[u8; 2], value: &[u8]) {
-    let mut value = value.to_vec();
-    if value.len() % 2 == 1 {
-        value.push(if vr == b"UI" || vr == b"OB" { 0 } else { b' ' });
-    }
-    out.extend_from_slice(&group.to_le_bytes());
-    out.extend_from_slice(&elem.to_le_bytes());
-    out.extend_from_slice(vr);
-    if matches!(vr, b"OB" | b"OW" | b"SQ" | b"UN" | b"UT") {
-        out.extend_from_slice(&[0, 0]);
-        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
-    } else {
-        out.extend_from_slice(&(value.len() as u16).to_le_bytes());
-    }
-    out.extend_from_slice(&value);
-}
-
-/// A CT image file with `pixels` bytes of pixel data.
 fn dicom(instance: &str, study: &str, name: &str, pixels: usize) -> Vec<u8> {
-    dicom_with_private(instance, study, name, pixels, 0)
-}
-
-/// The same with a private element of `private` bytes before the patient's
-/// name (vendors put large blobs there).
-fn dicom_with_private(
-    instance: &str,
-    study: &str,
-    name: &str,
-    pixels: usize,
-    private: usize,
-) -> Vec<u8> {
-    const CT: &str = "1.2.840.10008.5.1.4.1.1.2";
-    let mut meta = Vec::new();
-    el(&mut meta, 0x0002, 0x0001, b"OB", &[0, 1]);
-    el(&mut meta, 0x0002, 0x0002, b"UI", CT.as_bytes());
-    el(&mut meta, 0x0002, 0x0003, b"UI", instance.as_bytes());
-    el(&mut meta, 0x0002, 0x0010, b"UI", b"1.2.840.10008.1.2.1");
-    let mut out = vec![0u8; 128];
-    out.extend_from_slice(b"DICM");
-    el(
-        &mut out,
-        0x0002,
-        0x0000,
-        b"UL",
-        &(meta.len() as u32).to_le_bytes(),
-    );
-    out.extend_from_slice(&meta);
-    el(&mut out, 0x0008, 0x0016, b"UI", CT.as_bytes());
-    el(&mut out, 0x0008, 0x0018, b"UI", instance.as_bytes());
-    el(&mut out, 0x0008, 0x0020, b"DA", b"20240131");
-    el(&mut out, 0x0008, 0x0060, b"CS", b"CT");
-    if private > 0 {
-        el(&mut out, 0x0009, 0x0010, b"LO", b"ACME 1.0");
-        el(&mut out, 0x0009, 0x1001, b"OB", &vec![3u8; private]);
-    }
-    el(&mut out, 0x0010, 0x0010, b"PN", name.as_bytes());
-    el(&mut out, 0x0020, 0x000D, b"UI", study.as_bytes());
-    el(
-        &mut out,
-        0x0020,
-        0x000E,
-        b"UI",
-        format!("{study}.1").as_bytes(),
-    );
-    el(&mut out, 0x7FE0, 0x0010, b"OW", &vec![7u8; pixels]);
-    out
+    ct_image(instance, study, name, pixels, 0)
 }
 
 fn scan_blobs(files: &[(Vec<u8>, &str)], max_file: u64, budget: u64) -> (ScanReport, Array) {
@@ -122,7 +58,7 @@ fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
     // Larger than the whole-file read: checked from a prefix up to Pixel Data.
     let large = dicom("1.2.3.2", "1.2.3", "DOE^JANE", 3 * 1024 * 1024);
     // A header far longer than the first read: the rest is read on demand.
-    let long_header = dicom_with_private("1.2.3.4", "1.2.3", "DOE^JANE", 1 << 20, 300_000);
+    let long_header = ct_image("1.2.3.4", "1.2.3", "DOE^JANE", 1 << 20, 300_000);
     let mut truncated = dicom("1.2.3.3", "1.2.3", "DOE^JANE", 4096);
     truncated.truncate(truncated.len() - 1000);
     let exe = [b"MZ\x90\x00".to_vec(), vec![0u8; 2000]].concat();

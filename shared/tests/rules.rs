@@ -9,26 +9,9 @@ use mailslot_shared::dicom::{inspect, Limits, RejectCode, Scope, WarningCode};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-const CT: &str = "1.2.840.10008.5.1.4.1.1.2";
-const EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
+const CT: &str = mailslot_shared::dicom::synth::CT_IMAGE_STORAGE;
 
-/// One explicit-VR little-endian element.
-fn el(out: &mut Vec<u8>, group: u16, elem: u16, vr: &[u8; 2], value: &[u8]) {
-    let mut value = value.to_vec();
-    if value.len() % 2 == 1 {
-        value.push(if vr == b"UI" || vr == b"OB" { 0 } else { b' ' });
-    }
-    out.extend_from_slice(&group.to_le_bytes());
-    out.extend_from_slice(&elem.to_le_bytes());
-    out.extend_from_slice(vr);
-    if matches!(vr, b"OB" | b"OW" | b"SQ" | b"UN" | b"UT") {
-        out.extend_from_slice(&[0, 0]);
-        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
-    } else {
-        out.extend_from_slice(&(value.len() as u16).to_le_bytes());
-    }
-    out.extend_from_slice(&value);
-}
+use mailslot_shared::dicom::synth::{element as el, file_head};
 
 struct Spec<'a> {
     meta_instance: &'a str,
@@ -51,33 +34,7 @@ impl Default for Spec<'_> {
 }
 
 fn file(spec: &Spec<'_>) -> Vec<u8> {
-    let mut meta = Vec::new();
-    el(&mut meta, 0x0002, 0x0001, b"OB", &[0, 1]);
-    el(
-        &mut meta,
-        0x0002,
-        0x0002,
-        b"UI",
-        spec.sop_class.unwrap_or(CT).as_bytes(),
-    );
-    el(
-        &mut meta,
-        0x0002,
-        0x0003,
-        b"UI",
-        spec.meta_instance.as_bytes(),
-    );
-    el(&mut meta, 0x0002, 0x0010, b"UI", EXPLICIT_LE.as_bytes());
-    let mut out = vec![0u8; 128];
-    out.extend_from_slice(b"DICM");
-    el(
-        &mut out,
-        0x0002,
-        0x0000,
-        b"UL",
-        &(meta.len() as u32).to_le_bytes(),
-    );
-    out.extend_from_slice(&meta);
+    let mut out = file_head(spec.sop_class.unwrap_or(CT), spec.meta_instance);
     el(&mut out, 0x0008, 0x0005, b"CS", b"ISO_IR 100");
     if let Some(c) = spec.sop_class {
         el(&mut out, 0x0008, 0x0016, b"UI", c.as_bytes());

@@ -471,23 +471,7 @@ pub fn patient_cd(cd: &Path) -> Vec<PathBuf> {
         let to = cd.join(dst);
         std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
         std::fs::copy(real.join(src), &to).expect("copy corpus file");
-        let out = Command::new("dcmodify")
-            .args([
-                "-nb",
-                "-m",
-                "(0010,0010)=MUSTERMANN^ERIKA",
-                "-m",
-                "(0010,0020)=PID-4711",
-            ])
-            .args(["-m", "(0010,0030)=19400312"])
-            .arg(&to)
-            .output()
-            .expect("dcmodify (dcmtk)");
-        assert!(
-            out.status.success(),
-            "dcmodify: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        relabel(&to);
         images.push(to);
     }
     // The default profile (uncompressed CD-R) takes the two uncompressed

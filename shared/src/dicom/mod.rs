@@ -27,6 +27,8 @@ mod uid;
 
 use serde::{Deserialize, Serialize};
 
+pub mod synth;
+
 pub use inspect::{inspect, inspect_reader};
 pub use reason::{Lang, RejectCode, WarningCode};
 pub use uid::is_valid_uid;
