@@ -10,7 +10,9 @@ use std::rc::Rc;
 
 use mailslot_shared::dicom::Lang;
 use mailslot_shared::envelope::{seal_all, Id16, SealParams, Sealer};
-use mailslot_shared::wire::{Consent, HospitalInfo, Receipt, SenderDetails, SessionCreated};
+use mailslot_shared::wire::{
+    Consent, HospitalInfo, Receipt, SenderDetails, SessionCreated, UploadLimits,
+};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, File, HtmlElement};
 use yew::prelude::*;
@@ -178,7 +180,7 @@ pub struct Session {
     /// Where files go.
     pub target: Target,
     /// The server's limits.
-    pub limits: mailslot_shared::wire::UploadLimits,
+    pub limits: UploadLimits,
 }
 
 /// Messages.
@@ -293,6 +295,18 @@ impl App {
             Lang::De => &l.de,
             Lang::En => &l.en,
         }
+    }
+
+    /// Uploads go to this session from now on.
+    fn open_session(&mut self, token: &str, session_id: Id16, key: Key, limits: UploadLimits) {
+        self.session = Some(Session {
+            target: Target {
+                api: self.api.with_token(token),
+                key,
+                session_id,
+            },
+            limits,
+        });
     }
 
     fn fail(&mut self, problems: Vec<Problem>) {
@@ -583,14 +597,7 @@ impl Component for App {
                             session_id: created.session_id.clone(),
                             limits: created.limits,
                         });
-                        self.session = Some(Session {
-                            target: Target {
-                                api: self.api.with_token(&created.token),
-                                key,
-                                session_id,
-                            },
-                            limits: created.limits,
-                        });
+                        self.open_session(&created.token, session_id, key, created.limits);
                         self.password.clear();
                         self.go(Step::Choose);
                         self.say(t(l, "announce-password-ok"));
@@ -622,14 +629,7 @@ impl Component for App {
             }
             Msg::Resumed(Ok((stored, key))) => {
                 if let Some(session_id) = Id16::from_hex(&stored.session_id) {
-                    self.session = Some(Session {
-                        target: Target {
-                            api: self.api.with_token(&stored.token),
-                            key,
-                            session_id,
-                        },
-                        limits: stored.limits,
-                    });
+                    self.open_session(&stored.token, session_id, key, stored.limits);
                     self.agree = true;
                     self.may_send = true;
                     self.notice = Some(Said::id("resume-notice"));
