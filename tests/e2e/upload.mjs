@@ -106,6 +106,22 @@ async function chooseAndCheck(thorough) {
     expect(more.includes(`${expectImages + 1} images`), `"${more}" counts the ZIP's image`);
     const dup = await page.locator('details.ignored tbody tr', { hasText: 'Bilder.zip/Bilder/KOPIE/IM000001' }).innerText();
     expect(/same image/.test(dup), `the ZIP's copy is a duplicate: ${dup}`);
+
+    // Dragged and dropped (through the DevTools protocol, as a real drag
+    // from the file manager): a doctor's letter dropped here is explained.
+    await page.getByRole('button', { name: 'Add more files' }).click();
+    await heading('Choose your images');
+    const box = await page.locator('.dropzone').boundingBox();
+    const cdp = await page.context().newCDPSession(page);
+    const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const data = { items: [], files: [letter], dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop']) {
+      await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+    }
+    await heading('Check what will be sent');
+    const name = letter.split('/').pop();
+    const pdf = await page.locator('details.ignored tbody tr', { hasText: name }).innerText();
+    expect(/PDF document/.test(pdf), `a dropped PDF is explained: ${pdf}`);
   }
   await page.getByRole('button', { name: 'Continue' }).click();
 }

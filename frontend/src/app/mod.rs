@@ -434,17 +434,14 @@ impl App {
             let result = async {
                 let json =
                     serde_json::to_vec(&details).map_err(|_| NetError::Protocol("details"))?;
-                let rand =
-                    |_| crate::blob::random::<32>().map_err(|_| NetError::Protocol("random"));
-                let ikm = rand(())?;
-                let file_id = rand(())?;
-                let mut id = [0u8; 16];
-                id.copy_from_slice(&file_id[..16]);
+                let no_random = |_| NetError::Protocol("random");
+                let ikm = crate::blob::random::<32>().map_err(no_random)?;
+                let file_id = Id16(crate::blob::random::<16>().map_err(no_random)?);
                 let sealer = Sealer::new(
                     &SealParams {
                         recipient: &session.target.key.public,
                         session_id: session.target.session_id,
-                        file_id: Id16(id),
+                        file_id,
                         plaintext_len: json.len() as u64,
                         record_size: session.target.key.record_size,
                     },
