@@ -57,6 +57,16 @@ pub enum IgnoreReason {
 }
 
 impl IgnoreReason {
+    /// The page's own reasons (the rules' are `RejectCode::ALL`).
+    pub const OWN: &'static [IgnoreReason] = &[
+        IgnoreReason::Duplicate,
+        IgnoreReason::Unreadable,
+        IgnoreReason::ZipBroken,
+        IgnoreReason::ZipEncrypted,
+        IgnoreReason::ZipUnsafePath,
+        IgnoreReason::ZipTooLarge,
+    ];
+
     /// Stable code, also the Fluent message id suffix.
     pub fn code(self) -> &'static str {
         match self {

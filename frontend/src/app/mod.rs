@@ -927,9 +927,24 @@ fn set_html_lang(lang: Lang) {
     }
 }
 
+const PANIC_HTML: &str = r#"<main class="page"><div class="error-summary" role="alert">
+<h1 lang="de">Ein Fehler ist aufgetreten</h1>
+<p lang="de">Bitte laden Sie die Seite neu. Was schon gesendet wurde, wird nicht noch einmal gesendet. Hilft das nicht, rufen Sie uns bitte an.</p>
+<h1 lang="en">Something went wrong</h1>
+<p lang="en">Please reload the page. What was already sent is not sent again. If that does not help, please call us.</p>
+</div></main>"#;
+
 /// Mounts the page into `#app` (the static page's fallback text is
 /// replaced).
 pub fn start() {
+    // A bug must not leave a frozen page: say so in both languages, with
+    // what to do, instead (nothing about the files is shown or sent).
+    std::panic::set_hook(Box::new(|_| {
+        let doc = web_sys::window().and_then(|w| w.document());
+        if let Some(root) = doc.and_then(|d| d.get_element_by_id("app")) {
+            root.set_inner_html(PANIC_HTML);
+        }
+    }));
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
