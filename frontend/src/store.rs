@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use web_sys::Storage;
 
 const SESSION: &str = "mailslot.session";
-const SENT: &str = "mailslot.sent";
+const SENT: &str = "mailslot.sent.";
 const PENDING: &str = "mailslot.pending.";
 
 /// A session that a reload can continue.
@@ -90,19 +90,17 @@ pub fn fingerprint(session_id: &str, label: &str, size: u64, modified: f64) -> S
     hex::encode(&h.finalize()[..16])
 }
 
-/// Whether this file was sent completely in this session.
+/// Whether this file was sent completely in this session. One key per
+/// file, so a CD of thousands of files costs one lookup each (a list would
+/// be parsed and rewritten for every file).
 pub fn was_sent(fp: &str) -> bool {
-    get::<Vec<String>>(SENT).is_some_and(|v| v.iter().any(|x| x == fp))
+    storage().is_some_and(|s| s.get_item(&format!("{SENT}{fp}")).ok().flatten().is_some())
 }
 
 /// Records a file as sent (and forgets its half-sent state).
 pub fn mark_sent(fp: &str) {
-    let mut v: Vec<String> = get(SENT).unwrap_or_default();
-    if !v.iter().any(|x| x == fp) {
-        v.push(fp.to_owned());
-    }
-    put(SENT, &v);
     if let Some(s) = storage() {
+        let _ = s.set_item(&format!("{SENT}{fp}"), "1");
         let _ = s.remove_item(&format!("{PENDING}{fp}"));
     }
 }

@@ -259,14 +259,31 @@ async function main() {
     await page.getByLabel('Upload password').fill(password);
     await page.getByRole('button', { name: 'Continue' }).click();
     await chooseAndCheck(false);
-    await page.route('**/api/uploads/**', (route) =>
-      route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue());
+    // The first upload request goes through (that file completes), every
+    // later one is cut off.
+    let doneUrl = null;
+    await page.route('**/api/uploads/**', (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      if (!doneUrl) {
+        doneUrl = route.request().url();
+        return route.continue();
+      }
+      return route.abort('internetdisconnected');
+    });
+    const created = { before: 0, after: 0 };
+    let phase = 'before';
+    let resentDone = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/uploads')) created[phase] += 1;
+      if (phase === 'after' && r.url() === doneUrl) resentDone += 1;
+    });
     await aboutYou(false);
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('p.warning', { hasText: 'The connection was interrupted' }).waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.locator('p.notice', { hasText: 'Paused.' }).waitFor();
     await page.unroute('**/api/uploads/**');
+    phase = 'after';
     await page.reload();
     await page.locator('p.notice', { hasText: 'Welcome back' }).waitFor({ timeout: 30_000 });
     await heading('Choose your images');
@@ -274,6 +291,12 @@ async function main() {
     await aboutYou(false);
     await page.getByRole('button', { name: 'Send' }).click();
     report.second = await receipt(expectImages);
+    // Each file's upload was created once across the reload; the file that
+    // had arrived was not sent again.
+    expect(doneUrl !== null, 'one upload went through before the reload');
+    expect(created.before + created.after === expectImages + 1,
+      `uploads created before (${created.before}) and after (${created.after}) the reload add up to ${expectImages + 1}`);
+    expect(resentDone === 0, `the file sent before the reload was not sent again (${resentDone} requests)`);
     expect(report.second.reference !== report.first.reference, 'a new reference for the second upload');
     report.reference = report.first.reference;
     expect(!report.foreign, 'no request left the server');
