@@ -139,6 +139,7 @@ send-paused = Angehalten. Es wird nichts gesendet, bis Sie „Fortsetzen“ wäh
 send-keep-open = Bitte lassen Sie diese Seite geöffnet, bis alles gesendet ist. Wenn Ihr Computer in den Ruhezustand geht, geht das Senden danach weiter.
 send-finishing = Alle Dateien sind gesendet. Wird abgeschlossen …
 send-refused-heading = Dateien, die das Krankenhaus nicht annehmen konnte
+send-reauthenticate = Passwort erneut eingeben
 
 ## Schritt 7: Quittung
 receipt-heading = Senden abgeschlossen
@@ -172,6 +173,7 @@ announce-paused = Senden angehalten.
 announce-resumed = Senden fortgesetzt.
 announce-complete = Senden abgeschlossen.
 resume-notice = Willkommen zurück. Wählen Sie denselben Ordner oder dieselben Dateien noch einmal: Was schon gesendet wurde, wird übersprungen.
+session-ended-notice = Ihre Sitzung ist abgelaufen, weil sie eine Weile nicht benutzt wurde. Bitte geben Sie das Upload-Passwort noch einmal ein: Alles, was Sie ausgewählt und eingegeben haben, bleibt erhalten, und das Senden beginnt gleich danach.
 
 ## Fehler
 error-summary-heading = Bitte prüfen Sie Folgendes

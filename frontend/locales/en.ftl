@@ -139,6 +139,7 @@ send-paused = Paused. Nothing is being sent until you choose "Resume".
 send-keep-open = Please keep this page open until the upload is complete. If your computer goes to sleep, the upload continues when it wakes up.
 send-finishing = All files are sent. Finishing …
 send-refused-heading = Files the hospital could not accept
+send-reauthenticate = Enter the password again
 
 ## Step 7: Receipt
 receipt-heading = Upload complete
@@ -172,6 +173,7 @@ announce-paused = Upload paused.
 announce-resumed = Upload resumed.
 announce-complete = Upload complete.
 resume-notice = Welcome back. Choose the same folder or files again: what was already sent is skipped.
+session-ended-notice = Your session ended because it was unused for a while. Please enter the upload password again: everything you chose and typed is kept, and sending starts right after.
 
 ## Errors
 error-summary-heading = Please check the following

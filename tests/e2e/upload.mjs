@@ -240,9 +240,27 @@ async function main() {
       return route.continue();
     });
     await aboutYou(true);
+    // The session ends while the sender types (idle timeout): the server's
+    // answer is injected once; the page asks for the password again and
+    // keeps everything chosen and typed, then sends on a new real session.
+    let expired = false;
+    await page.route('**/api/session/preflight', (route) => {
+      if (expired) return route.continue();
+      expired = true;
+      return route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 'session-expired', message: 'The session has expired.' }),
+      });
+    });
     await page.getByRole('button', { name: 'Send' }).click();
+    await heading('Upload password');
+    await page.locator('p.notice', { hasText: 'Your session ended' }).waitFor();
+    await page.getByLabel('Upload password').fill(password);
+    await page.getByRole('button', { name: 'Continue' }).click();
     await page.locator('p.warning', { hasText: 'The connection was interrupted' }).waitFor({ timeout: 30_000 });
     report.first = await receipt(expectImages + 1);
+    await page.unroute('**/api/session/preflight');
     await axe('receipt');
     expect(cut === 2, `two requests were cut off (${cut})`);
     await page.unroute('**/api/uploads/**');

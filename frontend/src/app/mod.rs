@@ -232,6 +232,9 @@ pub enum Msg {
     Pause(bool),
     /// The submission answered.
     Submitted(Result<Receipt, NetError>),
+    /// The session ended (idle too long): ask for the password again,
+    /// keeping everything chosen and typed.
+    Reauthenticate,
 }
 
 /// The page.
@@ -263,6 +266,9 @@ pub struct App {
     pub(crate) control: Rc<Control>,
     pub(crate) sending: Option<Sending>,
     pub(crate) receipt: Option<Receipt>,
+    /// After the password: send straight away (the session had ended at
+    /// or during sending).
+    resend: bool,
 }
 
 impl App {
@@ -519,6 +525,7 @@ impl Component for App {
             control: Rc::new(Control::default()),
             sending: None,
             receipt: None,
+            resend: false,
         }
     }
 
@@ -596,8 +603,14 @@ impl Component for App {
                         });
                         self.open_session(&created.token, session_id, key, created.limits);
                         self.password.clear();
-                        self.go(Step::Choose);
                         self.say(t(l, "announce-password-ok"));
+                        if std::mem::take(&mut self.resend) {
+                            self.notice = None;
+                            self.go(Step::About);
+                            ctx.link().send_message(Msg::Send);
+                        } else {
+                            self.go(Step::Choose);
+                        }
                     }
                     Err(e) => {
                         let code = e.code().to_owned();
@@ -792,8 +805,19 @@ impl Component for App {
                         self.go(Step::Send);
                         self.start_upload(ctx);
                     }
+                    Err(e) if e.code() == "session-expired" => {
+                        ctx.link().send_message(Msg::Reauthenticate)
+                    }
                     Err(e) => self.fail(vec![("", Said::error(e.code()))]),
                 }
+            }
+            Msg::Reauthenticate => {
+                store::clear();
+                self.session = None;
+                self.sending = None;
+                self.resend = true;
+                self.notice = Some(Said::id("session-ended-notice"));
+                self.go(Step::Password);
             }
             Msg::Upload(event) => {
                 let Some(s) = &mut self.sending else {

@@ -635,6 +635,11 @@ impl App {
                 if s.finished && s.fatal.is_none() && s.submit_error.is_none() {
                     <p>{ t(l, "send-finishing") }</p>
                 }
+                if s.fatal.as_ref().is_some_and(|e| e.code() == "session-expired") {
+                    <div class="actions">
+                        <button type="button" class="primary" onclick={ link.callback(|_| Msg::Reauthenticate) }>{ t(l, "send-reauthenticate") }</button>
+                    </div>
+                }
                 if s.submit_error.is_some() {
                     <div class="actions">
                         <button type="button" class="primary" onclick={ link.callback(|_| Msg::UploadsFinished) }>{ t(l, "try-again") }</button>
