@@ -23,19 +23,20 @@ pub fn size(blob: &Blob) -> u64 {
     blob.size() as u64
 }
 
-/// `blob[start..end]` as a new blob (no bytes are copied).
+/// `blob[start..end]` as a blob (no bytes are copied); the blob itself when
+/// that is all of it (`slice()` costs about as much as reading a small
+/// file).
 pub fn slice(blob: &Blob, start: u64, end: u64) -> Result<Blob, io::Error> {
+    if start == 0 && end >= size(blob) {
+        return Ok(blob.clone());
+    }
     blob.slice_with_f64_and_f64(start as f64, end as f64)
         .map_err(|_| io::Error::other("cannot slice the file"))
 }
 
 /// Reads `blob[start..end]` (async; page and workers).
 pub async fn read_range(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, io::Error> {
-    let part = if start == 0 && end >= size(blob) {
-        blob.clone()
-    } else {
-        slice(blob, start, end)?
-    };
+    let part = slice(blob, start, end)?;
     let buf = JsFuture::from(part.array_buffer())
         .await
         .map_err(|_| io::Error::other("the file can no longer be read"))?;
@@ -91,11 +92,7 @@ impl BlobReader {
 
     fn fill(&mut self, at: u64, want: u64) -> Result<(), io::Error> {
         let end = (at + want).min(self.len);
-        let part = if at == 0 && end == self.len {
-            self.blob.clone()
-        } else {
-            slice(&self.blob, at, end)?
-        };
+        let part = slice(&self.blob, at, end)?;
         let buf = self
             .reader
             .read_as_array_buffer(&part)

@@ -101,8 +101,8 @@ pub fn was_sent(fp: &str) -> bool {
 pub fn mark_sent(fp: &str) {
     if let Some(s) = storage() {
         let _ = s.set_item(&format!("{SENT}{fp}"), "1");
-        let _ = s.remove_item(&format!("{PENDING}{fp}"));
     }
+    forget_pending(fp);
 }
 
 /// The half-sent state of a file.

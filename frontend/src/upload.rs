@@ -170,6 +170,26 @@ async fn unless_paused(control: &Control) -> bool {
     !control.stopped.get()
 }
 
+/// After a transient failure of file `index`: waits what the server asked
+/// for (`Retry-After`, at most 5 minutes) or 1, 2, 4 … up to
+/// [`MAX_WAIT_SECS`] seconds, telling the page first.
+async fn wait_after(index: usize, attempt: &mut u32, e: &NetError, emit: &Emit) {
+    let secs = match e {
+        NetError::Api {
+            retry_after: Some(s),
+            ..
+        } => (*s).min(300) as u32,
+        _ => (1u32 << (*attempt).min(5)).min(MAX_WAIT_SECS),
+    };
+    *attempt += 1;
+    emit(Event::Waiting {
+        index,
+        secs,
+        code: e.code().to_owned(),
+    });
+    sleep_secs(secs).await;
+}
+
 /// Runs `f` until it succeeds or fails for good, waiting longer after each
 /// transient failure.
 async fn retrying<T, F, Fut>(
@@ -189,22 +209,7 @@ where
         }
         match f().await {
             Ok(v) => return Ok(Some(v)),
-            Err(e) if e.is_transient() => {
-                let secs = match &e {
-                    NetError::Api {
-                        retry_after: Some(s),
-                        ..
-                    } => (*s).min(300) as u32,
-                    _ => (1u32 << attempt.min(5)).min(MAX_WAIT_SECS),
-                };
-                attempt += 1;
-                emit(Event::Waiting {
-                    index,
-                    secs,
-                    code: e.code().to_owned(),
-                });
-                sleep_secs(secs).await;
-            }
+            Err(e) if e.is_transient() => wait_after(index, &mut attempt, &e, emit).await,
             Err(e) => return Err(e),
         }
     }
@@ -359,14 +364,7 @@ async fn send(
                 }
             }
             Err(e) if e.is_transient() => {
-                let secs = (1u32 << attempt.min(5)).min(MAX_WAIT_SECS);
-                attempt += 1;
-                emit(Event::Waiting {
-                    index: job.index,
-                    secs,
-                    code: e.code().to_owned(),
-                });
-                sleep_secs(secs).await;
+                wait_after(job.index, &mut attempt, &e, emit).await;
                 // Ask where the server is, then go on from there.
                 match retrying(job.index, control, emit, || target.api.head(&location)).await? {
                     Some(state) => {

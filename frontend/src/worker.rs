@@ -6,25 +6,17 @@
 //! `report.found[i]`). Files travel as `File`/`Blob` handles, never as
 //! bytes: the browser shares them without copying.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use mailslot_shared::dicom::Limits;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
+use crate::js::{get, set};
 use crate::scan::Scanner;
 
 /// Post a progress message at most every this many files.
 const PROGRESS_EVERY: u32 = 20;
-
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    // Setting a property on a plain object cannot fail.
-    let _ = Reflect::set(obj, &key.into(), value);
-}
-
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
 
 /// Starts the worker: installs the message handler and says "ready".
 pub fn start() {

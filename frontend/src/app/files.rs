@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -14,6 +14,7 @@ use web_sys::{
     FileSystemFileEntry, HtmlInputElement, MessageEvent, Worker,
 };
 
+use crate::js::{get, set};
 use crate::scan::ScanReport;
 
 /// A chosen file and its label (path within the chosen folder).
@@ -26,9 +27,8 @@ pub fn from_input(input: &HtmlInputElement) -> Vec<Chosen> {
         for i in 0..list.length() {
             if let Some(f) = list.get(i) {
                 // `webkitRelativePath` is set for folder picks only.
-                let rel = Reflect::get(&f, &"webkitRelativePath".into())
-                    .ok()
-                    .and_then(|v| v.as_string())
+                let rel = get(&f, "webkitRelativePath")
+                    .as_string()
                     .unwrap_or_default();
                 let label = if rel.is_empty() { f.name() } else { rel };
                 out.push((f, label));
@@ -157,10 +157,6 @@ impl std::fmt::Debug for ScanWorker {
     }
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
 impl ScanWorker {
     /// Starts the worker (`worker_loader.js`, built by Trunk).
     pub fn start(on: impl Fn(WorkerMsg) + 'static) -> Option<Self> {
@@ -213,10 +209,10 @@ impl ScanWorker {
             f.push(file);
             p.push(&label.into());
         }
-        let _ = Reflect::set(&msg, &"files".into(), &f);
-        let _ = Reflect::set(&msg, &"paths".into(), &p);
-        let _ = Reflect::set(&msg, &"maxFileSize".into(), &(max_file_size as f64).into());
-        let _ = Reflect::set(&msg, &"unpackBudget".into(), &(unpack_budget as f64).into());
+        set(&msg, "files", &f);
+        set(&msg, "paths", &p);
+        set(&msg, "maxFileSize", &(max_file_size as f64).into());
+        set(&msg, "unpackBudget", &(unpack_budget as f64).into());
         if self.ready.get() {
             let _ = self.worker.post_message(&msg);
         } else {
