@@ -240,6 +240,16 @@ enum Walk {
     StoppedAtPixelData,
 }
 
+/// A sequence or item the walk is inside.
+#[derive(Debug, PartialEq, Eq)]
+enum Nest {
+    Sequence,
+    Item,
+}
+
+/// The walk's message for a delimiter that closes nothing open.
+const NESTING: &str = "a sequence or item delimiter does not match what is open";
+
 /// Walks the data set, keeping the top-level attributes the summary needs
 /// and skipping every other value. The error is a parser message without
 /// values (safe to show).
@@ -252,9 +262,14 @@ fn walk<R: Read>(
     let decoder = DynStatefulDecoder::new_with(src, ts, SpecificCharacterSet::default(), 0)
         .map_err(|e| e.to_string())?;
     let mut tokens = LazyDataSetReader::new(decoder);
-    let mut depth = 0usize;
+    // What is open, innermost last. dicom-parser 0.10's lazy reader trusts
+    // the input's delimiters: a delimiter that closes nothing leaves it in
+    // a state where the next item header panics. Every opening and closing
+    // token is checked here, and the walk stops before the parser reads on.
+    let mut open: Vec<Nest> = Vec::new();
     while let Some(token) = tokens.advance() {
         let token = token.map_err(|e| e.to_string())?;
+        let depth = open.len();
         match token {
             LazyDataToken::ElementHeader(header)
                 if depth == 0 && header.tag() == tags::PIXEL_DATA && !full =>
@@ -265,10 +280,25 @@ fn walk<R: Read>(
                 if depth == 0 && !full {
                     return Ok(Walk::StoppedAtPixelData);
                 }
-                depth += 1;
+                open.push(Nest::Sequence);
             }
-            LazyDataToken::SequenceStart { .. } => depth += 1,
-            LazyDataToken::SequenceEnd => depth = depth.saturating_sub(1),
+            LazyDataToken::SequenceStart { .. } => open.push(Nest::Sequence),
+            LazyDataToken::ItemStart { .. } => {
+                if open.last() != Some(&Nest::Sequence) {
+                    return Err(NESTING.to_owned());
+                }
+                open.push(Nest::Item);
+            }
+            LazyDataToken::ItemEnd => {
+                if open.pop() != Some(Nest::Item) {
+                    return Err(NESTING.to_owned());
+                }
+            }
+            LazyDataToken::SequenceEnd => {
+                if open.pop() != Some(Nest::Sequence) {
+                    return Err(NESTING.to_owned());
+                }
+            }
             LazyDataToken::LazyValue { header, decoder } => {
                 let tag = header.tag();
                 if depth == 0 && WANTED.contains(&tag) && header.len.0 <= MAX_READ_VALUE {
@@ -287,7 +317,7 @@ fn walk<R: Read>(
             _ => {}
         }
     }
-    if depth > 0 {
+    if !open.is_empty() {
         return Ok(Walk::Unclosed);
     }
     Ok(Walk::Complete {
@@ -585,6 +615,40 @@ mod tests {
             },
         );
         assert_eq!(v.rejected().map(|r| r.code), Some(RejectCode::BadFileMeta));
+    }
+
+    /// Found by the `dicom_inspect` fuzz target in CI: an item delimiter
+    /// at the top level followed by an item header made dicom-parser 0.10's
+    /// lazy reader panic ("item header should be read only inside an
+    /// existing sequence"). The walk now refuses a delimiter that closes
+    /// nothing, before the parser reads on.
+    #[test]
+    fn stray_item_delimiter_is_malformed_not_a_panic() {
+        use crate::dicom::synth::{element, file_head, CT_IMAGE_STORAGE};
+        let mut f = file_head(CT_IMAGE_STORAGE, "1.2.3.4");
+        element(&mut f, 0x0008, 0x0016, b"UI", CT_IMAGE_STORAGE.as_bytes());
+        // (FFFE,E00D) item delimitation item, then (FFFE,E000) an item.
+        f.extend_from_slice(&[0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0]);
+        f.extend_from_slice(&[0xfe, 0xff, 0x00, 0xe0, 4, 0, 0, 0, 1, 2, 3, 4]);
+        element(&mut f, 0x0008, 0x0018, b"UI", b"1.2.3.4");
+        let big = f.len() as u64 + (1 << 20);
+        for file_len in [f.len() as u64, big] {
+            // whole file, and a prefix of a longer one
+            let v = inspect(&f, file_len, &Limits::default());
+            assert_eq!(
+                v.rejected().map(|r| r.code),
+                Some(RejectCode::Malformed),
+                "file_len {file_len}"
+            );
+        }
+        // A sequence delimiter that closes nothing is refused alike.
+        let mut g = file_head(CT_IMAGE_STORAGE, "1.2.3.4");
+        element(&mut g, 0x0008, 0x0016, b"UI", CT_IMAGE_STORAGE.as_bytes());
+        g.extend_from_slice(&[0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
+        g.extend_from_slice(&[0xfe, 0xff, 0x00, 0xe0, 4, 0, 0, 0, 1, 2, 3, 4]);
+        element(&mut g, 0x0008, 0x0018, b"UI", b"1.2.3.4");
+        let v = inspect(&g, g.len() as u64, &Limits::default());
+        assert!(v.rejected().is_some());
     }
 
     #[test]
