@@ -250,6 +250,15 @@ enum Nest {
 /// The walk's message for a delimiter that closes nothing open.
 const NESTING: &str = "a sequence or item delimiter does not match what is open";
 
+/// Closes the innermost open `what`, or says the input's nesting is wrong.
+fn close(open: &mut Vec<Nest>, what: Nest) -> Result<(), String> {
+    if open.pop() == Some(what) {
+        Ok(())
+    } else {
+        Err(NESTING.to_owned())
+    }
+}
+
 /// Walks the data set, keeping the top-level attributes the summary needs
 /// and skipping every other value. The error is a parser message without
 /// values (safe to show).
@@ -289,16 +298,8 @@ fn walk<R: Read>(
                 }
                 open.push(Nest::Item);
             }
-            LazyDataToken::ItemEnd => {
-                if open.pop() != Some(Nest::Item) {
-                    return Err(NESTING.to_owned());
-                }
-            }
-            LazyDataToken::SequenceEnd => {
-                if open.pop() != Some(Nest::Sequence) {
-                    return Err(NESTING.to_owned());
-                }
-            }
+            LazyDataToken::ItemEnd => close(&mut open, Nest::Item)?,
+            LazyDataToken::SequenceEnd => close(&mut open, Nest::Sequence)?,
             LazyDataToken::LazyValue { header, decoder } => {
                 let tag = header.tag();
                 if depth == 0 && WANTED.contains(&tag) && header.len.0 <= MAX_READ_VALUE {
