@@ -18,6 +18,7 @@ use mailslot_frontend::{blob, worker};
 use mailslot_shared::dicom::synth::ct_image;
 use mailslot_shared::dicom::RejectCode;
 use mailslot_shared::envelope::{open_all, Id16, PrivateKey, SealParams, Sealer, HEADER_LEN};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -238,4 +239,83 @@ async fn webcrypto_and_the_aes_gcm_fallback_seal_identical_bytes() {
     assert_eq!(envelope.len(), HEADER_LEN);
     envelope.extend(a);
     assert_eq!(open_all(&envelope, &key).unwrap(), plain);
+}
+
+// ---- folder drops -------------------------------------------------------
+
+// Stand-ins for the entries a folder drop hands out (a mock: Chromium's
+// DevTools drag carries files, never folders, so the real thing cannot be
+// dropped by a test). Each reader hands out at most 100 entries per
+// `readEntries` call, as Chromium does, asynchronously.
+#[wasm_bindgen(inline_js = r#"
+function fileEntry(path, readable) {
+  const name = path.split('/').pop();
+  return {
+    isFile: true, isDirectory: false, name, fullPath: '/' + path,
+    file(ok, err) {
+      setTimeout(() => readable ? ok(new File([path], name))
+        : err(new DOMException('gone', 'NotFoundError')), 0);
+    },
+  };
+}
+function dirEntry(path, children, log, readable) {
+  return {
+    isFile: false, isDirectory: true, name: path.split('/').pop(), fullPath: '/' + path,
+    createReader() {
+      let at = 0;
+      return {
+        readEntries(ok, err) {
+          log.push(path);
+          setTimeout(() => {
+            if (!readable) { err(new DOMException('no', 'NotReadableError')); return; }
+            const batch = children.slice(at, at + 100);
+            at += batch.length;
+            ok(batch);
+          }, 0);
+        },
+      };
+    },
+  };
+}
+export function patient_cd(images, log) {
+  const files = [];
+  for (let i = 0; i < images; i++) {
+    files.push(fileEntry('CD/DICOM/IM' + String(i).padStart(5, '0'), true));
+  }
+  return dirEntry('CD', [
+    dirEntry('CD/DICOM', files, log, true),
+    dirEntry('CD/LOCKED', [], log, false),
+    fileEntry('CD/GONE.DCM', false),
+    fileEntry('CD/DICOMDIR', true),
+  ], log, true);
+}
+"#)]
+extern "C" {
+    fn patient_cd(images: u32, log: &Array) -> wasm_bindgen::JsValue;
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_folder_is_read_to_the_end_and_what_cannot_be_read_is_named() {
+    use wasm_bindgen::JsCast;
+    let log = Array::new();
+    let root = patient_cd(250, &log);
+    let picked = mailslot_frontend::app::walk(vec![root.unchecked_into()], Vec::new()).await;
+
+    // 250 images beyond Chromium's 100 per call, and the DICOMDIR.
+    assert_eq!(picked.files.len(), 251);
+    let labels: Vec<&str> = picked.files.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(labels[0], "CD/DICOM/IM00000");
+    assert_eq!(labels[249], "CD/DICOM/IM00249");
+    assert_eq!(labels[250], "CD/DICOMDIR");
+    // Each label belongs to its own file (the stand-in's content is its path).
+    for (file, label) in &picked.files {
+        assert_eq!(file.size() as usize, label.len(), "{label}");
+    }
+    // The images' folder was asked until it answered with nothing.
+    let reads = log
+        .iter()
+        .filter(|p| p.as_string().as_deref() == Some("CD/DICOM"));
+    assert_eq!(reads.count(), 4, "100 + 100 + 50 + the empty answer");
+    // Nothing vanishes: the unreadable folder and file are named.
+    assert_eq!(picked.unreadable, vec!["CD/GONE.DCM", "CD/LOCKED/"]);
 }

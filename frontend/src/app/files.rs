@@ -21,7 +21,7 @@ use crate::scan::ScanReport;
 pub type Chosen = (File, String);
 
 /// The files of an `<input type=file>`, labelled by their relative path.
-pub fn from_input(input: &HtmlInputElement) -> Vec<Chosen> {
+pub fn from_input(input: &HtmlInputElement) -> Picked {
     let mut out = Vec::new();
     if let Some(list) = input.files() {
         for i in 0..list.length() {
@@ -37,7 +37,10 @@ pub fn from_input(input: &HtmlInputElement) -> Vec<Chosen> {
     }
     // Choosing the same folder again must fire `change` again.
     input.set_value("");
-    out
+    Picked {
+        files: out,
+        unreadable: Vec::new(),
+    }
 }
 
 /// The entries of a drop, taken synchronously (they are only valid during
@@ -76,18 +79,23 @@ async fn callback_promise(call: impl FnOnce(&Function, &Function)) -> Result<JsV
     JsFuture::from(promise).await
 }
 
-async fn read_batch(reader: &FileSystemDirectoryReader) -> Vec<FileSystemEntry> {
-    let result = callback_promise(|ok, err| {
-        let _ = reader.read_entries_with_callback_and_callback(ok, err);
+/// One `readEntries` call: the next batch (empty at the end), or `Err`
+/// when the browser could not read the folder.
+async fn read_batch(reader: &FileSystemDirectoryReader) -> Result<Vec<FileSystemEntry>, ()> {
+    let batch = callback_promise(|ok, err| {
+        if let Err(e) = reader.read_entries_with_callback_and_callback(ok, err) {
+            let _ = err.call1(&JsValue::NULL, &e);
+        }
     })
-    .await;
-    match result {
-        Ok(v) => Array::from(&v)
-            .iter()
-            .filter_map(|e| e.dyn_into::<FileSystemEntry>().ok())
-            .collect(),
-        Err(_) => Vec::new(),
-    }
+    .await
+    .map_err(|_| ())?;
+    // The browser hands out entries only; no class check, so that nothing
+    // it hands out is dropped without a word.
+    Ok(Array::from(&batch)
+        .iter()
+        .filter(JsValue::is_object)
+        .map(JsCast::unchecked_into)
+        .collect())
 }
 
 async fn entry_file(entry: &FileSystemFileEntry) -> Option<File> {
@@ -98,15 +106,28 @@ async fn entry_file(entry: &FileSystemFileEntry) -> Option<File> {
         .ok()
 }
 
+/// What was chosen or dropped.
+#[derive(Debug, Default)]
+pub struct Picked {
+    /// Every file, labelled by its path within the drop, sorted.
+    pub files: Vec<Chosen>,
+    /// Files and folders (these end in `/`) the browser could not read;
+    /// the page lists them as ignored ("could not be read").
+    pub unreadable: Vec<String>,
+}
+
 /// Every file under the dropped entries, folders read to the end.
-pub async fn walk(entries: Vec<FileSystemEntry>, loose: Vec<File>) -> Vec<Chosen> {
-    let mut out: Vec<Chosen> = loose
-        .into_iter()
-        .map(|f| {
-            let n = f.name();
-            (f, n)
-        })
-        .collect();
+pub async fn walk(entries: Vec<FileSystemEntry>, loose: Vec<File>) -> Picked {
+    let mut out = Picked {
+        files: loose
+            .into_iter()
+            .map(|f| {
+                let n = f.name();
+                (f, n)
+            })
+            .collect(),
+        unreadable: Vec::new(),
+    };
     let mut stack = entries;
     while let Some(entry) = stack.pop() {
         let label = entry.full_path().trim_start_matches('/').to_owned();
@@ -114,20 +135,25 @@ pub async fn walk(entries: Vec<FileSystemEntry>, loose: Vec<File>) -> Vec<Chosen
             let dir: FileSystemDirectoryEntry = entry.unchecked_into();
             let reader = dir.create_reader();
             loop {
-                let batch = read_batch(&reader).await;
-                if batch.is_empty() {
-                    break;
+                match read_batch(&reader).await {
+                    Ok(batch) if batch.is_empty() => break,
+                    Ok(batch) => stack.extend(batch),
+                    Err(()) => {
+                        out.unreadable.push(format!("{label}/"));
+                        break;
+                    }
                 }
-                stack.extend(batch);
             }
         } else if entry.is_file() {
             let fe: FileSystemFileEntry = entry.unchecked_into();
-            if let Some(f) = entry_file(&fe).await {
-                out.push((f, label));
+            match entry_file(&fe).await {
+                Some(f) => out.files.push((f, label)),
+                None => out.unreadable.push(label),
             }
         }
     }
-    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out.files.sort_by(|a, b| a.1.cmp(&b.1));
+    out.unreadable.sort();
     out
 }
 

@@ -19,12 +19,13 @@ use yew::prelude::*;
 
 use crate::i18n::{self, t, ta};
 use crate::net::{Api, Key, NetError};
+use crate::scan::{IgnoreReason, Ignored, ScanReport};
 use crate::store::{self, StoredSession};
 use crate::tree::Scanned;
 use crate::upload::{self, Control, Event, Job, Target};
-use files::{Chosen, ScanWorker, WorkerMsg};
+use files::{ScanWorker, WorkerMsg};
 
-pub use files::{dropped_entries, walk};
+pub use files::{dropped_entries, walk, Picked};
 
 /// The steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,7 +208,7 @@ pub enum Msg {
     /// A stored session was checked after a reload.
     Resumed(Result<(StoredSession, Key), NetError>),
     /// Files were chosen or dropped.
-    Chosen(Vec<Chosen>),
+    Chosen(Picked),
     /// The scan worker said something.
     Worker(WorkerMsg),
     /// A study's checkbox.
@@ -647,9 +648,27 @@ impl Component for App {
                 }
             }
             Msg::Resumed(Err(_)) => store::clear(),
-            Msg::Chosen(files) => {
-                if files.is_empty() {
+            Msg::Chosen(Picked { files, unreadable }) => {
+                if files.is_empty() && unreadable.is_empty() {
                     self.fail(vec![("", Said::id("choose-nothing"))]);
+                    return true;
+                }
+                // What the browser could not hand over is listed, not lost.
+                self.scanned.merge(ScanReport {
+                    ignored: unreadable
+                        .into_iter()
+                        .map(|path| Ignored {
+                            path,
+                            size: 0,
+                            reason: IgnoreReason::Unreadable,
+                        })
+                        .collect(),
+                    ..ScanReport::default()
+                });
+                if files.is_empty() {
+                    if self.scans_pending == 0 {
+                        self.go(Step::Check);
+                    }
                     return true;
                 }
                 let Some(limits) = self.session.as_ref().map(|s| s.limits) else {

@@ -446,7 +446,7 @@ impl App {
                 let chosen = from_input(&input);
                 link.send_future(async move {
                     let (mut pdfs, mut others) = (Vec::new(), Vec::new());
-                    for (file, _) in chosen {
+                    for (file, _) in chosen.files {
                         if is_pdf(&file).await {
                             pdfs.push(file);
                         } else {
