@@ -8,11 +8,11 @@
 //! (`zipscan.rs`). A DICOMDIR is read for cross-checking only: every file
 //! is looked at whether the DICOMDIR lists it or not.
 
-use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 
-use dicom_dictionary_std::tags;
-use mailslot_shared::dicom::{inspect_reader, Limits, RejectCode, Summary, Verdict};
+use mailslot_shared::dicom::{
+    inspect_reader, listed_instances, Limits, RejectCode, Summary, Verdict,
+};
 use serde::{Deserialize, Serialize};
 use web_sys::Blob;
 
@@ -22,9 +22,6 @@ use crate::blob::{self, BlobReader};
 /// full check; for larger ones the check stops at Pixel Data (the server
 /// checks the whole file again).
 pub const FULL_CHECK_MAX: u64 = blob::FIRST;
-
-/// Largest DICOMDIR read for the cross-check.
-const MAX_DICOMDIR: u64 = 64 * 1024 * 1024;
 
 /// An image (or other DICOM object) the scan accepted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -208,30 +205,10 @@ impl Scanner {
     }
 }
 
-/// The Referenced SOP Instance UIDs a DICOMDIR lists; `None` if it cannot
-/// be read (it is only a cross-check, so that is not an error).
+/// The SOP Instance UIDs a DICOMDIR lists (`shared`'s reading, streamed
+/// from the blob); `None` if it cannot be read (it is only a cross-check,
+/// so that is not an error).
 fn read_dicomdir(file: &Blob) -> Option<Vec<String>> {
-    if blob::size(file) > MAX_DICOMDIR {
-        return None;
-    }
-    let mut reader = BlobReader::open(file).ok()?;
-    let mut preamble = [0u8; 128];
-    reader.read_exact(&mut preamble).ok()?;
-    let obj = dicom_object::OpenFileOptions::new()
-        .from_reader(reader)
-        .ok()?;
-    let records = obj.element(tags::DIRECTORY_RECORD_SEQUENCE).ok()?;
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for item in records.items()? {
-        if let Ok(e) = item.element(tags::REFERENCED_SOP_INSTANCE_UID_IN_FILE) {
-            if let Ok(uid) = e.to_str() {
-                let uid = uid.trim_end_matches(['\0', ' ']).to_owned();
-                if !uid.is_empty() && seen.insert(uid.clone()) {
-                    out.push(uid);
-                }
-            }
-        }
-    }
-    Some(out)
+    let reader = BlobReader::open(file).ok()?;
+    listed_instances(reader, blob::size(file))
 }

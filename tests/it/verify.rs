@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use mailslot_shared::dicom::{inspect, Limits};
+use mailslot_shared::dicom::{inspect, listed_instances, Limits};
 use mailslot_tests::fixtures::files_under;
 use mailslot_tests::{corpus, mailslot, Failures};
 use serde_json::Value;
@@ -344,6 +344,57 @@ fn dcmtk_reads_the_same_identifiers() {
         checked += 1;
     }
     f.check(checked > 60, || format!("only {checked} files compared"));
+    f.finish();
+}
+
+/// The images a DICOMDIR lists (the page's cross-check) are the ones dcmtk
+/// reads from it, for every real DICOMDIR (big endian, implicit VR, no
+/// offsets, reordered, empty); other files list nothing.
+#[test]
+fn dicomdir_lists_what_dcmtk_reads() {
+    let mut f = Failures::default();
+    let mut checked = 0;
+    for path in files_under(&corpus().join("real/pydicom/dicomdirtests")) {
+        let bytes = std::fs::read(&path).unwrap();
+        let listed = listed_instances(&bytes[..], bytes.len() as u64);
+        if !path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("DICOMDIR")
+        {
+            f.check(listed.is_none(), || {
+                format!("{}: not a DICOMDIR", path.display())
+            });
+            continue;
+        }
+        let out = Command::new("dcmdump")
+            .args(["-q", "+P", "0004,1511"])
+            .arg(&path)
+            .output()
+            .expect("dcmdump (dcmtk) must be installed");
+        let mut dcmtk: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| Some(l.split_once('[')?.1.split_once(']')?.0.to_owned()))
+            .collect();
+        dcmtk.sort();
+        dcmtk.dedup();
+        let mut ours = listed.unwrap_or_default();
+        ours.sort();
+        f.check(ours == dcmtk, || {
+            format!("{}: listed {ours:?}\ndcmtk reads {dcmtk:?}", path.display())
+        });
+        checked += 1;
+    }
+    f.check(checked >= 8, || {
+        format!("only {checked} DICOMDIRs compared")
+    });
+    // An image is not a DICOMDIR.
+    let image = std::fs::read(corpus().join("real/pydicom/CT_small.dcm")).unwrap();
+    f.check(
+        listed_instances(&image[..], image.len() as u64).is_none(),
+        || "an image listed instances".into(),
+    );
     f.finish();
 }
 

@@ -38,7 +38,7 @@ pub fn inspect_reader<R: Read>(
     available: u64,
     limits: &Limits,
 ) -> Verdict {
-    match run(reader, file_len, available, limits) {
+    match run(reader, file_len, available, limits, None) {
         Ok(summary) => Verdict::Accepted(Box::new(summary)),
         Err(rejection) => Verdict::Rejected(rejection),
     }
@@ -76,11 +76,48 @@ fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
+/// The images a whole DICOMDIR of `file_len` bytes lists (its directory
+/// records' Referenced SOP Instance UIDs in File, as read), or `None` when
+/// the stream is not a DICOMDIR the rules can read to its end.
+pub(super) fn dicomdir_listing<R: Read>(reader: R, file_len: u64) -> Option<Vec<String>> {
+    let mut listing = Listing::default();
+    let verdict = run(
+        reader,
+        file_len,
+        file_len,
+        &Limits::default(),
+        Some(&mut listing),
+    );
+    match verdict {
+        Err(r) if r.code == RejectCode::Dicomdir && listing.complete => Some(listing.uids),
+        _ => None,
+    }
+}
+
+/// What a walk over a DICOMDIR collects.
+#[derive(Debug, Default)]
+struct Listing {
+    uids: Vec<String>,
+    /// The data set was read to its end without an error.
+    complete: bool,
+}
+
+/// What the walk keeps of the values it passes.
+enum Collect<'a> {
+    /// The top-level attributes an image's summary needs.
+    Summary(&'a mut Summary),
+    /// Every (0004,1511) Referenced SOP Instance UID in File, at any depth.
+    Listing(&'a mut Listing),
+}
+
+/// The rules. With `listing`, a DICOMDIR's records are read into it before
+/// the file is refused as a DICOMDIR.
 fn run<R: Read>(
     mut reader: R,
     file_len: u64,
     available: u64,
     limits: &Limits,
+    listing: Option<&mut Listing>,
 ) -> Result<Summary, Rejection> {
     if file_len == 0 {
         return Err(Rejection::new(RejectCode::Empty));
@@ -128,26 +165,29 @@ fn run<R: Read>(
 
     let meta_sop_class = trim_uid(meta.media_storage_sop_class_uid()).to_owned();
     if meta_sop_class == uids::MEDIA_STORAGE_DIRECTORY_STORAGE {
+        if let (Some(listing), Some(mut source), true) = (listing, dataset(reader, ts), full) {
+            let walked = walk(&mut source, ts, true, Collect::Listing(&mut *listing));
+            // Lenient like dcmtk: a DICOMDIR whose records run past its
+            // end (a sequence length not updated after an edit) still
+            // lists what it holds; only a parse error voids the list.
+            listing.complete = walked.is_ok();
+        }
         return Err(Rejection::new(RejectCode::Dicomdir));
     }
 
     // The data set, streamed.
-    let source: Box<dyn Read + '_> = match ts.codec() {
-        Codec::Dataset(Some(adapter)) => adapter.adapt_reader(Box::new(reader)),
-        Codec::Dataset(None) => {
-            return Err(Rejection::with(
-                RejectCode::UnsupportedTransferSyntax,
-                ts_uid,
-            ))
-        }
-        Codec::None | Codec::EncapsulatedPixelData(..) => Box::new(reader),
+    let Some(source) = dataset(reader, ts) else {
+        return Err(Rejection::with(
+            RejectCode::UnsupportedTransferSyntax,
+            ts_uid,
+        ));
     };
     let mut counted = Counting {
         inner: source,
         read: 0,
         eof: false,
     };
-    let walked = walk(&mut counted, ts, full, &mut summary);
+    let walked = walk(&mut counted, ts, full, Collect::Summary(&mut summary));
     match walked {
         Ok(Walk::Complete { assumed }) => {
             // The parser skips values by copying; a short copy is not an
@@ -165,6 +205,19 @@ fn run<R: Read>(
 
     check_identity(&mut summary, &meta, &meta_sop_class)?;
     Ok(summary)
+}
+
+/// The data set after the file meta group, inflated if the transfer syntax
+/// is deflated; `None` for a data set codec this build lacks.
+fn dataset<'r, R: Read + 'r>(
+    reader: R,
+    ts: &dicom_encoding::TransferSyntax,
+) -> Option<Box<dyn Read + 'r>> {
+    match ts.codec() {
+        Codec::Dataset(Some(adapter)) => Some(adapter.adapt_reader(Box::new(reader))),
+        Codec::Dataset(None) => None,
+        Codec::None | Codec::EncapsulatedPixelData(..) => Some(Box::new(reader)),
+    }
 }
 
 /// Largest file meta group accepted; real ones are a few hundred bytes.
@@ -259,14 +312,14 @@ fn close(open: &mut Vec<Nest>, what: Nest) -> Result<(), String> {
     }
 }
 
-/// Walks the data set, keeping the top-level attributes the summary needs
-/// and skipping every other value. The error is a parser message without
-/// values (safe to show).
+/// Walks the data set, keeping what `collect` asks for and skipping every
+/// other value. The error is a parser message without values (safe to
+/// show).
 fn walk<R: Read>(
     src: &mut R,
     ts: &dicom_encoding::TransferSyntax,
     full: bool,
-    summary: &mut Summary,
+    mut collect: Collect<'_>,
 ) -> Result<Walk, String> {
     let decoder = DynStatefulDecoder::new_with(src, ts, SpecificCharacterSet::default(), 0)
         .map_err(|e| e.to_string())?;
@@ -302,10 +355,18 @@ fn walk<R: Read>(
             LazyDataToken::SequenceEnd => close(&mut open, Nest::Sequence)?,
             LazyDataToken::LazyValue { header, decoder } => {
                 let tag = header.tag();
-                if depth == 0 && WANTED.contains(&tag) && header.len.0 <= MAX_READ_VALUE {
+                let wanted = match collect {
+                    Collect::Summary(_) => depth == 0 && WANTED.contains(&tag),
+                    Collect::Listing(_) => tag == tags::REFERENCED_SOP_INSTANCE_UID_IN_FILE,
+                };
+                if wanted && header.len.0 <= MAX_READ_VALUE {
                     let token = LazyDataToken::LazyValue { header, decoder };
                     let value = token.into_value().map_err(|e| e.to_string())?;
-                    keep(summary, tag, clean(&value_text(&value)));
+                    let text = clean(&value_text(&value));
+                    match &mut collect {
+                        Collect::Summary(summary) => keep(summary, tag, text),
+                        Collect::Listing(listing) => listing.uids.push(trim_uid(&text).to_owned()),
+                    }
                 } else {
                     LazyDataToken::LazyValue { header, decoder }
                         .skip()

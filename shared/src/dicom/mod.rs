@@ -20,6 +20,7 @@
 //!    valid. The data set's SOP UIDs are authoritative; a file meta group
 //!    that disagrees earns a warning, not a rejection.
 
+mod dicomdir;
 mod inspect;
 mod iso2022;
 mod reason;
@@ -29,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod synth;
 
+pub use dicomdir::{listed_instances, MAX_DICOMDIR_LEN};
 pub use inspect::{inspect, inspect_reader};
 pub use reason::{Lang, RejectCode, WarningCode};
 pub use uid::is_valid_uid;
