@@ -46,7 +46,12 @@ const APT_PACKAGES: &[(&str, &str)] = &[
 ];
 /// Trunk builds the page; 0.22 needs a newer rustc than the pinned one.
 const TRUNK_VERSION: &str = "0.21.14";
-const FUZZ_TARGETS: &[&str] = &["envelope_header", "envelope_open", "dicom_inspect"];
+const FUZZ_TARGETS: &[&str] = &[
+    "envelope_header",
+    "envelope_open",
+    "dicom_inspect",
+    "dicomdir",
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -479,14 +484,15 @@ fn test() -> Result {
 // ---- fuzz ---------------------------------------------------------------
 
 /// Small real DICOM files make far better fuzz seeds than anything we could
-/// commit; they come from the test corpus (built on demand).
-fn seed_from_test_corpus(into: &Path) -> Result {
-    let real = corpus()?.join("real").join("pydicom");
+/// commit; they come from the test corpus (built on demand): files of
+/// `folder` under `real/pydicom` up to `max_len` bytes.
+fn seed_from_test_corpus(into: &Path, folder: &str, max_len: u64) -> Result {
+    let real = corpus()?.join("real").join("pydicom").join(folder);
     let entries = fs::read_dir(&real).map_err(|e| format!("{}: {e}", real.display()))?;
     for entry in entries.filter_map(|e| e.ok()) {
         let small = entry
             .metadata()
-            .is_ok_and(|m| m.is_file() && m.len() <= 16 * 1024);
+            .is_ok_and(|m| m.is_file() && m.len() <= max_len);
         if small {
             fs::copy(entry.path(), into.join(entry.file_name())).map_err(|e| e.to_string())?;
         }
@@ -516,8 +522,10 @@ fn fuzz(seconds: u64) -> Result {
         };
         let corpus_dir = fuzz_dir.join("corpus").join(target);
         fs::create_dir_all(&corpus_dir).map_err(|e| e.to_string())?;
-        if *target == "dicom_inspect" {
-            seed_from_test_corpus(&corpus_dir)?;
+        match *target {
+            "dicom_inspect" => seed_from_test_corpus(&corpus_dir, "", 16 * 1024)?,
+            "dicomdir" => seed_from_test_corpus(&corpus_dir, "dicomdirtests", 16 * 1024)?,
+            _ => {}
         }
         run(cmd
             .current_dir(&fuzz_dir)
