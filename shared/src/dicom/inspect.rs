@@ -265,9 +265,11 @@ fn read_meta_group<R: Read>(reader: &mut R) -> Result<Vec<u8>, MetaProblem> {
                     12,
                 )
             }
-            vr if vr.iter().all(u8::is_ascii_uppercase) => {
-                (usize::from(u16::from_le_bytes([h[6], h[7]])), 8)
-            }
+            b"AE" | b"AS" | b"AT" | b"CS" | b"DA" | b"DS" | b"DT" | b"FL" | b"FD" | b"IS"
+            | b"LO" | b"LT" | b"PN" | b"SH" | b"SL" | b"SS" | b"ST" | b"TM" | b"UI" | b"UL"
+            | b"US" => (usize::from(u16::from_le_bytes([h[6], h[7]])), 8),
+            // An unknown VR: dicom-object would read it with a 4-byte
+            // length taken from wherever that lands, and reserve it.
             _ => return Err(MetaProblem::Malformed),
         };
         at = at
@@ -711,6 +713,29 @@ mod tests {
         element(&mut g, 0x0008, 0x0018, b"UI", b"1.2.3.4");
         let v = inspect(&g, g.len() as u64, &Limits::default());
         assert!(v.rejected().is_some());
+    }
+
+    /// Found by the `dicomdir` fuzz target: a meta element with an
+    /// unknown VR ("UG") passed the group check with a 2-byte length, and
+    /// dicom-object then read a 4-byte length from the value and reserved
+    /// 3.5 GB. The group check now knows every VR's length size.
+    #[test]
+    fn meta_element_with_an_unknown_vr_is_refused_before_parsing() {
+        use crate::dicom::synth::{file_head, CT_IMAGE_STORAGE};
+        let good = file_head(CT_IMAGE_STORAGE, "1.2.3.4");
+        let at = good
+            .windows(6)
+            .position(|w| w == [0x02, 0x00, 0x03, 0x00, b'U', b'I'])
+            .unwrap();
+        let mut bad = good.clone();
+        bad[at + 4..at + 6].copy_from_slice(b"UG");
+        assert!(read_meta_group(&mut &good[132..]).is_ok());
+        assert!(matches!(
+            read_meta_group(&mut &bad[132..]),
+            Err(MetaProblem::Malformed)
+        ));
+        let v = inspect(&bad, bad.len() as u64, &Limits::default());
+        assert_eq!(v.rejected().map(|r| r.code), Some(RejectCode::BadFileMeta));
     }
 
     #[test]
