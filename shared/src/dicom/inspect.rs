@@ -723,10 +723,10 @@ mod tests {
     fn meta_element_with_an_unknown_vr_is_refused_before_parsing() {
         use crate::dicom::synth::{file_head, CT_IMAGE_STORAGE};
         let good = file_head(CT_IMAGE_STORAGE, "1.2.3.4");
-        let at = good
-            .windows(6)
-            .position(|w| w == [0x02, 0x00, 0x03, 0x00, b'U', b'I'])
-            .unwrap();
+        // (0002,0003) UI: 128 + "DICM" + group length (12) + (0002,0001)
+        // (14) + (0002,0002) (8 + 26).
+        let at = 132 + 12 + 14 + 8 + CT_IMAGE_STORAGE.len() + 1;
+        assert_eq!(good[at..at + 6], [0x02, 0x00, 0x03, 0x00, b'U', b'I']);
         let mut bad = good.clone();
         bad[at + 4..at + 6].copy_from_slice(b"UG");
         assert!(read_meta_group(&mut &good[132..]).is_ok());
