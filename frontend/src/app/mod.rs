@@ -321,6 +321,28 @@ impl App {
         self.focus = Some("error-summary");
     }
 
+    /// Every scan has reported: show what was found and say so.
+    fn scans_done(&mut self) {
+        self.scanning = None;
+        let studies: HashSet<&str> = self
+            .scanned
+            .items
+            .iter()
+            .map(|s| s.study_instance_uid.as_str())
+            .collect();
+        let text = ta(
+            self.lang,
+            "announce-scanned",
+            &[
+                ("images", self.scanned.items.len().into()),
+                ("studies", studies.len().into()),
+                ("ignored", self.scanned.ignored.len().into()),
+            ],
+        );
+        self.go(Step::Check);
+        self.say(text);
+    }
+
     fn say(&mut self, text: String) {
         self.announce = text;
     }
@@ -667,7 +689,7 @@ impl Component for App {
                 });
                 if files.is_empty() {
                     if self.scans_pending == 0 {
-                        self.go(Step::Check);
+                        self.scans_done();
                     }
                     return true;
                 }
@@ -707,24 +729,7 @@ impl Component for App {
                 }
                 self.scans_pending = self.scans_pending.saturating_sub(1);
                 if self.scans_pending == 0 {
-                    self.scanning = None;
-                    let studies: HashSet<&str> = self
-                        .scanned
-                        .items
-                        .iter()
-                        .map(|s| s.study_instance_uid.as_str())
-                        .collect();
-                    let text = ta(
-                        l,
-                        "announce-scanned",
-                        &[
-                            ("images", self.scanned.items.len().into()),
-                            ("studies", studies.len().into()),
-                            ("ignored", self.scanned.ignored.len().into()),
-                        ],
-                    );
-                    self.go(Step::Check);
-                    self.say(text);
+                    self.scans_done();
                 }
             }
             Msg::Worker(WorkerMsg::Failed) => {
