@@ -98,7 +98,8 @@ pub(super) fn dicomdir_listing<R: Read>(reader: R, file_len: u64) -> Option<Vec<
 #[derive(Debug, Default)]
 struct Listing {
     uids: Vec<String>,
-    /// The data set was read to its end without an error.
+    /// The data set was read until the file ended, without a parse error
+    /// (records running past the end are tolerated, as dcmtk does).
     complete: bool,
 }
 
