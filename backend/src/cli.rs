@@ -203,7 +203,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ExitCode::from(1)
             })
         }
-        Command::Send(args) => crate::client::send_command(&args)
+        Command::Send(args) => crate::send::send_command(&args)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Error::from),
         Command::Serve { listen, forward } => {

@@ -1,27 +1,20 @@
-//! The native sender (`mailslot send`) and the client library the tests
-//! drive: the same scan rules, the same envelope and the same tus protocol
-//! as the page. Uploads resume after a dropped connection: the client asks
-//! the server for its offset and re-seals from there (sealing is
-//! deterministic, so the bytes are the same).
+//! The upload protocol from a native program: the client library behind
+//! `mailslot send` (`send.rs`) and the integration tests. The same
+//! envelope, tus requests, retry policy (`shared::wire::is_transient`) and
+//! key check as the page. Uploads resume after a dropped connection: the
+//! client asks the server for its offset and re-seals from there (sealing
+//! is deterministic, so the bytes are the same).
 
 use std::fs::File;
-use std::io::{BufReader, IsTerminal, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Duration;
 
-use base64::Engine as _;
-use indicatif::{ProgressBar, ProgressStyle};
-use mailslot_shared::dicom::{inspect_reader, Lang, Limits, Verdict};
-use mailslot_shared::envelope::{
-    seal_all, Id16, PublicKey, SealParams, Sealer, HEADER_LEN, TAG_LEN,
-};
+use mailslot_shared::envelope::{Id16, PublicKey, SealParams, Sealer};
 use mailslot_shared::wire::{
-    headers, metadata, ApiError, Consent, Preflight, Receipt, SenderDetails, ServerKey,
-    SessionCreated, SessionRequest,
+    self, headers, ApiError, Consent, Preflight, Receipt, SenderDetails, ServerKey, SessionCreated,
+    SessionRequest, UploadKind, UploadMetadata, UploadState, RECORDS_PER_PATCH,
 };
-
-use crate::cli::SendArgs;
 
 /// Why sending failed.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +51,9 @@ pub enum ClientError {
     /// The password could not be read.
     #[error("no password: pass --password-stdin and write it to standard input")]
     NoPassword,
+    /// The operating system gave no random numbers (nothing can be sealed).
+    #[error("the operating system provides no random numbers")]
+    NoRandomness,
 }
 
 impl ClientError {
@@ -72,33 +68,36 @@ impl ClientError {
             ClientError::ConsentRequired => "consent-required",
             ClientError::NoPassword => "no-password",
             ClientError::Undelivered(_) => "files-undelivered",
+            ClientError::NoRandomness => "no-randomness",
         }
     }
 
-    /// Whether retrying (after asking for the offset) may help.
-    fn is_transient(&self) -> bool {
+    /// Whether retrying (after asking for the offset) may help: the
+    /// shared retry policy.
+    pub fn is_transient(&self) -> bool {
         match self {
             ClientError::Unreachable(_) => true,
-            ClientError::Api { status, code, .. } => {
-                *status >= 500 || code == "offset-mismatch" || code == "upload-busy"
-            }
+            ClientError::Api { status, code, .. } => wire::is_transient(*status, code),
             _ => false,
         }
+    }
+
+    /// Whether the server ended the session (nothing more can be sent).
+    pub fn ends_session(&self) -> bool {
+        matches!(self, ClientError::Api { code, .. } if wire::ends_session(code))
     }
 }
 
 type Result<T, E = ClientError> = std::result::Result<T, E>;
 
-/// Plaintext records per `PATCH` (64 × 64 KiB = 4 MiB).
-const RECORDS_PER_PATCH: u64 = 64;
 /// Attempts per request before giving up.
 const ATTEMPTS: u32 = 8;
 
 /// What became of one uploaded file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sent {
-    /// `accepted`, `duplicate`, `rejected` or `failed`.
-    pub verdict: String,
+    /// The upload's final state.
+    pub verdict: UploadState,
     /// The reason code, if refused.
     pub reason: Option<String>,
 }
@@ -149,14 +148,13 @@ fn tus_state(resp: &Reply) -> Result<(u64, Option<Sent>)> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .ok_or(ClientError::Protocol("no Upload-Offset"))?;
-    Ok((offset, verdict_of(resp.headers())))
+    Ok((offset, verdict_of(resp.headers())?))
 }
 
-fn random<const N: usize>() -> [u8; N] {
+fn random<const N: usize>() -> Result<[u8; N]> {
     let mut b = [0u8; N];
-    // getrandom only fails where the OS has no randomness at all.
-    let _ = getrandom::fill(&mut b);
-    b
+    getrandom::fill(&mut b).map_err(|_| ClientError::NoRandomness)?;
+    Ok(b)
 }
 
 impl Client {
@@ -200,13 +198,9 @@ impl Client {
         let body = resp.body_mut().read_to_string().unwrap_or_default();
         let key: ServerKey =
             serde_json::from_str(&body).map_err(|_| ClientError::Protocol("key reply"))?;
-        let pk = hex::decode(&key.public_key)
-            .ok()
-            .and_then(|b| PublicKey::from_bytes(&b))
-            .ok_or(ClientError::Protocol("public key"))?;
-        if pk.kid().to_hex() != key.kid {
-            return Err(ClientError::Protocol("key id does not match the key"));
-        }
+        let pk = key
+            .public_key()
+            .map_err(|_| ClientError::Protocol("the server's key does not match its id"))?;
         self.key = Some((pk, key.record_size));
         Ok(())
     }
@@ -248,35 +242,25 @@ impl Client {
         expect(&mut resp, 204)
     }
 
-    fn sealer(&self, file_id: Id16, plaintext_len: u64, ikm: &[u8; 32]) -> Result<Sealer> {
+    /// Sealing parameters for a new file of this session.
+    fn seal_params(&self, file_id: Id16, plaintext_len: u64) -> Result<SealParams<'_>> {
         let (pk, record_size) = self
             .key
             .as_ref()
             .ok_or(ClientError::Protocol("no key fetched"))?;
         let session_id = self.session_id.ok_or(ClientError::Protocol("no session"))?;
-        Sealer::new(
-            &SealParams {
-                recipient: pk,
-                session_id,
-                file_id,
-                plaintext_len,
-                record_size: *record_size,
-            },
-            ikm,
-        )
-        .map_err(|_| ClientError::Protocol("cannot seal"))
+        Ok(SealParams {
+            recipient: pk,
+            session_id,
+            file_id,
+            plaintext_len,
+            record_size: *record_size,
+        })
     }
 
     /// `POST /api/uploads`: returns the upload's URL path.
-    pub fn create_upload(&self, file_id: Id16, kind: &str, length: u64) -> Result<String> {
-        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-        let meta = format!(
-            "{} {},{} {}",
-            metadata::FILE_ID,
-            b64(&file_id.to_hex()),
-            metadata::KIND,
-            b64(kind)
-        );
+    pub fn create_upload(&self, file_id: Id16, kind: UploadKind, length: u64) -> Result<String> {
+        let meta = UploadMetadata { file_id, kind }.encode();
         let mut resp = self
             .agent
             .post(self.url("/api/uploads"))
@@ -323,7 +307,7 @@ impl Client {
     }
 
     /// The bytes of the envelope from `offset` (a record boundary) for at
-    /// most `RECORDS_PER_PATCH` records.
+    /// most `records` records.
     fn chunk(
         sealer: &Sealer,
         file: &mut File,
@@ -331,17 +315,13 @@ impl Client {
         records: u64,
     ) -> Result<Vec<u8>, std::io::Error> {
         let header = sealer.header();
-        let rs = u64::from(header.record_size);
         let mut out = Vec::new();
-        let first = if offset == 0 {
+        if offset == 0 {
             out.extend_from_slice(sealer.header_bytes());
-            0
-        } else {
-            (offset - HEADER_LEN as u64) / (rs + TAG_LEN as u64)
-        };
-        let last = (first + records.max(1)).min(header.record_count());
-        file.seek(SeekFrom::Start(first * rs))?;
-        for index in first..last {
+        }
+        let span = header.records_from(offset, records);
+        file.seek(SeekFrom::Start(header.plaintext_of(span.clone()).start))?;
+        for index in span {
             let n = header.record_plaintext_len(index).unwrap_or(0);
             let mut plain = vec![0u8; n];
             file.read_exact(&mut plain)?;
@@ -354,18 +334,18 @@ impl Client {
     }
 
     /// Creates the upload for a local file and prepares its envelope.
-    pub fn begin_upload(&self, path: &Path, kind: &str) -> Result<PendingUpload> {
+    pub fn begin_upload(&self, path: &Path, kind: UploadKind) -> Result<PendingUpload> {
         let file_err = |e| ClientError::File(path.to_owned(), e);
         let file = File::open(path).map_err(file_err)?;
         let len = file.metadata().map_err(file_err)?.len();
-        let file_id = Id16(random());
-        let sealer = self.sealer(file_id, len, &random())?;
+        let file_id = Id16(random()?);
+        let sealer = Sealer::new(&self.seal_params(file_id, len)?, &random()?)
+            .map_err(|_| ClientError::Protocol("cannot seal"))?;
         let total = sealer.header().envelope_len();
         let location = retry(|| self.create_upload(file_id, kind, total))?;
         Ok(PendingUpload {
             path: path.to_owned(),
             file,
-            len,
             sealer,
             location,
             offset: 0,
@@ -409,11 +389,11 @@ impl Client {
                     std::thread::sleep(Duration::from_millis(250 << failures.min(7)));
                     self.resync(up, progress)?;
                 }
-                Err(ClientError::Api { code, .. })
-                    if code == "decrypt-failed" || code == "bad-envelope" =>
-                {
+                Err(e) if e.is_transient() || e.ends_session() => return Err(e),
+                // Refused for this file only: the others go on.
+                Err(ClientError::Api { code, .. }) => {
                     return Ok(Some(Sent {
-                        verdict: "failed".into(),
+                        verdict: UploadState::Failed,
                         reason: Some(code),
                     }))
                 }
@@ -443,7 +423,7 @@ impl Client {
     pub fn upload_file(
         &self,
         path: &Path,
-        kind: &str,
+        kind: UploadKind,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Sent> {
         let mut up = self.begin_upload(path, kind)?;
@@ -453,15 +433,15 @@ impl Client {
 
     /// Seals the sender's details for this session.
     pub fn seal_details(&self, details: &SenderDetails) -> Result<Vec<u8>> {
-        let json = serde_json::to_vec(details).map_err(|_| ClientError::Protocol("details"))?;
-        let sealer = self.sealer(Id16(random()), json.len() as u64, &random())?;
-        seal_all(&sealer, &json).map_err(|_| ClientError::Protocol("cannot seal"))
+        details
+            .seal(&self.seal_params(Id16(random()?), 0)?, &random()?)
+            .map_err(|_| ClientError::Protocol("cannot seal"))
     }
 
     /// `POST /api/submissions`: completes the upload; returns the receipt.
     pub fn submit(&self, details: &SenderDetails, department: &str) -> Result<Receipt> {
         let sealed = self.seal_details(details)?;
-        let boundary = format!("mailslot{}", hex::encode(random::<12>()));
+        let boundary = format!("mailslot{}", hex::encode(random::<12>()?));
         let mut body = Vec::with_capacity(sealed.len() + 512);
         body.extend_from_slice(
             format!(
@@ -490,16 +470,25 @@ impl Client {
     }
 }
 
-fn verdict_of(h: &ureq::http::HeaderMap) -> Option<Sent> {
-    let verdict = h.get(headers::VERDICT)?.to_str().ok()?.to_owned();
+/// The verdict headers of a finished upload (`None` while receiving).
+fn verdict_of(h: &ureq::http::HeaderMap) -> Result<Option<Sent>> {
+    let Some(raw) = h.get(headers::VERDICT) else {
+        return Ok(None);
+    };
+    let verdict = raw
+        .to_str()
+        .ok()
+        .and_then(UploadState::parse)
+        .ok_or(ClientError::Protocol("unknown verdict"))?;
     let reason = h
         .get(headers::REASON)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    Some(Sent { verdict, reason })
+    Ok(Some(Sent { verdict, reason }))
 }
 
-fn retry<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
+/// Runs `f` again after transient failures, up to `ATTEMPTS` times.
+pub fn retry<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
     let mut n = 0;
     loop {
         match f() {
@@ -518,7 +507,6 @@ fn retry<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
 pub struct PendingUpload {
     path: PathBuf,
     file: File,
-    len: u64,
     sealer: Sealer,
     /// The upload's URL path on the server.
     pub location: String,
@@ -531,205 +519,6 @@ pub struct PendingUpload {
 impl PendingUpload {
     /// Plaintext bytes covered by the records before envelope `offset`.
     fn plain_at(&self, offset: u64) -> u64 {
-        let rs = u64::from(self.sealer.header().record_size);
-        if offset <= HEADER_LEN as u64 {
-            0
-        } else {
-            ((offset - HEADER_LEN as u64) / (rs + TAG_LEN as u64) * rs).min(self.len)
-        }
+        self.sealer.header().plaintext_before(offset)
     }
-}
-
-/// A file found by the scan.
-#[derive(Debug, Clone)]
-pub struct Found {
-    /// Where it is.
-    pub path: PathBuf,
-    /// Its size.
-    pub len: u64,
-    /// Its study (for the details' study list).
-    pub study: String,
-}
-
-/// Scans paths with the shared rules; returns the accepted files and prints
-/// every ignored file with its reason to standard error.
-pub fn scan(paths: &[PathBuf]) -> Result<Vec<Found>> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            crate::verify::collect(p, &mut files);
-        } else if p.exists() {
-            files.push(p.clone());
-        } else {
-            return Err(ClientError::File(
-                p.clone(),
-                std::io::ErrorKind::NotFound.into(),
-            ));
-        }
-    }
-    let mut found = Vec::new();
-    for path in files {
-        let file = File::open(&path).map_err(|e| ClientError::File(path.clone(), e))?;
-        let len = file
-            .metadata()
-            .map_err(|e| ClientError::File(path.clone(), e))?
-            .len();
-        match inspect_reader(
-            BufReader::with_capacity(64 * 1024, file),
-            len,
-            len,
-            &Limits::default(),
-        ) {
-            Verdict::Accepted(s) => found.push(Found {
-                path,
-                len,
-                study: s.study_instance_uid.clone(),
-            }),
-            Verdict::Rejected(r) => eprintln!(
-                "ignored  {}  {}: {}",
-                path.display(),
-                r.code,
-                r.code.message(Lang::En)
-            ),
-        }
-    }
-    Ok(found)
-}
-
-/// `mailslot send`.
-pub fn send_command(args: &SendArgs) -> Result<()> {
-    if !args.accept_privacy_statement {
-        return Err(ClientError::ConsentRequired);
-    }
-    let password = read_password(args.password_stdin)?;
-    let found = scan(&args.paths)?;
-    if found.is_empty() {
-        return Err(ClientError::NothingToSend);
-    }
-    for letter in &args.letters {
-        let mut magic = [0u8; 5];
-        File::open(letter)
-            .and_then(|mut f| f.read_exact(&mut magic))
-            .map_err(|e| ClientError::File(letter.clone(), e))?;
-        if &magic != b"%PDF-" {
-            return Err(ClientError::File(
-                letter.clone(),
-                std::io::Error::other("not a PDF document"),
-            ));
-        }
-    }
-    let bytes: u64 = found.iter().map(|f| f.len).sum();
-    let mut client = Client::new(&args.server);
-    retry(|| client.fetch_key())?;
-    client.start_session(
-        &password,
-        Consent {
-            statement_version: args.statement_version.clone(),
-            accepted: true,
-            may_send: true,
-        },
-    )?;
-    client.preflight(found.len() as u64, bytes)?;
-
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(bytes)
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let mut jobs: Vec<(PathBuf, &str)> = found.iter().map(|f| (f.path.clone(), "dicom")).collect();
-    jobs.extend(args.letters.iter().map(|l| (l.clone(), "letter")));
-    let queue = Mutex::new(jobs.into_iter());
-    let results: Mutex<Vec<(PathBuf, Result<Sent>)>> = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..args.parallel.clamp(1, 8) {
-            s.spawn(|| loop {
-                let next = queue.lock().ok().and_then(|mut q| q.next());
-                let Some((path, kind)) = next else { break };
-                let r = client.upload_file(&path, kind, &|n| bar.inc(n));
-                if let Ok(mut all) = results.lock() {
-                    all.push((path, r));
-                }
-            });
-        }
-    });
-    bar.finish_and_clear();
-    let results = results.into_inner().unwrap_or_default();
-    for (path, r) in &results {
-        match r {
-            Ok(Sent { verdict, reason }) if verdict != "accepted" && verdict != "duplicate" => {
-                eprintln!(
-                    "refused  {}  {}",
-                    path.display(),
-                    reason.as_deref().unwrap_or(verdict)
-                )
-            }
-            Err(e) => eprintln!("failed   {}  {e}", path.display()),
-            _ => {}
-        }
-    }
-    if let Some((_, Err(e))) = results
-        .iter()
-        .find(|(_, r)| matches!(r, Err(e) if !e.is_transient()))
-    {
-        if matches!(e, ClientError::Api { code, .. } if code == "session-expired" || code == "mailbox-full")
-        {
-            return Err(ClientError::Protocol(
-                "the upload was stopped by the server",
-            ));
-        }
-    }
-    let mut studies: Vec<String> = found.iter().map(|f| f.study.clone()).collect();
-    studies.sort();
-    studies.dedup();
-    let receipt = client.submit(
-        &SenderDetails {
-            name: args.name.clone(),
-            phone: args.phone.clone(),
-            email: args.email.clone(),
-            role: args.role.clone(),
-            contact: args.department.clone(),
-            request: args.request.clone(),
-            studies,
-        },
-        &args.department,
-    )?;
-    println!("Upload complete.");
-    println!("Reference number: {}", receipt.reference);
-    println!(
-        "Files received: {} ({} bytes), letters: {}",
-        receipt.files, receipt.bytes, receipt.letters
-    );
-    for (code, n) in &receipt.refused {
-        println!("Refused: {n} × {code}");
-    }
-    let undelivered = results
-        .iter()
-        .filter(|(_, r)| !matches!(r, Ok(Sent { verdict, .. }) if verdict == "accepted" || verdict == "duplicate"))
-        .count();
-    if undelivered > 0 {
-        return Err(ClientError::Undelivered(undelivered));
-    }
-    Ok(())
-}
-
-fn read_password(from_stdin: bool) -> Result<String> {
-    if !from_stdin && !std::io::stdin().is_terminal() {
-        return Err(ClientError::NoPassword);
-    }
-    if !from_stdin {
-        eprintln!("Upload password:");
-    }
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|_| ClientError::NoPassword)?;
-    let password = line.trim_end_matches(['\r', '\n']).to_owned();
-    if password.is_empty() {
-        return Err(ClientError::NoPassword);
-    }
-    Ok(password)
 }

@@ -12,10 +12,14 @@ pub mod config;
 pub mod durable;
 pub mod forward;
 pub mod hospital;
+pub mod intake;
 pub mod keys;
+pub mod mailbox;
 pub mod passwords;
 pub mod retention;
+pub mod send;
 pub mod server;
+pub mod session;
 pub mod store;
 pub mod verify;
 

@@ -11,11 +11,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mailslot_shared::envelope::Id16;
+use mailslot_shared::wire::UploadState;
 use rusqlite::params;
 
 use crate::config::Config;
 use crate::keys::Keyring;
-use crate::server::{AppState, Layout};
+use crate::mailbox::Layout;
 use crate::store::{now, Store, StoreError};
 
 /// What one pass removed.
@@ -30,11 +31,11 @@ pub struct Report {
 }
 
 /// Runs housekeeping in the background.
-pub fn start(state: Arc<AppState>) {
+pub fn start(config: Config, store: Arc<Store>, keys: Arc<Keyring>) {
     let spawned = std::thread::Builder::new()
         .name("retention".into())
         .spawn(move || loop {
-            if let Err(e) = run_once(&state.config, &state.store, &state.keys, now()) {
+            if let Err(e) = run_once(&config, &store, &keys, now()) {
                 tracing::error!(error = %e, "retention pass failed");
             }
             std::thread::sleep(Duration::from_secs(60));
@@ -51,21 +52,21 @@ pub fn run_once(
     keys: &Keyring,
     at: i64,
 ) -> Result<Report, StoreError> {
-    let layout = Layout::of(config);
+    let layout = Layout::of(&config.data_dir);
     let mut report = Report::default();
 
     let expired: Vec<String> = {
         let conn = store.conn()?;
         let mut stmt =
-            conn.prepare("SELECT id FROM uploads WHERE state = 'receiving' AND expires_at < ?1")?;
-        let rows = stmt.query_map(params![at], |r| r.get(0))?;
+            conn.prepare("SELECT id FROM uploads WHERE state = ?1 AND expires_at < ?2")?;
+        let rows = stmt.query_map(params![UploadState::Receiving.as_str(), at], |r| r.get(0))?;
         rows.collect::<Result<_, _>>()?
     };
     for id in &expired {
-        let _ = std::fs::remove_file(layout.uploads.join(format!("{id}.part")));
+        let _ = std::fs::remove_file(layout.part(id));
         store.conn()?.execute(
-            "UPDATE uploads SET state = 'expired', code = 'expired' WHERE id = ?1",
-            params![id],
+            "UPDATE uploads SET state = ?1, code = ?1 WHERE id = ?2",
+            params![UploadState::Expired.as_str(), id],
         )?;
         store.audit("upload-expired", &format!("upload={id}"))?;
     }
@@ -86,7 +87,7 @@ pub fn run_once(
                  reason: &'static str,
                  report: &mut Report|
      -> Result<(), StoreError> {
-        let dir = layout.inbox.join(reference);
+        let dir = layout.submission(reference);
         if let Err(e) = std::fs::remove_dir_all(&dir) {
             if e.kind() != std::io::ErrorKind::NotFound {
                 tracing::error!(error = %e, reference, "cannot purge an inbox folder");
@@ -122,10 +123,11 @@ pub fn run_once(
 
     let in_use: HashSet<Id16> = {
         let conn = store.conn()?;
-        let mut stmt = conn.prepare(
-            "SELECT DISTINCT kid FROM uploads WHERE state = 'receiving' AND kid IS NOT NULL",
-        )?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut stmt =
+            conn.prepare("SELECT DISTINCT kid FROM uploads WHERE state = ?1 AND kid IS NOT NULL")?;
+        let rows = stmt.query_map(params![UploadState::Receiving.as_str()], |r| {
+            r.get::<_, String>(0)
+        })?;
         rows.filter_map(|r| r.ok().and_then(|k| Id16::from_hex(&k)))
             .collect()
     };
@@ -161,10 +163,8 @@ mod tests {
             _ => None,
         };
         let config = Config::load_from(&flags, env).unwrap();
-        let layout = Layout::of(&config);
-        for d in [&layout.inbox, &layout.uploads] {
-            std::fs::create_dir_all(d).unwrap();
-        }
+        let layout = Layout::of(&config.data_dir);
+        layout.create().unwrap();
         let store = Store::open(&data.join("db")).unwrap();
         let keys = Keyring::open(&data.join("keys")).unwrap();
         let t = now();
@@ -202,12 +202,12 @@ mod tests {
                 params![t - 100, t - 1],
             )
             .unwrap();
-        std::fs::write(layout.uploads.join("u1.part"), b"partial").unwrap();
+        std::fs::write(layout.part("u1"), b"partial").unwrap();
 
         let report = run_once(&config, &store, &keys, t).unwrap();
 
         assert_eq!(report.expired_uploads, 1);
-        assert!(!layout.uploads.join("u1.part").exists());
+        assert!(!layout.part("u1").exists());
         assert_eq!(
             report.purged,
             vec![

@@ -8,4 +8,5 @@
 
 pub mod dicom;
 pub mod envelope;
+pub mod letter;
 pub mod wire;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
-use mailslot_shared::wire::{Consent, SenderDetails};
+use mailslot_shared::wire::{Consent, SenderDetails, UploadKind, UploadState};
 use mailslot_tests::fixtures::{
     dataset, files_under, get, normalized_dataset, sha256, wait_for, Orthanc, Server, StoreScp,
     PASSWORD,
@@ -388,7 +388,7 @@ fn an_upload_survives_a_server_restart() {
     let mut client = Client::new(&server.url);
     client.fetch_key().unwrap();
     client.start_session(PASSWORD, consent()).unwrap();
-    let mut up = client.begin_upload(&file, "dicom").unwrap();
+    let mut up = client.begin_upload(&file, UploadKind::Dicom).unwrap();
     up.records_per_patch = 8;
     assert_eq!(
         client.continue_upload(&mut up, Some(5), &|_| {}).unwrap(),
@@ -405,7 +405,7 @@ fn an_upload_survives_a_server_restart() {
         .continue_upload(&mut up, None, &|_| {})
         .unwrap()
         .unwrap();
-    assert_eq!(verdict.verdict, "accepted");
+    assert_eq!(verdict.verdict, UploadState::Accepted);
     let receipt = client.submit(&SenderDetails::default(), "").unwrap();
     assert_eq!(receipt.files, 1);
     assert!(drained(&server, 1));
@@ -551,7 +551,7 @@ fn quota_tamper_and_offset_errors_have_codes() {
     client.preflight(1, 1_000_000).unwrap();
 
     let file = corpus().join("real/pydicom-data/US1_UNCR.dcm");
-    let mut up = client.begin_upload(&file, "dicom").unwrap();
+    let mut up = client.begin_upload(&file, UploadKind::Dicom).unwrap();
     up.records_per_patch = 2;
     client.continue_upload(&mut up, Some(1), &|_| {}).unwrap();
     // A PATCH at a stale offset is refused with its own code.
@@ -573,9 +573,10 @@ fn quota_tamper_and_offset_errors_have_codes() {
         other => f.check(false, || format!("tampered record: {other:?}")),
     }
     let (_, verdict) = client.upload_state(&up.location).unwrap();
-    f.check(verdict.is_some_and(|v| v.verdict == "failed"), || {
-        "the tampered upload is not failed".into()
-    });
+    f.check(
+        verdict.is_some_and(|v| v.verdict == UploadState::Failed),
+        || "the tampered upload is not failed".into(),
+    );
     let (status, _) = get(&format!("{}/api/health", server.url)).unwrap();
     f.check(status == 200, || "server unhealthy".into());
     f.finish();
@@ -623,8 +624,10 @@ fn a_large_file_is_received_with_memory_bounded_below_its_size() {
     let mut client = Client::new(&server.url);
     client.fetch_key().unwrap();
     client.start_session(PASSWORD, consent()).unwrap();
-    let verdict = client.upload_file(&big, "dicom", &|_| {}).unwrap();
-    assert_eq!(verdict.verdict, "accepted");
+    let verdict = client
+        .upload_file(&big, UploadKind::Dicom, &|_| {})
+        .unwrap();
+    assert_eq!(verdict.verdict, UploadState::Accepted);
     let receipt = client.submit(&SenderDetails::default(), "").unwrap();
     assert!(drained(&server, 1));
     let peak = server.peak_rss().expect("the server's VmHWM");
@@ -667,8 +670,11 @@ fn a_key_rotation_on_a_running_server_keeps_uploads_in_flight_working() {
 
     // A sender who fetched the old key before the rotation still succeeds…
     assert_eq!(
-        early.upload_file(&file, "dicom", &|_| {}).unwrap().verdict,
-        "accepted"
+        early
+            .upload_file(&file, UploadKind::Dicom, &|_| {})
+            .unwrap()
+            .verdict,
+        UploadState::Accepted
     );
     early.submit(&SenderDetails::default(), "").unwrap();
     // …and so does one using the new key.
@@ -676,8 +682,10 @@ fn a_key_rotation_on_a_running_server_keeps_uploads_in_flight_working() {
     late.fetch_key().unwrap();
     late.start_session(PASSWORD, consent()).unwrap();
     assert_eq!(
-        late.upload_file(&other, "dicom", &|_| {}).unwrap().verdict,
-        "accepted"
+        late.upload_file(&other, UploadKind::Dicom, &|_| {})
+            .unwrap()
+            .verdict,
+        UploadState::Accepted
     );
     late.submit(&SenderDetails::default(), "").unwrap();
 }

@@ -1,24 +1,24 @@
 //! The embedded folder inbox: `<data>/inbox/<reference>/` holds the exact
 //! bytes received (`<upload>.dcm`), letters, and `submission.json`.
 
-use rusqlite::params;
-
 use super::{Item, Outcome};
 use crate::config::Config;
 use crate::durable;
-use crate::store::{now, Store, StoreError};
+use crate::mailbox::{count_inbox_bytes, Layout};
+use crate::store::Store;
 
 /// Moves a spooled object into its submission's folder.
 pub fn deliver(config: &Config, store: &Store, item: &Item) -> Outcome {
-    let dir = config.data_dir.join("inbox").join(&item.reference);
-    let target = dir.join(format!("{}.dcm", item.upload_id));
+    let layout = Layout::of(&config.data_dir);
+    let dir = layout.submission(&item.reference);
+    let target = layout.inbox_object(&item.reference, &item.upload_id);
     let moved = durable::create_dir_all(&dir).and_then(|()| {
         let len = std::fs::metadata(&item.path)?.len();
         durable::rename(&item.path, &target)?;
         Ok(len)
     });
     match moved {
-        Ok(len) => match count_bytes(store, &item.reference, len) {
+        Ok(len) => match count_inbox_bytes(store, &item.reference, len) {
             Ok(()) => Outcome::Done,
             Err(_) => Outcome::Transient {
                 code: "storage-failed",
@@ -35,14 +35,4 @@ pub fn deliver(config: &Config, store: &Store, item: &Item) -> Outcome {
             }
         }
     }
-}
-
-/// Adds `bytes` to a submission's inbox size (retention and quota).
-pub fn count_bytes(store: &Store, reference: &str, bytes: u64) -> Result<(), StoreError> {
-    store.conn()?.execute(
-        "INSERT INTO inbox (reference, created_at, bytes) VALUES (?1, ?2, ?3)
-         ON CONFLICT(reference) DO UPDATE SET bytes = bytes + excluded.bytes",
-        params![reference, now(), bytes as i64],
-    )?;
-    Ok(())
 }

@@ -224,7 +224,7 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
 
 /// Takes up to `n` due items and marks them in flight.
 fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreError> {
-    let spool = config.data_dir.join("spool");
+    let layout = crate::mailbox::Layout::of(&config.data_dir);
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
     let items: Vec<Item> = {
@@ -235,7 +235,7 @@ fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreErr
         let rows = stmt.query_map(params![now(), n as i64], |r| {
             let upload_id: String = r.get(0)?;
             Ok(Item {
-                path: spool.join(format!("{upload_id}.dcm")),
+                path: layout.spooled(&upload_id),
                 upload_id,
                 reference: r.get(1)?,
                 attempts: r.get(2)?,

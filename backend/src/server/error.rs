@@ -1,13 +1,16 @@
-//! The API's error: every failure maps to an HTTP status and a stable
-//! kebab-case code, with a sentence that names no patient data. Internal
-//! failures are logged with their code and reported without detail.
+//! The API's error: every failure is one of `shared`'s [`ErrorCode`]s,
+//! whose HTTP status is the code's own, with a sentence that names no
+//! patient data. Internal failures are logged with their detail where they
+//! happen and reported with their code only.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use mailslot_shared::wire::ApiError;
+use mailslot_shared::wire::{ApiError, ErrorCode};
 
+use crate::intake::IntakeError;
 use crate::keys::KeyError;
 use crate::passwords::PasswordError;
+use crate::session::SessionError;
 use crate::store::StoreError;
 
 /// Everything an API call can fail with.
@@ -68,78 +71,51 @@ pub enum ApiFailure {
     /// A record failed to decrypt: the upload is ended.
     #[error("The encrypted data was damaged in transit. Please send the file again.")]
     DecryptFailed,
-    /// Uploads of this session are still being received.
-    #[error("Some files are still being uploaded.")]
-    UploadsPending,
-    /// The file was received but the acceptance rules refused it.
-    #[error("The file was refused: {0}")]
-    Refused(&'static str, String),
-    /// Something failed on the server.
+    /// Something failed on the server; the code names the part (the detail
+    /// went to the log where it happened).
     #[error("Internal error. Please try again later.")]
-    Internal(&'static str),
+    Internal(ErrorCode),
 }
 
 impl ApiFailure {
     /// The stable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiFailure::WrongPassword => "wrong-password",
-            ApiFailure::LockedOut { .. } => "locked-out",
-            ApiFailure::ConsentRequired => "consent-required",
-            ApiFailure::SessionExpired => "session-expired",
-            ApiFailure::SessionFinished => "session-finished",
-            ApiFailure::SessionTooLarge => "session-too-large",
-            ApiFailure::MailboxFull => "mailbox-full",
-            ApiFailure::FileTooLarge => "file-too-large",
-            ApiFailure::ChunkTooLarge => "chunk-too-large",
-            ApiFailure::BadRequest(_) => "bad-request",
-            ApiFailure::UploadNotFound => "upload-not-found",
-            ApiFailure::OffsetMismatch => "offset-mismatch",
-            ApiFailure::UploadBusy => "upload-busy",
-            ApiFailure::UploadFinished => "upload-finished",
-            ApiFailure::BadEnvelope => "bad-envelope",
-            ApiFailure::UnknownKey => "unknown-key",
-            ApiFailure::DecryptFailed => "decrypt-failed",
-            ApiFailure::Refused(..) => "file-refused",
-            ApiFailure::UploadsPending => "uploads-pending",
-            ApiFailure::Internal(code) => code,
+            ApiFailure::WrongPassword => ErrorCode::WrongPassword,
+            ApiFailure::LockedOut { .. } => ErrorCode::LockedOut,
+            ApiFailure::ConsentRequired => ErrorCode::ConsentRequired,
+            ApiFailure::SessionExpired => ErrorCode::SessionExpired,
+            ApiFailure::SessionFinished => ErrorCode::SessionFinished,
+            ApiFailure::SessionTooLarge => ErrorCode::SessionTooLarge,
+            ApiFailure::MailboxFull => ErrorCode::MailboxFull,
+            ApiFailure::FileTooLarge => ErrorCode::FileTooLarge,
+            ApiFailure::ChunkTooLarge => ErrorCode::ChunkTooLarge,
+            ApiFailure::BadRequest(_) => ErrorCode::BadRequest,
+            ApiFailure::UploadNotFound => ErrorCode::UploadNotFound,
+            ApiFailure::OffsetMismatch => ErrorCode::OffsetMismatch,
+            ApiFailure::UploadBusy => ErrorCode::UploadBusy,
+            ApiFailure::UploadFinished => ErrorCode::UploadFinished,
+            ApiFailure::BadEnvelope => ErrorCode::BadEnvelope,
+            ApiFailure::UnknownKey => ErrorCode::UnknownKey,
+            ApiFailure::DecryptFailed => ErrorCode::DecryptFailed,
+            ApiFailure::Internal(code) => *code,
         }
     }
 }
 
 impl ResponseError for ApiFailure {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiFailure::WrongPassword | ApiFailure::SessionExpired => StatusCode::UNAUTHORIZED,
-            ApiFailure::LockedOut { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiFailure::ConsentRequired | ApiFailure::BadRequest(_) | ApiFailure::BadEnvelope => {
-                StatusCode::BAD_REQUEST
-            }
-            ApiFailure::SessionFinished
-            | ApiFailure::OffsetMismatch
-            | ApiFailure::UploadBusy
-            | ApiFailure::UploadFinished
-            | ApiFailure::UploadsPending => StatusCode::CONFLICT,
-            ApiFailure::SessionTooLarge | ApiFailure::FileTooLarge | ApiFailure::ChunkTooLarge => {
-                StatusCode::PAYLOAD_TOO_LARGE
-            }
-            ApiFailure::MailboxFull => StatusCode::INSUFFICIENT_STORAGE,
-            ApiFailure::UploadNotFound => StatusCode::NOT_FOUND,
-            ApiFailure::UnknownKey | ApiFailure::DecryptFailed | ApiFailure::Refused(..) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-            ApiFailure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.code()
+            .server_status()
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
         let body = ApiError {
-            code: self.code().to_owned(),
+            code: self.code().as_str().to_owned(),
             message: self.to_string(),
-            reason: match self {
-                ApiFailure::Refused(code, _) => Some((*code).to_owned()),
-                _ => None,
-            },
+            reason: None,
         };
         let mut resp = HttpResponse::build(self.status_code());
         resp.insert_header(("Tus-Resumable", "1.0.0"));
@@ -151,24 +127,56 @@ impl ResponseError for ApiFailure {
     }
 }
 
+impl From<IntakeError> for ApiFailure {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::SessionExpired => ApiFailure::SessionExpired,
+            IntakeError::SessionFinished => ApiFailure::SessionFinished,
+            IntakeError::SessionTooLarge => ApiFailure::SessionTooLarge,
+            IntakeError::MailboxFull => ApiFailure::MailboxFull,
+            IntakeError::FileTooLarge => ApiFailure::FileTooLarge,
+            IntakeError::UploadNotFound => ApiFailure::UploadNotFound,
+            IntakeError::OffsetMismatch => ApiFailure::OffsetMismatch,
+            IntakeError::UploadBusy => ApiFailure::UploadBusy,
+            IntakeError::UploadFinished => ApiFailure::UploadFinished,
+            IntakeError::BadEnvelope => ApiFailure::BadEnvelope,
+            IntakeError::UnknownKey => ApiFailure::UnknownKey,
+            IntakeError::DecryptFailed => ApiFailure::DecryptFailed,
+            fault => {
+                tracing::error!(code = %fault.code(), error = %fault, "intake failure");
+                ApiFailure::Internal(fault.code())
+            }
+        }
+    }
+}
+
+impl From<SessionError> for ApiFailure {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::Expired => ApiFailure::SessionExpired,
+            SessionError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiFailure {
     fn from(e: StoreError) -> Self {
         tracing::error!(code = e.code(), error = %e, "storage failure");
-        ApiFailure::Internal("storage-failed")
+        ApiFailure::Internal(ErrorCode::StorageFailed)
     }
 }
 
 impl From<KeyError> for ApiFailure {
     fn from(e: KeyError) -> Self {
         tracing::error!(code = e.code(), error = %e, "key store failure");
-        ApiFailure::Internal("key-store-failed")
+        ApiFailure::Internal(ErrorCode::KeyStoreFailed)
     }
 }
 
 impl From<PasswordError> for ApiFailure {
     fn from(e: PasswordError) -> Self {
         tracing::error!(code = e.code(), error = %e, "password check failure");
-        ApiFailure::Internal("password-check-failed")
+        ApiFailure::Internal(ErrorCode::PasswordCheckFailed)
     }
 }
 
@@ -181,12 +189,41 @@ impl From<rusqlite::Error> for ApiFailure {
 impl From<std::io::Error> for ApiFailure {
     fn from(e: std::io::Error) -> Self {
         tracing::error!(error = %e, "file system failure");
-        ApiFailure::Internal("io-failed")
+        ApiFailure::Internal(ErrorCode::IoFailed)
     }
 }
 
 impl From<actix_web::error::BlockingError> for ApiFailure {
     fn from(_: actix_web::error::BlockingError) -> Self {
-        ApiFailure::Internal("worker-failed")
+        ApiFailure::Internal(ErrorCode::WorkerFailed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use mailslot_shared::wire::ErrorCode;
+
+    /// `docs/api.md`'s error table lists exactly the codes the server sends,
+    /// each with its status (the page's sentences are tested against it).
+    #[test]
+    fn the_documented_error_table_is_the_code_list() {
+        let api = include_str!("../../../docs/api.md");
+        let mut documented = BTreeSet::new();
+        for line in api.lines() {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let Some(status) = cells.get(1).and_then(|c| c.parse::<u16>().ok()) else {
+                continue;
+            };
+            for code in cells[2].split('`').skip(1).step_by(2) {
+                documented.insert((status, code.to_owned()));
+            }
+        }
+        let sent: BTreeSet<(u16, String)> = ErrorCode::ALL
+            .iter()
+            .filter_map(|c| Some((c.server_status()?, c.as_str().to_owned())))
+            .collect();
+        assert_eq!(documented, sent);
     }
 }

@@ -14,11 +14,9 @@
 mod error;
 mod session;
 mod submit;
-mod upload;
+mod tus;
 
-use std::collections::HashSet;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, App, HttpResponse, HttpServer};
@@ -28,7 +26,9 @@ pub use session::Lockout;
 
 use crate::config::Config;
 use crate::forward::Forwarder;
+use crate::intake::{self, Intake};
 use crate::keys::Keyring;
+use crate::mailbox::Layout;
 use crate::store::Store;
 
 /// Everything the handlers share.
@@ -42,34 +42,12 @@ pub struct AppState {
     pub keys: Arc<Keyring>,
     /// Wrong-password lockout per client address.
     pub lockout: Lockout,
-    /// Uploads a request is writing right now.
-    pub busy: Mutex<HashSet<String>>,
-    /// Wakes the forwarder when work arrives.
-    pub forwarder: Forwarder,
+    /// The uploads' lifecycle.
+    pub intake: Intake,
+    /// Where the mailbox keeps its files.
+    pub layout: Layout,
     /// `GET /api/hospital`, serialised once at start.
     pub hospital_json: String,
-}
-
-/// Folders under the data directory.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    /// `<data>/uploads`: partial plaintext of uploads in progress.
-    pub uploads: PathBuf,
-    /// `<data>/spool`: accepted objects waiting to be forwarded.
-    pub spool: PathBuf,
-    /// `<data>/inbox`: the embedded inbox, one folder per submission.
-    pub inbox: PathBuf,
-}
-
-impl Layout {
-    /// The layout of `config.data_dir`.
-    pub fn of(config: &Config) -> Self {
-        Layout {
-            uploads: config.data_dir.join("uploads"),
-            spool: config.data_dir.join("spool"),
-            inbox: config.data_dir.join("inbox"),
-        }
-    }
 }
 
 /// Opens the data directory and builds the shared state.
@@ -83,15 +61,10 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     )?;
     let hospital_json = serde_json::to_string(&hospital)
         .map_err(|e| crate::Error::Usage(format!("hospital texts: {e}")))?;
-    let layout = Layout::of(&config);
-    for dir in [
-        &config.data_dir,
-        &layout.uploads,
-        &layout.spool,
-        &layout.inbox,
-    ] {
-        crate::durable::create_dir_all(dir).map_err(|e| crate::Error::DataDir(dir.clone(), e))?;
-    }
+    let layout = Layout::of(&config.data_dir);
+    crate::durable::create_dir_all(&config.data_dir)
+        .and_then(|()| layout.create())
+        .map_err(|e| crate::Error::DataDir(config.data_dir.clone(), e))?;
     // Patient data lives below: only the service's own user may enter.
     {
         use std::os::unix::fs::PermissionsExt;
@@ -101,13 +74,20 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     let store = Arc::new(Store::open(&config.data_dir.join("mailslot.sqlite3"))?);
     let keys = Arc::new(Keyring::open(&config.data_dir.join("keys"))?);
     let forwarder = Forwarder::start(config.clone(), store.clone())?;
+    let intake = Intake::new(
+        intake::Limits::of(&config),
+        store.clone(),
+        keys.clone(),
+        layout.clone(),
+        forwarder,
+    );
     Ok(AppState {
         config,
         store,
         keys,
         lockout: Lockout::default(),
-        busy: Mutex::new(HashSet::new()),
-        forwarder,
+        intake,
+        layout,
         hospital_json,
     })
 }
@@ -182,7 +162,9 @@ impl actix_governor::KeyExtractor for ClientIp {
         response
             .insert_header(("Retry-After", wait.to_string()))
             .json(mailslot_shared::wire::ApiError {
-                code: "rate-limited".into(),
+                code: mailslot_shared::wire::ErrorCode::RateLimited
+                    .as_str()
+                    .into(),
                 message: "Too many attempts. Please wait before trying again.".into(),
                 reason: None,
             })
@@ -208,13 +190,13 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &SessionLimit) {
             .route("/session/preflight", web::post().to(session::preflight))
             .route(
                 "/uploads",
-                web::method(actix_web::http::Method::OPTIONS).to(upload::options),
+                web::method(actix_web::http::Method::OPTIONS).to(tus::options),
             )
-            .route("/uploads", web::post().to(upload::create))
-            .route("/uploads/{id}", web::head().to(upload::head))
-            .route("/uploads/{id}", web::patch().to(upload::patch))
-            .route("/uploads/{id}", web::delete().to(upload::delete))
-            .route("/uploads/{id}/verdict", web::get().to(upload::verdict))
+            .route("/uploads", web::post().to(tus::create))
+            .route("/uploads/{id}", web::head().to(tus::head))
+            .route("/uploads/{id}", web::patch().to(tus::patch))
+            .route("/uploads/{id}", web::delete().to(tus::delete))
+            .route("/uploads/{id}/verdict", web::get().to(tus::verdict))
             .route("/submissions", web::post().to(submit::submit)),
     );
 }
@@ -246,7 +228,11 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
     }
     let limit = session_limit(&state.config.trusted_proxies)
         .ok_or(crate::Error::Usage("invalid rate limit".into()))?;
-    crate::retention::start(state.clone().into_inner());
+    crate::retention::start(
+        state.config.clone(),
+        state.store.clone(),
+        state.keys.clone(),
+    );
     let server = HttpServer::new(move || {
         let mut app = App::new()
             .app_data(state.clone())

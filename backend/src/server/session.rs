@@ -7,13 +7,16 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use mailslot_shared::envelope::{DEFAULT_RECORD_SIZE, SUITE_X25519_SHA256_AES256GCM};
-use mailslot_shared::wire::{Preflight, ServerKey, SessionCreated, SessionRequest, UploadLimits};
-use rusqlite::{params, OptionalExtension};
-use sha2::{Digest, Sha256};
+use mailslot_shared::envelope::DEFAULT_RECORD_SIZE;
+use mailslot_shared::wire::{
+    ErrorCode, Preflight, ServerKey, SessionCreated, SessionRequest, UploadLimits,
+};
+use rusqlite::params;
 
 use super::{ApiFailure, AppState};
 use crate::keys::random32;
+use crate::mailbox::committed_bytes;
+use crate::session::{token_hash, Session};
 use crate::store::now;
 
 /// Wrong passwords before an address is locked out.
@@ -72,15 +75,10 @@ impl Lockout {
 /// `GET /api/key`
 pub async fn key(state: web::Data<AppState>) -> Result<HttpResponse, ApiFailure> {
     state.keys.refresh()?;
-    let (kid, pk) = state.keys.current()?;
+    let (_, pk) = state.keys.current()?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-cache"))
-        .json(ServerKey {
-            kid: kid.to_hex(),
-            public_key: hex::encode(pk.to_bytes()),
-            suite: SUITE_X25519_SHA256_AES256GCM,
-            record_size: DEFAULT_RECORD_SIZE,
-        }))
+        .json(ServerKey::announce(&pk, DEFAULT_RECORD_SIZE)))
 }
 
 /// The sender's address: the TCP peer, or — when the peer is a trusted
@@ -142,7 +140,7 @@ pub async fn create(
     state.lockout.succeed(ip);
 
     let token = hex::encode(random32()?);
-    let token_hash = Sha256::digest(token.as_bytes()).to_vec();
+    let token_hash = token_hash(&token);
     let session_id = random_hex16()?;
     let consent_version = c.statement_version.clone();
     let st = state.clone();
@@ -164,7 +162,8 @@ pub async fn create(
                 return Ok(());
             }
         }
-        Err(ApiFailure::Internal("reference-exhausted"))
+        tracing::error!("no free reference number after 5 tries");
+        Err(ApiFailure::Internal(ErrorCode::InternalError))
     })
     .await??;
     let cfg = &state.config;
@@ -181,65 +180,14 @@ pub async fn create(
     }))
 }
 
-/// A valid session, as found from the bearer token.
-#[derive(Debug, Clone)]
-pub struct Session {
-    /// Session id (hex).
-    pub id: String,
-    /// The reference number the receipt will show.
-    pub reference: String,
-    /// When consent was given.
-    pub consent_version: String,
-    /// Unix seconds.
-    pub consent_at: i64,
-    /// Whether the submission was completed.
-    pub finalized: bool,
-}
-
-/// Finds the session of the request's bearer token, checks its idle and
-/// absolute expiry, and marks it active. Blocking: call from `web::block`.
-pub fn authenticate(state: &AppState, token: Option<String>) -> Result<Session, ApiFailure> {
-    let token = token.ok_or(ApiFailure::SessionExpired)?;
-    let hash = Sha256::digest(token.as_bytes()).to_vec();
-    let conn = state.store.conn()?;
-    let row = conn
-        .query_row(
-            "SELECT id, reference, created_at, last_seen, consent_version, consent_at, finalized_at
-             FROM sessions WHERE token_hash = ?1",
-            params![hash],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, Option<i64>>(6)?,
-                ))
-            },
-        )
-        .optional()?;
-    let (id, reference, created, last_seen, consent_version, consent_at, finalized) =
-        row.ok_or(ApiFailure::SessionExpired)?;
-    let t = now();
-    let cfg = &state.config;
-    if t > last_seen + (cfg.session_idle_minutes * 60) as i64
-        || t > created + (cfg.session_max_hours * 3600) as i64
-    {
-        return Err(ApiFailure::SessionExpired);
-    }
-    conn.execute(
-        "UPDATE sessions SET last_seen = ?1 WHERE id = ?2",
-        params![t, id],
-    )?;
-    Ok(Session {
-        id,
-        reference,
-        consent_version,
-        consent_at,
-        finalized: finalized.is_some(),
-    })
+/// The session of a bearer token (see [`crate::session::authenticate`]).
+/// Blocking: call from `web::block`.
+pub fn authenticate(state: &AppState, token: Option<&str>) -> Result<Session, ApiFailure> {
+    Ok(crate::session::authenticate(
+        &state.store,
+        &state.config,
+        token,
+    )?)
 }
 
 /// The bearer token of a request, if any.
@@ -252,21 +200,6 @@ pub fn bearer(req: &HttpRequest) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
-/// Bytes the mailbox holds or has promised: spool, inbox and announced
-/// uploads of open sessions.
-pub fn committed_bytes(state: &AppState) -> Result<u64, ApiFailure> {
-    let conn = state.store.conn()?;
-    let uploads: i64 = conn.query_row(
-        "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE state IN ('receiving', 'accepted')",
-        [],
-        |r| r.get(0),
-    )?;
-    let inbox: i64 = conn.query_row("SELECT COALESCE(SUM(bytes), 0) FROM inbox", [], |r| {
-        r.get(0)
-    })?;
-    Ok((uploads.max(0) + inbox.max(0)) as u64)
-}
-
 /// `POST /api/session/preflight`
 pub async fn preflight(
     state: web::Data<AppState>,
@@ -277,14 +210,14 @@ pub async fn preflight(
     let body = body.into_inner();
     let st = state.clone();
     web::block(move || -> Result<(), ApiFailure> {
-        let session = authenticate(&st, token)?;
+        let session = authenticate(&st, token.as_deref())?;
         if session.finalized {
             return Err(ApiFailure::SessionFinished);
         }
         if body.bytes > st.config.max_session_bytes {
             return Err(ApiFailure::SessionTooLarge);
         }
-        if committed_bytes(&st)?.saturating_add(body.bytes) > st.config.quota_bytes {
+        if committed_bytes(&st.store)?.saturating_add(body.bytes) > st.config.quota_bytes {
             st.store.audit(
                 "mailbox-full",
                 &format!("session={} announced-bytes={}", session.id, body.bytes),

@@ -13,13 +13,16 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::TryStreamExt as _;
 use mailslot_shared::envelope::{open_all, Header, HEADER_LEN};
-use mailslot_shared::wire::{Receipt, SenderDetails};
+use mailslot_shared::wire::{ErrorCode, Receipt, SenderDetails, UploadKind, UploadState};
 use rusqlite::params;
 use serde::Serialize;
 
-use super::session::{authenticate, bearer, Session};
-use super::{ApiFailure, AppState, Layout};
+use super::session::{authenticate, bearer};
+use super::{ApiFailure, AppState};
 use crate::durable;
+use crate::intake::FileRecord;
+use crate::mailbox::count_inbox_bytes;
+use crate::session::Session;
 use crate::store::now;
 
 const MAX_DETAILS: usize = 256 * 1024;
@@ -73,7 +76,7 @@ pub async fn submit(
     let token = bearer(&req);
     let st = state.clone();
     let receipt = web::block(move || -> Result<Receipt, ApiFailure> {
-        let session = authenticate(&st, token)?;
+        let session = authenticate(&st, token.as_deref())?;
         if session.finalized {
             return Err(ApiFailure::SessionFinished);
         }
@@ -105,15 +108,6 @@ fn open_details(
 }
 
 #[derive(Debug, Serialize)]
-struct FileRecord {
-    upload: String,
-    kind: String,
-    state: String,
-    code: Option<String>,
-    bytes: Option<i64>,
-}
-
-#[derive(Debug, Serialize)]
 struct SubmissionRecord<'a> {
     reference: &'a str,
     received_at: i64,
@@ -132,50 +126,24 @@ fn finalize(
     department: Option<String>,
 ) -> Result<Receipt, ApiFailure> {
     let t = now();
-    let files: Vec<FileRecord> = {
-        let conn = state.store.conn()?;
-        conn.execute(
-            "UPDATE uploads SET state = 'incomplete', code = 'incomplete' WHERE session_id = ?1 AND state = 'receiving'",
-            params![session.id],
-        )?;
-        let mut stmt = conn.prepare(
-            "SELECT id, kind, state, code, plaintext_len FROM uploads WHERE session_id = ?1 ORDER BY created_at, id",
-        )?;
-        let rows = stmt.query_map(params![session.id], |r| {
-            Ok(FileRecord {
-                upload: r.get(0)?,
-                kind: r.get(1)?,
-                state: r.get(2)?,
-                code: r.get(3)?,
-                bytes: r.get(4)?,
-            })
-        })?;
-        rows.collect::<Result<_, _>>()?
-    };
-    for f in files.iter().filter(|f| f.state == "incomplete") {
-        let _ = std::fs::remove_file(
-            Layout::of(&state.config)
-                .uploads
-                .join(format!("{}.part", f.upload)),
-        );
-    }
-    let accepted = |kind: &'static str| {
+    let files = state.intake.close(session)?;
+    let accepted = |kind: UploadKind| {
         files
             .iter()
-            .filter(move |f| f.kind == kind && f.state == "accepted")
+            .filter(move |f| f.kind == kind && f.state == UploadState::Accepted)
     };
-    let images = accepted("dicom").count() as u64;
-    let bytes: u64 = accepted("dicom")
+    let images = accepted(UploadKind::Dicom).count() as u64;
+    let bytes: u64 = accepted(UploadKind::Dicom)
         .filter_map(|f| f.bytes)
         .sum::<i64>()
         .max(0) as u64;
-    let letters = accepted("letter").count() as u64;
+    let letters = accepted(UploadKind::Letter).count() as u64;
     let mut refused: Vec<(String, u64)> = Vec::new();
-    for f in files
-        .iter()
-        .filter(|f| matches!(f.state.as_str(), "rejected" | "failed" | "incomplete"))
-    {
-        let code = f.code.clone().unwrap_or_else(|| f.state.clone());
+    for f in files.iter().filter(|f| f.state.is_refused()) {
+        let code = f
+            .code
+            .clone()
+            .unwrap_or_else(|| f.state.as_str().to_owned());
         match refused.iter_mut().find(|(c, _)| *c == code) {
             Some((_, n)) => *n += 1,
             None => refused.push((code, 1)),
@@ -192,23 +160,29 @@ fn finalize(
         sender: &sender,
         files: &files,
     };
-    let json =
-        serde_json::to_vec_pretty(&record).map_err(|_| ApiFailure::Internal("serialize-failed"))?;
-    let dir = Layout::of(&state.config).inbox.join(&session.reference);
+    let json = serde_json::to_vec_pretty(&record).map_err(|e| {
+        tracing::error!(error = %e, "cannot serialise a submission record");
+        ApiFailure::Internal(ErrorCode::InternalError)
+    })?;
+    let dir = state.layout.submission(&session.reference);
     durable::create_dir_all(&dir)?;
     durable::write_atomic(&dir.join("submission.json"), &json, 0o600)?;
-    crate::forward::inbox::count_bytes(&state.store, &session.reference, json.len() as u64)?;
+    count_inbox_bytes(&state.store, &session.reference, json.len() as u64)?;
 
-    let conn = state.store.conn()?;
-    conn.execute(
-        "INSERT INTO submissions (reference, session_id, department, created_at, files, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![session.reference, session.id, department, t, images as i64, bytes as i64],
-    )?;
-    conn.execute(
-        "UPDATE sessions SET finalized_at = ?1 WHERE id = ?2",
-        params![t, session.id],
-    )?;
-    drop(conn);
+    // The submission and the session's end are one change.
+    {
+        let mut conn = state.store.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO submissions (reference, session_id, department, created_at, files, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![session.reference, session.id, department, t, images as i64, bytes as i64],
+        )?;
+        tx.execute(
+            "UPDATE sessions SET finalized_at = ?1 WHERE id = ?2",
+            params![t, session.id],
+        )?;
+        tx.commit()?;
+    }
     state.store.audit(
         "submission-finalized",
         &format!(

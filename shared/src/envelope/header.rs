@@ -124,6 +124,59 @@ impl Header {
         envelope_len(self.plaintext_len, self.record_size)
     }
 
+    /// Envelope bytes one sealed record takes (plaintext plus tag); the
+    /// final record may be shorter.
+    pub fn sealed_record_len(&self) -> u64 {
+        u64::from(self.record_size) + TAG_LEN as u64
+    }
+
+    /// Whole records that lie before envelope offset `offset`: the index
+    /// of the record a transfer resumes with. Offsets inside the header
+    /// count no record; the result never exceeds [`Header::record_count`].
+    pub fn records_before(&self, offset: u64) -> u64 {
+        if offset >= self.envelope_len() {
+            return self.record_count();
+        }
+        let Some(body) = offset.checked_sub(HEADER_LEN as u64) else {
+            return 0;
+        };
+        (body / self.sealed_record_len()).min(self.record_count())
+    }
+
+    /// Envelope offset at which record `index` starts (for `index` equal to
+    /// the record count: the envelope's end).
+    pub fn record_offset(&self, index: u64) -> u64 {
+        let index = index.min(self.record_count());
+        if index == self.record_count() {
+            return self.envelope_len();
+        }
+        HEADER_LEN as u64 + index * self.sealed_record_len()
+    }
+
+    /// Plaintext bytes covered by the whole records before envelope offset
+    /// `offset` (what a receiver holds once it acknowledged `offset`).
+    pub fn plaintext_before(&self, offset: u64) -> u64 {
+        (self.records_before(offset) * u64::from(self.record_size)).min(self.plaintext_len)
+    }
+
+    /// The records one transfer starting at envelope offset `offset` (a
+    /// record boundary) carries when it may hold at most `records` of
+    /// them (at least one): `first..end` record indices.
+    pub fn records_from(&self, offset: u64, records: u64) -> core::ops::Range<u64> {
+        let first = self.records_before(offset);
+        first
+            ..first
+                .saturating_add(records.max(1))
+                .min(self.record_count())
+    }
+
+    /// The plaintext byte range of records `first..end`.
+    pub fn plaintext_of(&self, records: core::ops::Range<u64>) -> core::ops::Range<u64> {
+        let rs = u64::from(self.record_size);
+        let at = |i: u64| i.saturating_mul(rs).min(self.plaintext_len);
+        at(records.start)..at(records.end)
+    }
+
     /// Encodes the header into its fixed wire form.
     pub fn encode(&self) -> [u8; HEADER_LEN] {
         let mut out = [0u8; HEADER_LEN];

@@ -594,6 +594,53 @@ mod tests {
         assert_eq!(rng.1, 32);
     }
 
+    fn header(plaintext_len: u64, record_size: u32) -> Header {
+        Header {
+            kid: Id16([0; 16]),
+            session_id: Id16([0; 16]),
+            file_id: Id16([0; 16]),
+            enc: [0; 32],
+            record_size,
+            plaintext_len,
+            commitment: [0; 32],
+        }
+    }
+
+    #[test]
+    fn offsets_and_records_agree_with_the_sealed_layout() {
+        // 2.5 records of 1024 bytes: 3 records, the last one 512 bytes.
+        let h = header(2560, 1024);
+        let (hl, rl) = (HEADER_LEN as u64, 1024 + TAG_LEN as u64);
+        assert_eq!(h.sealed_record_len(), rl);
+        for (offset, records, plain) in [
+            (0, 0, 0),
+            (hl - 1, 0, 0),
+            (hl, 0, 0),
+            (hl + rl - 1, 0, 0),
+            (hl + rl, 1, 1024),
+            (hl + 2 * rl, 2, 2048),
+            (h.envelope_len(), 3, 2560),
+            (u64::MAX, 3, 2560),
+        ] {
+            assert_eq!(h.records_before(offset), records, "offset {offset}");
+            assert_eq!(h.plaintext_before(offset), plain, "offset {offset}");
+        }
+        assert_eq!(h.record_offset(0), hl);
+        assert_eq!(h.record_offset(2), hl + 2 * rl);
+        assert_eq!(h.record_offset(3), h.envelope_len());
+        assert_eq!(h.record_offset(9), h.envelope_len());
+        // A transfer of at most two records from the start, then the rest.
+        assert_eq!(h.records_from(0, 2), 0..2);
+        assert_eq!(h.records_from(hl + 2 * rl, 2), 2..3);
+        assert_eq!(h.records_from(hl, 0), 0..1);
+        assert_eq!(h.plaintext_of(0..2), 0..2048);
+        assert_eq!(h.plaintext_of(2..3), 2048..2560);
+        // An empty file still has one (empty) record.
+        let empty = header(0, 1024);
+        assert_eq!(empty.records_from(0, 64), 0..1);
+        assert_eq!(empty.plaintext_of(0..1), 0..0);
+    }
+
     #[test]
     fn nonce_layout() {
         assert_eq!(record_nonce(0, false), [0; 12]);

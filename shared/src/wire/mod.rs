@@ -1,8 +1,21 @@
 //! The JSON bodies and header names of the upload API, shared by the page,
-//! `mailslot send` and the server. Nothing here carries patient data in the
-//! clear: files and the sender's details travel sealed (see `envelope`).
+//! `mailslot send` and the server, with its vocabulary: error codes and the
+//! retry policy (`error`), upload kinds, states and metadata (`upload`).
+//! Nothing here carries patient data in the clear: files and the sender's
+//! details travel sealed (see `envelope`).
+
+mod error;
+mod upload;
 
 use serde::{Deserialize, Serialize};
+
+pub use error::{ends_session, is_transient, ErrorCode};
+pub use upload::{
+    headers, metadata, MetadataError, UploadKind, UploadMetadata, UploadState, UploadVerdict,
+    RECORDS_PER_PATCH,
+};
+
+use crate::envelope::{seal_all, PublicKey, SealError, SealParams, Sealer};
 
 /// `GET /api/key`: the key senders encrypt to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +28,50 @@ pub struct ServerKey {
     pub suite: u8,
     /// Record size senders should use.
     pub record_size: u32,
+}
+
+/// Why a `GET /api/key` reply cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyReplyError {
+    /// The key is not 32 bytes of hex, or not a usable X25519 key.
+    #[error("the server's public key is malformed")]
+    Malformed,
+    /// The key id is not the one this key has.
+    #[error("the server's key id does not match its key")]
+    KidMismatch,
+}
+
+impl ServerKey {
+    /// The reply announcing `key`.
+    pub fn announce(key: &PublicKey, record_size: u32) -> Self {
+        let hex: String = key.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        ServerKey {
+            kid: key.kid().to_hex(),
+            public_key: hex,
+            suite: crate::envelope::SUITE_X25519_SHA256_AES256GCM,
+            record_size,
+        }
+    }
+
+    /// The public key, checked against its id (what a sender must do
+    /// before sealing anything to it).
+    pub fn public_key(&self) -> Result<PublicKey, KeyReplyError> {
+        let hex = self.public_key.as_bytes();
+        if hex.len() != 64 {
+            return Err(KeyReplyError::Malformed);
+        }
+        let mut bytes = [0u8; 32];
+        for (i, pair) in hex.chunks_exact(2).enumerate() {
+            let text = core::str::from_utf8(pair).map_err(|_| KeyReplyError::Malformed)?;
+            bytes[i] = u8::from_str_radix(text, 16).map_err(|_| KeyReplyError::Malformed)?;
+        }
+        let key = PublicKey::from_bytes(&bytes).ok_or(KeyReplyError::Malformed)?;
+        if key.kid().to_hex() != self.kid.to_ascii_lowercase() {
+            return Err(KeyReplyError::KidMismatch);
+        }
+        Ok(key)
+    }
 }
 
 /// The sender's consent, recorded with the session.
@@ -103,16 +160,6 @@ pub struct ApiError {
     pub reason: Option<String>,
 }
 
-/// What became of one upload (`GET /api/uploads/{id}/verdict`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UploadVerdict {
-    /// `receiving`, `accepted`, `duplicate`, `rejected` or `failed`.
-    pub state: String,
-    /// For `rejected`/`failed`: the reason code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-}
-
 /// The sender's details and request: sealed in an envelope of its own
 /// (the `details` part of `POST /api/submissions`), never sent in the clear.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -132,6 +179,27 @@ pub struct SenderDetails {
     /// Studies picked by the sender (Study Instance UIDs), if they chose.
     #[serde(default)]
     pub studies: Vec<String>,
+}
+
+impl SenderDetails {
+    /// The details as one sealed envelope (the `details` part of
+    /// `POST /api/submissions`); `params` bind it to the session, the
+    /// caller draws `file_id` and `ephemeral_ikm` at random.
+    pub fn seal(
+        &self,
+        params: &SealParams<'_>,
+        ephemeral_ikm: &[u8; 32],
+    ) -> Result<Vec<u8>, SealError> {
+        let json = serde_json::to_vec(self).map_err(|_| SealError::RecordLength)?;
+        let sealer = Sealer::new(
+            &SealParams {
+                plaintext_len: json.len() as u64,
+                ..*params
+            },
+            ephemeral_ikm,
+        )?;
+        seal_all(&sealer, &json)
+    }
 }
 
 /// Reply to `POST /api/submissions`: the receipt.
@@ -206,22 +274,6 @@ pub struct HospitalInfo {
     pub privacy: PrivacyStatement,
     /// Days after which received images are deleted from the mailbox.
     pub retention_days: u64,
-}
-
-/// tus `Upload-Metadata` keys (values base64, all opaque).
-pub mod metadata {
-    /// The sender's file id (32 hex digits), as in the envelope header.
-    pub const FILE_ID: &str = "file_id";
-    /// `dicom` or `letter`.
-    pub const KIND: &str = "kind";
-}
-
-/// Response headers the server adds to a completing `PATCH`.
-pub mod headers {
-    /// `accepted`, `duplicate`, `rejected` or `failed`.
-    pub const VERDICT: &str = "Mailslot-Verdict";
-    /// The reason code for `rejected` or `failed`.
-    pub const REASON: &str = "Mailslot-Reason";
 }
 
 /// The characters of a reference number: no 0/O, 1/I/L or U/V look-alikes.

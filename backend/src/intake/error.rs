@@ -1,0 +1,102 @@
+//! Intake's error: each variant is one of the API's codes; `server` turns
+//! it into an HTTP reply. Faults (database, files, keys) are logged here
+//! with their detail and reach the sender only as their code.
+
+use mailslot_shared::wire::ErrorCode;
+
+use crate::keys::KeyError;
+use crate::session::SessionError;
+use crate::store::StoreError;
+
+/// Why intake refused or failed a request.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IntakeError {
+    /// The session token is not (or no longer) valid.
+    #[error("the session has ended")]
+    SessionExpired,
+    /// The submission was completed.
+    #[error("the session is finished")]
+    SessionFinished,
+    /// The session would exceed its size limit.
+    #[error("the session is too large")]
+    SessionTooLarge,
+    /// The mailbox has no room.
+    #[error("the mailbox is full")]
+    MailboxFull,
+    /// The file exceeds the size limit.
+    #[error("the file is too large")]
+    FileTooLarge,
+    /// No such upload in this session.
+    #[error("no such upload")]
+    UploadNotFound,
+    /// The sender's offset is not the server's.
+    #[error("offset mismatch")]
+    OffsetMismatch,
+    /// Another request is writing this upload.
+    #[error("upload busy")]
+    UploadBusy,
+    /// The upload already has its verdict.
+    #[error("upload finished")]
+    UploadFinished,
+    /// The envelope header is invalid or not for this upload.
+    #[error("bad envelope")]
+    BadEnvelope,
+    /// The envelope names a key the server does not have.
+    #[error("unknown key")]
+    UnknownKey,
+    /// A record failed to authenticate.
+    #[error("decryption failed")]
+    DecryptFailed,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The file system failed.
+    #[error("file system: {0}")]
+    Io(#[from] std::io::Error),
+    /// The key store failed.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// An inconsistency that should not happen (named for the log).
+    #[error("internal: {0}")]
+    Internal(&'static str),
+}
+
+impl IntakeError {
+    /// The API's code for it.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            IntakeError::SessionExpired => ErrorCode::SessionExpired,
+            IntakeError::SessionFinished => ErrorCode::SessionFinished,
+            IntakeError::SessionTooLarge => ErrorCode::SessionTooLarge,
+            IntakeError::MailboxFull => ErrorCode::MailboxFull,
+            IntakeError::FileTooLarge => ErrorCode::FileTooLarge,
+            IntakeError::UploadNotFound => ErrorCode::UploadNotFound,
+            IntakeError::OffsetMismatch => ErrorCode::OffsetMismatch,
+            IntakeError::UploadBusy => ErrorCode::UploadBusy,
+            IntakeError::UploadFinished => ErrorCode::UploadFinished,
+            IntakeError::BadEnvelope => ErrorCode::BadEnvelope,
+            IntakeError::UnknownKey => ErrorCode::UnknownKey,
+            IntakeError::DecryptFailed => ErrorCode::DecryptFailed,
+            IntakeError::Store(_) => ErrorCode::StorageFailed,
+            IntakeError::Io(_) => ErrorCode::IoFailed,
+            IntakeError::Key(_) => ErrorCode::KeyStoreFailed,
+            IntakeError::Internal(_) => ErrorCode::InternalError,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for IntakeError {
+    fn from(e: rusqlite::Error) -> Self {
+        IntakeError::Store(e.into())
+    }
+}
+
+impl From<SessionError> for IntakeError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::Expired => IntakeError::SessionExpired,
+            SessionError::Store(e) => IntakeError::Store(e),
+        }
+    }
+}

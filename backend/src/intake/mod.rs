@@ -1,0 +1,343 @@
+//! Intake: the lifecycle of every upload, from creation to its verdict,
+//! and the only code that writes the `uploads` table.
+//!
+//! ```text
+//! create ──→ receiving ──(records opened, fsynced)──→ finish
+//!                │                                     ├─ letter → inbox/<ref>/letters
+//!                │                                     ├─ rules refuse → rejected
+//!                │                                     ├─ same instance → duplicate
+//!                │                                     └─ accepted: spool + forward queue
+//!                ├─ bad header / record → failed        (one transaction)
+//!                ├─ sender ends it → terminated
+//!                ├─ submission completed first → incomplete
+//!                └─ expiry (retention) → expired
+//! ```
+//!
+//! Dependencies are explicit ([`Intake::new`]): the limits, the database,
+//! the key ring, the mailbox layout and the forwarder to wake. HTTP parsing
+//! and replies are `server::tus`; errors are [`IntakeError`].
+
+mod error;
+mod receive;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use mailslot_shared::envelope::{envelope_len, Header, MIN_RECORD_SIZE};
+use mailslot_shared::wire::{UploadKind, UploadMetadata, UploadState};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+pub use error::IntakeError;
+
+use crate::config::Config;
+use crate::forward::Forwarder;
+use crate::keys::{random32, Keyring};
+use crate::mailbox::{committed_bytes, Layout};
+use crate::session::Session;
+use crate::store::{now, Store};
+
+type Result<T, E = IntakeError> = std::result::Result<T, E>;
+
+/// The limits intake enforces.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest file (plaintext bytes).
+    pub max_file_bytes: u64,
+    /// Largest session (plaintext bytes).
+    pub max_session_bytes: u64,
+    /// The mailbox's quota.
+    pub quota_bytes: u64,
+    /// Hours an unfinished upload lives.
+    pub upload_expiry_hours: u64,
+}
+
+impl Limits {
+    /// The limits of `config`.
+    pub fn of(config: &Config) -> Self {
+        Limits {
+            max_file_bytes: config.max_file_bytes,
+            max_session_bytes: config.max_session_bytes,
+            quota_bytes: config.quota_bytes,
+            upload_expiry_hours: config.upload_expiry_hours,
+        }
+    }
+}
+
+/// One row of the uploads table.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// Opaque id (URL, part and spool file names).
+    pub id: String,
+    /// The envelope's file id (hex).
+    pub file_id: String,
+    /// What it carries.
+    pub kind: UploadKind,
+    /// Envelope length announced at creation.
+    pub length: u64,
+    /// Envelope bytes received and kept.
+    pub offset: u64,
+    /// The envelope header, once received.
+    pub header: Option<Vec<u8>>,
+    /// Its state.
+    pub state: UploadState,
+    /// Reason code of a refusal or failure.
+    pub code: Option<String>,
+    /// Unix seconds after which an unfinished upload is ended.
+    pub expires_at: i64,
+}
+
+impl Upload {
+    /// The offset to report: a finished upload has all its bytes.
+    pub fn acknowledged_offset(&self) -> u64 {
+        if self.state.is_final() {
+            self.length
+        } else {
+            self.offset
+        }
+    }
+}
+
+/// One upload of a completed session, as the submission record lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRecord {
+    /// Upload id.
+    pub upload: String,
+    /// What it carried.
+    pub kind: UploadKind,
+    /// Its final state.
+    pub state: UploadState,
+    /// Its reason code, if refused.
+    pub code: Option<String>,
+    /// Plaintext bytes, once known.
+    pub bytes: Option<i64>,
+}
+
+/// The uploads' lifecycle (see the module docs).
+#[derive(Debug)]
+pub struct Intake {
+    limits: Limits,
+    store: Arc<Store>,
+    keys: Arc<Keyring>,
+    layout: Layout,
+    forwarder: Forwarder,
+    /// Uploads a request is writing right now.
+    busy: Mutex<HashSet<String>>,
+}
+
+fn state_of(s: String) -> rusqlite::Result<UploadState> {
+    UploadState::parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, s.into())
+    })
+}
+
+fn kind_of(s: String) -> rusqlite::Result<UploadKind> {
+    UploadKind::parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, s.into())
+    })
+}
+
+/// Marks an upload busy for the duration of one request.
+struct BusyGuard<'a>(&'a Mutex<HashSet<String>>, String);
+
+impl Drop for BusyGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut b) = self.0.lock() {
+            b.remove(&self.1);
+        }
+    }
+}
+
+impl Intake {
+    /// Intake over these parts.
+    pub fn new(
+        limits: Limits,
+        store: Arc<Store>,
+        keys: Arc<Keyring>,
+        layout: Layout,
+        forwarder: Forwarder,
+    ) -> Self {
+        Intake {
+            limits,
+            store,
+            keys,
+            layout,
+            forwarder,
+            busy: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Largest envelope a file of the maximum size produces.
+    pub fn max_envelope(&self) -> u64 {
+        envelope_len(self.limits.max_file_bytes, MIN_RECORD_SIZE)
+    }
+
+    /// Creates an upload of `length` envelope bytes, or finds the one the
+    /// same file created before (a reloaded page). Returns its id and expiry.
+    pub fn create(
+        &self,
+        session: &Session,
+        meta: UploadMetadata,
+        length: u64,
+    ) -> Result<(String, i64)> {
+        if session.finalized {
+            return Err(IntakeError::SessionFinished);
+        }
+        if length > self.max_envelope() {
+            return Err(IntakeError::FileTooLarge);
+        }
+        let file_id = meta.file_id.to_hex();
+        let conn = self.store.conn()?;
+        if let Some(found) = conn
+            .query_row(
+                "SELECT id, expires_at FROM uploads WHERE session_id = ?1 AND file_id = ?2 AND length = ?3",
+                params![session.id, file_id, length as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+        {
+            return Ok(found);
+        }
+        let total: i64 = conn.query_row(
+            "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE session_id = ?1 AND state IN (?2, ?3)",
+            params![
+                session.id,
+                UploadState::Receiving.as_str(),
+                UploadState::Accepted.as_str()
+            ],
+            |r| r.get(0),
+        )?;
+        let max = self.limits.max_session_bytes;
+        if total as u64 + length > max + max / 32 {
+            return Err(IntakeError::SessionTooLarge);
+        }
+        drop(conn);
+        if committed_bytes(&self.store)? + length > self.limits.quota_bytes {
+            self.store.audit(
+                "mailbox-full",
+                &format!("session={} upload-bytes={length}", session.id),
+            )?;
+            return Err(IntakeError::MailboxFull);
+        }
+        let id = hex::encode(&random32()?[..16]);
+        let t = now();
+        let expires = t + (self.limits.upload_expiry_hours * 3600) as i64;
+        self.store.conn()?.execute(
+            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id,
+                session.id,
+                file_id,
+                meta.kind.as_str(),
+                length as i64,
+                UploadState::Receiving.as_str(),
+                t,
+                expires
+            ],
+        )?;
+        Ok((id, expires))
+    }
+
+    /// The upload `id` of `session`.
+    pub fn find(&self, session: &Session, id: &str) -> Result<Upload> {
+        self.store
+            .conn()?
+            .query_row(
+                "SELECT id, file_id, kind, length, offset, header, state, code, expires_at
+                 FROM uploads WHERE id = ?1 AND session_id = ?2",
+                params![id, session.id],
+                |r| {
+                    Ok(Upload {
+                        id: r.get(0)?,
+                        file_id: r.get(1)?,
+                        kind: kind_of(r.get(2)?)?,
+                        length: r.get::<_, i64>(3)? as u64,
+                        offset: r.get::<_, i64>(4)? as u64,
+                        header: r.get(5)?,
+                        state: state_of(r.get(6)?)?,
+                        code: r.get(7)?,
+                        expires_at: r.get(8)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(IntakeError::UploadNotFound)
+    }
+
+    /// Claims upload `id` for one request: a second request for the same
+    /// upload meanwhile is refused (`upload-busy`).
+    fn claim(&self, id: &str) -> Result<BusyGuard<'_>> {
+        let mut busy = self
+            .busy
+            .lock()
+            .map_err(|_| IntakeError::Internal("lock-poisoned"))?;
+        if !busy.insert(id.to_owned()) {
+            return Err(IntakeError::UploadBusy);
+        }
+        Ok(BusyGuard(&self.busy, id.to_owned()))
+    }
+
+    /// Ends an unfinished upload at the sender's request (tus termination).
+    pub fn terminate(&self, session: &Session, id: &str) -> Result<()> {
+        let _guard = self.claim(id)?;
+        let u = self.find(session, id)?;
+        if u.state.is_final() {
+            return Err(IntakeError::UploadFinished);
+        }
+        self.remove_part(&u.id);
+        self.store.conn()?.execute(
+            "UPDATE uploads SET state = ?1 WHERE id = ?2",
+            params![UploadState::Terminated.as_str(), u.id],
+        )?;
+        Ok(())
+    }
+
+    /// Closes a session's intake at its submission: uploads still receiving
+    /// end as `incomplete` (their partial plaintext is removed); returns
+    /// every upload of the session in the order created.
+    pub fn close(&self, session: &Session) -> Result<Vec<FileRecord>> {
+        let files: Vec<FileRecord> = {
+            let mut conn = self.store.conn()?;
+            let tx = conn.transaction()?;
+            let incomplete = UploadState::Incomplete.as_str();
+            tx.execute(
+                "UPDATE uploads SET state = ?1, code = ?1 WHERE session_id = ?2 AND state = ?3",
+                params![incomplete, session.id, UploadState::Receiving.as_str()],
+            )?;
+            let files = {
+                let mut stmt = tx.prepare(
+                    "SELECT id, kind, state, code, plaintext_len FROM uploads WHERE session_id = ?1 ORDER BY created_at, id",
+                )?;
+                let rows = stmt.query_map(params![session.id], |r| {
+                    Ok(FileRecord {
+                        upload: r.get(0)?,
+                        kind: kind_of(r.get(1)?)?,
+                        state: state_of(r.get(2)?)?,
+                        code: r.get(3)?,
+                        bytes: r.get(4)?,
+                    })
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            tx.commit()?;
+            files
+        };
+        for f in files.iter().filter(|f| f.state == UploadState::Incomplete) {
+            self.remove_part(&f.upload);
+        }
+        Ok(files)
+    }
+
+    fn remove_part(&self, id: &str) {
+        let _ = std::fs::remove_file(self.layout.part(id));
+    }
+
+    /// The stored header of `u`, decoded.
+    fn stored_header(u: &Upload) -> Result<Option<Header>> {
+        u.header
+            .as_deref()
+            .map(|b| Header::decode(b).map_err(|_| IntakeError::Internal("stored-header-invalid")))
+            .transpose()
+    }
+}

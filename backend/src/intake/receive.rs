@@ -1,0 +1,261 @@
+//! Receiving an upload's bytes and deciding its verdict.
+//!
+//! Records are opened as they arrive. The offset advances only over whole
+//! records that authenticated and whose plaintext was fsynced; bytes of a
+//! partial record at the end of a `PATCH` are dropped and the sender
+//! resumes from the returned offset. A record that fails to authenticate
+//! ends the upload (`decrypt-failed`). When the last record is in, the
+//! whole plaintext is checked with the shared acceptance rules, streaming;
+//! an accepted object is moved into the spool and queued for forwarding in
+//! one transaction before the verdict is returned.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+
+use mailslot_shared::dicom::{inspect_reader, Limits, Verdict};
+use mailslot_shared::envelope::{Header, Opener, HEADER_LEN};
+use mailslot_shared::letter;
+use mailslot_shared::wire::{UploadKind, UploadState};
+use rusqlite::params;
+use sha2::{Digest, Sha256};
+
+use super::{Intake, IntakeError, Result, Upload};
+use crate::durable;
+use crate::mailbox::count_inbox_bytes;
+use crate::session::Session;
+use crate::store::now;
+
+impl Intake {
+    /// Opens the records in `data` (which starts at the sender's
+    /// `client_offset`), appends their plaintext durably and advances the
+    /// offset; finishes the upload when the last record is in. Blocking.
+    pub fn receive(
+        &self,
+        session: &Session,
+        id: &str,
+        client_offset: u64,
+        data: &[u8],
+    ) -> Result<Upload> {
+        let _guard = self.claim(id)?;
+        let mut u = self.find(session, id)?;
+        if u.state.is_final() {
+            return Err(IntakeError::UploadFinished);
+        }
+        if client_offset != u.offset {
+            return Err(IntakeError::OffsetMismatch);
+        }
+        let mut data = data;
+        let header = match Self::stored_header(&u)? {
+            Some(header) => header,
+            None => {
+                let Some(head) = data.get(..HEADER_LEN) else {
+                    return Ok(u); // not even the header yet: nothing to keep
+                };
+                let header = self.accept_header(session, &mut u, head)?;
+                data = &data[HEADER_LEN..];
+                header
+            }
+        };
+        let key = self
+            .keys
+            .get(&header.kid)
+            .ok_or_else(|| self.fail(&u, IntakeError::UnknownKey))?;
+        let mut opener = Opener::new(header.clone(), &key)
+            .map_err(|_| self.fail(&u, IntakeError::DecryptFailed))?;
+        let done = header.records_before(u.offset);
+        opener
+            .resume_at(done)
+            .map_err(|_| IntakeError::Internal("offset-inconsistent"))?;
+
+        let mut part = OpenOptions::new()
+            .write(true)
+            .open(self.layout.part(&u.id))?;
+        // Drop plaintext written after the last recorded offset (a crash
+        // between write and database update).
+        part.set_len(header.plaintext_before(u.offset))?;
+        part.seek(SeekFrom::End(0))?;
+        let mut offset = u.offset;
+        while let Some(n) = opener.next_record_len() {
+            let Some(rec) = data.get(..n) else { break };
+            let plain = opener
+                .open_next(rec)
+                .map_err(|_| self.fail(&u, IntakeError::DecryptFailed))?;
+            part.write_all(&plain)?;
+            data = &data[n..];
+            offset += n as u64;
+        }
+        if !data.is_empty() && opener.is_done() {
+            return Err(self.fail(&u, IntakeError::DecryptFailed));
+        }
+        part.sync_all()?;
+        drop(part);
+        if offset != u.offset {
+            self.store.conn()?.execute(
+                "UPDATE uploads SET offset = ?1 WHERE id = ?2 AND offset = ?3",
+                params![offset as i64, u.id, u.offset as i64],
+            )?;
+            u.offset = offset;
+        }
+        if opener.is_done() {
+            self.finish(session, &mut u, &header)?;
+        }
+        Ok(u)
+    }
+
+    /// Checks the envelope header against the upload and the server, and
+    /// records it with an empty part file.
+    fn accept_header(&self, session: &Session, u: &mut Upload, head: &[u8]) -> Result<Header> {
+        let header = Header::decode(head).map_err(|_| self.fail(u, IntakeError::BadEnvelope))?;
+        if header.session_id.to_hex() != session.id
+            || header.file_id.to_hex() != u.file_id
+            || header.envelope_len() != u.length
+        {
+            return Err(self.fail(u, IntakeError::BadEnvelope));
+        }
+        if header.plaintext_len > self.limits.max_file_bytes {
+            return Err(self.fail(u, IntakeError::FileTooLarge));
+        }
+        if self.keys.get(&header.kid).is_none() {
+            return Err(self.fail(u, IntakeError::UnknownKey));
+        }
+        File::create(self.layout.part(&u.id))?.sync_all()?;
+        durable::sync_dir(&self.layout.uploads)?;
+        self.store.conn()?.execute(
+            "UPDATE uploads SET header = ?1, kid = ?2, offset = ?3 WHERE id = ?4 AND offset = 0",
+            params![head.to_vec(), header.kid.to_hex(), HEADER_LEN as i64, u.id],
+        )?;
+        u.header = Some(head.to_vec());
+        u.offset = HEADER_LEN as u64;
+        Ok(header)
+    }
+
+    /// Ends an upload as `failed` with `err`'s code; removes its plaintext.
+    fn fail(&self, u: &Upload, err: IntakeError) -> IntakeError {
+        self.remove_part(&u.id);
+        let code = err.code().as_str();
+        let marked = self.store.conn().map(|c| {
+            c.execute(
+                "UPDATE uploads SET state = ?1, code = ?2 WHERE id = ?3",
+                params![UploadState::Failed.as_str(), code, u.id],
+            )
+        });
+        if !matches!(marked, Ok(Ok(_))) {
+            tracing::error!(upload = %u.id, code, "could not record a failed upload");
+        }
+        let _ = self
+            .store
+            .audit("upload-failed", &format!("upload={} code={code}", u.id));
+        err
+    }
+
+    /// Checks the complete plaintext and commits or refuses it.
+    fn finish(&self, session: &Session, u: &mut Upload, header: &Header) -> Result<()> {
+        let part = self.layout.part(&u.id);
+        let len = header.plaintext_len;
+        if u.kind == UploadKind::Letter {
+            let mut head = Vec::with_capacity(letter::SNIFF_LEN);
+            File::open(&part)?
+                .take(letter::SNIFF_LEN as u64)
+                .read_to_end(&mut head)?;
+            if letter::sniff(&head).is_none() {
+                return self.set_verdict(
+                    u,
+                    UploadState::Rejected,
+                    Some(letter::NOT_A_LETTER),
+                    None,
+                    len,
+                );
+            }
+            let dir = self.layout.letters(&session.reference);
+            durable::create_dir_all(&dir)?;
+            durable::rename(&part, &dir.join(format!("{}.pdf", u.id)))?;
+            count_inbox_bytes(&self.store, &session.reference, len)?;
+            return self.set_verdict(u, UploadState::Accepted, None, None, len);
+        }
+        let limits = Limits {
+            max_file_size: self.limits.max_file_bytes,
+        };
+        // After a crash between the spool rename and the commit, the file is
+        // already in the spool; finishing again reads it from there.
+        let spooled = self.layout.spooled(&u.id);
+        let source = if part.exists() { &part } else { &spooled };
+        let verdict = inspect_reader(
+            BufReader::with_capacity(256 * 1024, File::open(source)?),
+            len,
+            len,
+            &limits,
+        );
+        let summary = match verdict {
+            Verdict::Rejected(r) => {
+                self.remove_part(&u.id);
+                return self.set_verdict(u, UploadState::Rejected, Some(r.code.code()), None, len);
+            }
+            Verdict::Accepted(s) => s,
+        };
+        let hash = hex::encode(
+            Sha256::new()
+                .chain_update(session.id.as_bytes())
+                .chain_update(summary.sop_instance_uid.as_bytes())
+                .finalize(),
+        );
+        // Claim the SOP Instance UID for this session, move the file into
+        // the spool and queue it, all in one transaction: two uploads of
+        // the same instance finishing together cannot both be accepted,
+        // and nothing is queued whose file is not in the spool.
+        let accepted = {
+            let mut conn = self.store.conn()?;
+            let tx = conn.transaction()?;
+            let claimed = tx.execute(
+                "UPDATE uploads SET state = ?5, code = NULL, instance_hash = ?1, plaintext_len = ?2
+                 WHERE id = ?3 AND NOT EXISTS (SELECT 1 FROM uploads WHERE session_id = ?4 AND instance_hash = ?1
+                 AND state = ?5)",
+                params![hash, len as i64, u.id, session.id, UploadState::Accepted.as_str()],
+            )?;
+            if claimed == 1 {
+                // A retry after a crash finds the file already moved.
+                if part.exists() || !spooled.exists() {
+                    durable::rename(&part, &spooled)?;
+                }
+                tx.execute(
+                    "INSERT OR IGNORE INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
+                     VALUES (?1, ?2, 'pending', ?3, ?3)",
+                    params![u.id, session.id, now()],
+                )?;
+                tx.commit()?;
+            }
+            claimed == 1
+        };
+        if !accepted {
+            self.remove_part(&u.id);
+            return self.set_verdict(u, UploadState::Duplicate, None, Some(&hash), len);
+        }
+        self.set_verdict(u, UploadState::Accepted, None, Some(&hash), len)?;
+        self.forwarder.wake();
+        Ok(())
+    }
+
+    fn set_verdict(
+        &self,
+        u: &mut Upload,
+        verdict: UploadState,
+        code: Option<&str>,
+        hash: Option<&str>,
+        plaintext_len: u64,
+    ) -> Result<()> {
+        self.store.conn()?.execute(
+            "UPDATE uploads SET state = ?1, code = ?2, instance_hash = ?3, plaintext_len = ?4 WHERE id = ?5",
+            params![verdict.as_str(), code, hash, plaintext_len as i64, u.id],
+        )?;
+        self.store.audit(
+            "upload-finished",
+            &format!(
+                "upload={} verdict={verdict} code={} bytes={plaintext_len}",
+                u.id,
+                code.unwrap_or("-")
+            ),
+        )?;
+        u.state = verdict;
+        u.code = code.map(str::to_owned);
+        Ok(())
+    }
+}

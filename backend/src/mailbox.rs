@@ -1,0 +1,96 @@
+//! The mailbox on disk and its byte accounting: where an upload's partial
+//! plaintext, a spooled object and the embedded inbox live under the data
+//! directory, and how many bytes the mailbox holds or has promised. Used
+//! by intake (receiving), forwarding (spool → PACS or inbox), submissions
+//! and retention (purges), so no module rebuilds these paths from strings.
+
+use std::path::{Path, PathBuf};
+
+use mailslot_shared::wire::UploadState;
+use rusqlite::params;
+
+use crate::durable;
+use crate::store::{now, Store, StoreError};
+
+/// Folders under the data directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// `<data>/uploads`: partial plaintext of uploads in progress.
+    pub uploads: PathBuf,
+    /// `<data>/spool`: accepted objects waiting to be forwarded.
+    pub spool: PathBuf,
+    /// `<data>/inbox`: the embedded inbox, one folder per submission.
+    pub inbox: PathBuf,
+}
+
+impl Layout {
+    /// The layout under `data_dir`.
+    pub fn of(data_dir: &Path) -> Self {
+        Layout {
+            uploads: data_dir.join("uploads"),
+            spool: data_dir.join("spool"),
+            inbox: data_dir.join("inbox"),
+        }
+    }
+
+    /// Creates every folder (durably).
+    pub fn create(&self) -> std::io::Result<()> {
+        for dir in [&self.uploads, &self.spool, &self.inbox] {
+            durable::create_dir_all(dir)?;
+        }
+        Ok(())
+    }
+
+    /// The partial plaintext of upload `id`.
+    pub fn part(&self, id: &str) -> PathBuf {
+        self.uploads.join(format!("{id}.part"))
+    }
+
+    /// Upload `id`'s object in the spool.
+    pub fn spooled(&self, id: &str) -> PathBuf {
+        self.spool.join(format!("{id}.dcm"))
+    }
+
+    /// The inbox folder of submission `reference`.
+    pub fn submission(&self, reference: &str) -> PathBuf {
+        self.inbox.join(reference)
+    }
+
+    /// Upload `id`'s object in the inbox folder of `reference`.
+    pub fn inbox_object(&self, reference: &str, id: &str) -> PathBuf {
+        self.submission(reference).join(format!("{id}.dcm"))
+    }
+
+    /// The folder for the letters of submission `reference`.
+    pub fn letters(&self, reference: &str) -> PathBuf {
+        self.submission(reference).join("letters")
+    }
+}
+
+/// Bytes the mailbox holds or has promised: announced uploads still
+/// receiving or accepted, and the inbox.
+pub fn committed_bytes(store: &Store) -> Result<u64, StoreError> {
+    let conn = store.conn()?;
+    let uploads: i64 = conn.query_row(
+        "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE state IN (?1, ?2)",
+        params![
+            UploadState::Receiving.as_str(),
+            UploadState::Accepted.as_str()
+        ],
+        |r| r.get(0),
+    )?;
+    let inbox: i64 = conn.query_row("SELECT COALESCE(SUM(bytes), 0) FROM inbox", [], |r| {
+        r.get(0)
+    })?;
+    Ok((uploads.max(0) + inbox.max(0)) as u64)
+}
+
+/// Adds `bytes` to a submission's inbox size (retention and quota).
+pub fn count_inbox_bytes(store: &Store, reference: &str, bytes: u64) -> Result<(), StoreError> {
+    store.conn()?.execute(
+        "INSERT INTO inbox (reference, created_at, bytes) VALUES (?1, ?2, ?3)
+         ON CONFLICT(reference) DO UPDATE SET bytes = bytes + excluded.bytes",
+        params![reference, now(), bytes as i64],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! `mailslot send`: scan folders with the shared rules, send every
+//! accepted file (and letters) through [`Client`] a few at a time with a
+//! progress bar, then complete the submission and print the receipt.
+
+use std::fs::File;
+use std::io::{BufReader, IsTerminal, Read};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use mailslot_shared::dicom::{inspect_reader, Lang, Limits, Verdict};
+use mailslot_shared::letter;
+use mailslot_shared::wire::{Consent, SenderDetails, UploadKind};
+
+use crate::cli::SendArgs;
+use crate::client::{retry, Client, ClientError, Sent};
+
+type Result<T, E = ClientError> = std::result::Result<T, E>;
+
+/// A file found by the scan.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its size.
+    pub len: u64,
+    /// Its study (for the details' study list).
+    pub study: String,
+}
+
+/// Scans paths with the shared rules; returns the accepted files and prints
+/// every ignored file with its reason to standard error.
+pub fn scan(paths: &[PathBuf]) -> Result<Vec<Found>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            crate::verify::collect(p, &mut files);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            return Err(ClientError::File(
+                p.clone(),
+                std::io::ErrorKind::NotFound.into(),
+            ));
+        }
+    }
+    let mut found = Vec::new();
+    for path in files {
+        let file = File::open(&path).map_err(|e| ClientError::File(path.clone(), e))?;
+        let len = file
+            .metadata()
+            .map_err(|e| ClientError::File(path.clone(), e))?
+            .len();
+        match inspect_reader(
+            BufReader::with_capacity(64 * 1024, file),
+            len,
+            len,
+            &Limits::default(),
+        ) {
+            Verdict::Accepted(s) => found.push(Found {
+                path,
+                len,
+                study: s.study_instance_uid.clone(),
+            }),
+            Verdict::Rejected(r) => eprintln!(
+                "ignored  {}  {}: {}",
+                path.display(),
+                r.code,
+                r.code.message(Lang::En)
+            ),
+        }
+    }
+    Ok(found)
+}
+
+/// `mailslot send`.
+pub fn send_command(args: &SendArgs) -> Result<()> {
+    if !args.accept_privacy_statement {
+        return Err(ClientError::ConsentRequired);
+    }
+    let password = read_password(args.password_stdin)?;
+    let found = scan(&args.paths)?;
+    if found.is_empty() {
+        return Err(ClientError::NothingToSend);
+    }
+    for path in &args.letters {
+        let mut head = Vec::with_capacity(letter::SNIFF_LEN);
+        File::open(path)
+            .and_then(|f| f.take(letter::SNIFF_LEN as u64).read_to_end(&mut head))
+            .map_err(|e| ClientError::File(path.clone(), e))?;
+        if letter::sniff(&head).is_none() {
+            return Err(ClientError::File(
+                path.clone(),
+                std::io::Error::other("not a PDF document"),
+            ));
+        }
+    }
+    let bytes: u64 = found.iter().map(|f| f.len).sum();
+    let mut client = Client::new(&args.server);
+    retry(|| client.fetch_key())?;
+    client.start_session(
+        &password,
+        Consent {
+            statement_version: args.statement_version.clone(),
+            accepted: true,
+            may_send: true,
+        },
+    )?;
+    client.preflight(found.len() as u64, bytes)?;
+
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(bytes)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut jobs: Vec<(PathBuf, UploadKind)> = found
+        .iter()
+        .map(|f| (f.path.clone(), UploadKind::Dicom))
+        .collect();
+    jobs.extend(args.letters.iter().map(|l| (l.clone(), UploadKind::Letter)));
+    let queue = Mutex::new(jobs.into_iter());
+    let results: Mutex<Vec<(PathBuf, Result<Sent>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..args.parallel.clamp(1, 8) {
+            s.spawn(|| loop {
+                let next = queue.lock().ok().and_then(|mut q| q.next());
+                let Some((path, kind)) = next else { break };
+                let r = client.upload_file(&path, kind, &|n| bar.inc(n));
+                if let Ok(mut all) = results.lock() {
+                    all.push((path, r));
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    let results = results.into_inner().unwrap_or_default();
+    for (path, r) in &results {
+        match r {
+            Ok(Sent { verdict, reason }) if !verdict.arrived() => eprintln!(
+                "refused  {}  {}",
+                path.display(),
+                reason.as_deref().unwrap_or(verdict.as_str())
+            ),
+            Err(e) => eprintln!("failed   {}  {e}", path.display()),
+            _ => {}
+        }
+    }
+    if results
+        .iter()
+        .any(|(_, r)| matches!(r, Err(e) if e.ends_session()))
+    {
+        return Err(ClientError::Protocol(
+            "the upload was stopped by the server",
+        ));
+    }
+    let mut studies: Vec<String> = found.iter().map(|f| f.study.clone()).collect();
+    studies.sort();
+    studies.dedup();
+    let receipt = client.submit(
+        &SenderDetails {
+            name: args.name.clone(),
+            phone: args.phone.clone(),
+            email: args.email.clone(),
+            role: args.role.clone(),
+            contact: args.department.clone(),
+            request: args.request.clone(),
+            studies,
+        },
+        &args.department,
+    )?;
+    println!("Upload complete.");
+    println!("Reference number: {}", receipt.reference);
+    println!(
+        "Files received: {} ({} bytes), letters: {}",
+        receipt.files, receipt.bytes, receipt.letters
+    );
+    for (code, n) in &receipt.refused {
+        println!("Refused: {n} × {code}");
+    }
+    let undelivered = results
+        .iter()
+        .filter(|(_, r)| !matches!(r, Ok(Sent { verdict, .. }) if verdict.arrived()))
+        .count();
+    if undelivered > 0 {
+        return Err(ClientError::Undelivered(undelivered));
+    }
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> Result<String> {
+    if !from_stdin && !std::io::stdin().is_terminal() {
+        return Err(ClientError::NoPassword);
+    }
+    if !from_stdin {
+        eprintln!("Upload password:");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|_| ClientError::NoPassword)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err(ClientError::NoPassword);
+    }
+    Ok(password)
+}

@@ -1,0 +1,181 @@
+//! tus 1.0.0 (core, creation, expiration, termination): one upload per
+//! file, ciphertext only. These handlers parse the request, authenticate
+//! it and reply; what happens to the bytes is [`crate::intake`].
+
+use actix_web::http::header::HttpDate;
+use actix_web::web::Bytes;
+use actix_web::{web, HttpRequest, HttpResponse};
+use mailslot_shared::envelope::{HEADER_LEN, TAG_LEN};
+use mailslot_shared::wire::{headers, UploadMetadata, UploadVerdict};
+
+use super::session::{authenticate, bearer};
+use super::{ApiFailure, AppState};
+use crate::intake::Upload;
+
+const TUS_VERSION: &str = "1.0.0";
+
+fn tus(mut resp: actix_web::HttpResponseBuilder) -> actix_web::HttpResponseBuilder {
+    resp.insert_header(("Tus-Resumable", TUS_VERSION));
+    resp.insert_header(("Cache-Control", "no-store"));
+    resp
+}
+
+fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers().get(name)?.to_str().ok()
+}
+
+fn check_tus_version(req: &HttpRequest) -> Result<(), ApiFailure> {
+    match header_str(req, "Tus-Resumable") {
+        Some(TUS_VERSION) => Ok(()),
+        _ => Err(ApiFailure::BadRequest("Tus-Resumable: 1.0.0 is required")),
+    }
+}
+
+fn http_date(unix: i64) -> String {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64);
+    HttpDate::from(t).to_string()
+}
+
+/// The verdict headers of a finished upload.
+fn with_verdict(
+    mut resp: actix_web::HttpResponseBuilder,
+    u: &Upload,
+) -> actix_web::HttpResponseBuilder {
+    if u.state.is_final() {
+        resp.insert_header((headers::VERDICT, u.state.as_str()));
+        if let Some(code) = &u.code {
+            resp.insert_header((headers::REASON, code.clone()));
+        }
+    }
+    resp
+}
+
+/// `OPTIONS /api/uploads`
+pub async fn options(state: web::Data<AppState>) -> HttpResponse {
+    tus(HttpResponse::NoContent())
+        .insert_header(("Tus-Version", TUS_VERSION))
+        .insert_header(("Tus-Extension", "creation,expiration,termination"))
+        .insert_header(("Tus-Max-Size", state.intake.max_envelope().to_string()))
+        .finish()
+}
+
+/// `POST /api/uploads` (creation)
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiFailure> {
+    check_tus_version(&req)?;
+    // Who is asking comes before what is asked: no session, no details.
+    let (st, token) = (state.clone(), bearer(&req));
+    web::block(move || authenticate(&st, token.as_deref())).await??;
+    let length: u64 = header_str(&req, "Upload-Length")
+        .and_then(|v| v.parse().ok())
+        .ok_or(ApiFailure::BadRequest("Upload-Length is required"))?;
+    let meta = UploadMetadata::decode(header_str(&req, "Upload-Metadata").unwrap_or(""))
+        .map_err(|e| ApiFailure::BadRequest(e.message()))?;
+    if length < (HEADER_LEN + TAG_LEN) as u64 {
+        return Err(ApiFailure::BadRequest(
+            "Upload-Length is shorter than an envelope",
+        ));
+    }
+    let (st, token) = (state.clone(), bearer(&req));
+    let (id, expires_at) = web::block(move || -> Result<_, ApiFailure> {
+        let session = authenticate(&st, token.as_deref())?;
+        Ok(st.intake.create(&session, meta, length)?)
+    })
+    .await??;
+    Ok(tus(HttpResponse::Created())
+        .insert_header(("Location", format!("/api/uploads/{id}")))
+        .insert_header(("Upload-Expires", http_date(expires_at)))
+        .finish())
+}
+
+/// The upload `id` of the request's session.
+async fn find(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    id: String,
+) -> Result<Upload, ApiFailure> {
+    let (st, token) = (state.clone(), bearer(req));
+    web::block(move || -> Result<Upload, ApiFailure> {
+        let session = authenticate(&st, token.as_deref())?;
+        Ok(st.intake.find(&session, &id)?)
+    })
+    .await?
+}
+
+/// `HEAD /api/uploads/{id}`
+pub async fn head(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiFailure> {
+    let u = find(&state, &req, id.into_inner()).await?;
+    Ok(with_verdict(tus(HttpResponse::Ok()), &u)
+        .insert_header(("Upload-Offset", u.acknowledged_offset().to_string()))
+        .insert_header(("Upload-Length", u.length.to_string()))
+        .insert_header(("Upload-Expires", http_date(u.expires_at)))
+        .finish())
+}
+
+/// `GET /api/uploads/{id}/verdict`
+pub async fn verdict(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiFailure> {
+    let u = find(&state, &req, id.into_inner()).await?;
+    Ok(tus(HttpResponse::Ok()).json(UploadVerdict {
+        state: u.state,
+        code: u.code,
+    }))
+}
+
+/// `PATCH /api/uploads/{id}`
+pub async fn patch(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiFailure> {
+    check_tus_version(&req)?;
+    if header_str(&req, "Content-Type") != Some("application/offset+octet-stream") {
+        return Err(ApiFailure::BadRequest(
+            "Content-Type must be application/offset+octet-stream",
+        ));
+    }
+    let offset: u64 = header_str(&req, "Upload-Offset")
+        .and_then(|v| v.parse().ok())
+        .ok_or(ApiFailure::BadRequest("Upload-Offset is required"))?;
+    let limit = state.config.max_chunk_bytes as usize;
+    let body: Bytes = body
+        .to_bytes_limited(limit)
+        .await
+        .map_err(|_| ApiFailure::ChunkTooLarge)?
+        .map_err(|_| ApiFailure::BadRequest("the request body could not be read"))?;
+    let (st, token) = (state.clone(), bearer(&req));
+    let u = web::block(move || -> Result<Upload, ApiFailure> {
+        let session = authenticate(&st, token.as_deref())?;
+        Ok(st.intake.receive(&session, &id, offset, &body)?)
+    })
+    .await??;
+    Ok(with_verdict(tus(HttpResponse::NoContent()), &u)
+        .insert_header(("Upload-Offset", u.acknowledged_offset().to_string()))
+        .finish())
+}
+
+/// `DELETE /api/uploads/{id}` (termination)
+pub async fn delete(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiFailure> {
+    check_tus_version(&req)?;
+    let (st, token) = (state.clone(), bearer(&req));
+    web::block(move || -> Result<(), ApiFailure> {
+        let session = authenticate(&st, token.as_deref())?;
+        Ok(st.intake.terminate(&session, &id)?)
+    })
+    .await??;
+    Ok(tus(HttpResponse::NoContent()).finish())
+}

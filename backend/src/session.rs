@@ -1,0 +1,95 @@
+//! Upload sessions in the database: what a bearer token stands for, and the
+//! idle and absolute expiry every authenticated call checks. The HTTP side
+//! (password exchange, lockout, preflight) is `server::session`.
+
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::store::{now, Store, StoreError};
+
+/// A valid session, as found from the bearer token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Session id (hex).
+    pub id: String,
+    /// The reference number the receipt will show.
+    pub reference: String,
+    /// The privacy statement version consented to.
+    pub consent_version: String,
+    /// When consent was given (Unix seconds).
+    pub consent_at: i64,
+    /// Whether the submission was completed.
+    pub finalized: bool,
+}
+
+/// Why a token does not open a session.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// No token, an unknown one, or the session expired.
+    #[error("the session has ended")]
+    Expired,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for SessionError {
+    fn from(e: rusqlite::Error) -> Self {
+        SessionError::Store(e.into())
+    }
+}
+
+/// What the database keeps of a token: its SHA-256.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Finds the session of a bearer token, checks its idle and absolute
+/// expiry, and marks it active. Blocking.
+pub fn authenticate(
+    store: &Store,
+    config: &Config,
+    token: Option<&str>,
+) -> Result<Session, SessionError> {
+    let token = token.ok_or(SessionError::Expired)?;
+    let conn = store.conn()?;
+    let row = conn
+        .query_row(
+            "SELECT id, reference, created_at, last_seen, consent_version, consent_at, finalized_at
+             FROM sessions WHERE token_hash = ?1",
+            params![token_hash(token)],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    let (id, reference, created, last_seen, consent_version, consent_at, finalized) =
+        row.ok_or(SessionError::Expired)?;
+    let t = now();
+    if t > last_seen + (config.session_idle_minutes * 60) as i64
+        || t > created + (config.session_max_hours * 3600) as i64
+    {
+        return Err(SessionError::Expired);
+    }
+    conn.execute(
+        "UPDATE sessions SET last_seen = ?1 WHERE id = ?2",
+        params![t, id],
+    )?;
+    Ok(Session {
+        id,
+        reference,
+        consent_version,
+        consent_at,
+        finalized: finalized.is_some(),
+    })
+}
