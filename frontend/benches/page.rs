@@ -14,8 +14,9 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Uint8Array};
+use js_sys::Uint8Array;
 use mailslot_frontend::seal::{Engine, FileSeal};
+use mailslot_frontend::worker::protocol::{self, Chosen, FromWorker};
 use mailslot_frontend::{blob, worker};
 use mailslot_shared::dicom::synth::ct_image;
 use mailslot_shared::envelope::{Id16, PrivateKey, SealParams, Sealer};
@@ -42,37 +43,42 @@ fn image(i: usize) -> Vec<u8> {
     )
 }
 
-fn cd() -> (Array, Array) {
-    let (files, paths) = (Array::new(), Array::new());
+fn cd() -> Vec<Chosen> {
+    let mut files = Vec::new();
     for i in 0..IMAGES {
-        files.push(&blob::from_bytes(&image(i)).unwrap());
-        paths.push(&format!("DICOM/IM{i:06}").into());
+        files.push(Chosen {
+            file: blob::from_bytes(&image(i)).unwrap(),
+            label: format!("DICOM/IM{i:06}"),
+        });
     }
     for i in 0..JUNK {
-        files.push(
-            &blob::from_bytes(format!("[autorun]\r\nopen=viewer{i}.exe\r\n").as_bytes()).unwrap(),
-        );
-        paths.push(&format!("JUNK{i}.INF").into());
+        files.push(Chosen {
+            file: blob::from_bytes(format!("[autorun]\r\nopen=viewer{i}.exe\r\n").as_bytes())
+                .unwrap(),
+            label: format!("JUNK{i}.INF"),
+        });
     }
-    (files, paths)
+    files
 }
 
 /// The baseline: every file read whole, nothing else.
-fn read_all(files: &Array) -> u64 {
+fn read_all(files: &[Chosen]) -> u64 {
     let reader = web_sys::FileReaderSync::new().unwrap();
     files
         .iter()
         .map(|f| {
-            let buf = reader.read_as_array_buffer(&f.into()).unwrap();
+            let buf = reader.read_as_array_buffer(&f.file).unwrap();
             Uint8Array::new(&buf).length() as u64
         })
         .sum()
 }
 
-fn scan(files: &Array, paths: &Array) -> usize {
-    let (json, blobs) = worker::scan(files, paths, 4 << 30, 1 << 30, |_, _| {});
-    assert!(json.len() > 2);
-    blobs.length() as usize
+/// The worker's work for one scan: check every file, encode the reply.
+fn scan(files: &[Chosen]) -> usize {
+    let report = worker::scan(files.to_vec(), 4 << 30, 1 << 30, |_, _| {});
+    let found = report.found.len();
+    assert!(protocol::encode(&FromWorker::Done { report }).is_some());
+    found
 }
 
 /// Median of `n` timings of `f`, in milliseconds.
@@ -90,17 +96,17 @@ fn median_ms(n: usize, mut f: impl FnMut()) -> f64 {
 
 #[wasm_bindgen_bench]
 fn scan_against_reading(c: &mut Criterion) {
-    let (files, paths) = cd();
-    assert_eq!(scan(&files, &paths), IMAGES);
+    let files = cd();
+    assert_eq!(scan(&files), IMAGES);
     c.bench_function("read 220 files whole (baseline)", |b| {
         b.iter(|| read_all(&files))
     });
-    c.bench_function("scan 220 files", |b| b.iter(|| scan(&files, &paths)));
+    c.bench_function("scan 220 files", |b| b.iter(|| scan(&files)));
     let read = median_ms(9, || {
         read_all(&files);
     });
     let scanned = median_ms(9, || {
-        scan(&files, &paths);
+        scan(&files);
     });
     console_log!(
         "scan / read-only = {:.2} ({:.0} files/s scanned, {:.0} files/s read)",

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use mailslot_shared::dicom::{Lang, RejectCode};
 
-use crate::scan::IgnoreReason;
+use crate::worker::protocol::IgnoreReason;
 
 /// The English messages.
 pub const EN_FTL: &str = include_str!("../locales/en.ftl");
@@ -120,6 +120,14 @@ pub fn initial_lang() -> Lang {
         Lang::De
     } else {
         Lang::En
+    }
+}
+
+/// The hospital's `text` in `lang`.
+pub fn pick(lang: Lang, text: &mailslot_shared::wire::Localized) -> &str {
+    match lang {
+        Lang::De => &text.de,
+        Lang::En => &text.en,
     }
 }
 

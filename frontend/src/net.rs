@@ -1,18 +1,19 @@
-//! The upload API from the page: `fetch` with the bearer token, JSON
-//! bodies and the tus requests. Errors keep the API's stable code; the
-//! page turns codes into sentences (`i18n`).
+//! The upload API from the page, over `gloo-net`'s `fetch`: JSON bodies,
+//! the tus requests and the bearer token. Errors keep the API's stable
+//! code; the page turns codes into sentences (`i18n`) and follows
+//! `shared`'s retry policy ([`NetError::is_transient`]).
 
-use base64::Engine as _;
+use gloo_net::http::{Method, RequestBuilder, Response};
 use js_sys::Uint8Array;
 use mailslot_shared::envelope::{Id16, PublicKey};
 use mailslot_shared::wire::{
-    headers, metadata, ApiError, Consent, HospitalInfo, Preflight, Receipt, ServerKey,
-    SessionCreated, SessionRequest,
+    self, headers, ApiError, Consent, ErrorCode, HospitalInfo, Preflight, Receipt, ServerKey,
+    SessionCreated, SessionRequest, UploadKind, UploadMetadata, UploadState,
 };
 use serde::de::DeserializeOwned;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{FormData, Headers, Request, RequestInit, Response};
+use web_sys::FormData;
+
+use crate::upload::{Finished, Outcome};
 
 /// Why a request failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,25 +27,28 @@ pub enum NetError {
     Api {
         /// HTTP status.
         status: u16,
-        /// The stable code.
+        /// The stable code (`http-NNN` when the reply was not ours).
         code: String,
-        /// For a refused file, the acceptance rule's code.
-        reason: Option<String>,
         /// `Retry-After` seconds, if sent.
         retry_after: Option<u64>,
     },
     /// The reply does not follow the protocol.
     #[error("protocol-error")]
     Protocol(&'static str),
+    /// A file being sent could no longer be read (a CD taken out …): a
+    /// local failure, not the server's.
+    #[error("file-unreadable")]
+    FileUnreadable,
 }
 
 impl NetError {
-    /// The stable code (the API's, or `network-error` / `protocol-error`).
+    /// The stable code (the API's, or one of the page's own).
     pub fn code(&self) -> &str {
         match self {
-            NetError::Offline => "network-error",
+            NetError::Offline => ErrorCode::NetworkError.as_str(),
             NetError::Api { code, .. } => code,
-            NetError::Protocol(_) => "protocol-error",
+            NetError::Protocol(_) => ErrorCode::ProtocolError.as_str(),
+            NetError::FileUnreadable => ErrorCode::FileUnreadable.as_str(),
         }
     }
 
@@ -52,14 +56,14 @@ impl NetError {
     pub fn is_transient(&self) -> bool {
         match self {
             NetError::Offline => true,
-            NetError::Api { status, code, .. } => {
-                (*status >= 500 && *status != 507)
-                    || code == "offset-mismatch"
-                    || code == "upload-busy"
-                    || code == "rate-limited"
-            }
-            NetError::Protocol(_) => false,
+            NetError::Api { status, code, .. } => wire::is_transient(*status, code),
+            NetError::Protocol(_) | NetError::FileUnreadable => false,
         }
+    }
+
+    /// Whether nothing more can be sent in this session.
+    pub fn ends_session(&self) -> bool {
+        wire::ends_session(self.code())
     }
 }
 
@@ -67,13 +71,13 @@ impl NetError {
 #[derive(Debug)]
 struct Reply {
     status: u16,
-    headers: Headers,
+    response: Response,
     body: String,
 }
 
 impl Reply {
     fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).ok().flatten()
+        self.response.headers().get(name)
     }
 
     /// Fails with the server's error unless the status is `want`.
@@ -82,19 +86,14 @@ impl Reply {
             return Ok(self);
         }
         let retry_after = self.header("Retry-After").and_then(|v| v.parse().ok());
-        Err(match serde_json::from_str::<ApiError>(&self.body) {
-            Ok(e) => NetError::Api {
-                status: self.status,
-                code: e.code,
-                reason: e.reason,
-                retry_after,
-            },
-            Err(_) => NetError::Api {
-                status: self.status,
-                code: format!("http-{}", self.status),
-                reason: None,
-                retry_after,
-            },
+        let code = match serde_json::from_str::<ApiError>(&self.body) {
+            Ok(e) => e.code,
+            Err(_) => format!("http-{}", self.status),
+        };
+        Err(NetError::Api {
+            status: self.status,
+            code,
+            retry_after,
         })
     }
 
@@ -103,13 +102,28 @@ impl Reply {
     }
 }
 
+/// A finished upload's verdict, as its headers say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Its final state.
+    pub state: UploadState,
+    /// The reason code, if refused.
+    pub reason: Option<String>,
+}
+
+impl From<Verdict> for Outcome {
+    fn from(v: Verdict) -> Self {
+        (Finished::State(v.state), v.reason)
+    }
+}
+
 /// The state of a tus upload: its offset and, once complete, the verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TusState {
     /// Bytes the server holds.
     pub offset: u64,
-    /// `(verdict, reason)` once the server has the whole file.
-    pub verdict: Option<(String, Option<String>)>,
+    /// The verdict once the server has the whole file.
+    pub verdict: Option<Verdict>,
 }
 
 /// The server's key, checked against its id.
@@ -122,56 +136,26 @@ pub struct Key {
 }
 
 /// The API at this page's origin.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Api {
     base: String,
     token: Option<String>,
 }
 
-async fn fetch(
-    method: &str,
-    url: &str,
-    headers: &[(&str, String)],
-    body: Option<&JsValue>,
+async fn send(
+    request: RequestBuilder,
+    body: Option<wasm_bindgen::JsValue>,
 ) -> Result<Reply, NetError> {
-    let init = RequestInit::new();
-    init.set_method(method);
-    let h = Headers::new().map_err(|_| NetError::Protocol("headers"))?;
-    for (k, v) in headers {
-        h.set(k, v).map_err(|_| NetError::Protocol("header"))?;
-    }
-    init.set_headers(&h);
-    if let Some(b) = body {
-        init.set_body(b);
-    }
-    let request =
-        Request::new_with_str_and_init(url, &init).map_err(|_| NetError::Protocol("request"))?;
-    let global = js_sys::global();
-    let promise = if let Some(w) = global.dyn_ref::<web_sys::Window>() {
-        w.fetch_with_request(&request)
-    } else if let Some(w) = global.dyn_ref::<web_sys::WorkerGlobalScope>() {
-        w.fetch_with_request(&request)
-    } else {
-        return Err(NetError::Offline);
+    let request = match body {
+        Some(b) => request.body(b).map_err(|_| NetError::Protocol("request"))?,
+        None => request.build().map_err(|_| NetError::Protocol("request"))?,
     };
-    let resp: Response = JsFuture::from(promise)
-        .await
-        .map_err(|_| NetError::Offline)?
-        .dyn_into()
-        .map_err(|_| NetError::Protocol("response"))?;
-    let status = resp.status();
-    let headers = resp.headers();
-    let body = match resp.text() {
-        Ok(p) => JsFuture::from(p)
-            .await
-            .map_err(|_| NetError::Offline)?
-            .as_string()
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+    let response = request.send().await.map_err(|_| NetError::Offline)?;
+    let status = response.status();
+    let body = response.text().await.map_err(|_| NetError::Offline)?;
     Ok(Reply {
         status,
-        headers,
+        response,
         body,
     })
 }
@@ -181,9 +165,13 @@ fn tus_state(reply: &Reply) -> Result<TusState, NetError> {
         .header("Upload-Offset")
         .and_then(|v| v.parse().ok())
         .ok_or(NetError::Protocol("no Upload-Offset"))?;
-    let verdict = reply
-        .header(headers::VERDICT)
-        .map(|v| (v, reply.header(headers::REASON)));
+    let verdict = match reply.header(headers::VERDICT) {
+        None => None,
+        Some(v) => Some(Verdict {
+            state: UploadState::parse(&v).ok_or(NetError::Protocol("unknown verdict"))?,
+            reason: reply.header(headers::REASON),
+        }),
+    };
     Ok(TusState { offset, verdict })
 }
 
@@ -204,21 +192,25 @@ impl Api {
         }
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        RequestBuilder::new(&format!("{}{path}", self.base)).method(method)
     }
 
-    fn auth(&self) -> Vec<(&'static str, String)> {
-        let mut h = vec![("Tus-Resumable", "1.0.0".to_owned())];
-        if let Some(t) = &self.token {
-            h.push(("Authorization", format!("Bearer {t}")));
+    /// A request with the bearer token and, for tus, its version header.
+    fn authed(&self, method: Method, path: &str, tus: bool) -> RequestBuilder {
+        let mut r = self.request(method, path);
+        if tus {
+            r = r.header("Tus-Resumable", "1.0.0");
         }
-        h
+        if let Some(t) = &self.token {
+            r = r.header("Authorization", &format!("Bearer {t}"));
+        }
+        r
     }
 
     /// `GET /api/hospital`
     pub async fn hospital(&self) -> Result<HospitalInfo, NetError> {
-        fetch("GET", &self.url("/api/hospital"), &[], None)
+        send(self.request(Method::GET, "/api/hospital"), None)
             .await?
             .expect(200)?
             .json("hospital")
@@ -226,17 +218,13 @@ impl Api {
 
     /// `GET /api/key`, checking the key id.
     pub async fn key(&self) -> Result<Key, NetError> {
-        let key: ServerKey = fetch("GET", &self.url("/api/key"), &[], None)
+        let key: ServerKey = send(self.request(Method::GET, "/api/key"), None)
             .await?
             .expect(200)?
             .json("key")?;
-        let public = hex::decode(&key.public_key)
-            .ok()
-            .and_then(|b| PublicKey::from_bytes(&b))
-            .ok_or(NetError::Protocol("public key"))?;
-        if public.kid().to_hex() != key.kid {
-            return Err(NetError::Protocol("key id"));
-        }
+        let public = key
+            .public_key()
+            .map_err(|_| NetError::Protocol("public key"))?;
         Ok(Key {
             public,
             record_size: key.record_size,
@@ -254,15 +242,13 @@ impl Api {
             consent,
         })
         .map_err(|_| NetError::Protocol("request"))?;
-        fetch(
-            "POST",
-            &self.url("/api/session"),
-            &[("Content-Type", "application/json".into())],
-            Some(&body.into()),
-        )
-        .await?
-        .expect(201)?
-        .json("session")
+        let request = self
+            .request(Method::POST, "/api/session")
+            .header("Content-Type", "application/json");
+        send(request, Some(body.into()))
+            .await?
+            .expect(201)?
+            .json("session")
     }
 
     /// `POST /api/session/preflight`: also tells whether the session is
@@ -270,50 +256,39 @@ impl Api {
     pub async fn preflight(&self, files: u64, bytes: u64) -> Result<(), NetError> {
         let body = serde_json::to_string(&Preflight { files, bytes })
             .map_err(|_| NetError::Protocol("request"))?;
-        let mut h = self.auth();
-        h.push(("Content-Type", "application/json".into()));
-        fetch(
-            "POST",
-            &self.url("/api/session/preflight"),
-            &h,
-            Some(&body.into()),
-        )
-        .await?
-        .expect(204)
-        .map(drop)
+        let request = self
+            .authed(Method::POST, "/api/session/preflight", true)
+            .header("Content-Type", "application/json");
+        send(request, Some(body.into()))
+            .await?
+            .expect(204)
+            .map(drop)
     }
 
     /// `POST /api/uploads`: the new upload's URL.
     pub async fn create_upload(
         &self,
         file_id: Id16,
-        kind: &str,
+        kind: UploadKind,
         length: u64,
     ) -> Result<String, NetError> {
-        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-        let mut h = self.auth();
-        h.push(("Upload-Length", length.to_string()));
-        h.push((
-            "Upload-Metadata",
-            format!(
-                "{} {},{} {}",
-                metadata::FILE_ID,
-                b64(&file_id.to_hex()),
-                metadata::KIND,
-                b64(kind)
-            ),
-        ));
-        let reply = fetch("POST", &self.url("/api/uploads"), &h, None)
+        let request = self
+            .authed(Method::POST, "/api/uploads", true)
+            .header("Upload-Length", &length.to_string())
+            .header(
+                "Upload-Metadata",
+                &UploadMetadata { file_id, kind }.encode(),
+            );
+        send(request, None)
             .await?
-            .expect(201)?;
-        reply
+            .expect(201)?
             .header("Location")
             .ok_or(NetError::Protocol("no Location"))
     }
 
     /// `HEAD` an upload.
     pub async fn head(&self, location: &str) -> Result<TusState, NetError> {
-        let reply = fetch("HEAD", &self.url(location), &self.auth(), None)
+        let reply = send(self.authed(Method::HEAD, location, true), None)
             .await?
             .expect(200)?;
         tus_state(&reply)
@@ -326,11 +301,11 @@ impl Api {
         offset: u64,
         body: &[u8],
     ) -> Result<TusState, NetError> {
-        let mut h = self.auth();
-        h.push(("Upload-Offset", offset.to_string()));
-        h.push(("Content-Type", "application/offset+octet-stream".into()));
-        let data: JsValue = Uint8Array::from(body).into();
-        let reply = fetch("PATCH", &self.url(location), &h, Some(&data))
+        let request = self
+            .authed(Method::PATCH, location, true)
+            .header("Upload-Offset", &offset.to_string())
+            .header("Content-Type", "application/offset+octet-stream");
+        let reply = send(request, Some(Uint8Array::from(body).into()))
             .await?
             .expect(204)?;
         tus_state(&reply)
@@ -344,16 +319,9 @@ impl Api {
             .map_err(|_| NetError::Protocol("form"))?;
         form.append_with_str("department", department)
             .map_err(|_| NetError::Protocol("form"))?;
-        let h: Vec<_> = self
-            .auth()
-            .into_iter()
-            .filter(|(k, _)| *k == "Authorization")
-            .collect();
-        fetch(
-            "POST",
-            &self.url("/api/submissions"),
-            &h,
-            Some(&form.into()),
+        send(
+            self.authed(Method::POST, "/api/submissions", false),
+            Some(form.into()),
         )
         .await?
         .expect(201)?

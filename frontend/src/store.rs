@@ -37,6 +37,10 @@ pub struct Pending {
     pub ikm: String,
 }
 
+/// `sessionStorage`, if the browser lets this page have it. Not
+/// `gloo-storage`: its `SessionStorage::raw()` throws when storage is
+/// switched off (private modes, policies), where the page must go on
+/// without reload-resume instead.
 fn storage() -> Option<Storage> {
     web_sys::window()?.session_storage().ok()?
 }

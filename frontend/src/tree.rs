@@ -6,7 +6,13 @@ use std::collections::{HashMap, HashSet};
 
 use mailslot_shared::dicom::{Lang, Summary};
 
-use crate::scan::{Dicomdir, IgnoreReason, Ignored, ScanReport};
+use crate::worker::protocol::{Dicomdir, Found, IgnoreReason, Ignored, ScanReport};
+
+/// The page's handle for a file the sender chose: the browser's `File` or
+/// `Blob` itself stays with the page's effects (`app/effects.rs`), so that
+/// everything the model holds is plain data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileRef(pub u32);
 
 /// One series and the indices (into the item list) of its objects.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -74,11 +80,11 @@ pub struct Patient {
 
 /// Groups `items` (in order) into patients, studies and series. A study
 /// belongs to the patient of its first object.
-pub fn group(items: &[Summary]) -> Vec<Patient> {
+pub fn group<'a>(items: impl IntoIterator<Item = &'a Summary>) -> Vec<Patient> {
     let mut patients: Vec<Patient> = Vec::new();
     let mut patient_of: HashMap<(String, Option<String>), usize> = HashMap::new();
     let mut study_at: HashMap<String, (usize, usize)> = HashMap::new();
-    for (i, s) in items.iter().enumerate() {
+    for (i, s) in items.into_iter().enumerate() {
         let (p, st) = match study_at.get(&s.study_instance_uid) {
             Some(at) => *at,
             None => {
@@ -203,10 +209,8 @@ pub fn format_bytes(bytes: u64, lang: Lang) -> String {
 /// Everything scanned so far, merged.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Scanned {
-    /// Acceptable objects (summaries), aligned with the page's blob list.
-    pub items: Vec<Summary>,
-    /// Their labels (paths).
-    pub paths: Vec<String>,
+    /// Acceptable objects, each with its file and label, in the order found.
+    pub found: Vec<Found<FileRef>>,
     /// What was left out.
     pub ignored: Vec<Ignored>,
     /// DICOMDIRs seen.
@@ -214,37 +218,38 @@ pub struct Scanned {
 }
 
 impl Scanned {
-    /// Merges one scan's report. Returns, for each of the report's found
-    /// objects, whether it was kept (`false`: the same image was already
-    /// there, so it is listed as a duplicate). A file chosen twice (same
+    /// The summaries of the found objects, in order.
+    pub fn summaries(&self) -> impl Iterator<Item = &Summary> {
+        self.found.iter().map(|f| &f.summary)
+    }
+
+    /// Merges one scan's report. An object whose image (SOP Instance) was
+    /// already found is listed as a duplicate; a file chosen twice (same
     /// label) is not listed again at all.
-    pub fn merge(&mut self, report: ScanReport) -> Vec<bool> {
+    pub fn merge(&mut self, report: ScanReport<FileRef>) {
         let mut seen: HashSet<String> = self
-            .items
-            .iter()
+            .summaries()
             .map(|s| s.sop_instance_uid.clone())
             .collect();
         let known_paths: HashSet<String> = self
-            .paths
+            .found
             .iter()
+            .map(|f| &f.path)
             .chain(self.ignored.iter().map(|i| &i.path))
             .cloned()
             .collect();
-        let mut kept = Vec::with_capacity(report.found.len());
         for found in report.found {
             if known_paths.contains(&found.path) {
-                kept.push(false);
-            } else if seen.insert(found.summary.sop_instance_uid.clone()) {
-                self.paths.push(found.path);
-                self.items.push(found.summary);
-                kept.push(true);
+                continue;
+            }
+            if seen.insert(found.summary.sop_instance_uid.clone()) {
+                self.found.push(found);
             } else {
                 self.ignored.push(Ignored {
                     path: found.path,
                     size: found.summary.size,
                     reason: IgnoreReason::Duplicate,
                 });
-                kept.push(false);
             }
         }
         self.ignored.extend(
@@ -259,15 +264,13 @@ impl Scanned {
                 .into_iter()
                 .filter(|d| !known_paths.contains(&d.path)),
         );
-        kept
     }
 
     /// For each DICOMDIR: (its path, images it lists, how many of those
     /// were not found among the files).
     pub fn dicomdir_check(&self) -> Vec<(String, usize, usize)> {
         let have: HashSet<&str> = self
-            .items
-            .iter()
+            .summaries()
             .map(|s| s.sop_instance_uid.as_str())
             .collect();
         self.dicomdirs
@@ -287,7 +290,6 @@ impl Scanned {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::Found;
 
     fn summary(patient: &str, study: &str, series: &str, sop: &str) -> Summary {
         Summary {
@@ -331,16 +333,17 @@ mod tests {
 
     #[test]
     fn merging_sets_aside_duplicates_and_repeated_choices() {
-        let found = |path: &str, sop: &str| Found {
+        let found = |n: u32, path: &str, sop: &str| Found {
+            file: FileRef(n),
             path: path.into(),
             summary: summary("A", "1.2", "1.2.1", sop),
         };
         let mut s = Scanned::default();
-        let kept = s.merge(ScanReport {
+        s.merge(ScanReport {
             found: vec![
-                found("CD/IM1", "1.1"),
-                found("CD/COPY/IM1", "1.1"),
-                found("CD/IM2", "1.2"),
+                found(0, "CD/IM1", "1.1"),
+                found(1, "CD/COPY/IM1", "1.1"),
+                found(2, "CD/IM2", "1.2"),
             ],
             ignored: vec![],
             dicomdirs: vec![Dicomdir {
@@ -348,18 +351,20 @@ mod tests {
                 listed: vec!["1.1".into(), "1.2".into(), "1.9".into()],
             }],
         });
-        assert_eq!(kept, vec![true, false, true]);
-        assert_eq!(s.items.len(), 2);
+        // Each kept object keeps its own file.
+        let kept: Vec<(FileRef, &str)> =
+            s.found.iter().map(|f| (f.file, f.path.as_str())).collect();
+        assert_eq!(kept, vec![(FileRef(0), "CD/IM1"), (FileRef(2), "CD/IM2")]);
         assert_eq!(s.ignored.len(), 1);
         assert_eq!(s.ignored[0].reason, IgnoreReason::Duplicate);
         assert_eq!(s.dicomdir_check(), vec![("CD/DICOMDIR".to_owned(), 3, 1)]);
         // The same folder chosen again adds nothing.
-        let kept = s.merge(ScanReport {
-            found: vec![found("CD/IM1", "1.1")],
+        s.merge(ScanReport {
+            found: vec![found(3, "CD/IM1", "1.1")],
             ignored: vec![],
             dicomdirs: vec![],
         });
-        assert_eq!(kept, vec![false]);
+        assert_eq!(s.found.len(), 2);
         assert_eq!(s.ignored.len(), 1);
     }
 

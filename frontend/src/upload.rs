@@ -16,7 +16,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use mailslot_shared::envelope::{Id16, SealParams, Sealer, HEADER_LEN, TAG_LEN};
+use mailslot_shared::envelope::{Id16, SealParams, Sealer};
+use mailslot_shared::wire::{UploadKind, UploadState, RECORDS_PER_PATCH};
 use web_sys::Blob;
 
 use crate::net::{Api, Key, NetError};
@@ -25,8 +26,6 @@ use crate::{blob, store};
 
 /// Files sent at the same time.
 pub const PARALLEL: usize = 3;
-/// Records per `PATCH` (64 × 64 KiB = 4 MiB of plaintext).
-pub const RECORDS_PER_PATCH: u64 = 64;
 /// Longest wait between retries, in seconds.
 pub const MAX_WAIT_SECS: u32 = 30;
 
@@ -37,11 +36,23 @@ pub struct Job {
     pub index: usize,
     /// Its bytes.
     pub blob: Blob,
-    /// `dicom` or `letter`.
-    pub kind: &'static str,
+    /// What it is.
+    pub kind: UploadKind,
     /// Opaque fingerprint for resuming after a reload.
     pub fingerprint: String,
 }
+
+/// How a file's sending ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finished {
+    /// The server's verdict (`Failed` also when it could not be sent).
+    State(UploadState),
+    /// It was sent completely before a reload, in this session.
+    SentBefore,
+}
+
+/// What a finished file came to: how, and the reason code if refused.
+pub type Outcome = (Finished, Option<String>);
 
 /// What the engine tells the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,13 +64,12 @@ pub enum Event {
         /// Bytes the server holds.
         sent: u64,
     },
-    /// File `index` is finished: `verdict` is `accepted`, `duplicate`,
-    /// `rejected`, `failed` or `sent-before`, with the reason code if any.
+    /// File `index` is finished, with the reason code if refused.
     Done {
         /// The file.
         index: usize,
-        /// The verdict.
-        verdict: String,
+        /// How it ended.
+        finished: Finished,
         /// Why, if refused.
         reason: Option<String>,
     },
@@ -115,31 +125,26 @@ pub async fn run(target: Target, jobs: Vec<Job>, control: Rc<Control>, emit: Emi
                     return;
                 };
                 match send(&target, &job, &control, &emit).await {
-                    Ok(Some((verdict, reason))) => {
+                    Ok(Some((finished, reason))) => {
                         store::mark_sent(&job.fingerprint);
                         emit(Event::Done {
                             index: job.index,
-                            verdict,
+                            finished,
                             reason,
                         });
                     }
                     Ok(None) => return,
-                    Err(e) if is_fatal(&e) => {
+                    Err(e) if e.ends_session() => {
                         control.stopped.set(true);
                         emit(Event::Fatal(e));
                         return;
                     }
                     Err(e) => {
                         store::forget_pending(&job.fingerprint);
-                        let reason = match &e {
-                            NetError::Api {
-                                reason: Some(r), ..
-                            } => r.clone(),
-                            other => other.code().to_owned(),
-                        };
+                        let reason = e.code().to_owned();
                         emit(Event::Done {
                             index: job.index,
-                            verdict: "failed".into(),
+                            finished: Finished::State(UploadState::Failed),
                             reason: Some(reason),
                         });
                     }
@@ -148,14 +153,6 @@ pub async fn run(target: Target, jobs: Vec<Job>, control: Rc<Control>, emit: Emi
         }
     });
     futures::future::join_all(lanes).await;
-}
-
-/// Errors after which no file of this session can be sent.
-fn is_fatal(e: &NetError) -> bool {
-    matches!(
-        e.code(),
-        "session-expired" | "session-finished" | "session-too-large" | "mailbox-full"
-    )
 }
 
 async fn sleep_secs(secs: u32) {
@@ -215,48 +212,26 @@ where
     }
 }
 
-/// Plaintext bytes covered by an envelope offset.
-fn plain_at(sealer: &Sealer, offset: u64) -> u64 {
-    let h = sealer.header();
-    if offset <= HEADER_LEN as u64 {
-        return 0;
-    }
-    let records = (offset - HEADER_LEN as u64) / (u64::from(h.record_size) + TAG_LEN as u64);
-    (records * u64::from(h.record_size)).min(h.plaintext_len)
-}
-
 /// The envelope bytes from `offset` (a record boundary) for up to
-/// [`RECORDS_PER_PATCH`] records.
+/// [`RECORDS_PER_PATCH`] records, read from the file just before sealing.
 async fn chunk(seal: &FileSeal, file: &Blob, offset: u64) -> Result<Vec<u8>, NetError> {
     let h = seal.sealer().header();
-    let rs = u64::from(h.record_size);
-    let (first, mut out) = if offset == 0 {
-        (0, seal.sealer().header_bytes().to_vec())
+    let mut out = if offset == 0 {
+        seal.sealer().header_bytes().to_vec()
     } else {
-        (
-            (offset - HEADER_LEN as u64) / (rs + TAG_LEN as u64),
-            Vec::new(),
-        )
+        Vec::new()
     };
-    let last = (first + RECORDS_PER_PATCH).min(h.record_count());
-    let plain = blob::read_range(file, first * rs, (last * rs).min(h.plaintext_len))
+    let records = h.records_from(offset, RECORDS_PER_PATCH);
+    let span = h.plaintext_of(records.clone());
+    let plain = blob::read_range(file, span.start, span.end)
         .await
-        .map_err(|_| unreadable())?;
+        .map_err(|_| NetError::FileUnreadable)?;
     let sealed = seal
-        .seal_records(first, &plain)
+        .seal_records(records.start, &plain)
         .await
-        .map_err(|_| unreadable())?;
+        .map_err(|_| NetError::FileUnreadable)?;
     out.extend_from_slice(&sealed);
     Ok(out)
-}
-
-fn unreadable() -> NetError {
-    NetError::Api {
-        status: 0,
-        code: "file-unreadable".into(),
-        reason: None,
-        retry_after: None,
-    }
 }
 
 fn random<const N: usize>() -> Result<[u8; N], NetError> {
@@ -269,9 +244,9 @@ async fn send(
     job: &Job,
     control: &Control,
     emit: &Emit,
-) -> Result<Option<(String, Option<String>)>, NetError> {
+) -> Result<Option<Outcome>, NetError> {
     if store::was_sent(&job.fingerprint) {
-        return Ok(Some(("sent-before".into(), None)));
+        return Ok(Some((Finished::SentBefore, None)));
     }
     let len = blob::size(&job.blob);
     let resumed = store::pending(&job.fingerprint).and_then(|p| {
@@ -306,7 +281,7 @@ async fn send(
         match retrying(job.index, control, emit, || target.api.head(&location)).await {
             Ok(Some(state)) => {
                 if let Some(v) = state.verdict {
-                    return Ok(Some(v));
+                    return Ok(Some(v.into()));
                 }
                 offset = state.offset;
             }
@@ -339,7 +314,7 @@ async fn send(
     }
     emit(Event::Progress {
         index: job.index,
-        sent: plain_at(seal.sealer(), offset),
+        sent: seal.sealer().header().plaintext_before(offset),
     });
 
     let mut attempt = 0u32;
@@ -354,10 +329,10 @@ async fn send(
                 offset = state.offset;
                 emit(Event::Progress {
                     index: job.index,
-                    sent: plain_at(seal.sealer(), offset),
+                    sent: seal.sealer().header().plaintext_before(offset),
                 });
                 if let Some(v) = state.verdict {
-                    return Ok(Some(v));
+                    return Ok(Some(v.into()));
                 }
                 if offset >= total {
                     return Err(NetError::Protocol("complete without a verdict"));
@@ -369,15 +344,12 @@ async fn send(
                 match retrying(job.index, control, emit, || target.api.head(&location)).await? {
                     Some(state) => {
                         if let Some(v) = state.verdict {
-                            return Ok(Some(v));
+                            return Ok(Some(v.into()));
                         }
                         offset = state.offset;
                     }
                     None => return Ok(None),
                 }
-            }
-            Err(NetError::Api { code, reason, .. }) if code == "file-refused" => {
-                return Ok(Some(("rejected".into(), reason)));
             }
             Err(e) => return Err(e),
         }

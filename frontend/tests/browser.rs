@@ -12,8 +12,8 @@
 use std::io::{Cursor, Write};
 
 use js_sys::Array;
-use mailslot_frontend::scan::{IgnoreReason, ScanReport};
 use mailslot_frontend::seal::{Engine, FileSeal};
+use mailslot_frontend::worker::protocol::{self, Chosen, FromWorker, IgnoreReason, ScanReport};
 use mailslot_frontend::{blob, worker};
 use mailslot_shared::dicom::synth::ct_image;
 use mailslot_shared::dicom::RejectCode;
@@ -27,25 +27,31 @@ fn dicom(instance: &str, study: &str, name: &str, pixels: usize) -> Vec<u8> {
     ct_image(instance, study, name, pixels, 0)
 }
 
-fn scan_blobs(files: &[(Vec<u8>, &str)], max_file: u64, budget: u64) -> (ScanReport, Array) {
-    let (blobs, paths) = (Array::new(), Array::new());
-    for (bytes, path) in files {
-        blobs.push(&blob::from_bytes(bytes).unwrap());
-        paths.push(&(*path).into());
-    }
+/// Scans `files` as the worker does and returns the report as the page
+/// receives it: through the typed message's encoding, blobs and all.
+fn scan_blobs(files: &[(Vec<u8>, &str)], max_file: u64, budget: u64) -> ScanReport<web_sys::Blob> {
+    let chosen = files
+        .iter()
+        .map(|(bytes, path)| Chosen {
+            file: blob::from_bytes(bytes).unwrap(),
+            label: (*path).to_owned(),
+        })
+        .collect();
     let progress = std::cell::Cell::new(0);
-    let (json, out) = worker::scan(&blobs, &paths, max_file, budget, |done, _| {
-        progress.set(done)
-    });
+    let report = worker::scan(chosen, max_file, budget, |done, _| progress.set(done));
     assert_eq!(
         progress.get(),
         files.len() as u32,
         "progress reaches the end"
     );
-    (serde_json::from_str(&json).unwrap(), out)
+    let sent = protocol::encode(&FromWorker::Done { report }).unwrap();
+    match protocol::decode::<FromWorker>(sent) {
+        Some(FromWorker::Done { report }) => report,
+        other => panic!("the report did not survive its encoding: {other:?}"),
+    }
 }
 
-fn reason_of(report: &ScanReport, path: &str) -> Option<IgnoreReason> {
+fn reason_of(report: &ScanReport<web_sys::Blob>, path: &str) -> Option<IgnoreReason> {
     report
         .ignored
         .iter()
@@ -76,7 +82,7 @@ fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
         (b"<html><body>viewer</body></html>".to_vec(), "CD/INDEX.HTM"),
         (Vec::new(), "CD/EMPTY"),
     ];
-    let (report, blobs) = scan_blobs(&files, 4 << 30, 1 << 30);
+    let report = scan_blobs(&files, 4 << 30, 1 << 30);
     let found: Vec<&str> = report.found.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         found,
@@ -86,12 +92,17 @@ fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
             "CD/DICOM/IM000004"
         ]
     );
-    assert_eq!(blobs.length(), 3, "one blob per found image");
+    // Each found image keeps its own file: sizes match what was chosen.
+    let sizes: Vec<u64> = report.found.iter().map(|f| blob::size(&f.file)).collect();
+    assert_eq!(
+        sizes,
+        [files[0].0.len(), files[1].0.len(), files[3].0.len()].map(|n| n as u64)
+    );
     assert_eq!(
         report.found[2].summary.patient_name.as_deref(),
         Some("DOE^JANE")
     );
-    assert_eq!(blob::size(&blobs.get(1).into()), large.len() as u64);
+    assert_eq!(blob::size(&report.found[1].file), large.len() as u64);
     let s = &report.found[0].summary;
     assert_eq!(s.patient_name.as_deref(), Some("DOE^JANE"));
     assert_eq!(s.study_instance_uid, "1.2.3");
@@ -119,7 +130,7 @@ fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
     );
 
     // The server's file size limit applies in the browser too.
-    let (report, _) = scan_blobs(&files[..1], 1000, 1 << 30);
+    let report = scan_blobs(&files[..1], 1000, 1 << 30);
     assert_eq!(
         reason_of(&report, "CD/DICOM/IM000001"),
         Some(IgnoreReason::Rule(RejectCode::TooLarge))
@@ -152,14 +163,14 @@ fn a_zip_is_unpacked_into_blobs_with_its_members_checked_and_its_tricks_refused(
         ("../../evil", &b, true),
         ("Bilder/inner.zip", &zip(&[("x", b"x", false)]), false),
     ]);
-    let (report, blobs) = scan_blobs(&[(archive.clone(), "Download.zip")], 4 << 30, 1 << 30);
+    let report = scan_blobs(&[(archive.clone(), "Download.zip")], 4 << 30, 1 << 30);
     let found: Vec<&str> = report.found.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         found,
         ["Download.zip/Bilder/IM1", "Download.zip/Bilder/IM2"]
     );
     // The unpacked member is exactly the original file.
-    let unpacked: web_sys::Blob = blobs.get(0).into();
+    let unpacked: web_sys::Blob = report.found[0].file.clone();
     let reader = web_sys::FileReaderSync::new().unwrap();
     let bytes = js_sys::Uint8Array::new(&reader.read_as_array_buffer(&unpacked).unwrap()).to_vec();
     assert_eq!(bytes, a);
@@ -182,7 +193,7 @@ fn a_zip_is_unpacked_into_blobs_with_its_members_checked_and_its_tricks_refused(
 
     // Unpacking stops at the budget (the session's size limit), counted on
     // the bytes actually inflated.
-    let (report, _) = scan_blobs(&[(archive.clone(), "Download.zip")], 4 << 30, 50_000);
+    let report = scan_blobs(&[(archive.clone(), "Download.zip")], 4 << 30, 50_000);
     assert_eq!(
         reason_of(&report, "Download.zip/Bilder/IM1"),
         Some(IgnoreReason::ZipTooLarge)
@@ -190,8 +201,8 @@ fn a_zip_is_unpacked_into_blobs_with_its_members_checked_and_its_tricks_refused(
 
     // A cut-off archive is reported, not guessed at.
     let cut = &archive[..archive.len() / 2];
-    let (report, blobs) = scan_blobs(&[(cut.to_vec(), "Cut.zip")], 4 << 30, 1 << 30);
-    assert_eq!(blobs.length(), 0);
+    let report = scan_blobs(&[(cut.to_vec(), "Cut.zip")], 4 << 30, 1 << 30);
+    assert_eq!(report.found.len(), 0);
     assert_eq!(reason_of(&report, "Cut.zip"), Some(IgnoreReason::ZipBroken));
 }
 

@@ -61,7 +61,13 @@ async function heading(text) {
   await h.waitFor({ timeout: 60_000 });
   // Focus moves to the new step's heading.
   await page.waitForFunction(() => document.activeElement?.id === 'step-heading', null, { timeout: 5_000 })
-    .catch(() => { throw new Error(`focus is not on the heading "${text}"`); });
+    .catch(async () => {
+      const at = await page.evaluate(() => {
+        const e = document.activeElement;
+        return e ? `${e.tagName.toLowerCase()}#${e.id}.${e.className}` : 'nothing';
+      });
+      throw new Error(`focus is not on the heading "${text}" but on ${at}`);
+    });
 }
 
 // Chooses the CD folder and checks what the Check step shows.

@@ -1,21 +1,20 @@
-//! Getting files into the page: the three choose buttons, drag and drop
+//! Getting files into the page: the choose buttons and drag and drop
 //! (folders read completely: `readEntries` is called until it returns
-//! nothing, as Chromium hands out at most 100 entries per call), and the
-//! scan worker.
+//! nothing, as Chromium hands out at most 100 entries per call). The entry
+//! API takes callbacks, so the promises are built here by hand (gloo has
+//! nothing for it).
 
-use std::rc::Rc;
-
-use js_sys::{Array, Function, Object, Promise};
+use js_sys::{Array, Function, Promise};
+use mailslot_shared::letter;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     DragEvent, File, FileSystemDirectoryEntry, FileSystemDirectoryReader, FileSystemEntry,
-    FileSystemFileEntry, HtmlInputElement, MessageEvent, Worker,
+    FileSystemFileEntry, HtmlInputElement,
 };
 
-use crate::js::{get, set};
-use crate::scan::ScanReport;
+use crate::js::get;
 
 /// A chosen file and its label (path within the chosen folder).
 pub type Chosen = (File, String);
@@ -157,107 +156,12 @@ pub async fn walk(entries: Vec<FileSystemEntry>, loose: Vec<File>) -> Picked {
     out
 }
 
-/// What the worker says.
-#[derive(Debug)]
-pub enum WorkerMsg {
-    /// Files scanned so far.
-    Progress(u32, u32),
-    /// One scan finished.
-    Done(ScanReport, Array),
-    /// The worker could not start or crashed.
-    Failed,
-}
-
-/// The scan worker and the scans waiting for it to be ready.
-pub struct ScanWorker {
-    worker: Worker,
-    ready: Rc<std::cell::Cell<bool>>,
-    queue: Rc<std::cell::RefCell<Vec<JsValue>>>,
-    _onmessage: Closure<dyn FnMut(MessageEvent)>,
-    _onerror: Closure<dyn FnMut(JsValue)>,
-}
-
-impl std::fmt::Debug for ScanWorker {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ScanWorker").finish_non_exhaustive()
-    }
-}
-
-impl ScanWorker {
-    /// Starts the worker (`worker_loader.js`, built by Trunk).
-    pub fn start(on: impl Fn(WorkerMsg) + 'static) -> Option<Self> {
-        let worker = Worker::new("./worker_loader.js").ok()?;
-        let ready = Rc::new(std::cell::Cell::new(false));
-        let queue: Rc<std::cell::RefCell<Vec<JsValue>>> = Rc::default();
-        let on = Rc::new(on);
-        let (w, r, q, o) = (worker.clone(), ready.clone(), queue.clone(), on.clone());
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let data = e.data();
-            match get(&data, "type").as_string().as_deref() {
-                Some("ready") => {
-                    r.set(true);
-                    for m in q.borrow_mut().drain(..) {
-                        let _ = w.post_message(&m);
-                    }
-                }
-                Some("progress") => {
-                    let n = |k| get(&data, k).as_f64().unwrap_or(0.0) as u32;
-                    o(WorkerMsg::Progress(n("done"), n("total")));
-                }
-                Some("done") => {
-                    let report = get(&data, "report").as_string().unwrap_or_default();
-                    let blobs: Array = get(&data, "blobs").dyn_into().unwrap_or_default();
-                    match serde_json::from_str(&report) {
-                        Ok(r) => o(WorkerMsg::Done(r, blobs)),
-                        Err(_) => o(WorkerMsg::Failed),
-                    }
-                }
-                _ => {}
-            }
-        });
-        let onerror = Closure::<dyn FnMut(JsValue)>::new(move |_| on(WorkerMsg::Failed));
-        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        Some(ScanWorker {
-            worker,
-            ready,
-            queue,
-            _onmessage: onmessage,
-            _onerror: onerror,
-        })
-    }
-
-    /// Queues a scan of `files`.
-    pub fn scan(&self, files: &[Chosen], max_file_size: u64, unpack_budget: u64) {
-        let msg = Object::new();
-        let (f, p) = (Array::new(), Array::new());
-        for (file, label) in files {
-            f.push(file);
-            p.push(&label.into());
-        }
-        set(&msg, "files", &f);
-        set(&msg, "paths", &p);
-        set(&msg, "maxFileSize", &(max_file_size as f64).into());
-        set(&msg, "unpackBudget", &(unpack_budget as f64).into());
-        if self.ready.get() {
-            let _ = self.worker.post_message(&msg);
-        } else {
-            self.queue.borrow_mut().push(msg.into());
-        }
-    }
-}
-
-impl Drop for ScanWorker {
-    fn drop(&mut self) {
-        self.worker.terminate();
-    }
-}
-
-/// Whether a file starts like a PDF (`%PDF-`).
-pub async fn is_pdf(file: &File) -> bool {
+/// Whether a file is a letter we accept (`shared`'s check, as the server
+/// makes it again).
+pub async fn is_letter(file: &File) -> bool {
     let size = crate::blob::size(file);
-    match crate::blob::read_range(file, 0, size.min(5)).await {
-        Ok(head) => head == b"%PDF-",
+    match crate::blob::read_range(file, 0, size.min(letter::SNIFF_LEN as u64)).await {
+        Ok(head) => letter::sniff(&head).is_some(),
         Err(_) => false,
     }
 }

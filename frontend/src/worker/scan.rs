@@ -1,5 +1,5 @@
 //! The scan: what each chosen file is. Runs in the scan worker
-//! (`worker.rs`); the acceptance rules themselves are `shared`'s, the same
+//! (`worker/mod.rs`); the acceptance rules themselves are `shared`'s, the same
 //! the server applies again after upload.
 //!
 //! Files are read through [`BlobReader`]: small files whole, large ones in
@@ -10,12 +10,10 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
-use mailslot_shared::dicom::{
-    inspect_reader, listed_instances, Limits, RejectCode, Summary, Verdict,
-};
-use serde::{Deserialize, Serialize};
+use mailslot_shared::dicom::{inspect_reader, listed_instances, Limits, RejectCode, Verdict};
 use web_sys::Blob;
 
+use super::protocol::{Dicomdir, Found, IgnoreReason, Ignored, ScanReport};
 use crate::blob::{self, BlobReader};
 
 /// Files up to this size (read whole by the first read anyway) get the
@@ -23,101 +21,14 @@ use crate::blob::{self, BlobReader};
 /// checks the whole file again).
 pub const FULL_CHECK_MAX: u64 = blob::FIRST;
 
-/// An image (or other DICOM object) the scan accepted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Found {
-    /// Where it was: the path inside the chosen folder or ZIP.
-    pub path: String,
-    /// What the rules read from it.
-    pub summary: Summary,
-}
-
-/// Why a file is not offered for sending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "code", rename_all = "kebab-case")]
-pub enum IgnoreReason {
-    /// `shared`'s acceptance rules refused it.
-    Rule(RejectCode),
-    /// The same image (SOP Instance) was already found in another file.
-    Duplicate,
-    /// The browser could not read it.
-    Unreadable,
-    /// A ZIP archive that cannot be read.
-    ZipBroken,
-    /// A password-protected ZIP member.
-    ZipEncrypted,
-    /// A ZIP member whose name tries to leave the archive (`../`, `/etc`).
-    ZipUnsafePath,
-    /// A ZIP member that unpacks to far more than it could hold, or an
-    /// archive beyond the session's size or entry limits.
-    ZipTooLarge,
-}
-
-impl IgnoreReason {
-    /// The page's own reasons (the rules' are `RejectCode::ALL`).
-    pub const OWN: &'static [IgnoreReason] = &[
-        IgnoreReason::Duplicate,
-        IgnoreReason::Unreadable,
-        IgnoreReason::ZipBroken,
-        IgnoreReason::ZipEncrypted,
-        IgnoreReason::ZipUnsafePath,
-        IgnoreReason::ZipTooLarge,
-    ];
-
-    /// Stable code, also the Fluent message id suffix.
-    pub fn code(self) -> &'static str {
-        match self {
-            IgnoreReason::Rule(c) => c.code(),
-            IgnoreReason::Duplicate => "duplicate",
-            IgnoreReason::Unreadable => "unreadable",
-            IgnoreReason::ZipBroken => "zip-broken",
-            IgnoreReason::ZipEncrypted => "zip-encrypted",
-            IgnoreReason::ZipUnsafePath => "zip-unsafe-path",
-            IgnoreReason::ZipTooLarge => "zip-too-large",
-        }
-    }
-}
-
-/// A file that is not offered, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ignored {
-    /// Where it was.
-    pub path: String,
-    /// Its size in bytes.
-    pub size: u64,
-    /// Why it is left out.
-    pub reason: IgnoreReason,
-}
-
-/// A DICOMDIR and the images it lists (SOP Instance UIDs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Dicomdir {
-    /// Where it was.
-    pub path: String,
-    /// The Referenced SOP Instance UIDs of its records.
-    pub listed: Vec<String>,
-}
-
-/// What one scan found. `found[i]` belongs to the i-th blob the worker
-/// sends back with the report.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ScanReport {
-    /// Acceptable objects, in the order found.
-    pub found: Vec<Found>,
-    /// Everything left out.
-    pub ignored: Vec<Ignored>,
-    /// DICOMDIRs, for the cross-check.
-    pub dicomdirs: Vec<Dicomdir>,
-}
-
-/// Scans files one by one, collecting a report and the blobs to send.
+/// Scans files one by one, collecting a report of what was found (with
+/// each found file's blob) and what was left out.
 #[derive(Debug)]
 pub struct Scanner {
     limits: Limits,
     /// Budget left for unpacking ZIP members (bytes).
     pub(crate) unpack_budget: u64,
-    report: ScanReport,
-    blobs: js_sys::Array,
+    report: ScanReport<Blob>,
 }
 
 impl Scanner {
@@ -128,7 +39,6 @@ impl Scanner {
             limits,
             unpack_budget,
             report: ScanReport::default(),
-            blobs: js_sys::Array::new(),
         }
     }
 
@@ -149,7 +59,7 @@ impl Scanner {
             && reader.read_exact(&mut magic).is_ok()
             && (magic == *b"PK\x03\x04" || magic == *b"PK\x05\x06");
         if is_zip {
-            crate::zipscan::scan_zip(self, reader, path);
+            super::zipscan::scan_zip(self, reader, path);
         } else if reader.seek(SeekFrom::Start(0)).is_ok() {
             self.check(file, reader, path);
         } else {
@@ -174,10 +84,10 @@ impl Scanner {
         match inspect_reader(reader, size, size.min(FULL_CHECK_MAX), &self.limits) {
             Verdict::Accepted(summary) => {
                 self.report.found.push(Found {
+                    file: file.clone(),
                     path: path.to_owned(),
                     summary: *summary,
                 });
-                self.blobs.push(file);
             }
             Verdict::Rejected(r) => {
                 if r.code == RejectCode::Dicomdir {
@@ -199,9 +109,9 @@ impl Scanner {
         });
     }
 
-    /// The report and, aligned with `report.found`, the blobs.
-    pub fn finish(self) -> (ScanReport, js_sys::Array) {
-        (self.report, self.blobs)
+    /// The report.
+    pub fn finish(self) -> ScanReport<Blob> {
+        self.report
     }
 }
 

@@ -16,8 +16,9 @@ use std::io::Read;
 use js_sys::{Array, Uint8Array};
 use zip::result::ZipError;
 
+use super::protocol::IgnoreReason;
+use super::scan::Scanner;
 use crate::blob::{self, BlobReader};
-use crate::scan::{IgnoreReason, Scanner};
 
 /// Most members read from one archive.
 pub const MAX_ENTRIES: usize = 100_000;

@@ -1,0 +1,135 @@
+//! The Send step's state: every file being sent, progress samples for the
+//! speed, files waiting to retry, and how sending ended. Plain data.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use mailslot_shared::wire::UploadState;
+
+use crate::net::NetError;
+use crate::upload::Finished;
+
+/// The study a file belongs to, as the Send step names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StudyLabel {
+    /// Study Instance UID (the group's key).
+    pub uid: String,
+    /// Study Date (YYYYMMDD).
+    pub date: Option<String>,
+    /// Study Description.
+    pub description: Option<String>,
+}
+
+/// One file being sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobInfo {
+    /// Its label.
+    pub label: String,
+    /// Plaintext size.
+    pub size: u64,
+    /// The study it belongs to (`None`: a letter).
+    pub study: Option<StudyLabel>,
+    /// Bytes the server holds.
+    pub sent: u64,
+    /// How it finished, and the reason code if refused.
+    pub verdict: Option<(Finished, Option<String>)>,
+}
+
+impl JobInfo {
+    /// Whether the server refused it or it could not be sent.
+    pub fn refused(&self) -> bool {
+        matches!(
+            self.verdict,
+            Some((
+                Finished::State(UploadState::Rejected | UploadState::Failed),
+                _
+            ))
+        )
+    }
+}
+
+/// Progress of one study (or of the letters), for its progress bar.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupProgress {
+    /// Bytes the server holds.
+    pub sent: u64,
+    /// Bytes in all.
+    pub total: u64,
+    /// Files finished.
+    pub done: usize,
+    /// Files in all.
+    pub files: usize,
+}
+
+/// The Send step's state.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Sending {
+    /// Every file, in the engine's order (its index is the engine's).
+    pub jobs: Vec<JobInfo>,
+    /// Recent (time ms, bytes sent) samples for the speed.
+    pub samples: VecDeque<(f64, u64)>,
+    /// Files waiting to retry: seconds and the error's code, by file.
+    pub waiting: BTreeMap<usize, (u32, String)>,
+    /// The engine stopped for good.
+    pub fatal: Option<NetError>,
+    /// The engine has finished every file.
+    pub finished: bool,
+    /// Submitting failed (can be retried).
+    pub submit_error: Option<NetError>,
+    /// Halfway announced.
+    pub half_announced: bool,
+}
+
+impl Sending {
+    /// (bytes sent, bytes total, files done, files total).
+    pub fn totals(&self) -> (u64, u64, usize, usize) {
+        let sent = self.jobs.iter().map(|j| j.sent).sum();
+        let total = self.jobs.iter().map(|j| j.size).sum();
+        let done = self.jobs.iter().filter(|j| j.verdict.is_some()).count();
+        (sent, total, done, self.jobs.len())
+    }
+
+    /// Bytes per second over the last samples.
+    pub fn speed(&self) -> Option<f64> {
+        let (t0, b0) = self.samples.front()?;
+        let (t1, b1) = self.samples.back()?;
+        (t1 - t0 > 1000.0).then(|| (b1 - b0) as f64 / ((t1 - t0) / 1000.0))
+    }
+
+    /// Progress per study (and letters: `None`), in the order first seen.
+    pub fn groups(&self) -> Vec<(Option<&StudyLabel>, GroupProgress)> {
+        let mut out: Vec<(Option<&StudyLabel>, GroupProgress)> = Vec::new();
+        for j in &self.jobs {
+            let key = j.study.as_ref();
+            let at = match out
+                .iter()
+                .position(|(k, _)| k.map(|s| &s.uid) == key.map(|s| &s.uid))
+            {
+                Some(at) => at,
+                None => {
+                    out.push((key, GroupProgress::default()));
+                    out.len() - 1
+                }
+            };
+            let g = &mut out[at].1;
+            g.sent += j.sent;
+            g.total += j.size;
+            g.done += usize::from(j.verdict.is_some());
+            g.files += 1;
+        }
+        out
+    }
+
+    /// Records a progress sample at `now` (ms), keeping about 10 s.
+    pub(super) fn sample(&mut self, now: f64) {
+        let (sent, _, _, _) = self.totals();
+        self.samples.push_back((now, sent));
+        while self.samples.len() > 2
+            && self
+                .samples
+                .front()
+                .is_some_and(|(t0, _)| now - t0 > 10_000.0)
+        {
+            self.samples.pop_front();
+        }
+    }
+}

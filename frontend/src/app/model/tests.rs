@@ -1,0 +1,584 @@
+//! The page's transitions, natively: each test walks the model through
+//! actions and checks what it shows and which effects it asks for.
+
+#![allow(clippy::panic)]
+
+use mailslot_shared::dicom::{Lang, Summary};
+use mailslot_shared::envelope::PrivateKey;
+use mailslot_shared::wire::{
+    HospitalInfo, Localized, PrivacyStatement, Receipt, SessionCreated, UploadKind, UploadLimits,
+    UploadState,
+};
+
+use super::*;
+use crate::upload::{Event, Finished};
+use crate::worker::protocol::Found;
+
+fn hospital() -> HospitalInfo {
+    let text = |s: &str| Localized {
+        de: s.into(),
+        en: s.into(),
+    };
+    HospitalInfo {
+        name: text("Klinikum"),
+        phones: Vec::new(),
+        hours: text("8-16"),
+        departments: Vec::new(),
+        help: text("help"),
+        privacy: PrivacyStatement {
+            version: "7".into(),
+            text: text("privacy"),
+        },
+        retention_days: 42,
+    }
+}
+
+fn limits() -> UploadLimits {
+    UploadLimits {
+        max_file_bytes: 1 << 30,
+        max_session_bytes: 1 << 34,
+        max_chunk_bytes: 1 << 22,
+    }
+}
+
+fn key() -> Key {
+    Key {
+        public: PrivateKey::derive(&[7; 32]).public_key(),
+        record_size: 65536,
+    }
+}
+
+fn created() -> SessionCreated {
+    SessionCreated {
+        token: "token".into(),
+        session_id: "00112233445566778899aabbccddeeff".into(),
+        idle_timeout_secs: 1800,
+        expires_at: 0,
+        limits: limits(),
+    }
+}
+
+fn image(study: &str, sop: &str, size: u64) -> Summary {
+    Summary {
+        patient_name: Some("DOE^JANE".into()),
+        study_instance_uid: study.into(),
+        series_instance_uid: format!("{study}.1"),
+        sop_instance_uid: sop.into(),
+        size,
+        ..Summary::default()
+    }
+}
+
+fn found(file: u32, path: &str, summary: Summary) -> Found<FileRef> {
+    Found {
+        file: FileRef(file),
+        path: path.into(),
+        summary,
+    }
+}
+
+fn has_focus(fx: &[Effect], id: &str) -> bool {
+    fx.iter().any(|e| matches!(e, Effect::Focus(f) if *f == id))
+}
+
+/// A page with the hospital's texts, consent given and a session open, on
+/// the Choose step.
+fn with_session() -> Model {
+    let mut m = Model::new(Lang::En);
+    m.reduce(Action::Hospital(Ok(hospital())));
+    m.reduce(Action::Agree(true));
+    m.reduce(Action::MaySend(true));
+    m.reduce(Action::WelcomeNext);
+    m.reduce(Action::Password("secret".into()));
+    m.reduce(Action::PasswordSubmit);
+    m.reduce(Action::SessionStarted(Ok((created(), key()))));
+    assert_eq!(m.step, Step::Choose);
+    m
+}
+
+/// `with_session`, then two studies scanned (three images, one ignored).
+fn with_scan() -> Model {
+    let mut m = with_session();
+    m.reduce(Action::Chosen {
+        files: vec![(FileRef(0), "CD/A".into()), (FileRef(1), "CD/B".into())],
+        unreadable: Vec::new(),
+    });
+    m.reduce(Action::Scanned(ScanReport {
+        found: vec![
+            found(0, "CD/A", image("1.1", "1.1.1.1", 1000)),
+            found(1, "CD/B", image("1.1", "1.1.1.2", 2000)),
+            found(2, "CD/C", image("1.2", "1.2.1.1", 4000)),
+        ],
+        ignored: vec![Ignored {
+            path: "CD/AUTORUN.INF".into(),
+            size: 10,
+            reason: IgnoreReason::Rule(mailslot_shared::dicom::RejectCode::NotDicom),
+        }],
+        dicomdirs: Vec::new(),
+    }));
+    m
+}
+
+/// `with_scan`, then the form filled in and the preflight passed: sending.
+fn sending() -> (Model, Vec<UploadJob>) {
+    let mut m = with_scan();
+    m.reduce(Action::CheckNext);
+    for (field, value) in [
+        (Field::Name, "Jane Doe"),
+        (Field::Phone, "0123"),
+        (Field::Role, "patient"),
+        (Field::Request, "Please look"),
+    ] {
+        m.reduce(Action::Field(field, value.into()));
+    }
+    let fx = m.reduce(Action::Send);
+    assert!(
+        matches!(
+            fx[..],
+            [Effect::Preflight {
+                files: 3,
+                bytes: 7000,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    let fx = m.reduce(Action::Preflighted(Ok(())));
+    assert_eq!(m.step, Step::Send);
+    let jobs = fx
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Upload { jobs, .. } => Some(jobs),
+            _ => None,
+        })
+        .unwrap_or_default();
+    (m, jobs)
+}
+
+#[test]
+fn consent_is_required_before_the_password() {
+    let mut m = Model::new(Lang::De);
+    m.reduce(Action::Hospital(Ok(hospital())));
+    let fx = m.reduce(Action::WelcomeNext);
+    assert_eq!(m.step, Step::Welcome);
+    let fields: Vec<&str> = m.problems.iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["consent-agree", "consent-may-send"]);
+    assert!(has_focus(&fx, "error-summary"));
+    m.reduce(Action::Agree(true));
+    m.reduce(Action::WelcomeNext);
+    assert!(m.invalid("consent-may-send"));
+    assert!(!m.invalid("consent-agree"));
+    m.reduce(Action::MaySend(true));
+    let fx = m.reduce(Action::WelcomeNext);
+    assert_eq!(m.step, Step::Password);
+    assert!(m.problems.is_empty());
+    assert!(has_focus(&fx, "step-heading"));
+}
+
+#[test]
+fn the_password_is_checked_and_its_errors_are_said_with_the_wait() {
+    let mut m = Model::new(Lang::En);
+    m.reduce(Action::Hospital(Ok(hospital())));
+    m.reduce(Action::Agree(true));
+    m.reduce(Action::MaySend(true));
+    m.reduce(Action::WelcomeNext);
+    // Nothing typed: refused on the page, nothing sent.
+    let fx = m.reduce(Action::PasswordSubmit);
+    assert_eq!(m.problems[0].text, Text::id("password-missing"));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::StartSession { .. })));
+    // Typed: the consent of the statement shown goes with it.
+    m.reduce(Action::Password("wrong".into()));
+    let fx = m.reduce(Action::PasswordSubmit);
+    assert!(m.busy);
+    match &fx[..] {
+        [Effect::StartSession { password, consent }] => {
+            assert_eq!(password, "wrong");
+            assert_eq!(consent.statement_version, "7");
+            assert!(consent.accepted && consent.may_send);
+        }
+        other => panic!("{other:?}"),
+    }
+    m.reduce(Action::SessionStarted(Err(NetError::Api {
+        status: 401,
+        code: "wrong-password".into(),
+        retry_after: None,
+    })));
+    assert!(!m.busy);
+    assert_eq!(m.step, Step::Password);
+    assert_eq!(m.problems[0].field, "field-password");
+    assert_eq!(m.problems[0].text, Text::error("wrong-password"));
+    // Locked out: the sentence says how many minutes to wait.
+    m.reduce(Action::SessionStarted(Err(NetError::Api {
+        status: 429,
+        code: "locked-out".into(),
+        retry_after: Some(61),
+    })));
+    assert_eq!(
+        m.problems[0].text,
+        Text::Error {
+            code: "locked-out".into(),
+            wait_minutes: Some(2)
+        }
+    );
+    // Right: the session is kept for a reload, the password forgotten.
+    let fx = m.reduce(Action::SessionStarted(Ok((created(), key()))));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::SaveSession(s) if s.token == "token")));
+    assert_eq!(m.step, Step::Choose);
+    assert!(m.password.is_empty());
+    assert_eq!(m.announce, Some(Text::id("announce-password-ok")));
+}
+
+#[test]
+fn choosing_scans_in_the_worker_and_lists_what_could_not_be_read() {
+    let mut m = with_session();
+    // Nothing at all: said, nothing scanned.
+    let fx = m.reduce(Action::Chosen {
+        files: Vec::new(),
+        unreadable: Vec::new(),
+    });
+    assert_eq!(m.problems[0].text, Text::id("choose-nothing"));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Scan { .. })));
+    let fx = m.reduce(Action::Chosen {
+        files: vec![(FileRef(4), "CD/IM1".into())],
+        unreadable: vec!["CD/LOCKED/".into()],
+    });
+    match &fx[..] {
+        [Effect::Scan {
+            files,
+            max_file_bytes,
+            unpack_budget,
+        }] => {
+            assert_eq!(files, &vec![(FileRef(4), "CD/IM1".to_owned())]);
+            assert_eq!(*max_file_bytes, limits().max_file_bytes);
+            assert_eq!(*unpack_budget, limits().max_session_bytes);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(m.scanning, Some((0, 1)));
+    assert_eq!(m.scanned.ignored[0].path, "CD/LOCKED/");
+    assert_eq!(m.scanned.ignored[0].reason, IgnoreReason::Unreadable);
+    m.reduce(Action::ScanProgress(1, 1));
+    assert_eq!(m.scanning, Some((1, 1)));
+    // The worker crashed: said, and a new scan may start.
+    m.reduce(Action::ScanFailed);
+    assert_eq!(m.scanning, None);
+    assert_eq!(m.scans_pending, 0);
+    assert_eq!(m.problems[0].text, Text::id("scan-failed"));
+}
+
+#[test]
+fn a_second_scan_is_merged_and_duplicates_are_set_aside() {
+    let mut m = with_scan();
+    assert_eq!(m.step, Step::Check);
+    assert_eq!(m.scanned.found.len(), 3);
+    assert_eq!(
+        m.announce,
+        Some(Text::with(
+            "announce-scanned",
+            vec![
+                ("images", 3usize.into()),
+                ("studies", 2usize.into()),
+                ("ignored", 1usize.into())
+            ]
+        ))
+    );
+    // Add a ZIP: one new image, one already found under another name.
+    m.reduce(Action::Go(Step::Choose));
+    m.reduce(Action::Chosen {
+        files: vec![(FileRef(9), "Download.zip".into())],
+        unreadable: Vec::new(),
+    });
+    assert_eq!(m.step, Step::Choose, "stays until the scan reports");
+    m.reduce(Action::Scanned(ScanReport {
+        found: vec![
+            found(10, "Download.zip/X", image("1.3", "1.3.1.1", 500)),
+            found(11, "Download.zip/COPY", image("1.1", "1.1.1.1", 1000)),
+        ],
+        ..ScanReport::default()
+    }));
+    assert_eq!(m.step, Step::Check);
+    let kept: Vec<(FileRef, &str)> = m
+        .scanned
+        .found
+        .iter()
+        .map(|f| (f.file, f.path.as_str()))
+        .collect();
+    assert_eq!(kept.len(), 4);
+    assert_eq!(kept[3], (FileRef(10), "Download.zip/X"));
+    let dup = m
+        .scanned
+        .ignored
+        .last()
+        .map(|i| (i.path.as_str(), i.reason));
+    assert_eq!(dup, Some(("Download.zip/COPY", IgnoreReason::Duplicate)));
+}
+
+#[test]
+fn studies_can_be_left_out_but_not_all() {
+    let mut m = with_scan();
+    m.reduce(Action::Study("1.1".into(), false));
+    assert_eq!(m.selected(), vec![2]);
+    m.reduce(Action::Study("1.2".into(), false));
+    m.reduce(Action::CheckNext);
+    assert_eq!(m.step, Step::Check);
+    assert_eq!(m.problems[0].text, Text::id("check-nothing-selected"));
+    m.reduce(Action::Study("1.1".into(), true));
+    m.reduce(Action::CheckNext);
+    assert_eq!(m.step, Step::About);
+    assert_eq!(m.selected(), vec![0, 1]);
+}
+
+#[test]
+fn the_form_is_checked_before_anything_is_sent() {
+    let mut m = with_scan();
+    m.reduce(Action::CheckNext);
+    m.reduce(Action::Field(Field::Email, "jane@".into()));
+    let fx = m.reduce(Action::Send);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Preflight { .. })));
+    let fields: Vec<&str> = m.problems.iter().map(|p| p.field).collect();
+    assert_eq!(
+        fields,
+        ["field-name", "field-email", "role-patient", "field-request"]
+    );
+    // A letter that is not a PDF is named; the PDF is kept once.
+    let letter = Letter {
+        file: FileRef(20),
+        name: "Brief.pdf".into(),
+        size: 300,
+    };
+    m.reduce(Action::Letters {
+        letters: vec![letter.clone()],
+        refused: vec!["Foto.heic".into()],
+    });
+    assert_eq!(m.problems[0].field, "field-letters");
+    m.reduce(Action::Letters {
+        letters: vec![letter.clone()],
+        refused: Vec::new(),
+    });
+    assert_eq!(m.letters, vec![letter]);
+    assert!(!m.invalid("field-letters"));
+}
+
+#[test]
+fn sending_covers_images_then_letters_and_one_refusal_does_not_stop_the_rest() {
+    let (mut m, jobs) = sending();
+    let files: Vec<(usize, FileRef, UploadKind)> =
+        jobs.iter().map(|j| (j.index, j.file, j.kind)).collect();
+    assert_eq!(
+        files,
+        [
+            (0, FileRef(0), UploadKind::Dicom),
+            (1, FileRef(1), UploadKind::Dicom),
+            (2, FileRef(2), UploadKind::Dicom)
+        ]
+    );
+    assert_eq!(m.announce, Some(Text::id("announce-send-started")));
+    let done = |index, finished, reason: Option<&str>| {
+        Action::Upload(
+            Event::Done {
+                index,
+                finished,
+                reason: reason.map(str::to_owned),
+            },
+            1000.0,
+        )
+    };
+    m.reduce(done(0, Finished::State(UploadState::Accepted), None));
+    m.reduce(done(
+        1,
+        Finished::State(UploadState::Rejected),
+        Some("truncated"),
+    ));
+    let s = m.sending.as_ref().map(Sending::totals);
+    assert_eq!(s, Some((3000, 7000, 2, 3)));
+    assert_eq!(m.announce, Some(Text::id("announce-send-started")));
+    // Half of the bytes are there: said.
+    m.reduce(done(2, Finished::State(UploadState::Accepted), None));
+    assert_eq!(m.announce, Some(Text::id("announce-half")));
+    let refused: Vec<&str> = m
+        .sending
+        .iter()
+        .flat_map(|s| s.jobs.iter().filter(|j| j.refused()))
+        .map(|j| j.label.as_str())
+        .collect();
+    assert_eq!(refused, ["CD/B"]);
+    // Every file is done: the details are sealed and submitted.
+    let fx = m.reduce(Action::UploadsFinished);
+    match &fx[..] {
+        [Effect::Submit { details, .. }] => {
+            assert_eq!(details.name, "Jane Doe");
+            assert_eq!(details.studies, ["1.1", "1.2"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(m.busy);
+}
+
+#[test]
+fn progress_retries_and_pause_are_shown() {
+    let (mut m, _) = sending();
+    m.reduce(Action::Upload(
+        Event::Progress {
+            index: 2,
+            sent: 1000,
+        },
+        0.0,
+    ));
+    m.reduce(Action::Upload(
+        Event::Waiting {
+            index: 2,
+            secs: 4,
+            code: "network-error".into(),
+        },
+        500.0,
+    ));
+    assert_eq!(m.announce, Some(Text::id("announce-connection-lost")));
+    assert_eq!(
+        m.sending.as_ref().map(|s| s.waiting.len()),
+        Some(1),
+        "one file waits"
+    );
+    m.reduce(Action::Upload(
+        Event::Progress {
+            index: 2,
+            sent: 3000,
+        },
+        2500.0,
+    ));
+    let s = m.sending.as_ref();
+    assert_eq!(
+        s.map(|s| s.waiting.len()),
+        Some(0),
+        "progress ends the wait"
+    );
+    // 2000 bytes in 2.5 s.
+    assert_eq!(s.and_then(Sending::speed), Some(800.0));
+    let fx = m.reduce(Action::Pause(true));
+    assert!(m.paused);
+    assert!(matches!(fx[..], [Effect::Pause(true)]));
+    assert_eq!(m.announce, Some(Text::id("announce-paused")));
+    let fx = m.reduce(Action::Pause(false));
+    assert!(!m.paused && matches!(fx[..], [Effect::Pause(false)]));
+}
+
+#[test]
+fn a_session_that_ended_asks_for_the_password_and_sends_everything_again() {
+    let (mut m, _) = sending();
+    let fx = m.reduce(Action::Upload(
+        Event::Fatal(NetError::Api {
+            status: 401,
+            code: "session-expired".into(),
+            retry_after: None,
+        }),
+        0.0,
+    ));
+    assert!(fx.iter().any(|e| matches!(e, Effect::ForgetSession)));
+    assert!(has_focus(&fx, "error-summary"));
+    // Nothing is submitted after a fatal error.
+    let fx = m.reduce(Action::UploadsFinished);
+    assert!(fx.is_empty(), "{fx:?}");
+    m.reduce(Action::Reauthenticate);
+    assert_eq!(m.step, Step::Password);
+    assert!(m.session.is_none());
+    assert_eq!(m.notice, Some(Text::id("session-ended-notice")));
+    // Everything chosen and typed is kept.
+    assert_eq!(m.scanned.found.len(), 3);
+    assert_eq!(m.form.name, "Jane Doe");
+    // The new session goes straight back to sending, all files again.
+    m.reduce(Action::Password("secret".into()));
+    m.reduce(Action::PasswordSubmit);
+    let fx = m.reduce(Action::SessionStarted(Ok((created(), key()))));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Preflight { files: 3, .. })));
+    assert_eq!(m.notice, None);
+    m.reduce(Action::Preflighted(Ok(())));
+    assert_eq!(m.step, Step::Send);
+}
+
+#[test]
+fn an_expired_session_at_the_preflight_asks_for_the_password() {
+    let mut m = with_scan();
+    m.reduce(Action::CheckNext);
+    for (field, value) in [
+        (Field::Name, "Jane Doe"),
+        (Field::Email, "jane@example.org"),
+        (Field::Role, "doctor"),
+        (Field::Request, "Second opinion"),
+    ] {
+        m.reduce(Action::Field(field, value.into()));
+    }
+    m.reduce(Action::Send);
+    let fx = m.reduce(Action::Preflighted(Err(NetError::Api {
+        status: 401,
+        code: "session-expired".into(),
+        retry_after: None,
+    })));
+    assert_eq!(m.step, Step::Password);
+    assert!(m.resend);
+    assert!(fx.iter().any(|e| matches!(e, Effect::ForgetSession)));
+    // A full mailbox is said where the sender is.
+    let mut m = with_scan();
+    m.reduce(Action::CheckNext);
+    m.reduce(Action::Preflighted(Err(NetError::Api {
+        status: 507,
+        code: "mailbox-full".into(),
+        retry_after: None,
+    })));
+    assert_eq!(m.step, Step::About);
+    assert_eq!(m.problems[0].text, Text::error("mailbox-full"));
+}
+
+#[test]
+fn a_reload_resumes_on_choose_and_the_receipt_ends_the_session() {
+    let mut m = Model::new(Lang::En);
+    m.reduce(Action::Hospital(Ok(hospital())));
+    let stored = StoredSession {
+        token: "t".into(),
+        session_id: "00112233445566778899aabbccddeeff".into(),
+        limits: limits(),
+    };
+    m.reduce(Action::Resumed(Ok((stored, key()))));
+    assert_eq!(m.step, Step::Choose);
+    assert!(m.agree && m.may_send);
+    assert_eq!(m.notice, Some(Text::id("resume-notice")));
+    // A stored session the server no longer knows is forgotten.
+    let mut fresh = Model::new(Lang::En);
+    let fx = fresh.reduce(Action::Resumed(Err(NetError::Offline)));
+    assert!(matches!(fx[..], [Effect::ForgetSession]));
+    assert_eq!(fresh.step, Step::Welcome);
+
+    let (mut m, _) = sending();
+    m.reduce(Action::UploadsFinished);
+    m.reduce(Action::Submitted(Err(NetError::Offline)));
+    assert!(m.sending.as_ref().is_some_and(|s| s.submit_error.is_some()));
+    assert_eq!(m.step, Step::Send);
+    let receipt = Receipt {
+        reference: "K7M-4QX-9TD".into(),
+        files: 2,
+        bytes: 5000,
+        letters: 0,
+        refused: vec![("truncated".into(), 1)],
+        received_at: 0,
+    };
+    let fx = m.reduce(Action::Submitted(Ok(receipt.clone())));
+    assert!(fx.iter().any(|e| matches!(e, Effect::ForgetSession)));
+    assert_eq!(m.step, Step::Receipt);
+    assert_eq!(m.receipt, Some(receipt));
+    assert_eq!(m.announce, Some(Text::id("announce-complete")));
+}
+
+#[test]
+fn the_language_switch_changes_the_words_not_what_was_said() {
+    let mut m = Model::new(Lang::De);
+    m.reduce(Action::Hospital(Ok(hospital())));
+    m.reduce(Action::WelcomeNext);
+    let said = m.problems[0].text.clone();
+    let de = said.render(Lang::De);
+    m.reduce(Action::Lang(Lang::En));
+    assert_eq!(m.problems[0].text, said);
+    assert_ne!(m.problems[0].text.render(Lang::En), de);
+    assert!(m.title().contains("Klinikum"));
+}
