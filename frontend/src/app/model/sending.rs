@@ -5,8 +5,13 @@ use std::collections::{BTreeMap, VecDeque};
 
 use mailslot_shared::wire::UploadState;
 
+use mailslot_shared::wire::UploadKind;
+
+use super::types::{Effect, UploadJob};
+use super::Model;
+use crate::app::text::Text;
 use crate::net::NetError;
-use crate::upload::Finished;
+use crate::upload::{Event, Finished};
 
 /// The study a file belongs to, as the Send step names it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -130,6 +135,133 @@ impl Sending {
                 .is_some_and(|(t0, _)| now - t0 > 10_000.0)
         {
             self.samples.pop_front();
+        }
+    }
+}
+
+impl Model {
+    /// The Send step's jobs: the selected objects, then the letters.
+    pub(super) fn upload_jobs(&self) -> (Vec<UploadJob>, Vec<JobInfo>) {
+        let mut jobs = Vec::new();
+        let mut infos = Vec::new();
+        for i in self.selected() {
+            let f = &self.scanned.found[i];
+            jobs.push(UploadJob {
+                index: jobs.len(),
+                file: f.file,
+                label: f.path.clone(),
+                kind: UploadKind::Dicom,
+            });
+            infos.push(JobInfo {
+                label: f.path.clone(),
+                size: f.summary.size,
+                study: Some(StudyLabel {
+                    uid: f.summary.study_instance_uid.clone(),
+                    date: f.summary.study_date.clone(),
+                    description: f.summary.study_description.clone(),
+                }),
+                sent: 0,
+                verdict: None,
+            });
+        }
+        for letter in &self.letters {
+            jobs.push(UploadJob {
+                index: jobs.len(),
+                file: letter.file,
+                label: format!("letter:{}", letter.name),
+                kind: UploadKind::Letter,
+            });
+            infos.push(JobInfo {
+                label: letter.name.clone(),
+                size: letter.size,
+                study: None,
+                sent: 0,
+                verdict: None,
+            });
+        }
+        (jobs, infos)
+    }
+
+    pub(super) fn start_upload(&mut self, fx: &mut Vec<Effect>) {
+        let Some(session) = self.session.clone() else {
+            return;
+        };
+        let (jobs, infos) = self.upload_jobs();
+        self.paused = false;
+        self.sending = Some(Sending {
+            jobs: infos,
+            ..Sending::default()
+        });
+        fx.push(Effect::Upload { session, jobs });
+        self.say(Text::id("announce-send-started"));
+    }
+
+    pub(super) fn submit(&mut self, fx: &mut Vec<Effect>) {
+        let Some(session) = self.session.clone() else {
+            return;
+        };
+        let mut details = self.form.clone();
+        let mut studies: Vec<String> = Vec::new();
+        for i in self.selected() {
+            let uid = &self.scanned.found[i].summary.study_instance_uid;
+            if !studies.contains(uid) {
+                studies.push(uid.clone());
+            }
+        }
+        details.studies = studies;
+        self.busy = true;
+        fx.push(Effect::Submit {
+            session,
+            details,
+            department: self.department.clone(),
+        });
+    }
+
+    pub(super) fn upload_event(&mut self, event: Event, now: f64, fx: &mut Vec<Effect>) {
+        let Some(s) = &mut self.sending else {
+            return;
+        };
+        let mut announce = None;
+        match event {
+            Event::Progress { index, sent } => {
+                if let Some(j) = s.jobs.get_mut(index) {
+                    j.sent = sent;
+                }
+                s.waiting.remove(&index);
+            }
+            Event::Done {
+                index,
+                finished,
+                reason,
+            } => {
+                if let Some(j) = s.jobs.get_mut(index) {
+                    j.sent = j.size;
+                    j.verdict = Some((finished, reason));
+                }
+                s.waiting.remove(&index);
+            }
+            Event::Waiting { index, secs, code } => {
+                if s.waiting.is_empty() {
+                    announce = Some(Text::id("announce-connection-lost"));
+                }
+                s.waiting.insert(index, (secs, code));
+            }
+            Event::Fatal(e) => {
+                if matches!(e.code(), "session-expired" | "session-finished") {
+                    fx.push(Effect::ForgetSession);
+                }
+                s.fatal = Some(e);
+                fx.push(Effect::Focus("error-summary"));
+            }
+        }
+        s.sample(now);
+        let (sent, total, _, _) = s.totals();
+        if !s.half_announced && total > 0 && sent * 2 >= total {
+            s.half_announced = true;
+            announce = Some(Text::id("announce-half"));
+        }
+        if let Some(text) = announce {
+            self.say(text);
         }
     }
 }

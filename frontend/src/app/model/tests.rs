@@ -1,5 +1,9 @@
 //! The page's transitions, natively: each test walks the model through
 //! actions and checks what it shows and which effects it asks for.
+//!
+//! Longer than 400 lines on purpose: every test starts from the shared
+//! walks at the top (`with_session`, `with_scan`, `sending`), so they stay
+//! in one file next to them.
 
 #![allow(clippy::panic)]
 
@@ -11,8 +15,11 @@ use mailslot_shared::wire::{
 };
 
 use super::*;
+use crate::net::Key;
+use crate::store::StoredSession;
+use crate::tree::FileRef;
 use crate::upload::{Event, Finished};
-use crate::worker::protocol::Found;
+use crate::worker::protocol::{Found, IgnoreReason, Ignored, ScanReport};
 
 fn hospital() -> HospitalInfo {
     let text = |s: &str| Localized {

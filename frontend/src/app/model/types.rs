@@ -1,0 +1,251 @@
+//! The model's vocabulary: the steps, the form's fields, what can happen
+//! ([`Action`]) and what the page asks the world to do ([`Effect`]).
+
+use mailslot_shared::dicom::Lang;
+use mailslot_shared::envelope::Id16;
+use mailslot_shared::wire::{
+    Consent, HospitalInfo, Receipt, SenderDetails, SessionCreated, UploadKind, UploadLimits,
+};
+
+use crate::app::text::Text;
+use crate::net::{Key, NetError};
+use crate::store::StoredSession;
+use crate::tree::FileRef;
+use crate::upload::Event;
+use crate::worker::protocol::ScanReport;
+
+/// The steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Step {
+    /// What this is, privacy statement, consent.
+    #[default]
+    Welcome,
+    /// The upload password.
+    Password,
+    /// Choose a folder, files or a ZIP.
+    Choose,
+    /// The scan result.
+    Check,
+    /// Contact details, request, letters.
+    About,
+    /// Sending.
+    Send,
+    /// Done.
+    Receipt,
+}
+
+impl Step {
+    /// How many steps there are.
+    pub const COUNT: u8 = 7;
+
+    /// 1-based position.
+    pub fn number(self) -> u8 {
+        self as u8 + 1
+    }
+
+    /// Fluent id of its heading.
+    pub fn heading_id(self) -> &'static str {
+        match self {
+            Step::Welcome => "welcome-heading",
+            Step::Password => "password-heading",
+            Step::Choose => "choose-heading",
+            Step::Check => "check-heading",
+            Step::About => "about-heading",
+            Step::Send => "send-heading",
+            Step::Receipt => "receipt-heading",
+        }
+    }
+}
+
+/// The About-you fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Name.
+    Name,
+    /// Phone.
+    Phone,
+    /// E-mail.
+    Email,
+    /// patient / doctor / other.
+    Role,
+    /// Department id.
+    Department,
+    /// Contact person.
+    Contact,
+    /// The request.
+    Request,
+}
+
+/// An error shown in the summary at the top: the element id of the field
+/// it belongs to ("" for none) and the sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The field's element id, or "".
+    pub field: &'static str,
+    /// What is wrong.
+    pub text: Text,
+}
+
+pub(super) fn problem(field: &'static str, text: Text) -> Problem {
+    Problem { field, text }
+}
+
+/// A letter the sender attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    /// Its file.
+    pub file: FileRef,
+    /// Its name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// The session, once the password was accepted.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The bearer token.
+    pub token: String,
+    /// The session id (in every envelope header).
+    pub session_id: Id16,
+    /// The server's key.
+    pub key: Key,
+    /// The server's limits.
+    pub limits: UploadLimits,
+}
+
+/// One file for the upload engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadJob {
+    /// Its position (events refer to it).
+    pub index: usize,
+    /// The file.
+    pub file: FileRef,
+    /// Its label (for the resume fingerprint).
+    pub label: String,
+    /// What it is.
+    pub kind: UploadKind,
+}
+
+/// What can happen to the page.
+#[derive(Debug)]
+pub enum Action {
+    /// The hospital's texts arrived.
+    Hospital(Result<HospitalInfo, NetError>),
+    /// Switch language.
+    Lang(Lang),
+    /// The consent checkbox.
+    Agree(bool),
+    /// The may-send checkbox.
+    MaySend(bool),
+    /// Go to a step (back buttons).
+    Go(Step),
+    /// Welcome → Password.
+    WelcomeNext,
+    /// The password field.
+    Password(String),
+    /// Submit the password.
+    PasswordSubmit,
+    /// The server answered the password.
+    SessionStarted(Result<(SessionCreated, Key), NetError>),
+    /// A stored session was checked after a reload.
+    Resumed(Result<(StoredSession, Key), NetError>),
+    /// Files were chosen or dropped (labelled), and what the browser could
+    /// not read.
+    Chosen {
+        /// The files.
+        files: Vec<(FileRef, String)>,
+        /// Files and folders (ending in `/`) that could not be read.
+        unreadable: Vec<String>,
+    },
+    /// The worker scanned `done` of `total` files.
+    ScanProgress(u32, u32),
+    /// One scan finished.
+    Scanned(ScanReport<FileRef>),
+    /// The worker could not start or crashed.
+    ScanFailed,
+    /// A study's checkbox.
+    Study(String, bool),
+    /// Check → About.
+    CheckNext,
+    /// A form field changed.
+    Field(Field, String),
+    /// Letters chosen: the PDFs, and the names of files that are not.
+    Letters {
+        /// Accepted letters.
+        letters: Vec<Letter>,
+        /// Names of files that are not letters.
+        refused: Vec<String>,
+    },
+    /// Remove a letter.
+    RemoveLetter(usize),
+    /// The Send button.
+    Send,
+    /// The preflight answered.
+    Preflighted(Result<(), NetError>),
+    /// The upload engine reports, at `now` (ms since the epoch).
+    Upload(Event, f64),
+    /// The engine is done (or the sender asks to submit again).
+    UploadsFinished,
+    /// Pause (true) or resume.
+    Pause(bool),
+    /// The submission answered.
+    Submitted(Result<Receipt, NetError>),
+    /// The session ended (idle too long): ask for the password again,
+    /// keeping everything chosen and typed.
+    Reauthenticate,
+}
+
+/// What the page asks the world to do.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Fetch the key, then exchange the password for a session.
+    StartSession {
+        /// The password.
+        password: String,
+        /// The consent given.
+        consent: Consent,
+    },
+    /// Remember the session for a reload.
+    SaveSession(StoredSession),
+    /// Forget the stored session and every file record.
+    ForgetSession,
+    /// Scan files in the worker.
+    Scan {
+        /// The files, labelled.
+        files: Vec<(FileRef, String)>,
+        /// The server's largest file.
+        max_file_bytes: u64,
+        /// Bytes ZIP archives may unpack to in all.
+        unpack_budget: u64,
+    },
+    /// Announce what will be sent (and check the session is alive).
+    Preflight {
+        /// The session.
+        session: Session,
+        /// Files.
+        files: u64,
+        /// Bytes.
+        bytes: u64,
+    },
+    /// Start the upload engine.
+    Upload {
+        /// The session.
+        session: Session,
+        /// The files.
+        jobs: Vec<UploadJob>,
+    },
+    /// Pause or resume the engine.
+    Pause(bool),
+    /// Seal the details and complete the submission.
+    Submit {
+        /// The session.
+        session: Session,
+        /// The sender's details and chosen studies.
+        details: SenderDetails,
+        /// Department id.
+        department: String,
+    },
+    /// Move keyboard focus to the element with this id after drawing.
+    Focus(&'static str),
+}
