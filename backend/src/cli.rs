@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use mailslot_shared::dicom::Lang;
 
 use crate::config::{Config, Flags};
@@ -51,7 +51,7 @@ enum Command {
     /// Run one housekeeping pass now (expiry, retention, quota, keys).
     Purge,
     /// Send files or folders to a Mailslot server (native client).
-    Send(Box<SendArgs>),
+    Send(Box<crate::send::SendArgs>),
     /// Check local files with exactly the rules the upload page and server use.
     ///
     /// Prints one line per file. Exit status: 0 when every file was accepted,
@@ -92,53 +92,6 @@ enum KeyCmd {
     Rotate,
     /// Show the current key id.
     Show,
-}
-
-/// `mailslot send` options.
-#[derive(Debug, Args)]
-pub struct SendArgs {
-    /// The server's base URL, e.g. https://upload.hospital.example
-    #[arg(long, value_name = "URL")]
-    pub server: String,
-    /// Read the upload password from standard input (one line).
-    #[arg(long)]
-    pub password_stdin: bool,
-    /// Confirm that you agree to the privacy statement and may send these images.
-    #[arg(long)]
-    pub accept_privacy_statement: bool,
-    /// Version of the privacy statement agreed to.
-    #[arg(long, default_value = "1")]
-    pub statement_version: String,
-    /// Your name.
-    #[arg(long, default_value = "")]
-    pub name: String,
-    /// Your phone number.
-    #[arg(long, default_value = "")]
-    pub phone: String,
-    /// Your e-mail address.
-    #[arg(long, default_value = "")]
-    pub email: String,
-    /// patient, doctor or other.
-    #[arg(long, default_value = "doctor")]
-    pub role: String,
-    /// Department or contact person at the hospital.
-    #[arg(long, default_value = "")]
-    pub department: String,
-    /// Who should look, and what the question is.
-    #[arg(long, default_value = "")]
-    pub request: String,
-    /// Doctor's letters (PDF) to attach.
-    #[arg(long = "letter", value_name = "PDF")]
-    pub letters: Vec<PathBuf>,
-    /// Concurrent uploads.
-    #[arg(long, default_value_t = 3)]
-    pub parallel: usize,
-    /// No progress bar.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Files or folders to send.
-    #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -7,15 +7,62 @@ use std::io::{BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use mailslot_shared::dicom::{inspect_reader, Lang, Limits, Verdict};
 use mailslot_shared::letter;
 use mailslot_shared::wire::{Consent, SenderDetails, UploadKind};
 
-use crate::cli::SendArgs;
 use crate::client::{retry, Client, ClientError, Sent};
 
 type Result<T, E = ClientError> = std::result::Result<T, E>;
+
+/// `mailslot send` options.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The server's base URL, e.g. https://upload.hospital.example
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// Read the upload password from standard input (one line).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Confirm that you agree to the privacy statement and may send these images.
+    #[arg(long)]
+    pub accept_privacy_statement: bool,
+    /// Version of the privacy statement agreed to.
+    #[arg(long, default_value = "1")]
+    pub statement_version: String,
+    /// Your name.
+    #[arg(long, default_value = "")]
+    pub name: String,
+    /// Your phone number.
+    #[arg(long, default_value = "")]
+    pub phone: String,
+    /// Your e-mail address.
+    #[arg(long, default_value = "")]
+    pub email: String,
+    /// patient, doctor or other.
+    #[arg(long, default_value = "doctor")]
+    pub role: String,
+    /// Department or contact person at the hospital.
+    #[arg(long, default_value = "")]
+    pub department: String,
+    /// Who should look, and what the question is.
+    #[arg(long, default_value = "")]
+    pub request: String,
+    /// Doctor's letters (PDF) to attach.
+    #[arg(long = "letter", value_name = "PDF")]
+    pub letters: Vec<PathBuf>,
+    /// Concurrent uploads.
+    #[arg(long, default_value_t = 3)]
+    pub parallel: usize,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Files or folders to send.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
 
 /// A file found by the scan.
 #[derive(Debug, Clone)]

@@ -13,8 +13,6 @@ use mailslot_shared::wire::{
 use serde::de::DeserializeOwned;
 use web_sys::FormData;
 
-use crate::upload::{Finished, Outcome};
-
 /// Why a request failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -109,12 +107,6 @@ pub struct Verdict {
     pub state: UploadState,
     /// The reason code, if refused.
     pub reason: Option<String>,
-}
-
-impl From<Verdict> for Outcome {
-    fn from(v: Verdict) -> Self {
-        (Finished::State(v.state), v.reason)
-    }
 }
 
 /// The state of a tus upload: its offset and, once complete, the verdict.

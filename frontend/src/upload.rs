@@ -20,7 +20,7 @@ use mailslot_shared::envelope::{Id16, SealParams, Sealer};
 use mailslot_shared::wire::{UploadKind, UploadState, RECORDS_PER_PATCH};
 use web_sys::Blob;
 
-use crate::net::{Api, Key, NetError};
+use crate::net::{Api, Key, NetError, Verdict};
 use crate::seal::{best_engine, FileSeal};
 use crate::{blob, store};
 
@@ -53,6 +53,12 @@ pub enum Finished {
 
 /// What a finished file came to: how, and the reason code if refused.
 pub type Outcome = (Finished, Option<String>);
+
+impl From<Verdict> for Outcome {
+    fn from(v: Verdict) -> Self {
+        (Finished::State(v.state), v.reason)
+    }
+}
 
 /// What the engine tells the page.
 #[derive(Debug, Clone, PartialEq, Eq)]

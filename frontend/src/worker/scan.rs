@@ -14,6 +14,7 @@ use mailslot_shared::dicom::{inspect_reader, listed_instances, Limits, RejectCod
 use web_sys::Blob;
 
 use super::protocol::{Dicomdir, Found, IgnoreReason, Ignored, ScanReport};
+use super::zipscan::{scan_zip, Member};
 use crate::blob::{self, BlobReader};
 
 /// Files up to this size (read whole by the first read anyway) get the
@@ -27,7 +28,7 @@ pub const FULL_CHECK_MAX: u64 = blob::FIRST;
 pub struct Scanner {
     limits: Limits,
     /// Budget left for unpacking ZIP members (bytes).
-    pub(crate) unpack_budget: u64,
+    unpack_budget: u64,
     report: ScanReport<Blob>,
 }
 
@@ -59,7 +60,13 @@ impl Scanner {
             && reader.read_exact(&mut magic).is_ok()
             && (magic == *b"PK\x03\x04" || magic == *b"PK\x05\x06");
         if is_zip {
-            super::zipscan::scan_zip(self, reader, path);
+            let max = self.limits.max_file_size;
+            let mut budget = self.unpack_budget;
+            scan_zip(reader, path, max, &mut budget, |member| match member {
+                Member::File(blob, label) => self.add_member(&blob, &label),
+                Member::Ignored(label, size, reason) => self.ignore(&label, size, reason),
+            });
+            self.unpack_budget = budget;
         } else if reader.seek(SeekFrom::Start(0)).is_ok() {
             self.check(file, reader, path);
         } else {
@@ -68,7 +75,7 @@ impl Scanner {
     }
 
     /// Checks a ZIP member.
-    pub(crate) fn add_member(&mut self, file: &Blob, path: &str) {
+    fn add_member(&mut self, file: &Blob, path: &str) {
         match BlobReader::open(file) {
             Ok(reader) => self.check(file, reader, path),
             Err(_) => self.ignore(path, blob::size(file), IgnoreReason::Unreadable),

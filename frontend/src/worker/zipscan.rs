@@ -16,8 +16,9 @@ use std::io::Read;
 use js_sys::{Array, Uint8Array};
 use zip::result::ZipError;
 
+use web_sys::Blob;
+
 use super::protocol::IgnoreReason;
-use super::scan::Scanner;
 use crate::blob::{self, BlobReader};
 
 /// Most members read from one archive.
@@ -29,27 +30,60 @@ const RATIO_EXEMPT: u64 = 1024 * 1024;
 /// Inflate in pieces of this size.
 const PIECE: usize = 1024 * 1024;
 
-/// Scans every member of the archive in `reader`, labelled `path/…`.
-pub fn scan_zip(scanner: &mut Scanner, reader: BlobReader, path: &str) {
+/// What an archive holds, one member at a time.
+#[derive(Debug)]
+pub enum Member {
+    /// A member unpacked into a blob, with its label.
+    File(Blob, String),
+    /// A member (or the archive itself) left out: label, size, why.
+    Ignored(String, u64, IgnoreReason),
+}
+
+/// Unpacks every member of the archive in `reader`, labelled `path/…`,
+/// handing each to `on`. Members unpack to at most `max_file_size` each
+/// and to at most `budget` bytes in all (what they use is taken off it).
+pub fn scan_zip(
+    reader: BlobReader,
+    path: &str,
+    max_file_size: u64,
+    budget: &mut u64,
+    mut on: impl FnMut(Member),
+) {
     let size = reader.len();
     let mut archive = match zip::ZipArchive::new(reader) {
         Ok(a) => a,
-        Err(_) => return scanner.ignore(path, size, IgnoreReason::ZipBroken),
+        Err(_) => {
+            return on(Member::Ignored(
+                path.to_owned(),
+                size,
+                IgnoreReason::ZipBroken,
+            ))
+        }
     };
     if archive.len() > MAX_ENTRIES {
-        return scanner.ignore(path, size, IgnoreReason::ZipTooLarge);
+        return on(Member::Ignored(
+            path.to_owned(),
+            size,
+            IgnoreReason::ZipTooLarge,
+        ));
     }
     for index in 0..archive.len() {
         let mut entry = match archive.by_index(index) {
             Ok(e) => e,
             Err(ZipError::UnsupportedArchive(msg)) if msg == ZipError::PASSWORD_REQUIRED => {
-                let label = format!("{path}/#{}", index + 1);
-                scanner.ignore(&label, 0, IgnoreReason::ZipEncrypted);
+                on(Member::Ignored(
+                    format!("{path}/#{}", index + 1),
+                    0,
+                    IgnoreReason::ZipEncrypted,
+                ));
                 continue;
             }
             Err(_) => {
-                let label = format!("{path}/#{}", index + 1);
-                scanner.ignore(&label, 0, IgnoreReason::ZipBroken);
+                on(Member::Ignored(
+                    format!("{path}/#{}", index + 1),
+                    0,
+                    IgnoreReason::ZipBroken,
+                ));
                 continue;
             }
         };
@@ -59,7 +93,11 @@ pub fn scan_zip(scanner: &mut Scanner, reader: BlobReader, path: &str) {
         let declared = entry.size();
         let Some(inner) = entry.enclosed_name() else {
             let label = format!("{path}/{}", entry.name().replace(['/', '\\'], "∕"));
-            scanner.ignore(&label, declared, IgnoreReason::ZipUnsafePath);
+            on(Member::Ignored(
+                label,
+                declared,
+                IgnoreReason::ZipUnsafePath,
+            ));
             continue;
         };
         let label = format!("{path}/{}", inner.to_string_lossy());
@@ -67,18 +105,16 @@ pub fn scan_zip(scanner: &mut Scanner, reader: BlobReader, path: &str) {
             .compressed_size()
             .saturating_mul(MAX_RATIO)
             .max(RATIO_EXEMPT);
-        let cap = scanner
-            .limits()
-            .max_file_size
-            .min(scanner.unpack_budget)
-            .min(ratio_cap);
+        let cap = max_file_size.min(*budget).min(ratio_cap);
         match inflate(&mut entry, cap) {
             Ok((member, n)) => {
-                scanner.unpack_budget = scanner.unpack_budget.saturating_sub(n);
-                scanner.add_member(&member, &label);
+                *budget = budget.saturating_sub(n);
+                on(Member::File(member, label));
             }
-            Err(Problem::TooLarge) => scanner.ignore(&label, declared, IgnoreReason::ZipTooLarge),
-            Err(Problem::Broken) => scanner.ignore(&label, declared, IgnoreReason::ZipBroken),
+            Err(Problem::TooLarge) => {
+                on(Member::Ignored(label, declared, IgnoreReason::ZipTooLarge))
+            }
+            Err(Problem::Broken) => on(Member::Ignored(label, declared, IgnoreReason::ZipBroken)),
         }
     }
 }
@@ -90,7 +126,7 @@ enum Problem {
 
 /// Inflates a member into a blob, failing once more than `cap` bytes come
 /// out. The CRC is checked by the `zip` reader at the end.
-fn inflate(entry: &mut impl Read, cap: u64) -> Result<(web_sys::Blob, u64), Problem> {
+fn inflate(entry: &mut impl Read, cap: u64) -> Result<(Blob, u64), Problem> {
     let parts = Array::new();
     let mut piece = vec![0u8; PIECE];
     let mut total = 0u64;
