@@ -53,24 +53,10 @@ pub fn run_once(
     at: i64,
 ) -> Result<Report, StoreError> {
     let layout = Layout::of(&config.data_dir);
-    let mut report = Report::default();
-
-    let expired: Vec<String> = {
-        let conn = store.conn()?;
-        let mut stmt =
-            conn.prepare("SELECT id FROM uploads WHERE state = ?1 AND expires_at < ?2")?;
-        let rows = stmt.query_map(params![UploadState::Receiving.as_str(), at], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()?
+    let mut report = Report {
+        expired_uploads: crate::intake::expire_due(store, &layout, at)?,
+        ..Report::default()
     };
-    for id in &expired {
-        let _ = std::fs::remove_file(layout.part(id));
-        store.conn()?.execute(
-            "UPDATE uploads SET state = ?1, code = ?1 WHERE id = ?2",
-            params![UploadState::Expired.as_str(), id],
-        )?;
-        store.audit("upload-expired", &format!("upload={id}"))?;
-    }
-    report.expired_uploads = expired.len();
 
     let mut inbox: Vec<(String, i64, i64)> = {
         let conn = store.conn()?;

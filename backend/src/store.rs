@@ -1,11 +1,16 @@
 //! Durable state in SQLite: passwords, sessions, uploads, submissions, the
-//! forward queue and the audit log. Every change is a transaction; the
-//! database runs in WAL mode with `synchronous = FULL`, so what was
-//! acknowledged survives a crash or restart.
+//! forward queue and the audit log. The database runs in WAL mode with
+//! `synchronous = FULL`, so what was acknowledged survives a crash or
+//! restart. Each statement is atomic; changes that must happen together
+//! (accepting an object and queueing it, closing a session's uploads,
+//! recording a submission and ending its session) run in one transaction
+//! where they are made (`intake`, `server::submit`). The modules that own a
+//! table write its SQL; this module holds the schema and the connection.
 //!
 //! Patient data never enters the database: uploads are known by opaque ids,
 //! SOP Instance UIDs are kept only as a SHA-256 (for idempotence), and the
-//! sender's contact data is stored sealed, as it arrived.
+//! sender's contact data is not stored here at all: it exists in clear only
+//! in `inbox/<reference>/submission.json` (mode 0600) for staff.
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};

@@ -1,4 +1,18 @@
-//! Integration tests, compiled as one binary (see `mailslot_tests` for the harness).
+//! Integration tests, compiled as one binary (see `mailslot_tests` for the
+//! harness: it builds the real `mailslot`, starts real peers on free ports
+//! and reports every failure of a test with its context).
+//!
+//! Where a new test goes:
+//! - `verify.rs` — the acceptance rules against the real corpus and dcmtk
+//!   (no server);
+//! - `server.rs` — `mailslot serve` over HTTP with the native client:
+//!   the API, intake, forwarding to Orthanc/storescp/the inbox, restarts;
+//! - `page.rs` — the upload page in a real browser (drives
+//!   `tests/e2e/*.mjs`), end to end into the PACS.
+//!
+//! Tests of one module's logic without a peer belong beside the module
+//! (`#[cfg(test)]`), the page's model in `frontend/src/app/model/tests.rs`,
+//! its browser-only code in `frontend/tests/browser.rs`.
 
 mod page;
 mod server;

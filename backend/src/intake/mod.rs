@@ -35,7 +35,7 @@ use crate::forward::Forwarder;
 use crate::keys::{random32, Keyring};
 use crate::mailbox::{committed_bytes, Layout};
 use crate::session::Session;
-use crate::store::{now, Store};
+use crate::store::{now, Store, StoreError};
 
 type Result<T, E = IntakeError> = std::result::Result<T, E>;
 
@@ -111,6 +111,32 @@ pub struct FileRecord {
     pub code: Option<String>,
     /// Plaintext bytes, once known.
     pub bytes: Option<i64>,
+}
+
+/// Ends every upload still receiving past its expiry at time `at` and
+/// removes its partial plaintext (housekeeping calls this); returns how
+/// many were ended. Each is written to the audit log.
+pub fn expire_due(store: &Store, layout: &Layout, at: i64) -> Result<usize, StoreError> {
+    let expired: Vec<String> = {
+        let conn = store.conn()?;
+        let mut stmt =
+            conn.prepare("SELECT id FROM uploads WHERE state = ?1 AND expires_at < ?2")?;
+        let rows = stmt.query_map(params![UploadState::Receiving.as_str(), at], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for id in &expired {
+        let _ = std::fs::remove_file(layout.part(id));
+        store.conn()?.execute(
+            "UPDATE uploads SET state = ?1, code = ?1 WHERE id = ?2 AND state = ?3",
+            params![
+                UploadState::Expired.as_str(),
+                id,
+                UploadState::Receiving.as_str()
+            ],
+        )?;
+        store.audit("upload-expired", &format!("upload={id}"))?;
+    }
+    Ok(expired.len())
 }
 
 /// The uploads' lifecycle (see the module docs).
