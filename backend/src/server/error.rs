@@ -115,7 +115,6 @@ impl ResponseError for ApiFailure {
         let body = ApiError {
             code: self.code().as_str().to_owned(),
             message: self.to_string(),
-            reason: None,
         };
         let mut resp = HttpResponse::build(self.status_code());
         resp.insert_header(("Tus-Resumable", "1.0.0"));

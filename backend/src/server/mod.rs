@@ -166,7 +166,6 @@ impl actix_governor::KeyExtractor for ClientIp {
                     .as_str()
                     .into(),
                 message: "Too many attempts. Please wait before trying again.".into(),
-                reason: None,
             })
     }
 }

@@ -155,9 +155,6 @@ pub struct ApiError {
     pub code: String,
     /// A sentence for people, without patient data.
     pub message: String,
-    /// For a refused file: the acceptance rule's reason code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
 }
 
 /// The sender's details and request: sealed in an envelope of its own
@@ -183,13 +180,15 @@ pub struct SenderDetails {
 
 impl SenderDetails {
     /// The details as one sealed envelope (the `details` part of
-    /// `POST /api/submissions`); `params` bind it to the session, the
-    /// caller draws `file_id` and `ephemeral_ikm` at random.
+    /// `POST /api/submissions`); `params` bind it to the session (their
+    /// `plaintext_len` is replaced by the details' own), the caller draws
+    /// `file_id` and `ephemeral_ikm` at random.
     pub fn seal(
         &self,
         params: &SealParams<'_>,
         ephemeral_ikm: &[u8; 32],
     ) -> Result<Vec<u8>, SealError> {
+        // Plain strings and a list of them: serialising cannot fail.
         let json = serde_json::to_vec(self).map_err(|_| SealError::RecordLength)?;
         let sealer = Sealer::new(
             &SealParams {
