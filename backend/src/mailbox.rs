@@ -67,22 +67,25 @@ impl Layout {
     }
 }
 
-/// Bytes the mailbox holds or has promised: announced uploads still
-/// receiving or accepted, and the inbox.
+/// Bytes the mailbox occupies or has promised now, each counted once:
+/// - uploads still receiving, at their announced length (a reservation);
+/// - accepted objects still in the spool (queued, in flight, or refused by
+///   the PACS for good), at their plaintext length;
+/// - the embedded inbox (objects delivered there, letters, records).
+///
+/// An object forwarded to the PACS left the spool and counts no more; one
+/// delivered into the inbox counts there only; a purge frees its bytes.
 pub fn committed_bytes(store: &Store) -> Result<u64, StoreError> {
-    let conn = store.conn()?;
-    let uploads: i64 = conn.query_row(
-        "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE state IN (?1, ?2)",
-        params![
-            UploadState::Receiving.as_str(),
-            UploadState::Accepted.as_str()
-        ],
+    let total: i64 = store.conn()?.query_row(
+        "SELECT
+            (SELECT COALESCE(SUM(length), 0) FROM uploads WHERE state = ?1)
+          + (SELECT COALESCE(SUM(u.plaintext_len), 0) FROM uploads u
+               JOIN forward_queue q ON q.upload_id = u.id WHERE q.state != 'done')
+          + (SELECT COALESCE(SUM(bytes), 0) FROM inbox)",
+        params![UploadState::Receiving.as_str()],
         |r| r.get(0),
     )?;
-    let inbox: i64 = conn.query_row("SELECT COALESCE(SUM(bytes), 0) FROM inbox", [], |r| {
-        r.get(0)
-    })?;
-    Ok((uploads.max(0) + inbox.max(0)) as u64)
+    Ok(total.max(0) as u64)
 }
 
 /// Adds `bytes` to a submission's inbox size (retention and quota).

@@ -7,6 +7,8 @@
 //!   (no server);
 //! - `server.rs` — `mailslot serve` over HTTP with the native client:
 //!   the API, intake, forwarding to Orthanc/storescp/the inbox, restarts;
+//! - `hardening.rs` — regression tests for defects found by attacking the
+//!   server or running it for long (each failed before its fix);
 //! - `page.rs` — the upload page in a real browser (drives
 //!   `tests/e2e/*.mjs`), end to end into the PACS.
 //!
@@ -14,6 +16,7 @@
 //! (`#[cfg(test)]`), the page's model in `frontend/src/app/model/tests.rs`,
 //! its browser-only code in `frontend/tests/browser.rs`.
 
+mod hardening;
 mod page;
 mod server;
 mod verify;
