@@ -64,13 +64,14 @@ fn sequence(reply: &Value, tag: &str) -> Vec<(String, Option<u32>)> {
 
 /// Decides each item's outcome from the HTTP status and the reply body.
 ///
-/// Per instance, the reply's sequences decide before the HTTP status: an
-/// instance in the Referenced SOP Sequence was stored, even when the status
-/// is 400 (Orthanc 1.10 answers a batch with one unreadable instance with
-/// 400, an empty Failed SOP Sequence and the stored ones referenced); an
-/// instance in the Failed SOP Sequence was refused with its reason; an
-/// instance in neither was refused on a 4xx and is unconfirmed otherwise
-/// (it is retried, alone if need be, until the PACS gives an answer).
+/// An instance counts as stored only when the reply's Referenced SOP
+/// Sequence names its SOP Instance UID — whatever the status: Orthanc 1.10
+/// answers a batch with one unreadable instance with 400, an empty Failed
+/// SOP Sequence and the stored ones referenced. An instance in the Failed
+/// SOP Sequence was refused with its reason. An instance in neither was
+/// refused on a 4xx; on anything else — a bare 200, a login or proxy page,
+/// a redirect (never followed) — it is unconfirmed and retried, and the
+/// spool keeps it, until the PACS gives an answer.
 pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome> {
     let reply: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     let failed = sequence(&reply, "00081198");
@@ -102,8 +103,10 @@ pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome
                 return Outcome::Done;
             }
             match status {
-                // A plain 200 without per-instance detail: all stored.
-                200 if referenced.is_empty() && failed.is_empty() => Outcome::Done,
+                300..=399 => Outcome::Transient {
+                    code: "stow-redirected",
+                    status: http,
+                },
                 400..=499 => Outcome::Permanent {
                     code: "stow-refused",
                     status: http,
@@ -149,8 +152,13 @@ pub fn send(base_url: &str, timeout_secs: u64, items: &[Item]) -> Vec<Outcome> {
     parts.push_back(Box::new(Cursor::new(
         format!("--{boundary}--\r\n").into_bytes(),
     )));
+    // No redirects: a 301/302 would turn the POST into a GET whose answer
+    // proves nothing. No proxy from the environment: the PACS is on the
+    // hospital's network, named by the configuration alone.
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
         .timeout_global(Some(Duration::from_secs(timeout_secs.max(1) * 10)))
         .build()
         .into();
@@ -213,7 +221,19 @@ mod tests {
             outcomes(415, "", &uids)[1],
             Outcome::Permanent { .. }
         ));
-        assert_eq!(outcomes(200, "", &uids), vec![Outcome::Done, Outcome::Done]);
+        // A bare 200 or a page that is not a STOW-RS reply proves nothing.
+        for body in ["", "<html>Please sign in</html>", "[]"] {
+            assert!(outcomes(200, body, &uids)
+                .iter()
+                .all(|o| matches!(o, Outcome::Transient { .. })));
+        }
+        assert!(matches!(
+            outcomes(301, "", &uids)[0],
+            Outcome::Transient {
+                code: "stow-redirected",
+                ..
+            }
+        ));
     }
 
     /// Orthanc 1.10's reply to a batch where one instance cannot be read:
