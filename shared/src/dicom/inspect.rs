@@ -44,11 +44,14 @@ pub fn inspect_reader<R: Read>(
     }
 }
 
-/// Counts the bytes actually delivered and whether the source ran dry.
+/// Counts the bytes actually delivered and whether the source ran dry; it
+/// fails once more than `cap` bytes came out (a deflated data set may not
+/// inflate beyond the largest file accepted).
 struct Counting<R> {
     inner: R,
     read: u64,
     eof: bool,
+    cap: u64,
 }
 
 impl<R: Read> Read for Counting<R> {
@@ -58,9 +61,24 @@ impl<R: Read> Read for Counting<R> {
             self.eof = true;
         }
         self.read += n as u64;
+        if self.read > self.cap {
+            return Err(io::Error::other(INFLATED_TOO_LARGE));
+        }
         Ok(n)
     }
 }
+
+/// The walk's message for a data set that inflates beyond the limit.
+const INFLATED_TOO_LARGE: &str = "the data set inflates beyond the largest file accepted";
+
+/// Sequences and items open at once, at most. Real objects nest a few
+/// levels (structured reports a dozen or two); dicom-parser keeps state for
+/// every level, so a small deflated file of nothing but nesting could
+/// otherwise take gigabytes.
+pub const MAX_NESTING: usize = 128;
+
+/// The walk's message for nesting deeper than [`MAX_NESTING`].
+const TOO_DEEP: &str = "sequences are nested deeper than any real object";
 
 /// Reads until `buf` is full or the source ends; returns how much was read.
 fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
@@ -187,8 +205,12 @@ fn run<R: Read>(
         inner: source,
         read: 0,
         eof: false,
+        cap: limits.max_file_size,
     };
     let walked = walk(&mut counted, ts, full, Collect::Summary(&mut summary));
+    if counted.read > counted.cap {
+        return Err(Rejection::new(RejectCode::TooLarge));
+    }
     match walked {
         Ok(Walk::Complete { assumed }) => {
             // The parser skips values by copying; a short copy is not an
@@ -335,6 +357,9 @@ fn walk<R: Read>(
     while let Some(token) = tokens.advance() {
         let token = token.map_err(|e| e.to_string())?;
         let depth = open.len();
+        if depth >= MAX_NESTING {
+            return Err(TOO_DEEP.to_owned());
+        }
         match token {
             LazyDataToken::ElementHeader(header)
                 if depth == 0 && header.tag() == tags::PIXEL_DATA && !full =>
@@ -687,6 +712,32 @@ mod tests {
     /// lazy reader panic ("item header should be read only inside an
     /// existing sequence"). The walk now refuses a delimiter that closes
     /// nothing, before the parser reads on.
+    #[test]
+    fn nesting_deeper_than_the_limit_is_malformed_and_below_it_accepted() {
+        use crate::dicom::synth::ct_image;
+        // A valid image with `levels` nested sequences, each in an item,
+        // after Pixel Data (a private SQ with undefined lengths), closed.
+        let nested = |levels: usize| {
+            let mut f = ct_image("1.2.3.4", "1.2.3", "DOE^JANE", 64, 0);
+            for _ in 0..levels {
+                f.extend_from_slice(&[0xe1, 0x7f, 0x10, 0x10, b'S', b'Q', 0, 0]);
+                f.extend_from_slice(&[0xff; 4]);
+                f.extend_from_slice(&[0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff]);
+            }
+            for _ in 0..levels {
+                f.extend_from_slice(&[0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0]);
+                f.extend_from_slice(&[0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
+            }
+            f
+        };
+        let shallow = nested(MAX_NESTING / 2 - 1);
+        let v = inspect(&shallow, shallow.len() as u64, &Limits::default());
+        assert!(v.accepted().is_some(), "{v:?}");
+        let deep = nested(MAX_NESTING / 2 + 1);
+        let v = inspect(&deep, deep.len() as u64, &Limits::default());
+        assert_eq!(v.rejected().map(|r| r.code), Some(RejectCode::Malformed));
+    }
+
     #[test]
     fn stray_item_delimiter_is_malformed_not_a_panic() {
         use crate::dicom::synth::{element, file_head, CT_IMAGE_STORAGE};
