@@ -160,6 +160,14 @@ pub struct Config {
     pub max_session_bytes: u64,
     /// Largest request body of one upload PATCH.
     pub max_chunk_bytes: u64,
+    /// Seconds a request body may take to arrive.
+    pub body_timeout_secs: u64,
+    /// Upload bodies read at the same time, server-wide (each at most
+    /// `max_chunk_bytes` in memory); more are refused with `rate-limited`.
+    pub max_concurrent_bodies: usize,
+    /// Password checks (Argon2id, ~19 MiB each) at the same time,
+    /// server-wide; more are refused with `rate-limited`.
+    pub max_concurrent_password_checks: usize,
     /// Minutes an idle upload session stays valid.
     pub session_idle_minutes: u64,
     /// Hours an upload session stays valid at most.
@@ -197,6 +205,9 @@ struct FileLayer {
     max_file_bytes: Option<u64>,
     max_session_bytes: Option<u64>,
     max_chunk_bytes: Option<u64>,
+    body_timeout_secs: Option<u64>,
+    max_concurrent_bodies: Option<usize>,
+    max_concurrent_password_checks: Option<usize>,
     session_idle_minutes: Option<u64>,
     session_max_hours: Option<u64>,
     upload_expiry_hours: Option<u64>,
@@ -270,6 +281,9 @@ struct RawConfig {
     max_file_bytes: u64,
     max_session_bytes: u64,
     max_chunk_bytes: u64,
+    body_timeout_secs: u64,
+    max_concurrent_bodies: usize,
+    max_concurrent_password_checks: usize,
     session_idle_minutes: u64,
     session_max_hours: u64,
     upload_expiry_hours: u64,
@@ -297,7 +311,11 @@ impl RawConfig {
             quota_bytes: 100 * GIB,
             max_file_bytes: 4 * GIB,
             max_session_bytes: 20 * GIB,
-            max_chunk_bytes: 32 * 1024 * 1024,
+            // What the page and `mailslot send` put in one PATCH.
+            max_chunk_bytes: mailslot_shared::wire::MAX_PATCH_BYTES,
+            body_timeout_secs: 60,
+            max_concurrent_bodies: 16,
+            max_concurrent_password_checks: 4,
             session_idle_minutes: 30,
             session_max_hours: 12,
             upload_expiry_hours: 48,
@@ -335,6 +353,9 @@ impl RawConfig {
             max_file_bytes,
             max_session_bytes,
             max_chunk_bytes,
+            body_timeout_secs,
+            max_concurrent_bodies,
+            max_concurrent_password_checks,
             session_idle_minutes,
             session_max_hours,
             upload_expiry_hours,
@@ -374,6 +395,8 @@ impl RawConfig {
             stow_batch => "MAILSLOT_STOW_BATCH", retry_base_secs => "MAILSLOT_RETRY_BASE_SECS", retention_days => "MAILSLOT_RETENTION_DAYS",
             quota_bytes => "MAILSLOT_QUOTA_BYTES", max_file_bytes => "MAILSLOT_MAX_FILE_BYTES",
             max_session_bytes => "MAILSLOT_MAX_SESSION_BYTES", max_chunk_bytes => "MAILSLOT_MAX_CHUNK_BYTES",
+            body_timeout_secs => "MAILSLOT_BODY_TIMEOUT_SECS", max_concurrent_bodies => "MAILSLOT_MAX_CONCURRENT_BODIES",
+            max_concurrent_password_checks => "MAILSLOT_MAX_CONCURRENT_PASSWORD_CHECKS",
             session_idle_minutes => "MAILSLOT_SESSION_IDLE_MINUTES", session_max_hours => "MAILSLOT_SESSION_MAX_HOURS",
             upload_expiry_hours => "MAILSLOT_UPLOAD_EXPIRY_HOURS");
         if let Some(v) = env("MAILSLOT_STATIC_DIR") {
@@ -411,7 +434,7 @@ impl RawConfig {
                 "must be 1–16 printable ASCII characters".into(),
             ));
         }
-        let positive: [(&'static str, u64); 10] = [
+        let positive: [(&'static str, u64); 13] = [
             ("dimse_associations", self.dimse_associations as u64),
             ("dimse_timeout_secs", self.dimse_timeout_secs),
             ("stow_batch", self.stow_batch as u64),
@@ -420,6 +443,12 @@ impl RawConfig {
             ("max_file_bytes", self.max_file_bytes),
             ("max_session_bytes", self.max_session_bytes),
             ("max_chunk_bytes", self.max_chunk_bytes),
+            ("body_timeout_secs", self.body_timeout_secs),
+            ("max_concurrent_bodies", self.max_concurrent_bodies as u64),
+            (
+                "max_concurrent_password_checks",
+                self.max_concurrent_password_checks as u64,
+            ),
             ("session_idle_minutes", self.session_idle_minutes),
             ("session_max_hours", self.session_max_hours),
         ];
@@ -465,6 +494,9 @@ impl RawConfig {
             max_file_bytes: self.max_file_bytes,
             max_session_bytes: self.max_session_bytes,
             max_chunk_bytes: self.max_chunk_bytes,
+            body_timeout_secs: self.body_timeout_secs,
+            max_concurrent_bodies: self.max_concurrent_bodies,
+            max_concurrent_password_checks: self.max_concurrent_password_checks,
             session_idle_minutes: self.session_idle_minutes,
             session_max_hours: self.session_max_hours,
             upload_expiry_hours: self.upload_expiry_hours,

@@ -333,3 +333,145 @@ fn a_deflated_data_set_may_not_inflate_beyond_the_file_limit() {
         .accepted()
         .is_some());
 }
+
+/// Writes a raw HTTP/1.1 request head to a new connection to `server`.
+fn raw_request(server: &Server, head: &str) -> std::net::TcpStream {
+    use std::io::Write;
+    let addr = server.url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+}
+
+/// Reads what the server answered (until it closes or `secs` pass).
+fn reply(mut stream: std::net::TcpStream, secs: u64) -> String {
+    use std::io::Read;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(secs)))
+        .unwrap();
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+        if out.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Forty `PATCH`es of 32 MiB without a session token: refused before a
+/// byte of body is read, so the server's memory stays small.
+#[test]
+fn unauthenticated_bodies_are_refused_before_they_are_read() {
+    use std::io::Write;
+    let server = Server::start("inbox", &[]);
+    let body = 32usize << 20;
+    let senders: Vec<_> = (0..40)
+        .map(|_| {
+            let head = format!(
+                "PATCH /api/uploads/00000000000000000000000000000000 HTTP/1.1\r\nHost: x\r\n\
+                 Tus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n\
+                 Upload-Offset: 0\r\nContent-Length: {body}\r\n\r\n"
+            );
+            let mut stream = raw_request(&server, &head);
+            std::thread::spawn(move || {
+                let chunk = vec![0x5a_u8; 1 << 20];
+                for _ in 0..32 {
+                    if stream.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+                reply(stream, 10)
+            })
+        })
+        .collect();
+    let replies: Vec<String> = senders.into_iter().map(|t| t.join().unwrap()).collect();
+    let peak = server.peak_rss().expect("the server's VmHWM");
+    let mut f = Failures::default();
+    f.context(server.log());
+    let refused = replies
+        .iter()
+        .filter(|r| r.starts_with("HTTP/1.1 401"))
+        .count();
+    f.check(refused == 40, || {
+        format!("{refused} of 40 refused with 401: {:?}", replies.first())
+    });
+    f.check(peak < 100 << 20, || {
+        format!("server peak RSS {} MiB", peak >> 20)
+    });
+    f.finish();
+}
+
+/// A body that stalls is given up after `body_timeout_secs` with
+/// `request-timeout`, instead of holding the request open for good.
+#[test]
+fn a_stalled_body_times_out() {
+    let server = Server::start("inbox", &[("MAILSLOT_BODY_TIMEOUT_SECS", "2")]);
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    let created = client.start_session(PASSWORD, consent()).unwrap();
+    let file = corpus().join("real/pydicom/CT_small.dcm");
+    let up = client
+        .begin_upload(&file, mailslot_shared::wire::UploadKind::Dicom)
+        .unwrap();
+    let head = format!(
+        "PATCH {} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\
+         Tus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n\
+         Upload-Offset: 0\r\nContent-Length: 65000\r\n\r\n",
+        up.location, created.token
+    );
+    let stream = raw_request(&server, &head);
+    let started = std::time::Instant::now();
+    let answer = reply(stream, 20);
+    let mut f = Failures::default();
+    f.context(server.log());
+    f.check(answer.starts_with("HTTP/1.1 408"), || {
+        format!("after {:?}: {answer:?}", started.elapsed())
+    });
+    f.check(started.elapsed() < Duration::from_secs(10), || {
+        format!("answered after {:?}", started.elapsed())
+    });
+    f.finish();
+}
+
+/// Twenty guesses at once: only a few Argon2id checks (~19 MiB each) run
+/// at a time; the rest are told to wait (`rate-limited`), so the memory a
+/// password-less client can occupy is bounded.
+#[test]
+fn concurrent_password_guesses_are_capped() {
+    let server = Server::start("inbox", &[]);
+    let url = server.url.clone();
+    let guesses: Vec<_> = (0..20)
+        .map(|i| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut client = Client::new(&url);
+                match client.start_session(&format!("guess {i}"), consent()) {
+                    Err(ClientError::Api { code, .. }) => code,
+                    other => format!("{other:?}"),
+                }
+            })
+        })
+        .collect();
+    let codes: Vec<String> = guesses.into_iter().map(|t| t.join().unwrap()).collect();
+    let peak = server.peak_rss().expect("the server's VmHWM");
+    let mut f = Failures::default();
+    f.context(server.log());
+    f.check(
+        codes
+            .iter()
+            .all(|c| c == "wrong-password" || c == "rate-limited"),
+        || format!("answers: {codes:?}"),
+    );
+    f.check(codes.iter().any(|c| c == "rate-limited"), || {
+        format!("no guess was held back: {codes:?}")
+    });
+    f.check(peak < 150 << 20, || {
+        format!("server peak RSS {} MiB", peak >> 20)
+    });
+    f.finish();
+}

@@ -44,9 +44,15 @@ pub enum ApiFailure {
     /// One file exceeds the file size limit.
     #[error("The file is larger than this service accepts.")]
     FileTooLarge,
-    /// A PATCH body exceeds the chunk limit.
+    /// A PATCH body exceeds the chunk limit or what the upload still needs.
     #[error("The request is too large.")]
     ChunkTooLarge,
+    /// A request body did not arrive in time.
+    #[error("The data arrived too slowly. Please ask for the current offset and resume.")]
+    RequestTimeout,
+    /// The server is at its limit of bodies or password checks in progress.
+    #[error("The server is busy. Please try again in a moment.")]
+    Busy,
     /// A malformed request (header, metadata, JSON, multipart).
     #[error("The request is malformed: {0}")]
     BadRequest(&'static str),
@@ -90,6 +96,8 @@ impl ApiFailure {
             ApiFailure::MailboxFull => ErrorCode::MailboxFull,
             ApiFailure::FileTooLarge => ErrorCode::FileTooLarge,
             ApiFailure::ChunkTooLarge => ErrorCode::ChunkTooLarge,
+            ApiFailure::RequestTimeout => ErrorCode::RequestTimeout,
+            ApiFailure::Busy => ErrorCode::RateLimited,
             ApiFailure::BadRequest(_) => ErrorCode::BadRequest,
             ApiFailure::UploadNotFound => ErrorCode::UploadNotFound,
             ApiFailure::OffsetMismatch => ErrorCode::OffsetMismatch,
@@ -119,8 +127,14 @@ impl ResponseError for ApiFailure {
         let mut resp = HttpResponse::build(self.status_code());
         resp.insert_header(("Tus-Resumable", "1.0.0"));
         resp.insert_header(("Cache-Control", "no-store"));
-        if let ApiFailure::LockedOut { retry_after } = self {
-            resp.insert_header(("Retry-After", retry_after.to_string()));
+        match self {
+            ApiFailure::LockedOut { retry_after } => {
+                resp.insert_header(("Retry-After", retry_after.to_string()));
+            }
+            ApiFailure::Busy => {
+                resp.insert_header(("Retry-After", "1"));
+            }
+            _ => {}
         }
         resp.json(body)
     }

@@ -12,6 +12,7 @@
 //! No route returns uploaded data or lists uploads or submissions.
 
 mod error;
+mod gate;
 mod session;
 mod submit;
 mod tus;
@@ -42,6 +43,10 @@ pub struct AppState {
     pub keys: Arc<Keyring>,
     /// Wrong-password lockout per client address.
     pub lockout: Lockout,
+    /// Upload bodies being read, server-wide.
+    pub bodies: gate::Gate,
+    /// Password checks running, server-wide.
+    pub password_checks: gate::Gate,
     /// The uploads' lifecycle.
     pub intake: Intake,
     /// Where the mailbox keeps its files.
@@ -82,6 +87,8 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         forwarder,
     );
     Ok(AppState {
+        bodies: gate::Gate::new(config.max_concurrent_bodies),
+        password_checks: gate::Gate::new(config.max_concurrent_password_checks),
         config,
         store,
         keys,

@@ -129,7 +129,10 @@ pub async fn create(
     }
     let st = state.clone();
     let password = body.password;
+    // Argon2id takes ~19 MiB per check: a bounded number at once.
+    let permit = state.password_checks.try_enter().ok_or(ApiFailure::Busy)?;
     let ok = web::block(move || crate::passwords::check(&st.store, &password, now())).await??;
+    drop(permit);
     if !ok {
         state.lockout.fail(ip);
         state

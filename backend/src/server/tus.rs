@@ -132,6 +132,12 @@ pub async fn verdict(
 }
 
 /// `PATCH /api/uploads/{id}`
+///
+/// Memory per request is bounded before and independently of what the
+/// sender claims: the session and the upload are checked before a byte of
+/// body is read; at most what the upload still needs (and at most
+/// `max_chunk_bytes`) is read, within `body_timeout_secs`, and only while
+/// fewer than `max_concurrent_bodies` bodies are being read server-wide.
 pub async fn patch(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -147,15 +153,32 @@ pub async fn patch(
     let offset: u64 = header_str(&req, "Upload-Offset")
         .and_then(|v| v.parse().ok())
         .ok_or(ApiFailure::BadRequest("Upload-Offset is required"))?;
-    let limit = state.config.max_chunk_bytes as usize;
-    let body: Bytes = body
-        .to_bytes_limited(limit)
+    let id = id.into_inner();
+    let (st, token, upload_id) = (state.clone(), bearer(&req), id.clone());
+    let (session, upload) = web::block(move || -> Result<_, ApiFailure> {
+        let session = authenticate(&st, token.as_deref())?;
+        let upload = st.intake.find(&session, &upload_id)?;
+        Ok((session, upload))
+    })
+    .await??;
+    if upload.state.is_final() {
+        return Err(ApiFailure::UploadFinished);
+    }
+    if offset != upload.offset {
+        return Err(ApiFailure::OffsetMismatch);
+    }
+    let _permit = state.bodies.try_enter().ok_or(ApiFailure::Busy)?;
+    let needed = upload.length.saturating_sub(upload.offset);
+    let limit = usize::try_from(state.config.max_chunk_bytes.min(needed))
+        .map_err(|_| ApiFailure::ChunkTooLarge)?;
+    let deadline = std::time::Duration::from_secs(state.config.body_timeout_secs);
+    let body: Bytes = actix_web::rt::time::timeout(deadline, body.to_bytes_limited(limit))
         .await
+        .map_err(|_| ApiFailure::RequestTimeout)?
         .map_err(|_| ApiFailure::ChunkTooLarge)?
         .map_err(|_| ApiFailure::BadRequest("the request body could not be read"))?;
-    let (st, token) = (state.clone(), bearer(&req));
+    let st = state.clone();
     let u = web::block(move || -> Result<Upload, ApiFailure> {
-        let session = authenticate(&st, token.as_deref())?;
         Ok(st.intake.receive(&session, &id, offset, &body)?)
     })
     .await??;

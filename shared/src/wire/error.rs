@@ -11,7 +11,9 @@
 //! - **transient** (the same request may succeed later; clients wait 1, 2,
 //!   4 … 30 s, or what `Retry-After` says, and resume from the server's
 //!   offset): the network was unreachable, the server had a fault,
-//!   `offset-mismatch`, `upload-busy`, `rate-limited`, and any 5xx reply
+//!   `offset-mismatch`, `request-timeout`, `upload-busy`, `rate-limited`
+//!   (also: the server is at its limit of bodies or password checks in
+//!   progress), and any 5xx reply
 //!   without one of our codes (a proxy's 502/503/504) except 507;
 //! - **ends the session** ([`ErrorCode::ends_session`]): nothing more can
 //!   be sent in this session (`session-expired`, `session-finished`,
@@ -65,6 +67,8 @@ codes! {
     SessionExpired = "session-expired", Some(401);
     /// No such upload in this session.
     UploadNotFound = "upload-not-found", Some(404);
+    /// A request body did not arrive in time (`body_timeout_secs`).
+    RequestTimeout = "request-timeout", Some(408);
     /// `Upload-Offset` differs from the server's.
     OffsetMismatch = "offset-mismatch", Some(409);
     /// Another request is writing this upload.
@@ -120,6 +124,7 @@ impl ErrorCode {
         matches!(
             self,
             ErrorCode::OffsetMismatch
+                | ErrorCode::RequestTimeout
                 | ErrorCode::UploadBusy
                 | ErrorCode::RateLimited
                 | ErrorCode::StorageFailed

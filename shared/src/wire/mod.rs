@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use error::{ends_session, is_transient, ErrorCode};
 pub use upload::{
     headers, metadata, MetadataError, UploadKind, UploadMetadata, UploadState, UploadVerdict,
-    RECORDS_PER_PATCH,
+    MAX_PATCH_BYTES, RECORDS_PER_PATCH,
 };
 
 use crate::envelope::{seal_all, PublicKey, SealError, SealParams, Sealer};

@@ -12,6 +12,12 @@ use crate::envelope::Id16;
 /// plaintext with the default record size).
 pub const RECORDS_PER_PATCH: u64 = 64;
 
+/// The largest `PATCH` body the clients send: the envelope header and
+/// [`RECORDS_PER_PATCH`] records of the default size with their tags.
+pub const MAX_PATCH_BYTES: u64 = crate::envelope::HEADER_LEN as u64
+    + RECORDS_PER_PATCH
+        * (crate::envelope::DEFAULT_RECORD_SIZE as u64 + crate::envelope::TAG_LEN as u64);
+
 /// What an upload carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
