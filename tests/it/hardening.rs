@@ -475,3 +475,44 @@ fn concurrent_password_guesses_are_capped() {
     });
     f.finish();
 }
+
+/// With the page folder above the data folder, `GET /data/keys/<kid>.key`
+/// served the private key. The server now refuses to start so.
+#[test]
+fn the_page_folder_may_not_hold_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("site");
+    std::fs::create_dir_all(&page).unwrap();
+    std::fs::write(page.join("index.html"), "<!doctype html>").unwrap();
+    for (static_dir, data_dir) in [
+        (page.clone(), page.join("data")),
+        (page.join("data").join("dist"), page.join("data")),
+    ] {
+        let port = mailslot_tests::fixtures::free_port();
+        let mut child = Command::new(mailslot_bin())
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
+            .arg(&data_dir)
+            .env("MAILSLOT_STATIC_DIR", &static_dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let exited = wait_for(Duration::from_secs(10), || {
+            child.try_wait().ok().flatten().is_some()
+        });
+        if !exited {
+            let _ = child.kill();
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            exited && !out.status.success() && stderr.contains("static_dir"),
+            "started with static_dir {static_dir:?} and data_dir {data_dir:?}: {stderr}"
+        );
+    }
+}

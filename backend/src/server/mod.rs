@@ -66,6 +66,8 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     )?;
     let hospital_json = serde_json::to_string(&hospital)
         .map_err(|e| crate::Error::Usage(format!("hospital texts: {e}")))?;
+    // Before anything is created: the data must never be served.
+    apart(config.static_dir.as_deref(), &config.data_dir)?;
     let layout = Layout::of(&config.data_dir);
     crate::durable::create_dir_all(&config.data_dir)
         .and_then(|()| layout.create())
@@ -97,6 +99,36 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         layout,
         hospital_json,
     })
+}
+
+/// The page folder is served to anyone: it must neither hold the data
+/// directory (keys, database, images) nor lie inside it. Paths are
+/// compared resolved (symbolic links followed where they exist).
+fn apart(
+    static_dir: Option<&std::path::Path>,
+    data_dir: &std::path::Path,
+) -> Result<(), crate::Error> {
+    let Some(page) = static_dir else {
+        return Ok(());
+    };
+    let resolve = |p: &std::path::Path| {
+        p.canonicalize()
+            .or_else(|_| std::path::absolute(p))
+            .map_err(|e| crate::Error::DataDir(p.to_owned(), e))
+    };
+    let (page, data) = (resolve(page)?, resolve(data_dir)?);
+    if page.starts_with(&data) || data.starts_with(&page) {
+        return Err(crate::config::ConfigError::Invalid {
+            key: "static_dir",
+            message: format!(
+                "{} and the data directory {} must not contain each other: the page folder is served to anyone",
+                page.display(),
+                data.display()
+            ),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// Security headers on every response.
