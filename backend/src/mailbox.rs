@@ -97,3 +97,85 @@ pub fn count_inbox_bytes(store: &Store, reference: &str, bytes: u64) -> Result<(
     )?;
     Ok(())
 }
+
+/// Files older than this (seconds) that no database row owns are swept:
+/// older than any write in progress (a spool rename precedes its commit).
+pub const ORPHAN_AGE_SECS: u64 = 3600;
+
+/// Removes what no database row owns and nothing is still writing: part
+/// files of uploads no longer receiving, spool files not queued (or
+/// already forwarded), inbox folders no submission counts. Only entries
+/// unchanged for [`ORPHAN_AGE_SECS`] before `at` are touched. Each removal
+/// goes to the audit log; returns how many were removed.
+pub fn sweep_orphans(store: &Store, layout: &Layout, at: i64) -> Result<usize, StoreError> {
+    let cutoff = std::time::UNIX_EPOCH
+        + std::time::Duration::from_secs((at.max(0) as u64).saturating_sub(ORPHAN_AGE_SECS));
+    let old = |path: &Path| {
+        std::fs::symlink_metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < cutoff)
+    };
+    let owned = |sql: &str, values: &[&str]| -> Result<bool, StoreError> {
+        let values = rusqlite::params_from_iter(values.iter());
+        Ok(store
+            .conn()?
+            .query_row(sql, values, |r| r.get::<_, i64>(0))?
+            > 0)
+    };
+    let mut swept = 0;
+    let mut sweep = |kind: &str, path: &Path, name: &str| -> Result<(), StoreError> {
+        let gone = if path.is_dir() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+        match gone {
+            Ok(()) => {
+                swept += 1;
+                store.audit("orphan-swept", &format!("kind={kind} name={name}"))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, kind, "cannot sweep an orphaned file");
+                Ok(())
+            }
+        }
+    };
+    let entries = |dir: &Path| -> Vec<(std::path::PathBuf, String)> {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
+            .collect()
+    };
+    for (path, name) in entries(&layout.uploads) {
+        let id = name.strip_suffix(".part").unwrap_or(&name);
+        let receiving = owned(
+            "SELECT COUNT(*) FROM uploads WHERE id = ?1 AND state = ?2",
+            &[id, UploadState::Receiving.as_str()],
+        )?;
+        if !receiving && old(&path) {
+            sweep("part", &path, id)?;
+        }
+    }
+    for (path, name) in entries(&layout.spool) {
+        let id = name.strip_suffix(".dcm").unwrap_or(&name);
+        let queued = owned(
+            "SELECT COUNT(*) FROM forward_queue WHERE upload_id = ?1 AND state != 'done'",
+            &[id],
+        )?;
+        if !queued && old(&path) {
+            sweep("spool", &path, id)?;
+        }
+    }
+    for (path, reference) in entries(&layout.inbox) {
+        let counted = owned(
+            "SELECT COUNT(*) FROM inbox WHERE reference = ?1",
+            &[reference.as_str()],
+        )?;
+        if !counted && old(&path) {
+            sweep("inbox", &path, &reference)?;
+        }
+    }
+    Ok(swept)
+}

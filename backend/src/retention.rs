@@ -2,7 +2,10 @@
 //! - unfinished uploads past their expiry are ended and their data removed;
 //! - the embedded inbox drops submissions older than `retention_days`, then,
 //!   while over `quota_bytes`, the oldest first;
-//! - keys retired by a rotation are destroyed once no upload needs them.
+//! - keys retired by a rotation are destroyed once no upload needs them;
+//! - files that no database row owns (a part file of an upload that ended,
+//!   a spool file nothing queues, an inbox folder no submission counts)
+//!   are swept once they are an hour old.
 //!
 //! Every purge is written to the audit log.
 
@@ -28,6 +31,8 @@ pub struct Report {
     pub purged: Vec<(String, &'static str)>,
     /// Keys destroyed.
     pub keys_destroyed: usize,
+    /// Files no database row owned, removed.
+    pub orphans_swept: usize,
 }
 
 /// Runs housekeeping in the background.
@@ -57,6 +62,7 @@ pub fn run_once(
         expired_uploads: crate::intake::expire_due(store, &layout, at)?,
         ..Report::default()
     };
+    report.orphans_swept = crate::mailbox::sweep_orphans(store, &layout, at)?;
 
     let mut inbox: Vec<(String, i64, i64)> = {
         let conn = store.conn()?;

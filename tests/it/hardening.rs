@@ -516,3 +516,86 @@ fn the_page_folder_may_not_hold_the_data_folder() {
         );
     }
 }
+
+/// A "letter" that is not a PDF was decrypted and left in `uploads/`
+/// forever. Now it is removed at once, and housekeeping sweeps any part,
+/// spool or inbox file that no database row owns.
+#[test]
+fn refused_letters_and_orphans_leave_no_file_behind() {
+    let server = Server::start("inbox", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("letter.pdf");
+    std::fs::write(&fake, vec![b'x'; 200_000]).unwrap();
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    let sent = client
+        .upload_file(&fake, mailslot_shared::wire::UploadKind::Letter, &|_| {})
+        .unwrap();
+    let mut f = Failures::default();
+    f.context(server.log());
+    f.check(
+        sent.verdict == mailslot_shared::wire::UploadState::Rejected,
+        || format!("verdict {sent:?}"),
+    );
+    let left = mailslot_tests::fixtures::files_under(&server.data.join("uploads"));
+    f.check(left.is_empty(), || {
+        format!("the refused letter is still on disk: {left:?}")
+    });
+    // Files no row owns, older than any write in progress.
+    let orphans = [
+        server
+            .data
+            .join("uploads/0123456789abcdef0123456789abcdef.part"),
+        server
+            .data
+            .join("spool/0123456789abcdef0123456789abcdef.dcm"),
+        server.data.join("inbox/ZZZ-ZZZ-ZZZ/x.dcm"),
+    ];
+    for o in &orphans {
+        std::fs::create_dir_all(o.parent().unwrap()).unwrap();
+        std::fs::write(o, b"orphan").unwrap();
+    }
+    let touched = Command::new("touch")
+        .args(["-d", "3 hours ago"])
+        .args(&orphans)
+        .arg(server.data.join("inbox/ZZZ-ZZZ-ZZZ"))
+        .status()
+        .unwrap();
+    assert!(touched.success());
+    let purge = Command::new(mailslot_bin())
+        .args(["purge", "--data-dir"])
+        .arg(&server.data)
+        .output()
+        .unwrap();
+    f.check(purge.status.success(), || {
+        format!("purge failed: {}", String::from_utf8_lossy(&purge.stderr))
+    });
+    for o in &orphans {
+        f.check(!o.exists(), || format!("{} was not swept", o.display()));
+    }
+    f.check(!server.data.join("inbox/ZZZ-ZZZ-ZZZ").exists(), || {
+        "the orphaned inbox folder was not swept".into()
+    });
+    f.finish();
+}
+
+/// What a session sent counts against its limit even when it was refused:
+/// refused files cannot make the server open and check without end.
+#[test]
+fn refused_bytes_count_against_the_session() {
+    let server = Server::start("inbox", &[("MAILSLOT_MAX_SESSION_BYTES", "300000")]);
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("letter.pdf");
+    std::fs::write(&fake, vec![b'x'; 200_000]).unwrap();
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    let kind = mailslot_shared::wire::UploadKind::Letter;
+    let first = client.upload_file(&fake, kind, &|_| {}).unwrap();
+    assert_eq!(first.verdict, mailslot_shared::wire::UploadState::Rejected);
+    match client.begin_upload(&fake, kind) {
+        Err(ClientError::Api { code, .. }) => assert_eq!(code, "session-too-large"),
+        other => panic!("a second 200 kB upload in a 300 kB session: {other:?}"),
+    }
+}

@@ -224,13 +224,12 @@ impl Intake {
         {
             return Ok(found);
         }
+        // Everything the session sent or announced counts, refused files
+        // too: a session cannot make the server open and check more than
+        // its limit by sending what will be refused.
         let total: i64 = conn.query_row(
-            "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE session_id = ?1 AND state IN (?2, ?3)",
-            params![
-                session.id,
-                UploadState::Receiving.as_str(),
-                UploadState::Accepted.as_str()
-            ],
+            "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE session_id = ?1",
+            params![session.id],
             |r| r.get(0),
         )?;
         let max = self.limits.max_session_bytes;

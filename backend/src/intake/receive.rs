@@ -158,6 +158,7 @@ impl Intake {
                 .take(letter::SNIFF_LEN as u64)
                 .read_to_end(&mut head)?;
             if letter::sniff(&head).is_none() {
+                self.remove_part(&u.id);
                 return self.set_verdict(
                     u,
                     UploadState::Rejected,
