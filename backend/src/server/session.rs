@@ -170,17 +170,20 @@ pub async fn create(
     })
     .await??;
     let cfg = &state.config;
-    Ok(HttpResponse::Created().json(SessionCreated {
-        token,
-        session_id,
-        idle_timeout_secs: cfg.session_idle_minutes * 60,
-        expires_at: created + (cfg.session_max_hours * 3600) as i64,
-        limits: UploadLimits {
-            max_file_bytes: cfg.max_file_bytes,
-            max_session_bytes: cfg.max_session_bytes,
-            max_chunk_bytes: cfg.max_chunk_bytes,
-        },
-    }))
+    Ok(HttpResponse::Created()
+        // The token is a credential: no cache may keep the reply.
+        .insert_header(("Cache-Control", "no-store"))
+        .json(SessionCreated {
+            token,
+            session_id,
+            idle_timeout_secs: cfg.session_idle_minutes * 60,
+            expires_at: created + (cfg.session_max_hours * 3600) as i64,
+            limits: UploadLimits {
+                max_file_bytes: cfg.max_file_bytes,
+                max_session_bytes: cfg.max_session_bytes,
+                max_chunk_bytes: cfg.max_chunk_bytes,
+            },
+        }))
 }
 
 /// The session of a bearer token (see [`crate::session::authenticate`]).
