@@ -1,9 +1,12 @@
 //! Durable file operations: write to a temporary name, fsync, rename, fsync
 //! the directory. After any of these returns, the data survives a crash.
+//!
+//! Everything under the data directory holds patient data or keys: the
+//! folders made here are 0700 and the files 0600, whatever the umask.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 
 /// fsyncs a directory so that a rename or create in it is durable.
@@ -19,10 +22,37 @@ fn parent_of(path: &Path) -> &Path {
     }
 }
 
-/// Creates `dir` (and parents) and makes the creation durable.
+/// Creates `dir` (and missing parents, 0700) and makes the creation durable.
 pub fn create_dir_all(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
     sync_dir(parent_of(dir))
+}
+
+/// Creates an empty private file (0600) unless `path` exists.
+pub fn create_private_if_missing(path: &Path) -> io::Result<()> {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates (or truncates) a private file (0600) for writing.
+pub fn create_private(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
 }
 
 /// Writes `bytes` to `path` atomically and durably with the given mode.

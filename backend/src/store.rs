@@ -27,6 +27,9 @@ pub enum StoreError {
     /// The database lock was poisoned by a panic elsewhere.
     #[error("database lock poisoned")]
     Poisoned,
+    /// The database file could not be created.
+    #[error("cannot create {0}: {1}")]
+    Io(std::path::PathBuf, std::io::Error),
 }
 
 impl StoreError {
@@ -122,6 +125,9 @@ pub fn now() -> i64 {
 impl Store {
     /// Opens (creating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Self> {
+        // SQLite gives its -wal and -shm files the database file's mode.
+        crate::durable::create_private_if_missing(path)
+            .map_err(|e| StoreError::Io(path.to_owned(), e))?;
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;

@@ -644,3 +644,32 @@ fn security_headers_are_complete() {
     );
     f.finish();
 }
+
+/// Patient data lives under the data directory: every folder there is
+/// 0700 and every file 0600, whatever the umask.
+#[test]
+fn the_data_directory_is_private_to_the_service() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = Server::start("inbox", &[]);
+    let file = corpus().join("real/pydicom/CT_small.dcm");
+    let (code, out, err) = server.send(&[&file], &[]);
+    assert_eq!(code, 0, "send failed:\n{out}\n{err}");
+    assert!(wait_for(Duration::from_secs(30), || server.queue("done") == 1));
+    let mut open = Vec::new();
+    let mut stack = vec![server.data.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            let mode = meta.permissions().mode() & 0o777;
+            let want = if meta.is_dir() { 0o700 } else { 0o600 };
+            if mode != want {
+                open.push(format!("{:o} {}", mode, path.display()));
+            }
+            if meta.is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    assert!(open.is_empty(), "readable by others:\n{}", open.join("\n"));
+}

@@ -118,7 +118,7 @@ impl Intake {
         if self.keys.get(&header.kid).is_none() {
             return Err(self.fail(u, IntakeError::UnknownKey));
         }
-        File::create(self.layout.part(&u.id))?.sync_all()?;
+        durable::create_private(&self.layout.part(&u.id))?.sync_all()?;
         durable::sync_dir(&self.layout.uploads)?;
         self.store.conn()?.execute(
             "UPDATE uploads SET header = ?1, kid = ?2, offset = ?3 WHERE id = ?4 AND offset = 0",
