@@ -673,3 +673,29 @@ fn the_data_directory_is_private_to_the_service() {
     }
     assert!(open.is_empty(), "readable by others:\n{}", open.join("\n"));
 }
+
+/// A real image whose preamble starts like a Windows program was accepted
+/// and delivered: a file that is an image and an executable at once.
+#[test]
+fn an_image_with_a_program_in_its_preamble_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(corpus().join("real/pydicom/CT_small.dcm")).unwrap();
+    bytes[..4].copy_from_slice(b"MZ\x90\x00");
+    let polyglot = dir.path().join("IM0001");
+    std::fs::write(&polyglot, &bytes).unwrap();
+    let server = Server::start("inbox", &[]);
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    let sent = client
+        .upload_file(&polyglot, mailslot_shared::wire::UploadKind::Dicom, &|_| {})
+        .unwrap();
+    assert_eq!(
+        (sent.verdict, sent.reason.as_deref()),
+        (
+            mailslot_shared::wire::UploadState::Rejected,
+            Some("executable-preamble")
+        )
+    );
+    assert!(mailslot_tests::fixtures::files_under(&server.data.join("spool")).is_empty());
+}

@@ -152,6 +152,10 @@ fn run<R: Read>(
     if n < head.len() || &head[128..132] != b"DICM" {
         return Err(Rejection::new(sniff(&head[..n])));
     }
+    // A preamble that runs as a program makes the file an executable too.
+    if is_program(&head[..128]) {
+        return Err(Rejection::new(RejectCode::ExecutablePreamble));
+    }
 
     // The file meta group, read into a bounded buffer and checked before
     // dicom-object parses it (it reserves whatever length an element
@@ -582,14 +586,25 @@ pub(crate) fn is_storage_name(name: &str) -> bool {
             || name.ends_with(" Storage SOP Class"))
 }
 
+/// Whether bytes start like an executable: Windows PE (`MZ`), ELF, or
+/// Mach-O (32/64 bit either byte order, and universal binaries).
+fn is_program(head: &[u8]) -> bool {
+    const MAGICS: [&[u8]; 7] = [
+        b"MZ",
+        b"\x7fELF",
+        &[0xfe, 0xed, 0xfa, 0xce],
+        &[0xfe, 0xed, 0xfa, 0xcf],
+        &[0xce, 0xfa, 0xed, 0xfe],
+        &[0xcf, 0xfa, 0xed, 0xfe],
+        &[0xca, 0xfe, 0xba, 0xbe],
+    ];
+    MAGICS.iter().any(|m| head.starts_with(m))
+}
+
 /// Names what a non-PS3.10 file is from its first bytes.
 fn sniff(head: &[u8]) -> RejectCode {
     let starts = |magic: &[u8]| head.starts_with(magic);
-    if starts(b"MZ")
-        || starts(b"\x7fELF")
-        || starts(&[0xcf, 0xfa, 0xed, 0xfe])
-        || starts(&[0xca, 0xfe, 0xba, 0xbe])
-    {
+    if is_program(head) {
         RejectCode::Program
     } else if starts(b"PK\x03\x04")
         || starts(b"PK\x05\x06")
@@ -736,6 +751,31 @@ mod tests {
         let deep = nested(MAX_NESTING / 2 + 1);
         let v = inspect(&deep, deep.len() as u64, &Limits::default());
         assert_eq!(v.rejected().map(|r| r.code), Some(RejectCode::Malformed));
+    }
+
+    #[test]
+    fn a_preamble_that_is_a_program_is_refused() {
+        use crate::dicom::synth::ct_image;
+        let good = ct_image("1.2.3.4", "1.2.3", "DOE^JANE", 64, 0);
+        assert!(inspect(&good, good.len() as u64, &Limits::default())
+            .accepted()
+            .is_some());
+        let magics: [&[u8]; 4] = [
+            b"MZ\x90\x00",
+            b"\x7fELF",
+            &[0xcf, 0xfa, 0xed, 0xfe],
+            &[0xfe, 0xed, 0xfa, 0xce],
+        ];
+        for magic in magics {
+            let mut f = good.clone();
+            f[..magic.len()].copy_from_slice(magic);
+            let v = inspect(&f, f.len() as u64, &Limits::default());
+            assert_eq!(
+                v.rejected().map(|r| r.code),
+                Some(RejectCode::ExecutablePreamble),
+                "{magic:?}"
+            );
+        }
     }
 
     #[test]

@@ -71,6 +71,12 @@ codes! {
         Program = "program",
             "This is a program (for example the image viewer on the CD), not an image. It is not needed.",
             "Dies ist ein Programm (zum Beispiel das Bildbetrachtungsprogramm der CD), kein Bild. Es wird nicht benötigt.";
+        /// A DICOM file whose preamble starts like a program (Windows PE,
+        /// ELF, Mach-O): a file that is both an image and an executable
+        /// (the CVE-2019-11687 class).
+        ExecutablePreamble = "executable-preamble",
+            "This image is joined to a program (its first bytes would run on a computer). For safety such files are refused; please ask for a copy of the images without it.",
+            "Dieses Bild ist mit einem Programm verbunden (seine ersten Bytes könnten auf einem Computer ausgeführt werden). Aus Sicherheitsgründen werden solche Dateien abgelehnt; bitte fragen Sie nach einer Kopie der Bilder ohne Programm.";
         /// A ZIP, gzip, 7-Zip or RAR archive.
         Archive = "archive",
             "This is a compressed archive. Choose it with “Choose ZIP file” so its contents can be checked.",
