@@ -44,9 +44,13 @@ pub struct SendArgs {
     /// patient, doctor or other.
     #[arg(long, default_value = "doctor")]
     pub role: String,
-    /// Department or contact person at the hospital.
+    /// Department id at the hospital (one of those the upload page lists;
+    /// the hospital's `GET /api/hospital` names them).
     #[arg(long, default_value = "")]
     pub department: String,
+    /// Contact person at the hospital (sent sealed, like all your details).
+    #[arg(long, default_value = "")]
+    pub contact: String,
     /// Who should look, and what the question is.
     #[arg(long, default_value = "")]
     pub request: String,
@@ -144,6 +148,13 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
     }
     let bytes: u64 = found.iter().map(|f| f.len).sum();
     let mut client = Client::new(&args.server);
+    if !args.department.is_empty() {
+        let hospital = retry(|| client.hospital())?;
+        let ids: Vec<String> = hospital.departments.into_iter().map(|d| d.id).collect();
+        if !ids.contains(&args.department) {
+            return Err(ClientError::UnknownDepartment(ids.join(", ")));
+        }
+    }
     retry(|| client.fetch_key())?;
     client.start_session(
         &password,
@@ -213,7 +224,7 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
             phone: args.phone.clone(),
             email: args.email.clone(),
             role: args.role.clone(),
-            contact: args.department.clone(),
+            contact: args.contact.clone(),
             request: args.request.clone(),
             studies,
         },

@@ -699,3 +699,32 @@ fn an_image_with_a_program_in_its_preamble_is_refused() {
     );
     assert!(mailslot_tests::fixtures::files_under(&server.data.join("spool")).is_empty());
 }
+
+/// `department` travels unsealed so staff can route: only the hospital's
+/// own ids are taken, never free text (which could carry patient data).
+#[test]
+fn only_configured_departments_are_accepted() {
+    let server = Server::start("inbox", &[]);
+    let submit = |department: &str| {
+        let mut client = Client::new(&server.url);
+        client.fetch_key().unwrap();
+        client.start_session(PASSWORD, consent()).unwrap();
+        client
+            .submit(&mailslot_shared::wire::SenderDetails::default(), department)
+            .map(|r| r.reference)
+            .map_err(|e| match e {
+                ClientError::Api { code, .. } => code,
+                other => other.to_string(),
+            })
+    };
+    let mut f = Failures::default();
+    let free = submit("Dr. Müller, Knie Erika Mustermann");
+    f.check(free == Err("bad-request".into()), || {
+        format!("free text as department: {free:?}")
+    });
+    let known = submit("radiology");
+    f.check(known.is_ok(), || format!("a configured id: {known:?}"));
+    let none = submit("");
+    f.check(none.is_ok(), || format!("no department: {none:?}"));
+    f.finish();
+}

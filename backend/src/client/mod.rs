@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use mailslot_shared::envelope::{Id16, PublicKey, SealParams};
 use mailslot_shared::wire::{
-    self, headers, ApiError, Consent, Preflight, Receipt, SenderDetails, ServerKey, SessionCreated,
-    SessionRequest, UploadKind, UploadMetadata, UploadState,
+    self, headers, ApiError, Consent, HospitalInfo, Preflight, Receipt, SenderDetails, ServerKey,
+    SessionCreated, SessionRequest, UploadKind, UploadMetadata, UploadState,
 };
 
 /// Why sending failed.
@@ -49,6 +49,9 @@ pub enum ClientError {
     /// The password could not be read.
     #[error("no password: pass --password-stdin and write it to standard input")]
     NoPassword,
+    /// `--department` is not one of the hospital's department ids.
+    #[error("unknown department; the hospital lists: {0}")]
+    UnknownDepartment(String),
     /// The operating system gave no random numbers (nothing can be sealed).
     #[error("the operating system provides no random numbers")]
     NoRandomness,
@@ -67,6 +70,7 @@ impl ClientError {
             ClientError::NoPassword => "no-password",
             ClientError::Undelivered(_) => "files-undelivered",
             ClientError::NoRandomness => "no-randomness",
+            ClientError::UnknownDepartment(_) => "unknown-department",
         }
     }
 
@@ -187,6 +191,18 @@ impl Client {
 
     fn auth(&self) -> String {
         format!("Bearer {}", self.token.as_deref().unwrap_or(""))
+    }
+
+    /// `GET /api/hospital`: the hospital's texts (departments, phones …).
+    pub fn hospital(&self) -> Result<HospitalInfo> {
+        let mut resp = self
+            .agent
+            .get(self.url("/api/hospital"))
+            .call()
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        expect(&mut resp, 200)?;
+        let body = resp.body_mut().read_to_string().unwrap_or_default();
+        serde_json::from_str(&body).map_err(|_| ClientError::Protocol("hospital reply"))
     }
 
     /// `GET /api/key`

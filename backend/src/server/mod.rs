@@ -53,6 +53,8 @@ pub struct AppState {
     pub layout: Layout,
     /// `GET /api/hospital`, serialised once at start.
     pub hospital_json: String,
+    /// The department ids a submission may name (the hospital's texts).
+    pub departments: Vec<String>,
 }
 
 /// Opens the data directory and builds the shared state.
@@ -64,6 +66,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         &config.privacy_statement_version,
         config.retention_days,
     )?;
+    let departments = hospital.departments.iter().map(|d| d.id.clone()).collect();
     let hospital_json = serde_json::to_string(&hospital)
         .map_err(|e| crate::Error::Usage(format!("hospital texts: {e}")))?;
     // Before anything is created: the data must never be served.
@@ -98,6 +101,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         intake,
         layout,
         hospital_json,
+        departments,
     })
 }
 

@@ -2,8 +2,8 @@
 //! - `details`: the sender's details and request ([`SenderDetails`] as JSON),
 //!   sealed in an envelope bound to this session — personal data never
 //!   travels as plaintext form fields;
-//! - `department` (optional): where the hospital routes the submission (not
-//!   personal data).
+//! - `department` (optional): where the hospital routes the submission —
+//!   one of the department ids in the hospital's texts, never free text.
 //!
 //! Uploads still incomplete are ended and reported as such. The submission
 //! record (details, consent, verdicts) goes to `<inbox>/<reference>/
@@ -65,7 +65,14 @@ pub async fn submit(
                 let raw = read_field(&mut field, MAX_DEPARTMENT).await?;
                 let text = String::from_utf8(raw)
                     .map_err(|_| ApiFailure::BadRequest("department must be UTF-8"))?;
-                department = Some(text.trim().to_owned());
+                let id = text.trim();
+                // Unsealed, so never free text: one of the hospital's ids.
+                if !id.is_empty() && !state.departments.iter().any(|d| d == id) {
+                    return Err(ApiFailure::BadRequest(
+                        "department must be one of the ids the hospital lists",
+                    ));
+                }
+                department = (!id.is_empty()).then(|| id.to_owned());
             }
             _ => {
                 read_field(&mut field, 0).await.ok();
