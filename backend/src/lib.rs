@@ -48,6 +48,9 @@ pub enum Error {
     /// The hospital's texts for the page are unusable.
     #[error(transparent)]
     Hospital(#[from] hospital::HospitalError),
+    /// Uploads could not be recovered at start-up.
+    #[error("cannot recover unfinished uploads: {0}")]
+    Intake(#[from] intake::IntakeError),
     /// A data directory could not be created.
     #[error("cannot create {0}: {1}")]
     DataDir(PathBuf, std::io::Error),
@@ -72,6 +75,7 @@ impl Error {
             Error::Keys(e) => e.code(),
             Error::Password(e) => e.code(),
             Error::Hospital(e) => e.code(),
+            Error::Intake(e) => e.code().as_str(),
             Error::DataDir(..) => "data-dir-unusable",
             Error::Listen(..) => "listen-failed",
             Error::Client(e) => e.code(),

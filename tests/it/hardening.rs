@@ -728,3 +728,65 @@ fn only_configured_departments_are_accepted() {
     f.check(none.is_ok(), || format!("no department: {none:?}"));
     f.finish();
 }
+
+/// A crash between moving an accepted object into the spool and the
+/// database commit left the upload "receiving" with every byte in and its
+/// part file gone: the final PATCH answered io-failed forever and the
+/// object was never forwarded. Now start-up reconciles it, and a PATCH with
+/// nothing left to receive finishes the upload.
+#[test]
+fn a_crash_between_spooling_and_commit_is_recovered() {
+    // A PACS that is not there: accepted objects stay in the spool.
+    let closed = mailslot_tests::fixtures::free_port();
+    let mut server = Server::start(&format!("dimse://NOBODY@127.0.0.1:{closed}"), &[]);
+    let file = corpus().join("real/pydicom/CT_small.dcm");
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    let kind = mailslot_shared::wire::UploadKind::Dicom;
+    let mut up = client.begin_upload(&file, kind).unwrap();
+    let sent = client
+        .continue_upload(&mut up, None, &|_| {})
+        .unwrap()
+        .unwrap();
+    assert_eq!(sent.verdict, mailslot_shared::wire::UploadState::Accepted);
+    let id = up.location.rsplit('/').next().unwrap().to_owned();
+    assert!(server.data.join(format!("spool/{id}.dcm")).exists());
+    // The state a crash before the commit leaves behind.
+    let crash = || {
+        let db = rusqlite::Connection::open(server.data.join("mailslot.sqlite3")).unwrap();
+        db.busy_timeout(Duration::from_secs(10)).unwrap();
+        db.execute(
+            "UPDATE uploads SET state = 'receiving', code = NULL, instance_hash = NULL WHERE id = ?1",
+            [&id],
+        )
+        .unwrap();
+        db.execute("DELETE FROM forward_queue WHERE upload_id = ?1", [&id])
+            .unwrap();
+    };
+    let mut f = Failures::default();
+    // Without a restart: the sender's retried PATCH (nothing left to send)
+    // finishes the upload from the spool.
+    crash();
+    up.offset = 0;
+    let _ = client.resync(&mut up, &|_| {});
+    let retried = client.continue_upload(&mut up, Some(3), &|_| {});
+    f.check(
+        matches!(&retried, Ok(Some(s)) if s.verdict == mailslot_shared::wire::UploadState::Accepted),
+        || format!("the retried final PATCH: {retried:?}"),
+    );
+    crash();
+    server.restart();
+    f.context(server.log());
+    // Start-up finished it: the verdict is there, the object queued again.
+    let recovered = client.resync(&mut up, &|_| {});
+    f.check(
+        matches!(&recovered, Ok(Some(s)) if s.verdict == mailslot_shared::wire::UploadState::Accepted),
+        || format!("after the restart: {recovered:?}"),
+    );
+    f.check(
+        server.queue("pending") + server.queue("sending") == 1,
+        || format!("queued: {}", server.admin(&["queue"])),
+    );
+    f.finish();
+}

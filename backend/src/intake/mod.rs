@@ -193,6 +193,41 @@ impl Intake {
         }
     }
 
+    /// At start-up: finishes every upload whose bytes are all in but whose
+    /// verdict a crash kept from being recorded (its object may already be
+    /// in the spool). Returns how many were finished.
+    pub fn recover(&self) -> Result<usize> {
+        let pending: Vec<(String, String, String)> = {
+            let conn = self.store.conn()?;
+            let mut stmt = conn.prepare(
+                "SELECT u.id, s.id, s.reference FROM uploads u JOIN sessions s ON s.id = u.session_id
+                 WHERE u.state = ?1 AND u.header IS NOT NULL AND u.offset >= u.length",
+            )?;
+            let rows = stmt.query_map(params![UploadState::Receiving.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (id, session_id, reference) in &pending {
+            let session = Session {
+                id: session_id.clone(),
+                reference: reference.clone(),
+                consent_version: String::new(),
+                consent_at: 0,
+                finalized: false,
+            };
+            let mut u = self.find(&session, id)?;
+            if let Some(header) = Self::stored_header(&u)? {
+                self.finish(&session, &mut u, &header)?;
+                self.store.audit(
+                    "upload-recovered",
+                    &format!("upload={id} verdict={}", u.state),
+                )?;
+            }
+        }
+        Ok(pending.len())
+    }
+
     /// Largest envelope a file of the maximum size produces.
     pub fn max_envelope(&self) -> u64 {
         envelope_len(self.limits.max_file_bytes, MIN_RECORD_SIZE)

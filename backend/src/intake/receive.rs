@@ -56,6 +56,16 @@ impl Intake {
                 header
             }
         };
+        if u.offset >= header.envelope_len() {
+            // Every record is in: a crash came between moving the object
+            // and recording its verdict. Finish it (from the spool, if it
+            // is there already); there is nothing to receive.
+            if !data.is_empty() {
+                return Err(self.fail(&u, IntakeError::DecryptFailed));
+            }
+            self.finish(session, &mut u, &header)?;
+            return Ok(u);
+        }
         let key = self
             .keys
             .get(&header.kid)
@@ -149,7 +159,7 @@ impl Intake {
     }
 
     /// Checks the complete plaintext and commits or refuses it.
-    fn finish(&self, session: &Session, u: &mut Upload, header: &Header) -> Result<()> {
+    pub(super) fn finish(&self, session: &Session, u: &mut Upload, header: &Header) -> Result<()> {
         let part = self.layout.part(&u.id);
         let len = header.plaintext_len;
         if u.kind == UploadKind::Letter {

@@ -91,6 +91,8 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         layout.clone(),
         forwarder,
     );
+    // Uploads a crash left between spooling and their verdict.
+    intake.recover()?;
     Ok(AppState {
         bodies: gate::Gate::new(config.max_concurrent_bodies),
         password_checks: gate::Gate::new(config.max_concurrent_password_checks),
