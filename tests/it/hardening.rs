@@ -790,3 +790,54 @@ fn a_crash_between_spooling_and_commit_is_recovered() {
     );
     f.finish();
 }
+
+/// The C-STORE worker recorded a batch's outcomes only after the whole
+/// batch (up to 32 objects): a crash mid-batch sent every object already
+/// stored in it again. Now each outcome is recorded as its response
+/// arrives, so a crash repeats at most the objects in flight.
+#[test]
+fn a_crash_mid_batch_repeats_at_most_the_objects_in_flight() {
+    let scp = mailslot_tests::fixtures::StoreScp::start_with(&["+uf"]);
+    let dest = format!("dimse://STORESCP@127.0.0.1:{}", scp.port);
+    let mut server = Server::start(&dest, &[("MAILSLOT_DIMSE_ASSOCIATIONS", "1")]);
+    // 300 distinct small objects (one CT, relabelled).
+    let dir = tempfile::tempdir().unwrap();
+    let ct = std::fs::read(corpus().join("real/pydicom/CT_small.dcm")).unwrap();
+    let uid = b"1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
+    let spots: Vec<usize> = ct
+        .windows(uid.len())
+        .enumerate()
+        .filter(|(_, w)| *w == uid)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(spots.len(), 2, "meta and data set SOP Instance UIDs");
+    let total = 300;
+    for n in 0..total {
+        let mut bytes = ct.clone();
+        let tail = format!("{n:05}");
+        for at in &spots {
+            let end = at + uid.len();
+            bytes[end - tail.len()..end].copy_from_slice(tail.as_bytes());
+        }
+        std::fs::write(dir.path().join(format!("IM{n:05}")), bytes).unwrap();
+    }
+    let (code, out, err) = server.send(&[dir.path()], &[]);
+    assert_eq!(code, 0, "send failed:\n{out}\n{err}");
+    // Kill the server while the PACS is receiving.
+    assert!(
+        wait_for(Duration::from_secs(60), || scp.count() >= 40),
+        "storescp received nothing"
+    );
+    server.restart();
+    assert!(
+        wait_for(Duration::from_secs(120), || server.queue("done") == total),
+        "not everything was forwarded: {}",
+        server.admin(&["queue"])
+    );
+    let received = scp.count();
+    let repeats = received - total;
+    assert!(
+        repeats <= 1,
+        "{repeats} objects were sent twice after the crash (received {received})"
+    );
+}

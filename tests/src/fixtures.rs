@@ -358,11 +358,19 @@ pub struct StoreScp {
 impl StoreScp {
     /// Starts `storescp`, accepting every transfer syntax.
     pub fn start() -> StoreScp {
+        Self::start_with(&[])
+    }
+
+    /// Starts `storescp` with extra options (e.g. `+uf`: one file per
+    /// object received, so repeats can be counted).
+    pub fn start_with(extra: &[&str]) -> StoreScp {
         let out = tempfile::tempdir().expect("tempdir");
         let port = free_port();
         let child = Command::new("storescp")
             // +B: write the data set exactly as received (bit-preserving).
-            .args(["--aetitle", "STORESCP", "+xa", "+B", "--output-directory"])
+            .args(["--aetitle", "STORESCP", "+xa", "+B"])
+            .args(extra)
+            .arg("--output-directory")
             .arg(out.path())
             .arg(port.to_string())
             .stdout(Stdio::null())
@@ -378,6 +386,13 @@ impl StoreScp {
             "storescp did not come up"
         );
         StoreScp { child, port, out }
+    }
+
+    /// How many files were received so far.
+    pub fn count(&self) -> usize {
+        std::fs::read_dir(self.out.path())
+            .map(|d| d.count())
+            .unwrap_or(0)
     }
 
     /// Files received so far.

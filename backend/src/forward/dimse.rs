@@ -120,14 +120,30 @@ fn transient(code: &'static str) -> Outcome {
     Outcome::Transient { code, status: None }
 }
 
-/// Sends a batch over one association; one outcome per item, in order.
-pub fn send(peer: &Peer<'_>, items: &[Item]) -> Vec<Outcome> {
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; items.len()];
+/// Sends a batch over one association. `outcome(i, …)` is called once
+/// per item, as soon as its outcome is known (its C-STORE response came,
+/// or it will not be sent): the caller records it at once, so a crash
+/// repeats at most the object in flight.
+pub fn send(peer: &Peer<'_>, items: &[Item], outcome: &mut dyn FnMut(usize, Outcome)) {
+    let mut reported = vec![false; items.len()];
+    let mut report = |i: usize, o: Outcome| {
+        reported[i] = true;
+        outcome(i, o);
+    };
+    send_batch(peer, items, &mut report);
+    for (i, done) in reported.iter().enumerate() {
+        if !done {
+            outcome(i, transient("internal"));
+        }
+    }
+}
+
+fn send_batch(peer: &Peer<'_>, items: &[Item], report: &mut dyn FnMut(usize, Outcome)) {
     let mut prepared = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match prepare(item) {
             Ok(p) => prepared.push((i, p)),
-            Err(o) => outcomes[i] = Some(o),
+            Err(o) => report(i, o),
         }
     }
     if !prepared.is_empty() {
@@ -152,7 +168,7 @@ pub fn send(peer: &Peer<'_>, items: &[Item]) -> Vec<Outcome> {
                 let mut broken = false;
                 for (n, (i, p)) in prepared.iter().enumerate() {
                     if broken {
-                        outcomes[*i] = Some(transient("association-aborted"));
+                        report(*i, transient("association-aborted"));
                         continue;
                     }
                     let result = store_one(&mut scu, p, (n + 1) as u16, &items[*i]);
@@ -165,7 +181,7 @@ pub fn send(peer: &Peer<'_>, items: &[Item]) -> Vec<Outcome> {
                     ) {
                         broken = true;
                     }
-                    outcomes[*i] = Some(result);
+                    report(*i, result);
                 }
                 if broken {
                     let _ = scu.abort();
@@ -184,15 +200,11 @@ pub fn send(peer: &Peer<'_>, items: &[Item]) -> Vec<Outcome> {
                 };
                 tracing::warn!(error = %e, "C-STORE association not established");
                 for (i, _) in &prepared {
-                    outcomes[*i] = Some(outcome.clone());
+                    report(*i, outcome.clone());
                 }
             }
         }
     }
-    outcomes
-        .into_iter()
-        .map(|o| o.unwrap_or_else(|| transient("internal")))
-        .collect()
 }
 
 fn store_one<S>(

@@ -191,13 +191,25 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
             }
             continue;
         }
-        let outcomes = match &config.forward {
-            Destination::Inbox => items
-                .iter()
-                .map(|i| inbox::deliver(config, store, i))
-                .collect(),
+        // Each outcome is recorded as soon as it is known (for C-STORE:
+        // per response), so a crash repeats at most what is in flight.
+        let mut record_one = |i: usize, outcome: Outcome| {
+            let item = &items[i];
+            if let Err(e) = record(store, item, &outcome, config.retry_base_secs) {
+                tracing::error!(code = e.code(), error = %e, upload = %item.upload_id, "cannot record a forward outcome");
+            }
+        };
+        match &config.forward {
+            Destination::Inbox => {
+                for (i, item) in items.iter().enumerate() {
+                    record_one(i, inbox::deliver(config, store, item));
+                }
+            }
             Destination::Stow { base_url } => {
-                stow::send(base_url, config.dimse_timeout_secs, &items)
+                let replies = stow::send(base_url, config.dimse_timeout_secs, &items);
+                for (i, outcome) in replies.into_iter().enumerate() {
+                    record_one(i, outcome);
+                }
             }
             Destination::Dimse {
                 ae_title,
@@ -212,12 +224,8 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
                     timeout: Duration::from_secs(config.dimse_timeout_secs),
                 },
                 &items,
+                &mut record_one,
             ),
-        };
-        for (item, outcome) in items.iter().zip(outcomes) {
-            if let Err(e) = record(store, item, &outcome, config.retry_base_secs) {
-                tracing::error!(code = e.code(), error = %e, upload = %item.upload_id, "cannot record a forward outcome");
-            }
         }
     }
 }
