@@ -71,11 +71,16 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum PasswordCmd {
-    /// Add a password, read as one line from standard input.
+    /// Add a password, read as one line from standard input (or made up
+    /// with --generate).
     Add {
         /// Last day the password is valid (YYYY-MM-DD, UTC).
         #[arg(long, value_name = "DATE")]
         expires: Option<String>,
+        /// Make a speakable passphrase (about 55 bits) and print it,
+        /// instead of reading one from standard input.
+        #[arg(long)]
+        generate: bool,
     },
     /// List passwords (ids and dates, never the passwords).
     List,
@@ -251,20 +256,31 @@ fn serve(config: Config) -> Result<ExitCode, Error> {
 
 fn password(cmd: PasswordCmd, store: &crate::store::Store) -> Result<ExitCode, Error> {
     match cmd {
-        PasswordCmd::Add { expires } => {
+        PasswordCmd::Add { expires, generate } => {
             let expires_at = expires.as_deref().map(end_of_day).transpose()?;
-            if std::io::stdin().is_terminal() {
-                eprintln!("Type the new upload password and press Enter:");
-            }
-            let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .map_err(|e| Error::Usage(format!("cannot read the password: {e}")))?;
-            let password = line.trim_end_matches(['\r', '\n']);
-            let id = crate::passwords::add(store, password, expires_at)?;
+            let password = if generate {
+                crate::passwords::generate()?
+            } else {
+                if std::io::stdin().is_terminal() {
+                    eprintln!("Type the new upload password and press Enter:");
+                }
+                let mut line = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .map_err(|e| Error::Usage(format!("cannot read the password: {e}")))?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            };
+            let id = crate::passwords::add(store, &password, expires_at)?;
             store.audit("password-added", &format!("id={id}"))?;
             println!("password {id} added");
+            if generate {
+                println!("password: {password}");
+                println!(
+                    "(about {:.0} bits; read it out in its three parts)",
+                    crate::passwords::generated_bits()
+                );
+            }
         }
         PasswordCmd::List => {
             for p in crate::passwords::list(store)? {

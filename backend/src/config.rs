@@ -7,7 +7,7 @@
 //! Longer than 400 lines on purpose: one list of settings, each with its
 //! default, layer merge and validation, reads best in one place.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -185,7 +185,7 @@ pub struct Config {
     pub tls: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed when working out
     /// a client's address (lockout and rate limit). Empty: the TCP peer.
-    pub trusted_proxies: Vec<IpAddr>,
+    pub trusted_proxies: Vec<crate::lockout::Cidr>,
 }
 
 /// The TOML file's shape: every key optional, unknown keys refused.
@@ -476,10 +476,14 @@ impl RawConfig {
             .trusted_proxies
             .iter()
             .map(|p| {
-                p.parse()
-                    .map_err(|_| invalid("trusted_proxies", format!("`{p}` is not an IP address")))
+                p.parse().map_err(|_| {
+                    invalid(
+                        "trusted_proxies",
+                        format!("`{p}` is not an IP address or range (192.0.2.0/24)"),
+                    )
+                })
             })
-            .collect::<Result<Vec<IpAddr>, _>>()?;
+            .collect::<Result<Vec<crate::lockout::Cidr>, _>>()?;
         Ok(Config {
             listen,
             data_dir: self.data_dir,

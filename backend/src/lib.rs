@@ -14,6 +14,7 @@ pub mod forward;
 pub mod hospital;
 pub mod intake;
 pub mod keys;
+pub mod lockout;
 pub mod mailbox;
 pub mod passwords;
 pub mod retention;

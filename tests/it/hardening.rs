@@ -841,3 +841,133 @@ fn a_crash_mid_batch_repeats_at_most_the_objects_in_flight() {
         "{repeats} objects were sent twice after the crash (received {received})"
     );
 }
+
+/// One `POST /api/session` with a wrong password, through raw HTTP so that
+/// `X-Forwarded-For` can be sent as several lines (as HAProxy appends its
+/// own); returns the status line.
+fn guess(server: &Server, forwarded: &[&str]) -> String {
+    let body = r#"{"password":"wrong","consent":{"statement_version":"1","accepted":true,"may_send":true}}"#;
+    let lines: String = forwarded
+        .iter()
+        .map(|f| format!("X-Forwarded-For: {f}\r\n"))
+        .collect();
+    let head = format!(
+        "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{lines}\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let answer = reply(raw_request(server, &head), 20);
+    answer.lines().next().unwrap_or("").to_owned()
+}
+
+fn locked(status: &str) -> bool {
+    status.starts_with("HTTP/1.1 429")
+}
+
+/// Behind a proxy that appends its own X-Forwarded-For line, only the
+/// first line was read, so the client chose its address: wrong passwords
+/// were never locked out. All lines are read now, from the right; the
+/// proxies may be given as a CIDR range.
+#[test]
+fn a_client_cannot_choose_its_address_behind_a_proxy() {
+    let server = Server::start("inbox", &[("MAILSLOT_TRUSTED_PROXIES", "127.0.0.0/8")]);
+    let statuses: Vec<String> = (0..8)
+        .map(|n| guess(&server, &[&format!("198.51.100.{n}"), "203.0.113.7"]))
+        .collect();
+    assert!(
+        statuses.iter().skip(5).all(|s| locked(s)),
+        "attempts 6-8 were not locked out: {statuses:?}"
+    );
+    // The audit names the client by a keyed hash, never by its address.
+    let log = server.log();
+    assert!(log.contains("client="), "refusals are not attributed");
+    assert!(!log.contains("203.0.113.7"), "an address reached the log");
+}
+
+/// IPv6 clients are keyed by their /64: a new address of the same network
+/// does not buy new guesses.
+#[test]
+fn ipv6_guesses_are_counted_per_network() {
+    let server = Server::start("inbox", &[("MAILSLOT_TRUSTED_PROXIES", "127.0.0.1")]);
+    let statuses: Vec<String> = (1..=7)
+        .map(|n| guess(&server, &[&format!("2001:db8:1:2::{n:x}")]))
+        .collect();
+    assert!(
+        statuses.iter().skip(5).all(|s| locked(s)),
+        "attempts 6-7 from one /64 were not locked out: {statuses:?}"
+    );
+}
+
+/// Twenty wrong guesses at once were all checked (the lockout was checked
+/// before hashing and counted after). Now each attempt is reserved first.
+#[test]
+fn concurrent_guesses_are_counted_before_they_are_checked() {
+    let server = Server::start(
+        "inbox",
+        &[
+            ("MAILSLOT_TRUSTED_PROXIES", "127.0.0.1"),
+            ("MAILSLOT_MAX_CONCURRENT_PASSWORD_CHECKS", "64"),
+        ],
+    );
+    let server = std::sync::Arc::new(server);
+    let threads: Vec<_> = (0..20)
+        .map(|_| {
+            let server = server.clone();
+            std::thread::spawn(move || guess(&server, &["192.0.2.44"]))
+        })
+        .collect();
+    let statuses: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let checked = statuses
+        .iter()
+        .filter(|s| s.starts_with("HTTP/1.1 401"))
+        .count();
+    assert!(
+        checked <= 5,
+        "{checked} of 20 concurrent guesses were checked"
+    );
+}
+
+/// The counters live in the database: a restart does not reset them.
+#[test]
+fn a_lockout_survives_a_restart() {
+    let mut server = Server::start("inbox", &[("MAILSLOT_TRUSTED_PROXIES", "127.0.0.1")]);
+    for _ in 0..6 {
+        guess(&server, &["192.0.2.99"]);
+    }
+    assert!(locked(&guess(&server, &["192.0.2.99"])));
+    server.restart();
+    let after = guess(&server, &["192.0.2.99"]);
+    assert!(locked(&after), "after a restart: {after}");
+}
+
+/// `mailslot password add --generate` makes a passphrase a secretary can
+/// read out on the phone, and it opens a session.
+#[test]
+fn a_generated_password_is_speakable_and_works() {
+    let server = Server::start("inbox", &[]);
+    let out = Command::new(mailslot_bin())
+        .args(["password", "add", "--generate", "--data-dir"])
+        .arg(&server.data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let phrase = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .expect("the generated password is printed")
+        .trim()
+        .to_owned();
+    let words: Vec<&str> = phrase.split('-').collect();
+    assert!(
+        words.len() >= 3 && phrase.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+        "not speakable: {phrase}"
+    );
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    assert!(client.start_session(&phrase, consent()).is_ok());
+}

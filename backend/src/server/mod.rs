@@ -23,7 +23,6 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, App, HttpResponse, HttpServer};
 
 pub use error::ApiFailure;
-pub use session::Lockout;
 
 use crate::config::Config;
 use crate::forward::Forwarder;
@@ -41,8 +40,8 @@ pub struct AppState {
     pub store: Arc<Store>,
     /// The key pairs.
     pub keys: Arc<Keyring>,
-    /// Wrong-password lockout per client address.
-    pub lockout: Lockout,
+    /// Wrong-password lockout per client.
+    pub lockout: crate::lockout::Lockout,
     /// Upload bodies being read, server-wide.
     pub bodies: gate::Gate,
     /// Password checks running, server-wide.
@@ -93,13 +92,18 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     );
     // Uploads a crash left between spooling and their verdict.
     intake.recover()?;
+    // Clients are counted under a keyed hash; the key never leaves the
+    // data directory.
+    let secret = config.data_dir.join("client.secret");
+    let lockout = crate::lockout::Lockout::open(store.clone(), &secret)
+        .map_err(|e| crate::Error::DataDir(secret, e))?;
     Ok(AppState {
         bodies: gate::Gate::new(config.max_concurrent_bodies),
         password_checks: gate::Gate::new(config.max_concurrent_password_checks),
         config,
         store,
         keys,
-        lockout: Lockout::default(),
+        lockout,
         intake,
         layout,
         hospital_json,
@@ -163,7 +167,7 @@ pub type SessionLimit =
     actix_governor::GovernorConfig<ClientIp, actix_governor::governor::middleware::NoOpMiddleware>;
 
 /// The session endpoint's rate limit; create once and share with every worker.
-pub fn session_limit(trusted_proxies: &[std::net::IpAddr]) -> Option<SessionLimit> {
+pub fn session_limit(trusted_proxies: &[crate::lockout::Cidr]) -> Option<SessionLimit> {
     actix_governor::GovernorConfigBuilder::default()
         .key_extractor(ClientIp(Arc::new(trusted_proxies.to_vec())))
         .seconds_per_request(2)
@@ -174,7 +178,7 @@ pub fn session_limit(trusted_proxies: &[std::net::IpAddr]) -> Option<SessionLimi
 /// Rate-limit key: the client's address (see [`session::client_ip`]);
 /// refusals in the API's error shape.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ClientIp(pub Arc<Vec<std::net::IpAddr>>);
+pub struct ClientIp(pub Arc<Vec<crate::lockout::Cidr>>);
 
 impl actix_governor::KeyExtractor for ClientIp {
     type Key = std::net::IpAddr;
@@ -184,13 +188,9 @@ impl actix_governor::KeyExtractor for ClientIp {
         &self,
         req: &actix_web::dev::ServiceRequest,
     ) -> Result<Self::Key, Self::KeyExtractionError> {
-        let forwarded = req
-            .headers()
-            .get("X-Forwarded-For")
-            .and_then(|v| v.to_str().ok());
-        Ok(session::client_ip(
+        Ok(session::request_ip(
             req.peer_addr().map(|a| a.ip()),
-            forwarded,
+            req.headers(),
             &self.0,
         ))
     }

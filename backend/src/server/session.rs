@@ -1,11 +1,6 @@
 //! The public key, password → session exchange, pre-flight, and the
 //! session check every other call makes.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use actix_web::{web, HttpRequest, HttpResponse};
 use mailslot_shared::envelope::DEFAULT_RECORD_SIZE;
 use mailslot_shared::wire::{
@@ -19,59 +14,6 @@ use crate::mailbox::committed_bytes;
 use crate::session::{token_hash, Session};
 use crate::store::now;
 
-/// Wrong passwords before an address is locked out.
-const FREE_FAILURES: u32 = 5;
-/// First lockout; doubles with every further failure.
-const FIRST_LOCKOUT: Duration = Duration::from_secs(30);
-/// Longest lockout.
-const MAX_LOCKOUT: Duration = Duration::from_secs(3600);
-
-/// Per-address count of wrong passwords, with exponential lockout.
-#[derive(Debug, Default)]
-pub struct Lockout {
-    entries: Mutex<HashMap<IpAddr, (u32, Option<Instant>)>>,
-}
-
-impl Lockout {
-    /// `Err(seconds)` while `ip` is locked out.
-    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
-        let Ok(map) = self.entries.lock() else {
-            return Ok(());
-        };
-        match map.get(&ip) {
-            Some((_, Some(until))) if *until > Instant::now() => Err(until
-                .saturating_duration_since(Instant::now())
-                .as_secs()
-                .max(1)),
-            _ => Ok(()),
-        }
-    }
-
-    /// Records a wrong password from `ip`.
-    pub fn fail(&self, ip: IpAddr) {
-        let Ok(mut map) = self.entries.lock() else {
-            return;
-        };
-        if map.len() > 100_000 {
-            map.retain(|_, (_, until)| until.is_some_and(|u| u > Instant::now()));
-        }
-        let entry = map.entry(ip).or_insert((0, None));
-        entry.0 += 1;
-        if entry.0 >= FREE_FAILURES {
-            let exp = (entry.0 - FREE_FAILURES).min(10);
-            let wait = FIRST_LOCKOUT.saturating_mul(1 << exp).min(MAX_LOCKOUT);
-            entry.1 = Some(Instant::now() + wait);
-        }
-    }
-
-    /// Forgets `ip` after a right password.
-    pub fn succeed(&self, ip: IpAddr) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.remove(&ip);
-        }
-    }
-}
-
 /// `GET /api/key`
 pub async fn key(state: web::Data<AppState>) -> Result<HttpResponse, ApiFailure> {
     state.keys.refresh()?;
@@ -81,30 +23,18 @@ pub async fn key(state: web::Data<AppState>) -> Result<HttpResponse, ApiFailure>
         .json(ServerKey::announce(&pk, DEFAULT_RECORD_SIZE)))
 }
 
-/// The sender's address: the TCP peer, or — when the peer is a trusted
-/// proxy — the right-most `X-Forwarded-For` entry that is not itself a
-/// trusted proxy (entries further left are set by the client and prove
-/// nothing).
-pub fn client_ip(peer: Option<IpAddr>, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
-    let peer = peer.unwrap_or(IpAddr::from([0, 0, 0, 0]));
-    if !trusted.contains(&peer) {
-        return peer;
-    }
-    forwarded_for
-        .into_iter()
-        .flat_map(|h| h.rsplit(','))
-        .map(|entry| entry.trim().parse::<IpAddr>())
-        .find(|ip| ip.as_ref().map_or(true, |ip| !trusted.contains(ip)))
-        .and_then(Result::ok)
-        .unwrap_or(peer)
-}
-
-fn request_ip(req: &HttpRequest, trusted: &[IpAddr]) -> IpAddr {
-    let forwarded = req
-        .headers()
-        .get("X-Forwarded-For")
-        .and_then(|v| v.to_str().ok());
-    client_ip(req.peer_addr().map(|a| a.ip()), forwarded, trusted)
+/// The sender's address (see [`crate::lockout::client_ip`]): every
+/// `X-Forwarded-For` line is read.
+pub fn request_ip(
+    peer: Option<std::net::IpAddr>,
+    headers: &actix_web::http::header::HeaderMap,
+    trusted: &[crate::lockout::Cidr],
+) -> std::net::IpAddr {
+    let lines: Vec<&str> = headers
+        .get_all("X-Forwarded-For")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    crate::lockout::client_ip(peer, &lines, trusted)
 }
 
 fn random_hex16() -> Result<String, ApiFailure> {
@@ -117,10 +47,15 @@ pub async fn create(
     req: HttpRequest,
     body: web::Json<SessionRequest>,
 ) -> Result<HttpResponse, ApiFailure> {
-    let ip = request_ip(&req, &state.config.trusted_proxies);
-    state
+    let ip = request_ip(
+        req.peer_addr().map(|a| a.ip()),
+        req.headers(),
+        &state.config.trusted_proxies,
+    );
+    // Booked before the password is hashed: guesses in flight count.
+    let attempt = state
         .lockout
-        .check(ip)
+        .reserve(ip)
         .map_err(|retry_after| ApiFailure::LockedOut { retry_after })?;
     let body = body.into_inner();
     let c = &body.consent;
@@ -134,13 +69,12 @@ pub async fn create(
     let ok = web::block(move || crate::passwords::check(&st.store, &password, now())).await??;
     drop(permit);
     if !ok {
-        state.lockout.fail(ip);
-        state
-            .store
-            .audit("session-refused", "wrong or expired password")?;
+        let detail = format!("wrong or expired password client={}", attempt.client());
+        attempt.failed()?;
+        state.store.audit("session-refused", &detail)?;
         return Err(ApiFailure::WrongPassword);
     }
-    state.lockout.succeed(ip);
+    attempt.succeeded()?;
 
     let token = hex::encode(random32()?);
     let token_hash = token_hash(&token);
@@ -238,51 +172,4 @@ pub async fn preflight(
     })
     .await??;
     Ok(HttpResponse::NoContent().finish())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::client_ip;
-    use std::net::IpAddr;
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let proxy = [ip("127.0.0.1")];
-        // No proxy configured: the peer, whatever the header says.
-        assert_eq!(
-            client_ip(Some(ip("127.0.0.1")), Some("192.0.2.7"), &[]),
-            ip("127.0.0.1")
-        );
-        // From the proxy: the right-most address it added.
-        assert_eq!(
-            client_ip(
-                Some(ip("127.0.0.1")),
-                Some("198.51.100.1, 192.0.2.7"),
-                &proxy
-            ),
-            ip("192.0.2.7")
-        );
-        // A client cannot claim another address past the proxy.
-        assert_eq!(
-            client_ip(Some(ip("192.0.2.9")), Some("192.0.2.7"), &proxy),
-            ip("192.0.2.9")
-        );
-        // Chains of trusted proxies are skipped; garbage stops the search.
-        assert_eq!(
-            client_ip(Some(ip("127.0.0.1")), Some("192.0.2.7, 127.0.0.1"), &proxy),
-            ip("192.0.2.7")
-        );
-        assert_eq!(
-            client_ip(Some(ip("127.0.0.1")), Some("nonsense"), &proxy),
-            ip("127.0.0.1")
-        );
-        assert_eq!(
-            client_ip(Some(ip("127.0.0.1")), None, &proxy),
-            ip("127.0.0.1")
-        );
-    }
 }

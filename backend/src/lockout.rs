@@ -1,0 +1,334 @@
+//! Wrong-password lockout, per client, that a client cannot dodge.
+//!
+//! - **Who is the client**: the TCP peer, or — when the peer is a trusted
+//!   proxy ([`Cidr`] ranges from `trusted_proxies`) — the right-most
+//!   `X-Forwarded-For` entry that is not itself a trusted proxy, reading
+//!   *every* header line (a proxy such as HAProxy appends a line of its
+//!   own; entries further left are the client's word and prove nothing).
+//! - **Keyed per network**: an IPv4 address as it is, an IPv6 address by
+//!   its /64 (one household or phone gets a whole /64).
+//! - **Counted before checking**: [`Lockout::reserve`] books an attempt
+//!   before the password is hashed; attempts in flight count against the
+//!   free ones, so many guesses at once are not all checked.
+//! - **Durable and anonymous**: counters live in the database under a
+//!   keyed hash of the client (server secret), so a restart does not reset
+//!   them and neither the database nor the audit log holds an address.
+//!
+//! After [`FREE_FAILURES`] wrong passwords a client waits 30 s, doubling
+//! with every further one up to an hour; a right password clears it.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::store::{now, Store, StoreError};
+
+/// Wrong passwords before a client is locked out.
+pub const FREE_FAILURES: u32 = 5;
+/// First lockout in seconds; doubles with every further failure.
+const FIRST_LOCKOUT: i64 = 30;
+/// Longest lockout in seconds.
+const MAX_LOCKOUT: i64 = 3600;
+
+/// An address range: `192.0.2.0/24`, `2001:db8::/32`, or one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Cidr {
+    net: IpAddr,
+    prefix: u8,
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let (addr, prefix) = match s.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u8>().map_err(|_| ())?)),
+            None => (s.trim(), None),
+        };
+        let net: IpAddr = addr.parse().map_err(|_| ())?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        if prefix > max {
+            return Err(());
+        }
+        Ok(Cidr { net, prefix })
+    }
+}
+
+impl Cidr {
+    /// Whether `ip` lies in the range.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(&n.octets(), &a.octets(), self.prefix),
+            (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(&n.octets(), &a.octets(), self.prefix),
+            _ => false,
+        }
+    }
+}
+
+/// Whether the first `bits` bits of `a` and `b` are equal.
+fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
+    let (whole, rest) = (usize::from(bits / 8), bits % 8);
+    if a.get(..whole) != b.get(..whole) {
+        return false;
+    }
+    if rest == 0 {
+        return true;
+    }
+    let mask = 0xffu8 << (8 - rest);
+    matches!((a.get(whole), b.get(whole)), (Some(x), Some(y)) if x & mask == y & mask)
+}
+
+/// The client's address (see the module docs). `forwarded` holds every
+/// `X-Forwarded-For` line in order.
+pub fn client_ip(peer: Option<IpAddr>, forwarded: &[&str], trusted: &[Cidr]) -> IpAddr {
+    let peer = peer.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    forwarded
+        .iter()
+        .rev()
+        .flat_map(|line| line.rsplit(','))
+        .map(|entry| entry.trim().parse::<IpAddr>())
+        .find(|ip| ip.as_ref().map_or(true, |ip| !is_trusted(*ip)))
+        .and_then(Result::ok)
+        .unwrap_or(peer)
+}
+
+/// The network a client is counted by: an IPv4 address, or an IPv6 /64.
+fn network_of(ip: IpAddr) -> Vec<u8> {
+    match ip {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => match a.to_ipv4_mapped() {
+            Some(v4) => v4.octets().to_vec(),
+            None => a.octets()[..8].to_vec(),
+        },
+    }
+}
+
+/// The lockout counters and the attempts in flight.
+#[derive(Debug)]
+pub struct Lockout {
+    store: Arc<Store>,
+    secret: [u8; 32],
+    in_flight: Mutex<HashMap<String, u32>>,
+}
+
+/// One booked attempt; dropped without a verdict it is simply given back.
+#[derive(Debug)]
+pub struct Attempt<'a> {
+    lockout: &'a Lockout,
+    client: String,
+}
+
+impl Lockout {
+    /// Counters in `store`, clients hashed with the secret in
+    /// `secret_file` (created, 0600, on first use).
+    pub fn open(store: Arc<Store>, secret_file: &Path) -> Result<Self, std::io::Error> {
+        let secret = match std::fs::read(secret_file) {
+            Ok(bytes) if bytes.len() == 32 => {
+                let mut s = [0u8; 32];
+                s.copy_from_slice(&bytes);
+                s
+            }
+            _ => {
+                let s = crate::keys::random32().map_err(std::io::Error::other)?;
+                crate::durable::write_atomic(secret_file, &s, 0o600)?;
+                s
+            }
+        };
+        Ok(Lockout {
+            store,
+            secret,
+            in_flight: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The client's key: a keyed hash of its network (no address kept).
+    pub fn client_key(&self, ip: IpAddr) -> String {
+        let digest = Sha256::new()
+            .chain_update(b"mailslot lockout v1")
+            .chain_update(self.secret)
+            .chain_update(network_of(ip))
+            .finalize();
+        hex::encode(&digest[..16])
+    }
+
+    /// Books an attempt for `ip`, or `Err(seconds)` while it must wait —
+    /// also when the attempts in flight would use up its free ones.
+    pub fn reserve(&self, ip: IpAddr) -> Result<Attempt<'_>, u64> {
+        let client = self.client_key(ip);
+        let t = now();
+        let (failures, until) = self.row(&client).map_err(|_| 1u64)?.unwrap_or((0, None));
+        if let Some(until) = until.filter(|u| *u > t) {
+            return Err((until - t).max(1) as u64);
+        }
+        let mut flight = self.in_flight.lock().map_err(|_| 1u64)?;
+        let pending = flight.entry(client.clone()).or_insert(0);
+        if failures + *pending >= FREE_FAILURES {
+            return Err(FIRST_LOCKOUT as u64);
+        }
+        *pending += 1;
+        Ok(Attempt {
+            lockout: self,
+            client,
+        })
+    }
+
+    fn row(&self, client: &str) -> Result<Option<(u32, Option<i64>)>, StoreError> {
+        Ok(self
+            .store
+            .conn()?
+            .query_row(
+                "SELECT failures, locked_until FROM lockouts WHERE client = ?1",
+                params![client],
+                |r| Ok((r.get::<_, u32>(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Forgets counters not touched for a day (housekeeping).
+    pub fn forget_old(store: &Store, at: i64) -> Result<usize, StoreError> {
+        Ok(store.conn()?.execute(
+            "DELETE FROM lockouts WHERE updated_at < ?1 AND COALESCE(locked_until, 0) < ?2",
+            params![at - 86_400, at],
+        )?)
+    }
+}
+
+impl Attempt<'_> {
+    /// The client's keyed hash (for the audit log).
+    pub fn client(&self) -> &str {
+        &self.client
+    }
+
+    /// A wrong password: counted, and the lockout set once past the free ones.
+    pub fn failed(self) -> Result<(), StoreError> {
+        let t = now();
+        let (failures, _) = self.lockout.row(&self.client)?.unwrap_or((0, None));
+        let failures = failures + 1;
+        let until = (failures >= FREE_FAILURES).then(|| {
+            let exp = (failures - FREE_FAILURES).min(10);
+            t + (FIRST_LOCKOUT << exp).min(MAX_LOCKOUT)
+        });
+        self.lockout.store.conn()?.execute(
+            "INSERT INTO lockouts (client, failures, locked_until, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(client) DO UPDATE SET failures = ?2, locked_until = ?3, updated_at = ?4",
+            params![self.client, failures, until, t],
+        )?;
+        Ok(())
+    }
+
+    /// The right password: the client starts afresh.
+    pub fn succeeded(self) -> Result<(), StoreError> {
+        self.lockout.store.conn()?.execute(
+            "DELETE FROM lockouts WHERE client = ?1",
+            params![self.client],
+        )?;
+        Ok(())
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut flight) = self.lockout.in_flight.lock() {
+            if let Some(n) = flight.get_mut(&self.client) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    flight.remove(&self.client);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn cidr(s: &str) -> Cidr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn ranges() {
+        assert!(cidr("10.0.0.0/8").contains(ip("10.200.1.2")));
+        assert!(!cidr("10.0.0.0/8").contains(ip("11.0.0.1")));
+        assert!(cidr("192.0.2.0/25").contains(ip("192.0.2.127")));
+        assert!(!cidr("192.0.2.0/25").contains(ip("192.0.2.128")));
+        assert!(cidr("127.0.0.1").contains(ip("127.0.0.1")));
+        assert!(!cidr("127.0.0.1").contains(ip("127.0.0.2")));
+        assert!(cidr("2001:db8::/32").contains(ip("2001:db8:ffff::1")));
+        assert!(!cidr("2001:db8::/32").contains(ip("10.0.0.1")));
+        assert!("10.0.0.0/33".parse::<Cidr>().is_err());
+        assert!("nonsense".parse::<Cidr>().is_err());
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxy = [cidr("127.0.0.0/8")];
+        // No proxy configured: the peer, whatever the header says.
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), &["192.0.2.7"], &[]),
+            ip("127.0.0.1")
+        );
+        // From the proxy: the right-most address it added.
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), &["198.51.100.1, 192.0.2.7"], &proxy),
+            ip("192.0.2.7")
+        );
+        // A second header line (HAProxy's own) is read too, from the right.
+        assert_eq!(
+            client_ip(
+                Some(ip("127.0.0.1")),
+                &["198.51.100.1", "192.0.2.7"],
+                &proxy
+            ),
+            ip("192.0.2.7")
+        );
+        // A client cannot claim another address past the proxy.
+        assert_eq!(
+            client_ip(Some(ip("192.0.2.9")), &["192.0.2.7"], &proxy),
+            ip("192.0.2.9")
+        );
+        // Chains of trusted proxies are skipped; garbage stops the search.
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), &["192.0.2.7, 127.0.0.5"], &proxy),
+            ip("192.0.2.7")
+        );
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), &["nonsense"], &proxy),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), &[], &proxy),
+            ip("127.0.0.1")
+        );
+    }
+
+    #[test]
+    fn ipv6_is_counted_per_64() {
+        assert_eq!(
+            network_of(ip("2001:db8:1:2::1")),
+            network_of(ip("2001:db8:1:2:ffff::9"))
+        );
+        assert_ne!(
+            network_of(ip("2001:db8:1:2::1")),
+            network_of(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(
+            network_of(ip("::ffff:192.0.2.1")),
+            network_of(ip("192.0.2.1"))
+        );
+    }
+}
