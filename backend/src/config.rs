@@ -168,6 +168,13 @@ pub struct Config {
     /// Password checks (Argon2id, ~19 MiB each) at the same time,
     /// server-wide; more are refused with `rate-limited`.
     pub max_concurrent_password_checks: usize,
+    /// Seconds an announced upload keeps its length reserved against the
+    /// quota without progress; after that only its received bytes count.
+    pub reservation_idle_secs: u64,
+    /// Unfinished, active uploads one session may hold at once.
+    pub max_uploads_in_flight: usize,
+    /// Open sessions one client (address, IPv6 /64) may start per hour.
+    pub max_sessions_per_client: usize,
     /// Minutes an idle upload session stays valid.
     pub session_idle_minutes: u64,
     /// Hours an upload session stays valid at most.
@@ -208,6 +215,9 @@ struct FileLayer {
     body_timeout_secs: Option<u64>,
     max_concurrent_bodies: Option<usize>,
     max_concurrent_password_checks: Option<usize>,
+    reservation_idle_secs: Option<u64>,
+    max_uploads_in_flight: Option<usize>,
+    max_sessions_per_client: Option<usize>,
     session_idle_minutes: Option<u64>,
     session_max_hours: Option<u64>,
     upload_expiry_hours: Option<u64>,
@@ -284,6 +294,9 @@ struct RawConfig {
     body_timeout_secs: u64,
     max_concurrent_bodies: usize,
     max_concurrent_password_checks: usize,
+    reservation_idle_secs: u64,
+    max_uploads_in_flight: usize,
+    max_sessions_per_client: usize,
     session_idle_minutes: u64,
     session_max_hours: u64,
     upload_expiry_hours: u64,
@@ -316,6 +329,9 @@ impl RawConfig {
             body_timeout_secs: 60,
             max_concurrent_bodies: 16,
             max_concurrent_password_checks: 4,
+            reservation_idle_secs: 600,
+            max_uploads_in_flight: 32,
+            max_sessions_per_client: 20,
             session_idle_minutes: 30,
             session_max_hours: 12,
             upload_expiry_hours: 48,
@@ -356,6 +372,9 @@ impl RawConfig {
             body_timeout_secs,
             max_concurrent_bodies,
             max_concurrent_password_checks,
+            reservation_idle_secs,
+            max_uploads_in_flight,
+            max_sessions_per_client,
             session_idle_minutes,
             session_max_hours,
             upload_expiry_hours,
@@ -397,6 +416,9 @@ impl RawConfig {
             max_session_bytes => "MAILSLOT_MAX_SESSION_BYTES", max_chunk_bytes => "MAILSLOT_MAX_CHUNK_BYTES",
             body_timeout_secs => "MAILSLOT_BODY_TIMEOUT_SECS", max_concurrent_bodies => "MAILSLOT_MAX_CONCURRENT_BODIES",
             max_concurrent_password_checks => "MAILSLOT_MAX_CONCURRENT_PASSWORD_CHECKS",
+            reservation_idle_secs => "MAILSLOT_RESERVATION_IDLE_SECS",
+            max_uploads_in_flight => "MAILSLOT_MAX_UPLOADS_IN_FLIGHT",
+            max_sessions_per_client => "MAILSLOT_MAX_SESSIONS_PER_CLIENT",
             session_idle_minutes => "MAILSLOT_SESSION_IDLE_MINUTES", session_max_hours => "MAILSLOT_SESSION_MAX_HOURS",
             upload_expiry_hours => "MAILSLOT_UPLOAD_EXPIRY_HOURS");
         if let Some(v) = env("MAILSLOT_STATIC_DIR") {
@@ -434,7 +456,7 @@ impl RawConfig {
                 "must be 1–16 printable ASCII characters".into(),
             ));
         }
-        let positive: [(&'static str, u64); 13] = [
+        let positive: [(&'static str, u64); 16] = [
             ("dimse_associations", self.dimse_associations as u64),
             ("dimse_timeout_secs", self.dimse_timeout_secs),
             ("stow_batch", self.stow_batch as u64),
@@ -448,6 +470,12 @@ impl RawConfig {
             (
                 "max_concurrent_password_checks",
                 self.max_concurrent_password_checks as u64,
+            ),
+            ("reservation_idle_secs", self.reservation_idle_secs),
+            ("max_uploads_in_flight", self.max_uploads_in_flight as u64),
+            (
+                "max_sessions_per_client",
+                self.max_sessions_per_client as u64,
             ),
             ("session_idle_minutes", self.session_idle_minutes),
             ("session_max_hours", self.session_max_hours),
@@ -501,6 +529,9 @@ impl RawConfig {
             body_timeout_secs: self.body_timeout_secs,
             max_concurrent_bodies: self.max_concurrent_bodies,
             max_concurrent_password_checks: self.max_concurrent_password_checks,
+            reservation_idle_secs: self.reservation_idle_secs,
+            max_uploads_in_flight: self.max_uploads_in_flight,
+            max_sessions_per_client: self.max_sessions_per_client,
             session_idle_minutes: self.session_idle_minutes,
             session_max_hours: self.session_max_hours,
             upload_expiry_hours: self.upload_expiry_hours,

@@ -68,21 +68,24 @@ impl Layout {
 }
 
 /// Bytes the mailbox occupies or has promised now, each counted once:
-/// - uploads still receiving, at their announced length (a reservation);
+/// - uploads still receiving: their announced length while they make
+///   progress (a reservation; progress at or after `active_since`), else
+///   only the bytes that arrived;
 /// - accepted objects still in the spool (queued, in flight, or refused by
 ///   the PACS for good), at their plaintext length;
 /// - the embedded inbox (objects delivered there, letters, records).
 ///
 /// An object forwarded to the PACS left the spool and counts no more; one
 /// delivered into the inbox counts there only; a purge frees its bytes.
-pub fn committed_bytes(store: &Store) -> Result<u64, StoreError> {
+pub fn committed_bytes(store: &Store, active_since: i64) -> Result<u64, StoreError> {
     let total: i64 = store.conn()?.query_row(
         "SELECT
-            (SELECT COALESCE(SUM(length), 0) FROM uploads WHERE state = ?1)
+            (SELECT COALESCE(SUM(CASE WHEN last_progress >= ?2 THEN length ELSE offset END), 0)
+               FROM uploads WHERE state = ?1)
           + (SELECT COALESCE(SUM(u.plaintext_len), 0) FROM uploads u
                JOIN forward_queue q ON q.upload_id = u.id WHERE q.state != 'done')
           + (SELECT COALESCE(SUM(bytes), 0) FROM inbox)",
-        params![UploadState::Receiving.as_str()],
+        params![UploadState::Receiving.as_str(), active_since],
         |r| r.get(0),
     )?;
     Ok(total.max(0) as u64)

@@ -114,6 +114,14 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 ";
 
+/// Columns added to existing tables: (table, column, declaration).
+const MIGRATIONS: &[(&str, &str, &str)] = &[
+    // Unix seconds of an upload's last progress (creation, or bytes kept).
+    ("uploads", "last_progress", "INTEGER NOT NULL DEFAULT 0"),
+    // Keyed hash of the client that opened a session (see `lockout`).
+    ("sessions", "client", "TEXT"),
+];
+
 /// The database handle. Calls block: use them from `web::block`.
 #[derive(Debug)]
 pub struct Store {
@@ -140,6 +148,17 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch(SCHEMA)?;
+        // Columns added after the first release: older databases get them.
+        for (table, column, decl) in MIGRATIONS {
+            match conn.execute(
+                &format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"),
+                [],
+            ) {
+                Ok(_) => {}
+                Err(e) if e.to_string().contains("duplicate column name") => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(Store {
             conn: Mutex::new(conn),
         })

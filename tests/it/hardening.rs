@@ -971,3 +971,80 @@ fn a_generated_password_is_speakable_and_works() {
     client.fetch_key().unwrap();
     assert!(client.start_session(&phrase, consent()).is_ok());
 }
+
+/// An announced upload reserves its length against the quota only while
+/// it makes progress: one password holder announcing huge uploads cannot
+/// block the mailbox for 48 hours.
+#[test]
+fn reservations_without_progress_are_released() {
+    let server = Server::start(
+        "inbox",
+        &[
+            ("MAILSLOT_QUOTA_BYTES", "200000000"),
+            ("MAILSLOT_RESERVATION_IDLE_SECS", "2"),
+        ],
+    );
+    let mut hog = Client::new(&server.url);
+    hog.fetch_key().unwrap();
+    hog.start_session(PASSWORD, consent()).unwrap();
+    let id = mailslot_shared::envelope::Id16([7; 16]);
+    hog.create_upload(id, mailslot_shared::wire::UploadKind::Dicom, 190_000_000)
+        .unwrap();
+    // Right after the announcement the room is taken …
+    assert_eq!(preflight(&server, 50_000_000), Err("mailbox-full".into()));
+    // … but not for longer than the reservation is idle.
+    std::thread::sleep(Duration::from_secs(3));
+    let after = preflight(&server, 50_000_000);
+    assert!(after.is_ok(), "after the idle reservation: {after:?}");
+}
+
+/// One session may not hold more than `max_uploads_in_flight` unfinished
+/// uploads, nor one client more than `max_sessions_per_client` open
+/// sessions an hour.
+#[test]
+fn uploads_in_flight_and_sessions_per_client_are_capped() {
+    let server = Server::start(
+        "inbox",
+        &[
+            ("MAILSLOT_MAX_UPLOADS_IN_FLIGHT", "8"),
+            ("MAILSLOT_MAX_SESSIONS_PER_CLIENT", "3"),
+        ],
+    );
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    let created: Vec<Result<String, String>> = (0..10u8)
+        .map(|n| {
+            client
+                .create_upload(
+                    mailslot_shared::envelope::Id16([n; 16]),
+                    mailslot_shared::wire::UploadKind::Dicom,
+                    1_000_000,
+                )
+                .map_err(|e| match e {
+                    ClientError::Api { code, .. } => code,
+                    other => other.to_string(),
+                })
+        })
+        .collect();
+    let mut f = Failures::default();
+    f.check(
+        created[..8].iter().all(Result::is_ok)
+            && created[8..]
+                .iter()
+                .all(|r| r == &Err("rate-limited".to_owned())),
+        || format!("uploads created: {created:?}"),
+    );
+    // Two more sessions make three; the fourth is refused.
+    let more: Vec<bool> = (0..3)
+        .map(|_| {
+            let mut c = Client::new(&server.url);
+            c.fetch_key().unwrap();
+            c.start_session(PASSWORD, consent()).is_ok()
+        })
+        .collect();
+    f.check(more == [true, true, false], || {
+        format!("sessions 2-4 opened: {more:?}")
+    });
+    f.finish();
+}

@@ -36,6 +36,9 @@ pub enum IntakeError {
     /// Another request is writing this upload.
     #[error("upload busy")]
     UploadBusy,
+    /// The session holds as many unfinished uploads as it may.
+    #[error("too many uploads in flight")]
+    TooManyUploads,
     /// The upload already has its verdict.
     #[error("upload finished")]
     UploadFinished,
@@ -75,6 +78,7 @@ impl IntakeError {
             IntakeError::OffsetMismatch => ErrorCode::OffsetMismatch,
             IntakeError::UploadBusy => ErrorCode::UploadBusy,
             IntakeError::UploadFinished => ErrorCode::UploadFinished,
+            IntakeError::TooManyUploads => ErrorCode::RateLimited,
             IntakeError::BadEnvelope => ErrorCode::BadEnvelope,
             IntakeError::UnknownKey => ErrorCode::UnknownKey,
             IntakeError::DecryptFailed => ErrorCode::DecryptFailed,

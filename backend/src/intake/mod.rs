@@ -50,6 +50,10 @@ pub struct Limits {
     pub quota_bytes: u64,
     /// Hours an unfinished upload lives.
     pub upload_expiry_hours: u64,
+    /// Seconds a reservation lasts without progress.
+    pub reservation_idle_secs: u64,
+    /// Active unfinished uploads per session.
+    pub max_uploads_in_flight: usize,
 }
 
 impl Limits {
@@ -60,6 +64,8 @@ impl Limits {
             max_session_bytes: config.max_session_bytes,
             quota_bytes: config.quota_bytes,
             upload_expiry_hours: config.upload_expiry_hours,
+            reservation_idle_secs: config.reservation_idle_secs,
+            max_uploads_in_flight: config.max_uploads_in_flight,
         }
     }
 }
@@ -271,8 +277,17 @@ impl Intake {
         if total as u64 + length > max + max / 32 {
             return Err(IntakeError::SessionTooLarge);
         }
+        let active_since = now() - self.limits.reservation_idle_secs as i64;
+        let in_flight: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM uploads WHERE session_id = ?1 AND state = ?2 AND last_progress >= ?3",
+            params![session.id, UploadState::Receiving.as_str(), active_since],
+            |r| r.get(0),
+        )?;
+        if in_flight as usize >= self.limits.max_uploads_in_flight {
+            return Err(IntakeError::TooManyUploads);
+        }
         drop(conn);
-        if committed_bytes(&self.store)? + length > self.limits.quota_bytes {
+        if committed_bytes(&self.store, active_since)? + length > self.limits.quota_bytes {
             self.store.audit(
                 "mailbox-full",
                 &format!("session={} upload-bytes={length}", session.id),
@@ -283,8 +298,8 @@ impl Intake {
         let t = now();
         let expires = t + (self.limits.upload_expiry_hours * 3600) as i64;
         self.store.conn()?.execute(
-            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at, last_progress)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7)",
             params![
                 id,
                 session.id,

@@ -101,8 +101,8 @@ impl Intake {
         drop(part);
         if offset != u.offset {
             self.store.conn()?.execute(
-                "UPDATE uploads SET offset = ?1 WHERE id = ?2 AND offset = ?3",
-                params![offset as i64, u.id, u.offset as i64],
+                "UPDATE uploads SET offset = ?1, last_progress = ?4 WHERE id = ?2 AND offset = ?3",
+                params![offset as i64, u.id, u.offset as i64, now()],
             )?;
             u.offset = offset;
         }

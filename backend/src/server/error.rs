@@ -152,6 +152,7 @@ impl From<IntakeError> for ApiFailure {
             IntakeError::OffsetMismatch => ApiFailure::OffsetMismatch,
             IntakeError::UploadBusy => ApiFailure::UploadBusy,
             IntakeError::UploadFinished => ApiFailure::UploadFinished,
+            IntakeError::TooManyUploads => ApiFailure::Busy,
             IntakeError::BadEnvelope => ApiFailure::BadEnvelope,
             IntakeError::UnknownKey => ApiFailure::UnknownKey,
             IntakeError::DecryptFailed => ApiFailure::DecryptFailed,

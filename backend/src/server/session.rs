@@ -74,7 +74,17 @@ pub async fn create(
         state.store.audit("session-refused", &detail)?;
         return Err(ApiFailure::WrongPassword);
     }
+    let client = attempt.client().to_owned();
     attempt.succeeded()?;
+    // One client cannot open sessions (and their reservations) without end.
+    let opened: i64 = state.store.conn()?.query_row(
+        "SELECT COUNT(*) FROM sessions WHERE client = ?1 AND created_at > ?2 AND finalized_at IS NULL",
+        params![client, now() - 3600],
+        |r| r.get(0),
+    )?;
+    if opened as usize >= state.config.max_sessions_per_client {
+        return Err(ApiFailure::Busy);
+    }
 
     let token = hex::encode(random32()?);
     let token_hash = token_hash(&token);
@@ -90,9 +100,9 @@ pub async fn create(
             r.copy_from_slice(&random32()?[..9]);
             let reference = mailslot_shared::wire::reference_from_random(&r);
             let inserted = st.store.conn()?.execute(
-                "INSERT OR IGNORE INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?4)",
-                params![sid, token_hash, reference, created, consent_version],
+                "INSERT OR IGNORE INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at, client)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?4, ?6)",
+                params![sid, token_hash, reference, created, consent_version, client],
             )?;
             if inserted == 1 {
                 st.store.audit("session-created", &format!("session={sid} consent-version={consent_version}"))?;
@@ -157,7 +167,10 @@ pub async fn preflight(
         if body.bytes > st.config.max_session_bytes {
             return Err(ApiFailure::SessionTooLarge);
         }
-        if committed_bytes(&st.store)?.saturating_add(body.bytes) > st.config.quota_bytes {
+        let active_since = now() - st.config.reservation_idle_secs as i64;
+        if committed_bytes(&st.store, active_since)?.saturating_add(body.bytes)
+            > st.config.quota_bytes
+        {
             st.store.audit(
                 "mailbox-full",
                 &format!("session={} announced-bytes={}", session.id, body.bytes),
