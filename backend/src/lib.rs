@@ -18,6 +18,7 @@ pub mod lockout;
 pub mod mailbox;
 pub mod passwords;
 pub mod retention;
+pub mod secret;
 pub mod send;
 pub mod server;
 pub mod session;

@@ -12,19 +12,19 @@
 //!   free ones, so many guesses at once are not all checked.
 //! - **Durable and anonymous**: counters live in the database under a
 //!   keyed hash of the client (server secret), so a restart does not reset
-//!   them and neither the database nor the audit log holds an address.
+//!   them and neither the database nor the audit log holds an address
+//!   (the key is [`ServerSecret`]).
 //!
 //! After [`FREE_FAILURES`] wrong passwords a client waits 30 s, doubling
 //! with every further one up to an hour; a right password clears it.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, OptionalExtension};
-use sha2::{Digest, Sha256};
 
+use crate::secret::ServerSecret;
 use crate::store::{now, Store, StoreError};
 
 /// Wrong passwords before a client is locked out.
@@ -116,7 +116,7 @@ fn network_of(ip: IpAddr) -> Vec<u8> {
 #[derive(Debug)]
 pub struct Lockout {
     store: Arc<Store>,
-    secret: [u8; 32],
+    secret: ServerSecret,
     in_flight: Mutex<HashMap<String, u32>>,
 }
 
@@ -128,36 +128,18 @@ pub struct Attempt<'a> {
 }
 
 impl Lockout {
-    /// Counters in `store`, clients hashed with the secret in
-    /// `secret_file` (created, 0600, on first use).
-    pub fn open(store: Arc<Store>, secret_file: &Path) -> Result<Self, std::io::Error> {
-        let secret = match std::fs::read(secret_file) {
-            Ok(bytes) if bytes.len() == 32 => {
-                let mut s = [0u8; 32];
-                s.copy_from_slice(&bytes);
-                s
-            }
-            _ => {
-                let s = crate::keys::random32().map_err(std::io::Error::other)?;
-                crate::durable::write_atomic(secret_file, &s, 0o600)?;
-                s
-            }
-        };
-        Ok(Lockout {
+    /// Counters in `store`, clients hashed with the server's secret.
+    pub fn new(store: Arc<Store>, secret: ServerSecret) -> Self {
+        Lockout {
             store,
             secret,
             in_flight: Mutex::new(HashMap::new()),
-        })
+        }
     }
 
     /// The client's key: a keyed hash of its network (no address kept).
     pub fn client_key(&self, ip: IpAddr) -> String {
-        let digest = Sha256::new()
-            .chain_update(b"mailslot lockout v1")
-            .chain_update(self.secret)
-            .chain_update(network_of(ip))
-            .finalize();
-        hex::encode(&digest[..16])
+        self.secret.keyed("mailslot client v1", &[&network_of(ip)])[..32].to_owned()
     }
 
     /// Books an attempt for `ip`, or `Err(seconds)` while it must wait —

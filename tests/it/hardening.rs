@@ -1048,3 +1048,37 @@ fn uploads_in_flight_and_sessions_per_client_are_capped() {
     });
     f.finish();
 }
+
+/// The database kept SHA-256(session id ‖ SOP Instance UID), with the
+/// session id beside it: anyone with the database could confirm a guessed
+/// UID. The hash is now keyed with a secret that is not in the database.
+#[test]
+fn instance_hashes_cannot_be_recomputed_from_the_database() {
+    use sha2::{Digest, Sha256};
+    let server = Server::start("inbox", &[]);
+    let file = corpus().join("real/pydicom/CT_small.dcm");
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    let created = client.start_session(PASSWORD, consent()).unwrap();
+    let sent = client
+        .upload_file(&file, mailslot_shared::wire::UploadKind::Dicom, &|_| {})
+        .unwrap();
+    assert_eq!(sent.verdict, mailslot_shared::wire::UploadState::Accepted);
+    let uid = "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
+    let guessable = hex::encode(
+        Sha256::new()
+            .chain_update(created.session_id.as_bytes())
+            .chain_update(uid.as_bytes())
+            .finalize(),
+    );
+    let db = rusqlite::Connection::open(server.data.join("mailslot.sqlite3")).unwrap();
+    let stored: String = db
+        .query_row(
+            "SELECT instance_hash FROM uploads WHERE session_id = ?1",
+            [&created.session_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored.len(), 64);
+    assert_ne!(stored, guessable, "the hash is the unkeyed one");
+}

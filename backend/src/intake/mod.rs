@@ -34,6 +34,7 @@ use crate::config::Config;
 use crate::forward::Forwarder;
 use crate::keys::{random32, Keyring};
 use crate::mailbox::{committed_bytes, Layout};
+use crate::secret::ServerSecret;
 use crate::session::Session;
 use crate::store::{now, Store, StoreError};
 
@@ -153,6 +154,8 @@ pub struct Intake {
     keys: Arc<Keyring>,
     layout: Layout,
     forwarder: Forwarder,
+    /// Keys the SOP Instance UID hashes.
+    secret: ServerSecret,
     /// Uploads a request is writing right now.
     busy: Mutex<HashSet<String>>,
 }
@@ -188,6 +191,7 @@ impl Intake {
         keys: Arc<Keyring>,
         layout: Layout,
         forwarder: Forwarder,
+        secret: ServerSecret,
     ) -> Self {
         Intake {
             limits,
@@ -195,6 +199,7 @@ impl Intake {
             keys,
             layout,
             forwarder,
+            secret,
             busy: Mutex::new(HashSet::new()),
         }
     }

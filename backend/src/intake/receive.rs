@@ -17,7 +17,6 @@ use mailslot_shared::envelope::{Header, Opener, HEADER_LEN};
 use mailslot_shared::letter;
 use mailslot_shared::wire::{UploadKind, UploadState};
 use rusqlite::params;
-use sha2::{Digest, Sha256};
 
 use super::{Intake, IntakeError, Result, Upload};
 use crate::durable;
@@ -203,11 +202,10 @@ impl Intake {
             }
             Verdict::Accepted(s) => s,
         };
-        let hash = hex::encode(
-            Sha256::new()
-                .chain_update(session.id.as_bytes())
-                .chain_update(summary.sop_instance_uid.as_bytes())
-                .finalize(),
+        // Keyed: the database alone cannot confirm a guessed UID.
+        let hash = self.secret.keyed(
+            "mailslot instance v1",
+            &[session.id.as_bytes(), summary.sop_instance_uid.as_bytes()],
         );
         // Claim the SOP Instance UID for this session, move the file into
         // the spool and queue it, all in one transaction: two uploads of

@@ -82,6 +82,11 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     }
     let store = Arc::new(Store::open(&config.data_dir.join("mailslot.sqlite3"))?);
     let keys = Arc::new(Keyring::open(&config.data_dir.join("keys"))?);
+    // Keys the hashes the database keeps (clients, SOP Instance UIDs); it
+    // never leaves the data directory.
+    let secret_file = config.data_dir.join("server.secret");
+    let secret = crate::secret::ServerSecret::load_or_create(&secret_file)
+        .map_err(|e| crate::Error::DataDir(secret_file, e))?;
     let forwarder = Forwarder::start(config.clone(), store.clone())?;
     let intake = Intake::new(
         intake::Limits::of(&config),
@@ -89,14 +94,11 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         keys.clone(),
         layout.clone(),
         forwarder,
+        secret.clone(),
     );
     // Uploads a crash left between spooling and their verdict.
     intake.recover()?;
-    // Clients are counted under a keyed hash; the key never leaves the
-    // data directory.
-    let secret = config.data_dir.join("client.secret");
-    let lockout = crate::lockout::Lockout::open(store.clone(), &secret)
-        .map_err(|e| crate::Error::DataDir(secret, e))?;
+    let lockout = crate::lockout::Lockout::new(store.clone(), secret);
     Ok(AppState {
         bodies: gate::Gate::new(config.max_concurrent_bodies),
         password_checks: gate::Gate::new(config.max_concurrent_password_checks),
