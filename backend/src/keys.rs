@@ -157,6 +157,11 @@ impl Keyring {
 
     /// Generates a new key and makes it current; returns its id.
     pub fn rotate(&self) -> Result<Id16, KeyError> {
+        // The outgoing key's grace period starts now: stamp its retirement.
+        let outgoing = self.keys.read().map_err(|_| KeyError::Poisoned)?.current;
+        let stamp = self.dir.join(format!("{}.retired", outgoing.to_hex()));
+        let now = crate::store::now().to_string();
+        durable::write_atomic(&stamp, now.as_bytes(), 0o600).map_err(io(&stamp))?;
         let key = PrivateKey::derive(&random32()?);
         let kid = key.public_key().kid();
         let path = self.dir.join(format!("{}.key", kid.to_hex()));
@@ -169,9 +174,11 @@ impl Keyring {
         Ok(kid)
     }
 
-    /// Destroys every non-current key whose id is not in `in_use` and whose
-    /// file is older than `grace` (a sender may have fetched it just before
-    /// the rotation).
+    /// Destroys every non-current key whose id is not in `in_use` and that
+    /// was retired (by [`Keyring::rotate`]) at least `grace` ago: a sender
+    /// may have fetched it just before the rotation, and a session lives at
+    /// most `session_max_hours`. A key with no retirement stamp (retired by
+    /// an older version) is given the grace from now on.
     pub fn destroy_unused(
         &self,
         in_use: &HashSet<Id16>,
@@ -179,13 +186,19 @@ impl Keyring {
     ) -> Result<Vec<Id16>, KeyError> {
         let mut keys = self.keys.write().map_err(|_| KeyError::Poisoned)?;
         let current = keys.current;
+        let t = crate::store::now();
         let old_enough = |kid: &Id16| {
-            let path = self.dir.join(format!("{}.key", kid.to_hex()));
-            std::fs::metadata(path)
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age >= grace)
+            let stamp = self.dir.join(format!("{}.retired", kid.to_hex()));
+            match std::fs::read_to_string(&stamp) {
+                Ok(text) => text
+                    .trim()
+                    .parse::<i64>()
+                    .is_ok_and(|retired| t - retired >= grace.as_secs() as i64),
+                Err(_) => {
+                    let _ = durable::write_atomic(&stamp, t.to_string().as_bytes(), 0o600);
+                    false
+                }
+            }
         };
         let doomed: Vec<Id16> = keys
             .all
@@ -196,6 +209,7 @@ impl Keyring {
         for kid in &doomed {
             let path = self.dir.join(format!("{}.key", kid.to_hex()));
             std::fs::remove_file(&path).map_err(io(&path))?;
+            let _ = std::fs::remove_file(self.dir.join(format!("{}.retired", kid.to_hex())));
             keys.all.remove(kid);
         }
         durable::sync_dir(&self.dir).map_err(io(&self.dir))?;

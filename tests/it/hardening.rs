@@ -1082,3 +1082,44 @@ fn instance_hashes_cannot_be_recomputed_from_the_database() {
     assert_eq!(stored.len(), 64);
     assert_ne!(stored, guessable, "the hash is the unkeyed one");
 }
+
+/// A retired key's grace period was measured from its file's creation: a
+/// key in use for days was destroyed by the first housekeeping pass after
+/// `mailslot key rotate`, and open sessions got `unknown-key`. Now the
+/// grace runs from the retirement.
+#[test]
+fn a_rotated_key_lives_on_for_the_sessions_that_fetched_it() {
+    let server = Server::start("inbox", &[]);
+    let mut early = Client::new(&server.url);
+    early.fetch_key().unwrap();
+    early.start_session(PASSWORD, consent()).unwrap();
+    // The key has been in use for two days.
+    let keys = server.data.join("keys");
+    let old: Vec<_> = std::fs::read_dir(&keys)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "key"))
+        .collect();
+    assert_eq!(old.len(), 1);
+    assert!(Command::new("touch")
+        .args(["-d", "2 days ago"])
+        .arg(&old[0])
+        .status()
+        .unwrap()
+        .success());
+    server.admin(&["key", "rotate"]);
+    let purge = Command::new(mailslot_bin())
+        .args(["purge", "--data-dir"])
+        .arg(&server.data)
+        .output()
+        .unwrap();
+    assert!(purge.status.success());
+    let file = corpus().join("real/pydicom/CT_small.dcm");
+    let sent = early.upload_file(&file, mailslot_shared::wire::UploadKind::Dicom, &|_| {});
+    assert!(
+        matches!(&sent, Ok(s) if s.verdict == mailslot_shared::wire::UploadState::Accepted),
+        "an upload sealed for the key fetched before the rotation: {sent:?}"
+    );
+    assert!(old[0].exists(), "the retired key was destroyed at once");
+}
