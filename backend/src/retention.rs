@@ -3,6 +3,10 @@
 //! - the embedded inbox drops submissions older than `retention_days`, then,
 //!   while over `quota_bytes`, the oldest first;
 //! - keys retired by a rotation are destroyed once no upload needs them;
+//! - records past the retention go: sessions over for `retention_days`
+//!   with their uploads and submission (once nothing of theirs waits to be
+//!   forwarded), objects the PACS refused for good (file and row), audit
+//!   rows after [`AUDIT_RETENTION_DAYS`], idle lockout counters;
 //! - files that no database row owns (a part file of an upload that ended,
 //!   a spool file nothing queues, an inbox folder no submission counts)
 //!   are swept once they are an hour old.
@@ -22,6 +26,77 @@ use crate::keys::Keyring;
 use crate::mailbox::Layout;
 use crate::store::{now, Store, StoreError};
 
+/// Days the audit log is kept.
+pub const AUDIT_RETENTION_DAYS: i64 = 365;
+
+/// Removes records past their retention (see the module docs).
+fn purge_records(
+    store: &Store,
+    layout: &Layout,
+    retention_days: u64,
+    at: i64,
+    report: &mut Report,
+) -> Result<(), StoreError> {
+    let cutoff = at - (retention_days * 86_400) as i64;
+    let ids = |sql: &str| -> Result<Vec<String>, StoreError> {
+        let conn = store.conn()?;
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map(params![cutoff], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    };
+    // Objects the PACS refused for good, kept for staff until now.
+    for id in ids("SELECT upload_id FROM forward_queue WHERE state = 'failed' AND updated_at < ?1")?
+    {
+        let _ = std::fs::remove_file(layout.spooled(&id));
+        store.conn()?.execute(
+            "DELETE FROM forward_queue WHERE upload_id = ?1",
+            params![id],
+        )?;
+        store.audit(
+            "spool-purged",
+            &format!("upload={id} reason=refused-long-ago"),
+        )?;
+        report.refused_purged += 1;
+    }
+    // Sessions over before the cutoff with nothing left to forward.
+    let sessions = ids(
+        "SELECT id FROM sessions s WHERE COALESCE(finalized_at, last_seen) < ?1
+         AND NOT EXISTS (SELECT 1 FROM forward_queue q WHERE q.session_id = s.id AND q.state != 'done')",
+    )?;
+    let mut uploads = 0;
+    for sid in &sessions {
+        let mut conn = store.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
+            "DELETE FROM forward_queue WHERE session_id = ?1",
+            params![sid],
+        )?;
+        uploads += tx.execute("DELETE FROM uploads WHERE session_id = ?1", params![sid])?;
+        tx.execute(
+            "DELETE FROM submissions WHERE session_id = ?1",
+            params![sid],
+        )?;
+        tx.execute("DELETE FROM sessions WHERE id = ?1", params![sid])?;
+        tx.commit()?;
+    }
+    if !sessions.is_empty() {
+        store.audit(
+            "records-purged",
+            &format!("sessions={} uploads={uploads}", sessions.len()),
+        )?;
+    }
+    report.sessions_purged = sessions.len();
+    let audit_cutoff = at - AUDIT_RETENTION_DAYS * 86_400;
+    let gone = store
+        .conn()?
+        .execute("DELETE FROM audit WHERE at < ?1", params![audit_cutoff])?;
+    if gone > 0 {
+        store.audit("audit-purged", &format!("rows={gone}"))?;
+    }
+    report.audit_purged = gone;
+    Ok(())
+}
+
 /// What one pass removed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -33,6 +108,12 @@ pub struct Report {
     pub keys_destroyed: usize,
     /// Files no database row owned, removed.
     pub orphans_swept: usize,
+    /// Sessions (with their uploads and submission) past the retention.
+    pub sessions_purged: usize,
+    /// Objects the PACS refused for good, removed after the retention.
+    pub refused_purged: usize,
+    /// Audit rows older than [`AUDIT_RETENTION_DAYS`], removed.
+    pub audit_purged: usize,
 }
 
 /// Runs housekeeping in the background.
@@ -63,6 +144,8 @@ pub fn run_once(
         ..Report::default()
     };
     report.orphans_swept = crate::mailbox::sweep_orphans(store, &layout, at)?;
+    purge_records(store, &layout, config.retention_days, at, &mut report)?;
+    crate::lockout::Lockout::forget_old(store, at)?;
 
     let mut inbox: Vec<(String, i64, i64)> = {
         let conn = store.conn()?;
