@@ -214,11 +214,32 @@ impl Intake {
         let accepted = {
             let mut conn = self.store.conn()?;
             let tx = conn.transaction()?;
+            // Closed meanwhile (the submission gave up waiting): the
+            // receipt said incomplete, so the object is not kept.
+            let state: String = tx.query_row(
+                "SELECT state FROM uploads WHERE id = ?1",
+                params![u.id],
+                |r| r.get(0),
+            )?;
+            if state != UploadState::Receiving.as_str() {
+                drop(tx);
+                drop(conn);
+                self.remove_part(&u.id);
+                u.state = UploadState::parse(&state).unwrap_or(UploadState::Incomplete);
+                return Ok(());
+            }
             let claimed = tx.execute(
                 "UPDATE uploads SET state = ?5, code = NULL, instance_hash = ?1, plaintext_len = ?2
-                 WHERE id = ?3 AND NOT EXISTS (SELECT 1 FROM uploads WHERE session_id = ?4 AND instance_hash = ?1
-                 AND state = ?5)",
-                params![hash, len as i64, u.id, session.id, UploadState::Accepted.as_str()],
+                 WHERE id = ?3 AND state = ?6 AND NOT EXISTS (SELECT 1 FROM uploads WHERE session_id = ?4
+                 AND instance_hash = ?1 AND state = ?5)",
+                params![
+                    hash,
+                    len as i64,
+                    u.id,
+                    session.id,
+                    UploadState::Accepted.as_str(),
+                    UploadState::Receiving.as_str()
+                ],
             )?;
             if claimed == 1 {
                 // A retry after a crash finds the file already moved.
