@@ -68,7 +68,8 @@ pub enum Destination {
         /// TCP port.
         port: u16,
     },
-    /// STOW-RS to this base URL (plain HTTP, e.g. `http://pacs:8042/dicom-web`).
+    /// STOW-RS to this base URL (`http://pacs:8042/dicom-web`, or `https://…`:
+    /// the public roots, or `stow_ca_file`, verify the PACS).
     Stow {
         /// The base URL, without a trailing slash.
         base_url: String,
@@ -102,15 +103,17 @@ impl FromStr for Destination {
                 port,
             });
         }
-        if let Some(rest) = s.strip_prefix("stow+http://") {
-            if rest.is_empty() || rest.starts_with('/') {
-                return Err("expected stow+http://HOST:PORT/PATH".into());
+        for scheme in ["http", "https"] {
+            if let Some(rest) = s.strip_prefix(&format!("stow+{scheme}://")) {
+                if rest.is_empty() || rest.starts_with('/') {
+                    return Err(format!("expected stow+{scheme}://HOST:PORT/PATH"));
+                }
+                return Ok(Destination::Stow {
+                    base_url: format!("{scheme}://{}", rest.trim_end_matches('/')),
+                });
             }
-            return Ok(Destination::Stow {
-                base_url: format!("http://{}", rest.trim_end_matches('/')),
-            });
         }
-        Err("expected `inbox`, `dimse://AET@HOST:PORT` or `stow+http://HOST:PORT/PATH`".into())
+        Err("expected `inbox`, `dimse://AET@HOST:PORT` or `stow+http(s)://HOST:PORT/PATH`".into())
     }
 }
 
@@ -147,6 +150,11 @@ pub struct Config {
     pub dimse_timeout_secs: u64,
     /// Instances per STOW-RS request.
     pub stow_batch: usize,
+    /// PEM file of the CA certificates a `stow+https://` PACS is verified
+    /// against instead of the public roots (a hospital's own CA).
+    pub stow_ca_file: Option<PathBuf>,
+    /// `Authorization` header value for STOW-RS (`Basic …`, `Bearer …`).
+    pub stow_authorization: Option<String>,
     /// First retry delay in seconds after a transient forwarding failure
     /// (doubles per attempt, at most 10 minutes).
     pub retry_base_secs: u64,
@@ -206,6 +214,8 @@ struct FileLayer {
     dimse_associations: Option<usize>,
     dimse_timeout_secs: Option<u64>,
     stow_batch: Option<usize>,
+    stow_ca_file: Option<PathBuf>,
+    stow_authorization: Option<String>,
     retry_base_secs: Option<u64>,
     retention_days: Option<u64>,
     quota_bytes: Option<u64>,
@@ -285,6 +295,8 @@ struct RawConfig {
     dimse_associations: usize,
     dimse_timeout_secs: u64,
     stow_batch: usize,
+    stow_ca_file: Option<PathBuf>,
+    stow_authorization: Option<String>,
     retry_base_secs: u64,
     retention_days: u64,
     quota_bytes: u64,
@@ -319,6 +331,8 @@ impl RawConfig {
             dimse_associations: 4,
             dimse_timeout_secs: 30,
             stow_batch: 20,
+            stow_ca_file: None,
+            stow_authorization: None,
             retry_base_secs: 5,
             retention_days: 42,
             quota_bytes: 100 * GIB,
@@ -390,6 +404,12 @@ impl RawConfig {
         if layer.hospital_dir.is_some() {
             self.hospital_dir = layer.hospital_dir;
         }
+        if layer.stow_ca_file.is_some() {
+            self.stow_ca_file = layer.stow_ca_file;
+        }
+        if layer.stow_authorization.is_some() {
+            self.stow_authorization = layer.stow_authorization;
+        }
         Ok(())
     }
 
@@ -426,6 +446,12 @@ impl RawConfig {
         }
         if let Some(v) = env("MAILSLOT_HOSPITAL_DIR") {
             self.hospital_dir = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("MAILSLOT_STOW_CA_FILE") {
+            self.stow_ca_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("MAILSLOT_STOW_AUTHORIZATION") {
+            self.stow_authorization = Some(v);
         }
         if let Some(v) = env("MAILSLOT_TRUSTED_PROXIES") {
             self.trusted_proxies = v
@@ -500,6 +526,25 @@ impl RawConfig {
                 "at least 2 MiB (a record must fit)".into(),
             ));
         }
+        if let Some(f) = &self.stow_ca_file {
+            let pem = std::fs::read_to_string(f).unwrap_or_default();
+            if !pem.contains("-----BEGIN CERTIFICATE-----") {
+                return Err(invalid(
+                    "stow_ca_file",
+                    format!("{} is not a readable PEM file of certificates", f.display()),
+                ));
+            }
+        }
+        if self
+            .stow_authorization
+            .as_deref()
+            .is_some_and(|a| a.is_empty() || a.chars().any(char::is_control))
+        {
+            return Err(invalid(
+                "stow_authorization",
+                "must be one line, such as `Bearer …` or `Basic …`".into(),
+            ));
+        }
         let trusted_proxies = self
             .trusted_proxies
             .iter()
@@ -520,6 +565,8 @@ impl RawConfig {
             dimse_associations: self.dimse_associations,
             dimse_timeout_secs: self.dimse_timeout_secs,
             stow_batch: self.stow_batch,
+            stow_ca_file: self.stow_ca_file,
+            stow_authorization: self.stow_authorization,
             retry_base_secs: self.retry_base_secs,
             retention_days: self.retention_days,
             quota_bytes: self.quota_bytes,

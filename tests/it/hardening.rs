@@ -1223,3 +1223,99 @@ fn old_records_and_refused_objects_are_purged() {
     );
     f.finish();
 }
+
+/// The last hop may be TLS: `stow+https://` to a real Orthanc behind
+/// Debian's nginx serving HTTPS with a certificate from the hospital's own
+/// CA (`stow_ca_file`) and asking for a token (`stow_authorization`);
+/// without that CA the PACS is not trusted and nothing leaves the spool,
+/// without the token it refuses. (Debian's Orthanc 1.10 itself stops at its
+/// first HTTPS request, so a reverse proxy terminates TLS, as in most
+/// hospitals.)
+#[test]
+fn stow_over_https_verifies_the_pacs_with_the_hospitals_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sh = |script: &str| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // A hospital CA and a certificate for 127.0.0.1 signed by it.
+    sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=Hospital-CA");
+    sh("openssl req -newkey rsa:2048 -nodes -keyout pacs.key -out pacs.csr -subj /CN=127.0.0.1");
+    sh("printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ext.cnf && \
+        openssl x509 -req -in pacs.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out pacs.pem -days 2 -extfile ext.cnf");
+    let orthanc = mailslot_tests::fixtures::Orthanc::start();
+    let token = "Bearer mailslot-test-token";
+    let proxy = mailslot_tests::fixtures::TlsProxy::start(
+        orthanc.http_port,
+        &d.join("pacs.pem"),
+        &d.join("pacs.key"),
+        token,
+    );
+    let dest = format!("stow+https://127.0.0.1:{}/dicom-web", proxy.port);
+    let file = corpus().join("real/pydicom/CT_small.dcm");
+    let mut f = Failures::default();
+
+    // Without the CA: not trusted, kept in the spool.
+    let untrusted = Server::start(&dest, &[]);
+    let (code, out, err) = untrusted.send(&[&file], &[]);
+    assert_eq!(code, 0, "send failed:\n{out}\n{err}");
+    f.check(
+        wait_for(Duration::from_secs(30), || {
+            untrusted.queue("pending") == 1 && untrusted.queue("sending") == 0
+        }),
+        || "the untrusted attempt did not end".into(),
+    );
+    f.check(untrusted.queue("done") == 0, || {
+        "an untrusted PACS was sent to".into()
+    });
+    f.check(orthanc.instances().is_empty(), || {
+        "Orthanc got the file".into()
+    });
+
+    // With the hospital's CA but without the PACS's token: refused, kept.
+    let ca = d.join("ca.pem");
+    let ca = ca.to_str().unwrap();
+    let anonymous = Server::start(&dest, &[("MAILSLOT_STOW_CA_FILE", ca)]);
+    let (code, out, err) = anonymous.send(&[&file], &[]);
+    assert_eq!(code, 0, "send failed:\n{out}\n{err}");
+    f.check(
+        wait_for(Duration::from_secs(30), || anonymous.queue("failed") == 1),
+        || format!("without the token: {}", anonymous.admin(&["queue"])),
+    );
+
+    // With the CA and the token: stored.
+    let server = Server::start(
+        &dest,
+        &[
+            ("MAILSLOT_STOW_CA_FILE", ca),
+            ("MAILSLOT_STOW_AUTHORIZATION", token),
+        ],
+    );
+    let (code, out, err) = server.send(&[&file], &[]);
+    assert_eq!(code, 0, "send failed:\n{out}\n{err}");
+    f.context(server.log());
+    f.context(proxy.log());
+    f.check(
+        wait_for(Duration::from_secs(30), || server.queue("done") == 1),
+        || {
+            format!(
+                "not stored over https: {}",
+                server.admin(&["queue", "--failed"])
+            )
+        },
+    );
+    f.check(orthanc.instances().len() == 1, || {
+        format!("Orthanc holds {}", orthanc.instances().len())
+    });
+    f.finish();
+}

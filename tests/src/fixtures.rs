@@ -345,6 +345,71 @@ impl Drop for Orthanc {
     }
 }
 
+/// Debian's nginx terminating TLS in front of a local HTTP port (as a
+/// hospital's reverse proxy would in front of its PACS).
+#[derive(Debug)]
+pub struct TlsProxy {
+    child: Child,
+    /// The HTTPS port.
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl TlsProxy {
+    /// Serves HTTPS on a free port with `cert` and `key` (PEM), passing
+    /// every request (bodies unbuffered, any size) to `127.0.0.1:upstream`
+    /// if it carries `Authorization: {authorization}` (401 otherwise).
+    pub fn start(upstream: u16, cert: &Path, key: &Path, authorization: &str) -> TlsProxy {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let port = free_port();
+        let d = dir.path().display();
+        let conf = format!(
+            "user root; worker_processes 1; daemon off; pid {d}/nginx.pid; error_log {d}/error.log;\n\
+             events {{ worker_connections 64; }}\n\
+             http {{ access_log off; client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;\n\
+             fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n\
+             server {{ listen 127.0.0.1:{port} ssl; ssl_certificate {}; ssl_certificate_key {};\n\
+             client_max_body_size 0; proxy_request_buffering off;\n\
+             location / {{ if ($http_authorization != \"{authorization}\") {{ return 401; }}\n\
+             proxy_pass http://127.0.0.1:{upstream}; }} }} }}\n",
+            cert.display(),
+            key.display()
+        );
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(&path, conf).expect("nginx.conf");
+        let child = Command::new("/usr/sbin/nginx")
+            .arg("-c")
+            .arg(&path)
+            .arg("-p")
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start nginx (Debian package nginx)");
+        assert!(
+            wait_for(Duration::from_secs(10), || std::net::TcpStream::connect((
+                "127.0.0.1",
+                port
+            ))
+            .is_ok()),
+            "nginx did not come up: {}",
+            std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
+        );
+        TlsProxy { child, port, dir }
+    }
+
+    /// nginx's error log, for failure context.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for TlsProxy {
+    fn drop(&mut self) {
+        kill(&mut self.child);
+    }
+}
+
 /// dcmtk's `storescp`, writing received objects into a directory.
 #[derive(Debug)]
 pub struct StoreScp {

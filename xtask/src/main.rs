@@ -30,7 +30,8 @@ const PYDICOM: &str = "pydicom==3.0.2";
 const PYDICOM_DATA: &str = "pydicom-data==1.0.0";
 /// Debian packages the tests call, each with a file that shows it is
 /// installed: dcmtk and gdcm make corpus variants, dcmtk's storescp and
-/// Orthanc with its DICOMweb plugin are the PACS the server forwards to.
+/// Orthanc with its DICOMweb plugin are the PACS the server forwards to,
+/// nginx terminates TLS in front of Orthanc for `stow+https://`.
 const APT_PACKAGES: &[(&str, &str)] = &[
     ("dcmconv", "dcmtk"),
     ("gdcmconv", "libgdcm-tools"),
@@ -40,6 +41,7 @@ const APT_PACKAGES: &[(&str, &str)] = &[
         "orthanc-dicomweb",
     ),
     ("/usr/bin/chromium", "chromium"),
+    ("/usr/sbin/nginx", "nginx"),
     ("/usr/bin/chromedriver", "chromium-driver"),
     ("node", "nodejs"),
     ("npm", "npm"),

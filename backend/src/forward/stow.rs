@@ -124,8 +124,63 @@ pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome
         .collect()
 }
 
+/// A STOW-RS PACS and how to reach it.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Base URL (`http://…` or `https://…`), without a trailing slash.
+    pub base_url: String,
+    /// Seconds per network operation (the whole request: ten times that).
+    pub timeout_secs: u64,
+    /// `Authorization` header value, if the PACS wants one.
+    pub authorization: Option<String>,
+    /// CA certificates (PEM) to verify an `https` PACS against, instead of
+    /// the public roots.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+/// The HTTP agent for `target`: no redirects, no environment proxy, and
+/// for `https` the configured CA (else the public roots); `None` if the
+/// CA file holds no certificate.
+fn agent(target: &Target) -> Option<ureq::Agent> {
+    // No redirects: a 301/302 would turn the POST into a GET whose answer
+    // proves nothing. No proxy from the environment: the PACS is on the
+    // hospital's network, named by the configuration alone.
+    let mut config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(target.timeout_secs.max(1) * 10)));
+    if let Some(pem) = &target.ca_pem {
+        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(pem)
+            .filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                _ => None,
+            })
+            .collect();
+        if certs.is_empty() {
+            return None;
+        }
+        config = config.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
+                .build(),
+        );
+    }
+    Some(config.build().into())
+}
+
 /// Sends a batch in one STOW-RS request.
-pub fn send(base_url: &str, timeout_secs: u64, items: &[Item]) -> Vec<Outcome> {
+pub fn send(target: &Target, items: &[Item]) -> Vec<Outcome> {
+    let Some(agent) = agent(target) else {
+        tracing::error!("stow_ca_file holds no certificate");
+        return items
+            .iter()
+            .map(|_| Outcome::Transient {
+                code: "stow-tls-config",
+                status: None,
+            })
+            .collect();
+    };
     let boundary = format!(
         "mailslot-{}",
         hex::encode(&crate::keys::random32().unwrap_or([7; 32])[..12])
@@ -152,26 +207,19 @@ pub fn send(base_url: &str, timeout_secs: u64, items: &[Item]) -> Vec<Outcome> {
     parts.push_back(Box::new(Cursor::new(
         format!("--{boundary}--\r\n").into_bytes(),
     )));
-    // No redirects: a 301/302 would turn the POST into a GET whose answer
-    // proves nothing. No proxy from the environment: the PACS is on the
-    // hospital's network, named by the configuration alone.
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .proxy(None)
-        .timeout_global(Some(Duration::from_secs(timeout_secs.max(1) * 10)))
-        .build()
-        .into();
-    let url = format!("{base_url}/studies");
+    let url = format!("{}/studies", target.base_url);
     let mut body = Concat(parts);
-    let sent = agent
+    let mut request = agent
         .post(&url)
         .header(
             "Content-Type",
             format!("multipart/related; type=\"application/dicom\"; boundary={boundary}"),
         )
-        .header("Accept", "application/dicom+json")
-        .send(ureq::SendBody::from_reader(&mut body));
+        .header("Accept", "application/dicom+json");
+    if let Some(auth) = &target.authorization {
+        request = request.header("Authorization", auth);
+    }
+    let sent = request.send(ureq::SendBody::from_reader(&mut body));
     match sent {
         Ok(mut resp) => {
             let status = resp.status().as_u16();
