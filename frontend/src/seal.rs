@@ -141,3 +141,24 @@ async fn encrypt(
     let out = JsFuture::from(promise).await.map_err(|_| SealFailure)?;
     Ok(Uint8Array::new(&out).to_vec())
 }
+
+/// SHA-256 of `bytes`: WebCrypto's (native, off the Wasm thread) where the
+/// context has it, else the `sha2` crate's. The same digest either way.
+pub async fn sha256(bytes: &[u8]) -> [u8; 32] {
+    if let Some(subtle) = subtle() {
+        let digested = subtle
+            .digest_with_str_and_u8_array("SHA-256", bytes)
+            .ok()
+            .map(JsFuture::from);
+        if let Some(future) = digested {
+            if let Ok(buffer) = future.await {
+                let out = Uint8Array::new(&buffer).to_vec();
+                if let Ok(digest) = out.try_into() {
+                    return digest;
+                }
+            }
+        }
+    }
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}

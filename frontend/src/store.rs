@@ -1,10 +1,10 @@
 //! What survives a page reload, in `sessionStorage` (this tab only, gone
-//! when it closes): the session token, and per file an opaque fingerprint
-//! of what was already sent or is half-sent. Never patient data: a
-//! fingerprint is a hash of the session id, the file's label, size and
-//! modification time, and a half-sent file is kept as its upload URL, its
-//! envelope's file id and the per-file secret that makes re-sealing give
-//! the same bytes.
+//! when it closes): the session token and its sealing secret, and per file
+//! an opaque resume key (a hash of the session id and the file's content
+//! digest) marking what was already sent or is half-sent. Never patient
+//! data: a half-sent file is kept as its upload URL and the server key it
+//! was sealed for; its sealing secret is derived again from the content
+//! (`upload::FileIdentity`), so a different file can never continue it.
 
 use mailslot_shared::wire::UploadLimits;
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,9 @@ pub struct StoredSession {
     pub session_id: String,
     /// The server's limits.
     pub limits: UploadLimits,
+    /// The session's sealing secret (hex): with a file's content digest it
+    /// gives the file's envelope secret.
+    pub seal_secret: String,
 }
 
 /// A half-sent file.
@@ -31,10 +34,9 @@ pub struct StoredSession {
 pub struct Pending {
     /// The tus upload URL.
     pub location: String,
-    /// The envelope's file id (hex).
-    pub file_id: String,
-    /// The per-file sealing secret (hex).
-    pub ikm: String,
+    /// The server's public key (hex) the file was sealed for: a reload
+    /// after a key rotation continues with it.
+    pub public_key: String,
 }
 
 /// `sessionStorage`, if the browser lets this page have it. Not
@@ -82,15 +84,14 @@ pub fn clear() {
     }
 }
 
-/// The opaque fingerprint of a file within a session.
-pub fn fingerprint(session_id: &str, label: &str, size: u64, modified: f64) -> String {
+/// The opaque key under which a file's progress is kept: a hash of the
+/// session id and the file's content digest.
+pub fn resume_key(session_id: &str, digest: &[u8; 32]) -> String {
     let mut h = Sha256::new();
-    for part in [session_id.as_bytes(), label.as_bytes()] {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part);
-    }
-    h.update(size.to_be_bytes());
-    h.update(modified.to_bits().to_be_bytes());
+    h.update(b"mailslot resume v1");
+    h.update((session_id.len() as u64).to_be_bytes());
+    h.update(session_id.as_bytes());
+    h.update(digest);
     hex::encode(&h.finalize()[..16])
 }
 

@@ -16,8 +16,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use mailslot_shared::envelope::{Id16, SealParams, Sealer};
+use mailslot_shared::envelope::{Id16, PublicKey, SealParams, Sealer};
 use mailslot_shared::wire::{UploadKind, UploadState, RECORDS_PER_PATCH};
+use sha2::{Digest, Sha256};
 use web_sys::Blob;
 
 use crate::net::{Api, Key, NetError, Verdict};
@@ -38,8 +39,6 @@ pub struct Job {
     pub blob: Blob,
     /// What it is.
     pub kind: UploadKind,
-    /// Opaque fingerprint for resuming after a reload.
-    pub fingerprint: String,
 }
 
 /// How a file's sending ended.
@@ -107,10 +106,77 @@ pub struct Control {
 pub struct Target {
     /// The API with the session's token.
     pub api: Api,
-    /// The server's key.
-    pub key: Key,
+    /// The server's current key, shared by the lanes: fetched again when
+    /// the server no longer has the one a file was sealed for.
+    pub key: Rc<RefCell<Key>>,
     /// The session id (in every envelope header).
     pub session_id: Id16,
+    /// The session's sealing secret (see [`FileIdentity`]).
+    pub seal_secret: [u8; 32],
+}
+
+/// Bytes read per step when a file's content digest is taken.
+const DIGEST_PIECE: u64 = 4 * 1024 * 1024;
+
+/// A file's content digest: SHA-256 over its size and the SHA-256 of each
+/// 4 MiB piece (WebCrypto where available, else in Wasm). Read once more
+/// before sending, so that what is resumed or skipped is this very content.
+pub async fn content_digest(file: &Blob) -> Result<[u8; 32], NetError> {
+    let size = blob::size(file);
+    let mut outer = Sha256::new();
+    outer.update(b"mailslot content v1");
+    outer.update(size.to_be_bytes());
+    let mut at = 0;
+    loop {
+        let end = (at + DIGEST_PIECE).min(size);
+        let piece = blob::read_range(file, at, end)
+            .await
+            .map_err(|_| NetError::FileUnreadable)?;
+        outer.update(crate::seal::sha256(&piece).await);
+        at = end;
+        if at >= size {
+            break;
+        }
+    }
+    Ok(outer.finalize().into())
+}
+
+/// What a file is called and sealed with in this session, all derived
+/// from the session's secret, the file's content digest and the server key
+/// it is sealed for: the same content gives the same envelope (a reload
+/// continues it byte for byte); different content can never share a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileIdentity {
+    /// Where its progress is kept across a reload.
+    pub resume_key: String,
+    /// The envelope's file id.
+    pub file_id: Id16,
+    /// The envelope's ephemeral key material.
+    pub ikm: [u8; 32],
+}
+
+impl FileIdentity {
+    /// The identity of content `digest` sealed for key `kid`.
+    pub fn derive(secret: &[u8; 32], session_id: Id16, digest: &[u8; 32], kid: Id16) -> Self {
+        let derive = |label: &[u8]| -> [u8; 32] {
+            Sha256::new()
+                .chain_update(label)
+                .chain_update(secret)
+                .chain_update(session_id.0)
+                .chain_update(digest)
+                .chain_update(kid.0)
+                .finalize()
+                .into()
+        };
+        let id = derive(b"mailslot file id v1");
+        let mut file_id = [0u8; 16];
+        file_id.copy_from_slice(&id[..16]);
+        FileIdentity {
+            resume_key: store::resume_key(&session_id.to_hex(), digest),
+            file_id: Id16(file_id),
+            ikm: derive(b"mailslot file ikm v1"),
+        }
+    }
 }
 
 type Emit = Rc<dyn Fn(Event)>;
@@ -130,9 +196,8 @@ pub async fn run(target: Target, jobs: Vec<Job>, control: Rc<Control>, emit: Emi
                 let Some(job) = queue.borrow_mut().pop_front() else {
                     return;
                 };
-                match send(&target, &job, &control, &emit).await {
+                match send_job(&target, &job, &control, &emit).await {
                     Ok(Some((finished, reason))) => {
-                        store::mark_sent(&job.fingerprint);
                         emit(Event::Done {
                             index: job.index,
                             finished,
@@ -146,7 +211,6 @@ pub async fn run(target: Target, jobs: Vec<Job>, control: Rc<Control>, emit: Emi
                         return;
                     }
                     Err(e) => {
-                        store::forget_pending(&job.fingerprint);
                         let reason = e.code().to_owned();
                         emit(Event::Done {
                             index: job.index,
@@ -240,48 +304,76 @@ async fn chunk(seal: &FileSeal, file: &Blob, offset: u64) -> Result<Vec<u8>, Net
     Ok(out)
 }
 
-fn random<const N: usize>() -> Result<[u8; N], NetError> {
-    blob::random().map_err(|_| NetError::Protocol("no random numbers"))
+/// Sends one file, keeping its progress for a reload: marked sent once it
+/// has its verdict, forgotten when it failed for good. When the server no
+/// longer has the key the file was sealed for (a rotation, then its end),
+/// the key is fetched again and the file sealed anew, once.
+async fn send_job(
+    target: &Target,
+    job: &Job,
+    control: &Control,
+    emit: &Emit,
+) -> Result<Option<Outcome>, NetError> {
+    let digest = content_digest(&job.blob).await?;
+    let mut result = send(target, job, &digest, control, emit).await;
+    if matches!(&result, Err(e) if e.code() == "unknown-key") {
+        let fresh = target.api.key().await?;
+        store::forget_pending(&store::resume_key(&target.session_id.to_hex(), &digest));
+        *target.key.borrow_mut() = fresh;
+        result = send(target, job, &digest, control, emit).await;
+    }
+    let resume_key = store::resume_key(&target.session_id.to_hex(), &digest);
+    match &result {
+        Ok(Some(_)) => store::mark_sent(&resume_key),
+        Err(e) if !e.ends_session() => store::forget_pending(&resume_key),
+        _ => {}
+    }
+    result
 }
 
 /// Sends one file; `Ok(None)` when stopped.
 async fn send(
     target: &Target,
     job: &Job,
+    digest: &[u8; 32],
     control: &Control,
     emit: &Emit,
 ) -> Result<Option<Outcome>, NetError> {
-    if store::was_sent(&job.fingerprint) {
+    let resume_key = store::resume_key(&target.session_id.to_hex(), digest);
+    if store::was_sent(&resume_key) {
         return Ok(Some((Finished::SentBefore, None)));
     }
     let len = blob::size(&job.blob);
-    let resumed = store::pending(&job.fingerprint).and_then(|p| {
-        let ikm: [u8; 32] = hex::decode(&p.ikm).ok()?.try_into().ok()?;
-        Some((p.location, Id16::from_hex(&p.file_id)?, ikm))
+    // A half-sent file continues with the key it was sealed for.
+    let resumed = store::pending(&resume_key).and_then(|p| {
+        let public = hex::decode(&p.public_key)
+            .ok()
+            .and_then(|b| PublicKey::from_bytes(&b))?;
+        Some((p.location, public))
     });
-    let (location, file_id, ikm, fresh) = match resumed {
-        Some((loc, id, ikm)) => (loc, id, ikm, false),
-        None => {
-            let file_id = Id16(random()?);
-            let ikm = random::<32>()?;
-            (String::new(), file_id, ikm, true)
-        }
+    let current = target.key.borrow().clone();
+    let (mut location, public) = match resumed {
+        Some((location, public)) => (location, public),
+        None => (String::new(), current.public.clone()),
     };
+    let fresh = location.is_empty();
+    let identity =
+        FileIdentity::derive(&target.seal_secret, target.session_id, digest, public.kid());
     let sealer = Sealer::new(
         &SealParams {
-            recipient: &target.key.public,
+            recipient: &public,
             session_id: target.session_id,
-            file_id,
+            file_id: identity.file_id,
             plaintext_len: len,
-            record_size: target.key.record_size,
+            record_size: current.record_size,
         },
-        &ikm,
+        &identity.ikm,
     )
     .map_err(|_| NetError::Protocol("cannot seal"))?;
     let total = sealer.header().envelope_len();
     let seal = FileSeal::new(sealer, best_engine()).await;
 
-    let mut location = location;
+    let file_id = identity.file_id;
     let mut offset = 0u64;
     if !fresh {
         match retrying(job.index, control, emit, || target.api.head(&location)).await {
@@ -294,7 +386,7 @@ async fn send(
             Ok(None) => return Ok(None),
             // Expired or unknown: start this file again.
             Err(_) => {
-                store::forget_pending(&job.fingerprint);
+                store::forget_pending(&resume_key);
                 location.clear();
             }
         }
@@ -309,11 +401,10 @@ async fn send(
         };
         location = loc;
         store::save_pending(
-            &job.fingerprint,
+            &resume_key,
             &store::Pending {
                 location: location.clone(),
-                file_id: file_id.to_hex(),
-                ikm: hex::encode(ikm),
+                public_key: hex::encode(public.to_bytes()),
             },
         );
         offset = 0;

@@ -330,3 +330,47 @@ async fn a_dropped_folder_is_read_to_the_end_and_what_cannot_be_read_is_named() 
     // Nothing vanishes: the unreadable folder and file are named.
     assert_eq!(picked.unreadable, vec!["CD/GONE.DCM", "CD/LOCKED/"]);
 }
+
+/// Two ZIP members with the same label and size (and no modification
+/// time) shared a reload's resume state and so the sealing secret: one
+/// upload could continue another's envelope, key and nonces. A file's
+/// identity is now derived from its content.
+#[wasm_bindgen_test]
+async fn different_files_with_one_name_and_size_never_share_a_key() {
+    use mailslot_frontend::upload::{content_digest, FileIdentity};
+    use sha2::{Digest, Sha256};
+    let one = vec![1u8; 9 << 20];
+    let mut other = one.clone();
+    *other.last_mut().unwrap() = 2;
+    let (a, b) = (
+        blob::from_bytes(&one).unwrap(),
+        blob::from_bytes(&other).unwrap(),
+    );
+    let (secret, session, kid) = ([5u8; 32], Id16([3; 16]), Id16([4; 16]));
+    let da = content_digest(&a).await.unwrap();
+    let db = content_digest(&b).await.unwrap();
+    let ia = FileIdentity::derive(&secret, session, &da, kid);
+    let ib = FileIdentity::derive(&secret, session, &db, kid);
+    assert_ne!(ia.resume_key, ib.resume_key);
+    assert_ne!(ia.file_id, ib.file_id);
+    assert_ne!(ia.ikm, ib.ikm);
+    // The digest is SHA-256 over the size and each 4 MiB piece's SHA-256
+    // (WebCrypto's equal to the Rust crate's).
+    let mut want = Sha256::new();
+    want.update(b"mailslot content v1");
+    want.update((one.len() as u64).to_be_bytes());
+    for piece in one.chunks(4 << 20) {
+        want.update(Sha256::digest(piece));
+    }
+    assert_eq!(da, <[u8; 32]>::from(want.finalize()));
+    // The same content again: the same identity (a reload continues the
+    // very same envelope); another key: another file id.
+    let again = content_digest(&blob::from_bytes(&one).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(FileIdentity::derive(&secret, session, &again, kid), ia);
+    assert_ne!(
+        FileIdentity::derive(&secret, session, &da, Id16([8; 16])).file_id,
+        ia.file_id
+    );
+}

@@ -8,12 +8,11 @@ use std::rc::Rc;
 
 use mailslot_shared::envelope::{Id16, SealParams};
 use mailslot_shared::wire::{Consent, SenderDetails};
-use wasm_bindgen::JsCast;
 use web_sys::{Blob, File};
 use yew::html::Scope;
 
 use super::files::Picked;
-use super::model::{Action, Effect, Letter, Session, UploadJob};
+use super::model::{Action, Effect, Letter, Session, Started, UploadJob};
 use super::{App, Msg};
 use crate::net::{Api, Key, NetError};
 use crate::store::{self, StoredSession};
@@ -44,14 +43,17 @@ fn act(action: Action) -> Msg {
     Msg::Act(action)
 }
 
-async fn connect(
-    api: Api,
-    password: String,
-    consent: Consent,
-) -> Result<(mailslot_shared::wire::SessionCreated, Key), NetError> {
+async fn connect(api: Api, password: String, consent: Consent) -> Result<Started, NetError> {
     let key = api.key().await?;
     let created = api.start_session(&password, consent).await?;
-    Ok((created, key))
+    // The session's sealing secret: drawn here, kept in this tab only.
+    let seal_secret =
+        crate::blob::random::<32>().map_err(|_| NetError::Protocol("no random numbers"))?;
+    Ok(Started {
+        created,
+        key,
+        seal_secret,
+    })
 }
 
 async fn resume(api: Api, stored: StoredSession) -> Result<(StoredSession, Key), NetError> {
@@ -234,21 +236,12 @@ impl Effects {
     }
 
     fn upload(&mut self, session: Session, jobs: Vec<UploadJob>) {
-        let sid = session.session_id.to_hex();
         let jobs: Vec<Job> = jobs
             .into_iter()
             .filter_map(|j| {
-                let blob = self.blob(j.file)?.clone();
-                let modified = blob.dyn_ref::<File>().map_or(0.0, File::last_modified);
                 Some(Job {
                     index: j.index,
-                    fingerprint: store::fingerprint(
-                        &sid,
-                        &j.label,
-                        crate::blob::size(&blob),
-                        modified,
-                    ),
-                    blob,
+                    blob: self.blob(j.file)?.clone(),
                     kind: j.kind,
                 })
             })
@@ -256,8 +249,9 @@ impl Effects {
         self.control = Rc::new(Control::default());
         let target = Target {
             api: self.api.with_token(&session.token),
-            key: session.key,
+            key: Rc::new(std::cell::RefCell::new(session.key)),
             session_id: session.session_id,
+            seal_secret: session.seal_secret,
         };
         let (control, link) = (self.control.clone(), self.link.clone());
         let emit = {

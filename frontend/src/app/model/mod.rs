@@ -20,7 +20,7 @@ use mailslot_shared::wire::{HospitalInfo, Receipt, SenderDetails};
 
 pub use sending::{GroupProgress, JobInfo, Sending, StudyLabel};
 use types::problem;
-pub use types::{Action, Effect, Field, Letter, Problem, Session, Step, UploadJob};
+pub use types::{Action, Effect, Field, Letter, Problem, Session, Started, Step, UploadJob};
 
 use super::text::{Arg, Text};
 use crate::i18n::{pick, t};

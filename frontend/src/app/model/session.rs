@@ -2,9 +2,9 @@
 //! after a reload, and a new one when the old one ended while sending.
 
 use mailslot_shared::envelope::Id16;
-use mailslot_shared::wire::{Consent, SessionCreated, UploadLimits};
+use mailslot_shared::wire::{Consent, UploadLimits};
 
-use super::types::{problem, Action, Effect, Session, Step};
+use super::types::{problem, Action, Effect, Session, Started, Step};
 use super::Model;
 use crate::app::text::Text;
 use crate::net::{Key, NetError};
@@ -36,12 +36,12 @@ impl Model {
 
     pub(super) fn session_answer(
         &mut self,
-        result: Result<(SessionCreated, Key), NetError>,
+        result: Result<Started, NetError>,
         fx: &mut Vec<Effect>,
     ) {
         self.busy = false;
         match result {
-            Ok((created, key)) => self.session_started(created, key, fx),
+            Ok(started) => self.session_started(started, fx),
             Err(e) => {
                 let wait_minutes = match &e {
                     NetError::Api {
@@ -60,8 +60,14 @@ impl Model {
     }
 
     pub(super) fn resumed(&mut self, stored: StoredSession, key: Key, fx: &mut Vec<Effect>) {
-        if let Some(session_id) = Id16::from_hex(&stored.session_id) {
-            self.open_session(&stored.token, session_id, key, stored.limits);
+        let secret = hex_32(&stored.seal_secret);
+        let (Some(session_id), Some(seal_secret)) = (Id16::from_hex(&stored.session_id), secret)
+        else {
+            fx.push(Effect::ForgetSession);
+            return;
+        };
+        {
+            self.open_session(&stored.token, session_id, key, stored.limits, seal_secret);
             self.agree = true;
             self.may_send = true;
             self.notice = Some(Text::id("resume-notice"));
@@ -76,16 +82,23 @@ impl Model {
         session_id: Id16,
         key: Key,
         limits: UploadLimits,
+        seal_secret: [u8; 32],
     ) {
         self.session = Some(Session {
             token: token.to_owned(),
             session_id,
             key,
             limits,
+            seal_secret,
         });
     }
 
-    fn session_started(&mut self, created: SessionCreated, key: Key, fx: &mut Vec<Effect>) {
+    fn session_started(&mut self, started: Started, fx: &mut Vec<Effect>) {
+        let Started {
+            created,
+            key,
+            seal_secret,
+        } = started;
         let Some(session_id) = Id16::from_hex(&created.session_id) else {
             self.fail(
                 vec![problem("field-password", Text::error("protocol-error"))],
@@ -97,8 +110,9 @@ impl Model {
             token: created.token.clone(),
             session_id: created.session_id.clone(),
             limits: created.limits,
+            seal_secret: hex::encode(seal_secret),
         }));
-        self.open_session(&created.token, session_id, key, created.limits);
+        self.open_session(&created.token, session_id, key, created.limits, seal_secret);
         self.password.clear();
         self.say(Text::id("announce-password-ok"));
         if std::mem::take(&mut self.resend) {
@@ -109,4 +123,9 @@ impl Model {
             self.go(Step::Choose, fx);
         }
     }
+}
+
+/// 64 hex digits as 32 bytes.
+fn hex_32(text: &str) -> Option<[u8; 32]> {
+    hex::decode(text).ok()?.try_into().ok()
 }

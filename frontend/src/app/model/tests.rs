@@ -65,6 +65,14 @@ fn created() -> SessionCreated {
     }
 }
 
+fn started() -> Started {
+    Started {
+        created: created(),
+        key: key(),
+        seal_secret: [9; 32],
+    }
+}
+
 fn image(study: &str, sop: &str, size: u64) -> Summary {
     Summary {
         patient_name: Some("DOE^JANE".into()),
@@ -98,7 +106,7 @@ fn with_session() -> Model {
     m.reduce(Action::WelcomeNext);
     m.reduce(Action::Password("secret".into()));
     m.reduce(Action::PasswordSubmit);
-    m.reduce(Action::SessionStarted(Ok((created(), key()))));
+    m.reduce(Action::SessionStarted(Ok(started())));
     assert_eq!(m.step, Step::Choose);
     m
 }
@@ -228,7 +236,7 @@ fn the_password_is_checked_and_its_errors_are_said_with_the_wait() {
         }
     );
     // Right: the session is kept for a reload, the password forgotten.
-    let fx = m.reduce(Action::SessionStarted(Ok((created(), key()))));
+    let fx = m.reduce(Action::SessionStarted(Ok(started())));
     assert!(fx
         .iter()
         .any(|e| matches!(e, Effect::SaveSession(s) if s.token == "token")));
@@ -496,7 +504,7 @@ fn a_session_that_ended_asks_for_the_password_and_sends_everything_again() {
     // The new session goes straight back to sending, all files again.
     m.reduce(Action::Password("secret".into()));
     m.reduce(Action::PasswordSubmit);
-    let fx = m.reduce(Action::SessionStarted(Ok((created(), key()))));
+    let fx = m.reduce(Action::SessionStarted(Ok(started())));
     assert!(fx
         .iter()
         .any(|e| matches!(e, Effect::Preflight { files: 3, .. })));
@@ -546,6 +554,7 @@ fn a_reload_resumes_on_choose_and_the_receipt_ends_the_session() {
         token: "t".into(),
         session_id: "00112233445566778899aabbccddeeff".into(),
         limits: limits(),
+        seal_secret: hex::encode([9u8; 32]),
     };
     m.reduce(Action::Resumed(Ok((stored, key()))));
     assert_eq!(m.step, Step::Choose);

@@ -101,6 +101,18 @@ pub struct Letter {
     pub size: u64,
 }
 
+/// A session the server opened, with the key to seal for and the
+/// session's sealing secret (drawn by the page, never sent).
+#[derive(Debug, Clone)]
+pub struct Started {
+    /// The server's reply.
+    pub created: SessionCreated,
+    /// The server's key.
+    pub key: Key,
+    /// Random bytes the page's file secrets are derived from.
+    pub seal_secret: [u8; 32],
+}
+
 /// The session, once the password was accepted.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -112,6 +124,8 @@ pub struct Session {
     pub key: Key,
     /// The server's limits.
     pub limits: UploadLimits,
+    /// The session's sealing secret (see `upload::FileIdentity`).
+    pub seal_secret: [u8; 32],
 }
 
 /// One file for the upload engine.
@@ -147,7 +161,7 @@ pub enum Action {
     /// Submit the password.
     PasswordSubmit,
     /// The server answered the password.
-    SessionStarted(Result<(SessionCreated, Key), NetError>),
+    SessionStarted(Result<Started, NetError>),
     /// A stored session was checked after a reload.
     Resumed(Result<(StoredSession, Key), NetError>),
     /// Files were chosen or dropped (labelled), and what the browser could
