@@ -245,6 +245,23 @@ async function main() {
       }
       return route.continue();
     });
+    // The server no longer has the key the first file was sealed for (a
+    // key destroyed by hand): one creation is answered `unknown-key`; the
+    // page fetches the key again and sends that file anew.
+    let keyLost = false;
+    let keyFetchesAfterLoss = 0;
+    page.on('request', (r) => {
+      if (keyLost && r.url().endsWith('/api/key')) keyFetchesAfterLoss += 1;
+    });
+    await page.route('**/api/uploads', (route) => {
+      if (keyLost || route.request().method() !== 'POST') return route.continue();
+      keyLost = true;
+      return route.fulfill({
+        status: 422,
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 'unknown-key', message: 'The key is gone.' }),
+      });
+    });
     await aboutYou(true);
     // The session ends while the sender types (idle timeout): the server's
     // answer is injected once; the page asks for the password again and
@@ -269,7 +286,9 @@ async function main() {
     await page.unroute('**/api/session/preflight');
     await axe('receipt');
     expect(cut === 2, `two requests were cut off (${cut})`);
+    expect(keyLost && keyFetchesAfterLoss >= 1, `the key was fetched again after unknown-key (${keyFetchesAfterLoss})`);
     await page.unroute('**/api/uploads/**');
+    await page.unroute('**/api/uploads');
 
     // A second upload, interrupted for good and the page reloaded (as after
     // a crash or an accidental close of the tab's content): the session
