@@ -19,6 +19,14 @@ fn consent() -> Consent {
     }
 }
 
+/// A client with a fresh session on `server`.
+fn session(server: &Server) -> Client {
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    client
+}
+
 /// A fresh session's preflight for `bytes`: `Ok` or the refusal's code.
 fn preflight(server: &Server, bytes: u64) -> Result<(), String> {
     let mut client = Client::new(&server.url);
@@ -270,9 +278,7 @@ fn a_deeply_nested_file_is_refused_without_taking_the_servers_memory() {
     let packed = std::fs::metadata(&bomb).unwrap().len();
     assert!(packed < 4 << 20, "the crafted file is {packed} bytes");
     let server = Server::start("inbox", &[]);
-    let mut client = Client::new(&server.url);
-    client.fetch_key().unwrap();
-    client.start_session(PASSWORD, consent()).unwrap();
+    let client = session(&server);
     let sent = client
         .upload_file(&bomb, mailslot_shared::wire::UploadKind::Dicom, &|_| {})
         .unwrap();
@@ -526,9 +532,7 @@ fn refused_letters_and_orphans_leave_no_file_behind() {
     let dir = tempfile::tempdir().unwrap();
     let fake = dir.path().join("letter.pdf");
     std::fs::write(&fake, vec![b'x'; 200_000]).unwrap();
-    let mut client = Client::new(&server.url);
-    client.fetch_key().unwrap();
-    client.start_session(PASSWORD, consent()).unwrap();
+    let client = session(&server);
     let sent = client
         .upload_file(&fake, mailslot_shared::wire::UploadKind::Letter, &|_| {})
         .unwrap();
@@ -588,9 +592,7 @@ fn refused_bytes_count_against_the_session() {
     let dir = tempfile::tempdir().unwrap();
     let fake = dir.path().join("letter.pdf");
     std::fs::write(&fake, vec![b'x'; 200_000]).unwrap();
-    let mut client = Client::new(&server.url);
-    client.fetch_key().unwrap();
-    client.start_session(PASSWORD, consent()).unwrap();
+    let client = session(&server);
     let kind = mailslot_shared::wire::UploadKind::Letter;
     let first = client.upload_file(&fake, kind, &|_| {}).unwrap();
     assert_eq!(first.verdict, mailslot_shared::wire::UploadState::Rejected);
@@ -684,9 +686,7 @@ fn an_image_with_a_program_in_its_preamble_is_refused() {
     let polyglot = dir.path().join("IM0001");
     std::fs::write(&polyglot, &bytes).unwrap();
     let server = Server::start("inbox", &[]);
-    let mut client = Client::new(&server.url);
-    client.fetch_key().unwrap();
-    client.start_session(PASSWORD, consent()).unwrap();
+    let client = session(&server);
     let sent = client
         .upload_file(&polyglot, mailslot_shared::wire::UploadKind::Dicom, &|_| {})
         .unwrap();
@@ -706,9 +706,7 @@ fn an_image_with_a_program_in_its_preamble_is_refused() {
 fn only_configured_departments_are_accepted() {
     let server = Server::start("inbox", &[]);
     let submit = |department: &str| {
-        let mut client = Client::new(&server.url);
-        client.fetch_key().unwrap();
-        client.start_session(PASSWORD, consent()).unwrap();
+        let client = session(&server);
         client
             .submit(&mailslot_shared::wire::SenderDetails::default(), department)
             .map(|r| r.reference)
@@ -740,9 +738,7 @@ fn a_crash_between_spooling_and_commit_is_recovered() {
     let closed = mailslot_tests::fixtures::free_port();
     let mut server = Server::start(&format!("dimse://NOBODY@127.0.0.1:{closed}"), &[]);
     let file = corpus().join("real/pydicom/CT_small.dcm");
-    let mut client = Client::new(&server.url);
-    client.fetch_key().unwrap();
-    client.start_session(PASSWORD, consent()).unwrap();
+    let client = session(&server);
     let kind = mailslot_shared::wire::UploadKind::Dicom;
     let mut up = client.begin_upload(&file, kind).unwrap();
     let sent = client
@@ -984,9 +980,7 @@ fn reservations_without_progress_are_released() {
             ("MAILSLOT_RESERVATION_IDLE_SECS", "2"),
         ],
     );
-    let mut hog = Client::new(&server.url);
-    hog.fetch_key().unwrap();
-    hog.start_session(PASSWORD, consent()).unwrap();
+    let hog = session(&server);
     let id = mailslot_shared::envelope::Id16([7; 16]);
     hog.create_upload(id, mailslot_shared::wire::UploadKind::Dicom, 190_000_000)
         .unwrap();
@@ -1010,9 +1004,7 @@ fn uploads_in_flight_and_sessions_per_client_are_capped() {
             ("MAILSLOT_MAX_SESSIONS_PER_CLIENT", "3"),
         ],
     );
-    let mut client = Client::new(&server.url);
-    client.fetch_key().unwrap();
-    client.start_session(PASSWORD, consent()).unwrap();
+    let client = session(&server);
     let created: Vec<Result<String, String>> = (0..10u8)
         .map(|n| {
             client
@@ -1090,9 +1082,7 @@ fn instance_hashes_cannot_be_recomputed_from_the_database() {
 #[test]
 fn a_rotated_key_lives_on_for_the_sessions_that_fetched_it() {
     let server = Server::start("inbox", &[]);
-    let mut early = Client::new(&server.url);
-    early.fetch_key().unwrap();
-    early.start_session(PASSWORD, consent()).unwrap();
+    let early = session(&server);
     // The key has been in use for two days.
     let keys = server.data.join("keys");
     let old: Vec<_> = std::fs::read_dir(&keys)

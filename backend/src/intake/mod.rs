@@ -163,16 +163,19 @@ pub struct Intake {
     busy: Mutex<HashSet<String>>,
 }
 
-fn state_of(s: String) -> rusqlite::Result<UploadState> {
-    UploadState::parse(&s).ok_or_else(|| {
+/// A stored vocabulary word (`UploadState`, `UploadKind`) read back.
+fn word<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    parse(&s).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, s.into())
     })
 }
 
+fn state_of(s: String) -> rusqlite::Result<UploadState> {
+    word(s, UploadState::parse)
+}
+
 fn kind_of(s: String) -> rusqlite::Result<UploadKind> {
-    UploadKind::parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, s.into())
-    })
+    word(s, UploadKind::parse)
 }
 
 /// Marks an upload busy for the duration of one request.
