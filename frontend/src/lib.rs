@@ -6,6 +6,7 @@
 pub mod app;
 pub mod blob;
 pub mod i18n;
+pub mod identity;
 mod js;
 pub mod net;
 pub mod seal;

@@ -18,9 +18,9 @@ use std::rc::Rc;
 
 use mailslot_shared::envelope::{Id16, PublicKey, SealParams, Sealer};
 use mailslot_shared::wire::{UploadKind, UploadState, RECORDS_PER_PATCH};
-use sha2::{Digest, Sha256};
 use web_sys::Blob;
 
+use crate::identity::{content_digest, FileIdentity};
 use crate::net::{Api, Key, NetError, Verdict};
 use crate::seal::{best_engine, FileSeal};
 use crate::{blob, store};
@@ -113,70 +113,6 @@ pub struct Target {
     pub session_id: Id16,
     /// The session's sealing secret (see [`FileIdentity`]).
     pub seal_secret: [u8; 32],
-}
-
-/// Bytes read per step when a file's content digest is taken.
-const DIGEST_PIECE: u64 = 4 * 1024 * 1024;
-
-/// A file's content digest: SHA-256 over its size and the SHA-256 of each
-/// 4 MiB piece (WebCrypto where available, else in Wasm). Read once more
-/// before sending, so that what is resumed or skipped is this very content.
-pub async fn content_digest(file: &Blob) -> Result<[u8; 32], NetError> {
-    let size = blob::size(file);
-    let mut outer = Sha256::new();
-    outer.update(b"mailslot content v1");
-    outer.update(size.to_be_bytes());
-    let mut at = 0;
-    loop {
-        let end = (at + DIGEST_PIECE).min(size);
-        let piece = blob::read_range(file, at, end)
-            .await
-            .map_err(|_| NetError::FileUnreadable)?;
-        outer.update(crate::seal::sha256(&piece).await);
-        at = end;
-        if at >= size {
-            break;
-        }
-    }
-    Ok(outer.finalize().into())
-}
-
-/// What a file is called and sealed with in this session, all derived
-/// from the session's secret, the file's content digest and the server key
-/// it is sealed for: the same content gives the same envelope (a reload
-/// continues it byte for byte); different content can never share a key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileIdentity {
-    /// Where its progress is kept across a reload.
-    pub resume_key: String,
-    /// The envelope's file id.
-    pub file_id: Id16,
-    /// The envelope's ephemeral key material.
-    pub ikm: [u8; 32],
-}
-
-impl FileIdentity {
-    /// The identity of content `digest` sealed for key `kid`.
-    pub fn derive(secret: &[u8; 32], session_id: Id16, digest: &[u8; 32], kid: Id16) -> Self {
-        let derive = |label: &[u8]| -> [u8; 32] {
-            Sha256::new()
-                .chain_update(label)
-                .chain_update(secret)
-                .chain_update(session_id.0)
-                .chain_update(digest)
-                .chain_update(kid.0)
-                .finalize()
-                .into()
-        };
-        let id = derive(b"mailslot file id v1");
-        let mut file_id = [0u8; 16];
-        file_id.copy_from_slice(&id[..16]);
-        FileIdentity {
-            resume_key: store::resume_key(&session_id.to_hex(), digest),
-            file_id: Id16(file_id),
-            ikm: derive(b"mailslot file ikm v1"),
-        }
-    }
 }
 
 type Emit = Rc<dyn Fn(Event)>;

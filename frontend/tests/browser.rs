@@ -337,7 +337,7 @@ async fn a_dropped_folder_is_read_to_the_end_and_what_cannot_be_read_is_named() 
 /// identity is now derived from its content.
 #[wasm_bindgen_test]
 async fn different_files_with_one_name_and_size_never_share_a_key() {
-    use mailslot_frontend::upload::{content_digest, FileIdentity};
+    use mailslot_frontend::identity::{content_digest, FileIdentity};
     use sha2::{Digest, Sha256};
     let one = vec![1u8; 9 << 20];
     let mut other = one.clone();

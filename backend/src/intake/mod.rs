@@ -17,8 +17,11 @@
 //! the key ring, the mailbox layout and the forwarder to wake. HTTP parsing
 //! and replies are `server::tus`; errors are [`IntakeError`].
 
+mod end;
 mod error;
 mod receive;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -28,6 +31,7 @@ use mailslot_shared::wire::{UploadKind, UploadMetadata, UploadState};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+pub use end::{expire_due, CLOSE_WAIT};
 pub use error::IntakeError;
 
 use crate::config::Config;
@@ -36,12 +40,9 @@ use crate::keys::{random32, Keyring};
 use crate::mailbox::{committed_bytes, Layout};
 use crate::secret::ServerSecret;
 use crate::session::Session;
-use crate::store::{now, Store, StoreError};
+use crate::store::{now, Store};
 
 type Result<T, E = IntakeError> = std::result::Result<T, E>;
-
-/// How long closing a session waits for an upload being finished.
-pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The limits intake enforces.
 #[derive(Debug, Clone, Copy)]
@@ -123,32 +124,6 @@ pub struct FileRecord {
     pub bytes: Option<i64>,
 }
 
-/// Ends every upload still receiving past its expiry at time `at` and
-/// removes its partial plaintext (housekeeping calls this); returns how
-/// many were ended. Each is written to the audit log.
-pub fn expire_due(store: &Store, layout: &Layout, at: i64) -> Result<usize, StoreError> {
-    let expired: Vec<String> = {
-        let conn = store.conn()?;
-        let mut stmt =
-            conn.prepare("SELECT id FROM uploads WHERE state = ?1 AND expires_at < ?2")?;
-        let rows = stmt.query_map(params![UploadState::Receiving.as_str(), at], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    for id in &expired {
-        let _ = std::fs::remove_file(layout.part(id));
-        store.conn()?.execute(
-            "UPDATE uploads SET state = ?1, code = ?1 WHERE id = ?2 AND state = ?3",
-            params![
-                UploadState::Expired.as_str(),
-                id,
-                UploadState::Receiving.as_str()
-            ],
-        )?;
-        store.audit("upload-expired", &format!("upload={id}"))?;
-    }
-    Ok(expired.len())
-}
-
 /// The uploads' lifecycle (see the module docs).
 #[derive(Debug)]
 pub struct Intake {
@@ -208,41 +183,6 @@ impl Intake {
             secret,
             busy: Mutex::new(HashSet::new()),
         }
-    }
-
-    /// At start-up: finishes every upload whose bytes are all in but whose
-    /// verdict a crash kept from being recorded (its object may already be
-    /// in the spool). Returns how many were finished.
-    pub fn recover(&self) -> Result<usize> {
-        let pending: Vec<(String, String, String)> = {
-            let conn = self.store.conn()?;
-            let mut stmt = conn.prepare(
-                "SELECT u.id, s.id, s.reference FROM uploads u JOIN sessions s ON s.id = u.session_id
-                 WHERE u.state = ?1 AND u.header IS NOT NULL AND u.offset >= u.length",
-            )?;
-            let rows = stmt.query_map(params![UploadState::Receiving.as_str()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for (id, session_id, reference) in &pending {
-            let session = Session {
-                id: session_id.clone(),
-                reference: reference.clone(),
-                consent_version: String::new(),
-                consent_at: 0,
-                finalized: false,
-            };
-            let mut u = self.find(&session, id)?;
-            if let Some(header) = Self::stored_header(&u)? {
-                self.finish(&session, &mut u, &header)?;
-                self.store.audit(
-                    "upload-recovered",
-                    &format!("upload={id} verdict={}", u.state),
-                )?;
-            }
-        }
-        Ok(pending.len())
     }
 
     /// Largest envelope a file of the maximum size produces.
@@ -364,85 +304,6 @@ impl Intake {
         Ok(BusyGuard(&self.busy, id.to_owned()))
     }
 
-    /// Ends an unfinished upload at the sender's request (tus termination).
-    pub fn terminate(&self, session: &Session, id: &str) -> Result<()> {
-        let _guard = self.claim(id)?;
-        let u = self.find(session, id)?;
-        if u.state.is_final() {
-            return Err(IntakeError::UploadFinished);
-        }
-        self.remove_part(&u.id);
-        self.store.conn()?.execute(
-            "UPDATE uploads SET state = ?1 WHERE id = ?2",
-            params![UploadState::Terminated.as_str(), u.id],
-        )?;
-        Ok(())
-    }
-
-    /// Closes a session's intake at its submission: uploads still receiving
-    /// end as `incomplete` (their partial plaintext is removed); returns
-    /// every upload of the session in the order created.
-    ///
-    /// An upload a request is finishing right now is waited for (at most
-    /// [`CLOSE_WAIT`]): its verdict, not `incomplete`, goes on the receipt.
-    /// The busy set is held while marking, so no PATCH starts meanwhile.
-    pub fn close(&self, session: &Session) -> Result<Vec<FileRecord>> {
-        let deadline = std::time::Instant::now() + CLOSE_WAIT;
-        let _busy = loop {
-            let busy = self
-                .busy
-                .lock()
-                .map_err(|_| IntakeError::Internal("lock-poisoned"))?;
-            let receiving: Vec<String> = {
-                let conn = self.store.conn()?;
-                let mut stmt =
-                    conn.prepare("SELECT id FROM uploads WHERE session_id = ?1 AND state = ?2")?;
-                let rows = stmt
-                    .query_map(params![session.id, UploadState::Receiving.as_str()], |r| {
-                        r.get(0)
-                    })?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            if !receiving.iter().any(|id| busy.contains(id))
-                || std::time::Instant::now() >= deadline
-            {
-                break busy;
-            }
-            drop(busy);
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        };
-        let files: Vec<FileRecord> = {
-            let mut conn = self.store.conn()?;
-            let tx = conn.transaction()?;
-            let incomplete = UploadState::Incomplete.as_str();
-            tx.execute(
-                "UPDATE uploads SET state = ?1, code = ?1 WHERE session_id = ?2 AND state = ?3",
-                params![incomplete, session.id, UploadState::Receiving.as_str()],
-            )?;
-            let files = {
-                let mut stmt = tx.prepare(
-                    "SELECT id, kind, state, code, plaintext_len FROM uploads WHERE session_id = ?1 ORDER BY created_at, id",
-                )?;
-                let rows = stmt.query_map(params![session.id], |r| {
-                    Ok(FileRecord {
-                        upload: r.get(0)?,
-                        kind: kind_of(r.get(1)?)?,
-                        state: state_of(r.get(2)?)?,
-                        code: r.get(3)?,
-                        bytes: r.get(4)?,
-                    })
-                })?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()?
-            };
-            tx.commit()?;
-            files
-        };
-        for f in files.iter().filter(|f| f.state == UploadState::Incomplete) {
-            self.remove_part(&f.upload);
-        }
-        Ok(files)
-    }
-
     fn remove_part(&self, id: &str) {
         let _ = std::fs::remove_file(self.layout.part(id));
     }
@@ -453,85 +314,5 @@ impl Intake {
             .as_deref()
             .map(|b| Header::decode(b).map_err(|_| IntakeError::Internal("stored-header-invalid")))
             .transpose()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Flags;
-
-    /// A submission that completes while a final PATCH is being finished
-    /// marked the upload `incomplete`, and the finishing PATCH accepted and
-    /// forwarded it anyway: the receipt said "incomplete" for an object
-    /// the PACS got. `close` now waits for uploads in flight.
-    #[test]
-    fn closing_waits_for_an_upload_being_finished() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let flags = Flags {
-            data_dir: Some(data.clone()),
-            ..Flags::default()
-        };
-        let config = Config::load_from(&flags, |_| None).unwrap();
-        let layout = Layout::of(&data);
-        layout.create().unwrap();
-        let store = Arc::new(Store::open(&data.join("db")).unwrap());
-        let keys = Arc::new(Keyring::open(&data.join("keys")).unwrap());
-        let secret = ServerSecret::load_or_create(&data.join("secret")).unwrap();
-        let forwarder = Forwarder::start(config.clone(), store.clone()).unwrap();
-        let intake = Intake::new(
-            Limits::of(&config),
-            store.clone(),
-            keys,
-            layout,
-            forwarder,
-            secret,
-        );
-        let t = now();
-        store
-            .conn()
-            .unwrap()
-            .execute(
-                "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
-                 VALUES ('s', x'00', 'R', ?1, ?1, '1', ?1)",
-                params![t],
-            )
-            .unwrap();
-        store
-            .conn()
-            .unwrap()
-            .execute(
-                "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
-                 VALUES ('u', 's', 'f', 'dicom', 100, 'receiving', ?1, ?1)",
-                params![t],
-            )
-            .unwrap();
-        let session = Session {
-            id: "s".into(),
-            reference: "R".into(),
-            consent_version: "1".into(),
-            consent_at: t,
-            finalized: false,
-        };
-        std::thread::scope(|scope| {
-            // A PATCH holds the upload and is finishing it …
-            let guard = intake.claim("u").unwrap();
-            let closing = scope.spawn(|| intake.close(&session).unwrap());
-            std::thread::sleep(std::time::Duration::from_millis(300));
-            // … and accepts it (what `finish` writes), then lets go.
-            store
-                .conn()
-                .unwrap()
-                .execute(
-                    "UPDATE uploads SET state = 'accepted' WHERE id = 'u' AND state = 'receiving'",
-                    [],
-                )
-                .unwrap();
-            drop(guard);
-            let files = closing.join().unwrap();
-            assert_eq!(files.len(), 1);
-            assert_eq!(files[0].state, UploadState::Accepted, "{files:?}");
-        });
     }
 }

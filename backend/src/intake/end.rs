@@ -1,0 +1,156 @@
+//! How uploads end other than by their verdict: the sender terminates one,
+//! the submission closes the session, an unfinished one expires, or a
+//! crash left one between spooling and its verdict (recovered at start-up).
+
+use mailslot_shared::wire::UploadState;
+use rusqlite::params;
+
+use super::{kind_of, state_of, FileRecord, Intake, IntakeError, Result};
+use crate::mailbox::Layout;
+use crate::session::Session;
+use crate::store::{Store, StoreError};
+
+/// How long closing a session waits for an upload being finished.
+pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Ends every upload still receiving past its expiry at time `at` and
+/// removes its partial plaintext (housekeeping calls this); returns how
+/// many were ended. Each is written to the audit log.
+pub fn expire_due(store: &Store, layout: &Layout, at: i64) -> Result<usize, StoreError> {
+    let expired: Vec<String> = {
+        let conn = store.conn()?;
+        let mut stmt =
+            conn.prepare("SELECT id FROM uploads WHERE state = ?1 AND expires_at < ?2")?;
+        let rows = stmt.query_map(params![UploadState::Receiving.as_str(), at], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for id in &expired {
+        let _ = std::fs::remove_file(layout.part(id));
+        store.conn()?.execute(
+            "UPDATE uploads SET state = ?1, code = ?1 WHERE id = ?2 AND state = ?3",
+            params![
+                UploadState::Expired.as_str(),
+                id,
+                UploadState::Receiving.as_str()
+            ],
+        )?;
+        store.audit("upload-expired", &format!("upload={id}"))?;
+    }
+    Ok(expired.len())
+}
+
+impl Intake {
+    /// Ends an unfinished upload at the sender's request (tus termination).
+    pub fn terminate(&self, session: &Session, id: &str) -> Result<()> {
+        let _guard = self.claim(id)?;
+        let u = self.find(session, id)?;
+        if u.state.is_final() {
+            return Err(IntakeError::UploadFinished);
+        }
+        self.remove_part(&u.id);
+        self.store.conn()?.execute(
+            "UPDATE uploads SET state = ?1 WHERE id = ?2",
+            params![UploadState::Terminated.as_str(), u.id],
+        )?;
+        Ok(())
+    }
+
+    /// Closes a session's intake at its submission: uploads still receiving
+    /// end as `incomplete` (their partial plaintext is removed); returns
+    /// every upload of the session in the order created.
+    ///
+    /// An upload a request is finishing right now is waited for (at most
+    /// [`CLOSE_WAIT`]): its verdict, not `incomplete`, goes on the receipt.
+    /// The busy set is held while marking, so no PATCH starts meanwhile.
+    pub fn close(&self, session: &Session) -> Result<Vec<FileRecord>> {
+        let deadline = std::time::Instant::now() + CLOSE_WAIT;
+        let _busy = loop {
+            let busy = self
+                .busy
+                .lock()
+                .map_err(|_| IntakeError::Internal("lock-poisoned"))?;
+            let receiving: Vec<String> = {
+                let conn = self.store.conn()?;
+                let mut stmt =
+                    conn.prepare("SELECT id FROM uploads WHERE session_id = ?1 AND state = ?2")?;
+                let rows = stmt
+                    .query_map(params![session.id, UploadState::Receiving.as_str()], |r| {
+                        r.get(0)
+                    })?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            if !receiving.iter().any(|id| busy.contains(id))
+                || std::time::Instant::now() >= deadline
+            {
+                break busy;
+            }
+            drop(busy);
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let files: Vec<FileRecord> = {
+            let mut conn = self.store.conn()?;
+            let tx = conn.transaction()?;
+            let incomplete = UploadState::Incomplete.as_str();
+            tx.execute(
+                "UPDATE uploads SET state = ?1, code = ?1 WHERE session_id = ?2 AND state = ?3",
+                params![incomplete, session.id, UploadState::Receiving.as_str()],
+            )?;
+            let files = {
+                let mut stmt = tx.prepare(
+                    "SELECT id, kind, state, code, plaintext_len FROM uploads WHERE session_id = ?1 ORDER BY created_at, id",
+                )?;
+                let rows = stmt.query_map(params![session.id], |r| {
+                    Ok(FileRecord {
+                        upload: r.get(0)?,
+                        kind: kind_of(r.get(1)?)?,
+                        state: state_of(r.get(2)?)?,
+                        code: r.get(3)?,
+                        bytes: r.get(4)?,
+                    })
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            tx.commit()?;
+            files
+        };
+        for f in files.iter().filter(|f| f.state == UploadState::Incomplete) {
+            self.remove_part(&f.upload);
+        }
+        Ok(files)
+    }
+
+    /// At start-up: finishes every upload whose bytes are all in but whose
+    /// verdict a crash kept from being recorded (its object may already be
+    /// in the spool). Returns how many were finished.
+    pub fn recover(&self) -> Result<usize> {
+        let pending: Vec<(String, String, String)> = {
+            let conn = self.store.conn()?;
+            let mut stmt = conn.prepare(
+                "SELECT u.id, s.id, s.reference FROM uploads u JOIN sessions s ON s.id = u.session_id
+                 WHERE u.state = ?1 AND u.header IS NOT NULL AND u.offset >= u.length",
+            )?;
+            let rows = stmt.query_map(params![UploadState::Receiving.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (id, session_id, reference) in &pending {
+            let session = Session {
+                id: session_id.clone(),
+                reference: reference.clone(),
+                consent_version: String::new(),
+                consent_at: 0,
+                finalized: false,
+            };
+            let mut u = self.find(&session, id)?;
+            if let Some(header) = Self::stored_header(&u)? {
+                self.finish(&session, &mut u, &header)?;
+                self.store.audit(
+                    "upload-recovered",
+                    &format!("upload={id} verdict={}", u.state),
+                )?;
+            }
+        }
+        Ok(pending.len())
+    }
+}

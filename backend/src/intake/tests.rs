@@ -1,0 +1,78 @@
+//! Intake's transitions that need no peer.
+
+use super::*;
+use crate::config::Flags;
+
+/// A submission that completes while a final PATCH is being finished
+/// marked the upload `incomplete`, and the finishing PATCH accepted and
+/// forwarded it anyway: the receipt said "incomplete" for an object
+/// the PACS got. `close` now waits for uploads in flight.
+#[test]
+fn closing_waits_for_an_upload_being_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let flags = Flags {
+        data_dir: Some(data.clone()),
+        ..Flags::default()
+    };
+    let config = Config::load_from(&flags, |_| None).unwrap();
+    let layout = Layout::of(&data);
+    layout.create().unwrap();
+    let store = Arc::new(Store::open(&data.join("db")).unwrap());
+    let keys = Arc::new(Keyring::open(&data.join("keys")).unwrap());
+    let secret = ServerSecret::load_or_create(&data.join("secret")).unwrap();
+    let forwarder = Forwarder::start(config.clone(), store.clone()).unwrap();
+    let intake = Intake::new(
+        Limits::of(&config),
+        store.clone(),
+        keys,
+        layout,
+        forwarder,
+        secret,
+    );
+    let t = now();
+    store
+        .conn()
+        .unwrap()
+        .execute(
+            "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
+             VALUES ('s', x'00', 'R', ?1, ?1, '1', ?1)",
+            params![t],
+        )
+        .unwrap();
+    store
+        .conn()
+        .unwrap()
+        .execute(
+            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
+             VALUES ('u', 's', 'f', 'dicom', 100, 'receiving', ?1, ?1)",
+            params![t],
+        )
+        .unwrap();
+    let session = Session {
+        id: "s".into(),
+        reference: "R".into(),
+        consent_version: "1".into(),
+        consent_at: t,
+        finalized: false,
+    };
+    std::thread::scope(|scope| {
+        // A PATCH holds the upload and is finishing it …
+        let guard = intake.claim("u").unwrap();
+        let closing = scope.spawn(|| intake.close(&session).unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        // … and accepts it (what `finish` writes), then lets go.
+        store
+            .conn()
+            .unwrap()
+            .execute(
+                "UPDATE uploads SET state = 'accepted' WHERE id = 'u' AND state = 'receiving'",
+                [],
+            )
+            .unwrap();
+        drop(guard);
+        let files = closing.join().unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].state, UploadState::Accepted, "{files:?}");
+    });
+}
