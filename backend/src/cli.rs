@@ -50,6 +50,15 @@ enum Command {
     },
     /// Run one housekeeping pass now (expiry, retention, quota, keys).
     Purge,
+    /// List completed submissions (reference, time, department, counts,
+    /// forwarding), or show one with the sender's details and the patients.
+    Submissions {
+        /// Only those completed on or after this day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[command(subcommand)]
+        show: Option<SubmissionsCmd>,
+    },
     /// Send files or folders to a Mailslot server (native client).
     Send(Box<crate::send::SendArgs>),
     /// Check local files with exactly the rules the upload page and server use.
@@ -88,6 +97,16 @@ enum PasswordCmd {
     Remove {
         /// The id shown by `password list`.
         id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SubmissionsCmd {
+    /// Print one submission: the sender's details, request and consent,
+    /// the letters, and per study the patient and what arrived.
+    Show {
+        /// The reference number the sender quotes (e.g. K7M-4QX-9TD).
+        reference: String,
     },
 }
 
@@ -213,6 +232,43 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Submissions { since, show } => {
+            let config = Config::load(&flags)?;
+            match show {
+                Some(SubmissionsCmd::Show { reference }) => {
+                    let layout = crate::mailbox::Layout::of(&config.data_dir);
+                    print!("{}", crate::casefile::show(&layout, &reference)?);
+                }
+                None => {
+                    let store = open_store(&config)?;
+                    let since = since
+                        .as_deref()
+                        .map(|d| day_start(d, "since"))
+                        .transpose()?;
+                    for s in crate::casefile::list(&store, since.unwrap_or(0))? {
+                        let forwarding: Vec<String> = s
+                            .forwarding
+                            .iter()
+                            .map(|(k, n)| format!("{k}={n}"))
+                            .collect();
+                        println!(
+                            "{}  at {} (unix)  department={}  files={}  bytes={}  forwarding: {}",
+                            s.reference,
+                            s.created_at,
+                            s.department.as_deref().unwrap_or("-"),
+                            s.files,
+                            s.bytes,
+                            if forwarding.is_empty() {
+                                "-".into()
+                            } else {
+                                forwarding.join(" ")
+                            }
+                        );
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Purge => {
             let config = Config::load(&flags)?;
             let store = open_store(&config)?;
@@ -302,11 +358,17 @@ fn password(cmd: PasswordCmd, store: &crate::store::Store) -> Result<ExitCode, E
     Ok(ExitCode::SUCCESS)
 }
 
-/// Unix time of the midnight (UTC) that ends `YYYY-MM-DD`.
+/// The end of day `date` (YYYY-MM-DD, UTC) in Unix seconds, for `--expires`.
 fn end_of_day(date: &str) -> Result<i64, Error> {
+    Ok(day_start(date, "expires")? + 86_400)
+}
+
+/// The start of day `date` (YYYY-MM-DD, UTC) in Unix seconds; `flag`
+/// names the option in the error.
+fn day_start(date: &str, flag: &str) -> Result<i64, Error> {
     let bad = || {
         Error::Usage(format!(
-            "--expires takes a date like 2026-12-31, not `{date}`"
+            "--{flag} takes a date like 2026-12-31, not `{date}`"
         ))
     };
     let mut parts = date.split('-');
@@ -338,12 +400,12 @@ fn end_of_day(date: &str) -> Result<i64, Error> {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
-    Ok((days + 1) * 86_400)
+    Ok(days * 86_400)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::end_of_day;
+    use super::{day_start, end_of_day};
 
     #[test]
     fn dates() {
@@ -352,5 +414,7 @@ mod tests {
         assert!(end_of_day("2026-02-29").is_err());
         assert!(end_of_day("2028-02-29").is_ok());
         assert!(end_of_day("tomorrow").is_err());
+        assert_eq!(day_start("1970-01-02", "since").ok(), Some(86_400));
+        assert!(day_start("2026-13-01", "since").is_err_and(|e| e.to_string().contains("--since")));
     }
 }

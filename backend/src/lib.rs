@@ -6,6 +6,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod casefile;
 pub mod cli;
 pub mod client;
 pub mod config;
@@ -50,6 +51,9 @@ pub enum Error {
     /// The hospital's texts for the page are unusable.
     #[error(transparent)]
     Hospital(#[from] hospital::HospitalError),
+    /// A submission cannot be shown to staff.
+    #[error(transparent)]
+    Case(#[from] casefile::CaseError),
     /// Uploads could not be recovered at start-up.
     #[error("cannot recover unfinished uploads: {0}")]
     Intake(#[from] intake::IntakeError),
@@ -78,6 +82,7 @@ impl Error {
             Error::Password(e) => e.code(),
             Error::Hospital(e) => e.code(),
             Error::Intake(e) => e.code().as_str(),
+            Error::Case(e) => e.code(),
             Error::DataDir(..) => "data-dir-unusable",
             Error::Listen(..) => "listen-failed",
             Error::Client(e) => e.code(),

@@ -719,3 +719,66 @@ fn behind_a_trusted_proxy_one_senders_wrong_passwords_lock_out_only_that_sender(
     // Another sender behind the same proxy is not affected.
     assert_eq!(attempt(PASSWORD, "192.0.2.8").0, 201);
 }
+
+/// Staff look a case up on the server's console: the list names no one,
+/// `show` names the sender and the patients — and neither the log nor the
+/// database holds those names.
+#[test]
+fn staff_can_look_a_case_up_on_the_console() {
+    let server = Server::start("inbox", &[]);
+    let real = corpus().join("real/pydicom");
+    let (code, stdout, stderr) = server.send(
+        &[&real.join("CT_small.dcm"), &real.join("MR_small.dcm")],
+        &[
+            "--name",
+            "Jürgen Müller",
+            "--phone",
+            "+49 30 1234567",
+            "--request",
+            "Zweitmeinung Knie",
+            "--department",
+            "radiology",
+        ],
+    );
+    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
+    let reference = reference(&stdout);
+    assert!(drained(&server, 2));
+    let mut f = Failures::default();
+    let listed = server.admin(&["submissions"]);
+    f.check(
+        listed.contains(&reference)
+            && listed.contains("department=radiology")
+            && listed.contains("files=2")
+            && !listed.contains("Müller"),
+        || format!("mailslot submissions:\n{listed}"),
+    );
+    let later = server.admin(&["submissions", "--since", "2999-01-01"]);
+    f.check(later.trim().is_empty(), || {
+        format!("--since in the future:\n{later}")
+    });
+    let shown = server.admin(&["submissions", "show", &reference]);
+    for want in [
+        "Jürgen Müller",
+        "Zweitmeinung Knie",
+        "CompressedSamples^CT1",
+        "CompressedSamples^MR1",
+        "CT",
+        "MR",
+    ] {
+        f.check(shown.contains(want), || {
+            format!("show lacks {want}:\n{shown}")
+        });
+    }
+    let log = server.log();
+    let db = std::fs::read(server.data.join("mailslot.sqlite3")).unwrap();
+    let wal = std::fs::read(server.data.join("mailslot.sqlite3-wal")).unwrap_or_default();
+    for secret in ["Müller", "CompressedSamples"] {
+        f.check(!log.contains(secret), || format!("the log holds {secret}"));
+        let needle = secret.as_bytes();
+        let found = [&db, &wal]
+            .iter()
+            .any(|b| b.windows(needle.len()).any(|w| w == needle));
+        f.check(!found, || format!("the database holds {secret}"));
+    }
+    f.finish();
+}

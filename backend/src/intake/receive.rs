@@ -260,6 +260,14 @@ impl Intake {
             return self.set_verdict(u, UploadState::Duplicate, None, Some(&hash), len);
         }
         self.set_verdict(u, UploadState::Accepted, None, Some(&hash), len)?;
+        // For staff (`mailslot submissions show`), beside the sender's
+        // record; a failure here loses no image, so it is only logged.
+        let record = crate::casefile::ObjectRecord::of(&u.id, &summary);
+        if let Err(e) =
+            crate::casefile::record_object(&self.store, &self.layout, &session.reference, &record)
+        {
+            tracing::error!(upload = %u.id, error = %e, "cannot record an accepted object for staff");
+        }
         self.forwarder.wake();
         Ok(())
     }

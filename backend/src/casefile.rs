@@ -1,0 +1,257 @@
+//! The case as staff look it up on the server's console (`mailslot
+//! submissions`): what was sent, by whom, for which patients. Patient and
+//! sender data live only in the submission's folder of the inbox
+//! (`inbox/<reference>/`, files 0600): `submission.json` (the sender's
+//! details, written at finalize) and `objects.jsonl` (one line per accepted
+//! object, written at acceptance). Never in the database, a log or an HTTP
+//! reply.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+
+use mailslot_shared::dicom::Summary;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::mailbox::{count_inbox_bytes, Layout};
+use crate::store::{Store, StoreError};
+
+/// The per-object record's file name in a submission's folder.
+pub const OBJECTS: &str = "objects.jsonl";
+
+/// What staff need of one accepted object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectRecord {
+    /// Upload id (the object's file name in the inbox or spool).
+    pub upload: String,
+    /// Patient's Name.
+    pub patient_name: Option<String>,
+    /// Patient ID.
+    pub patient_id: Option<String>,
+    /// Patient's Birth Date.
+    pub birth_date: Option<String>,
+    /// Study Instance UID.
+    pub study: String,
+    /// Study Date.
+    pub study_date: Option<String>,
+    /// Study Description.
+    pub study_description: Option<String>,
+    /// Series Instance UID.
+    pub series: String,
+    /// Series Description.
+    pub series_description: Option<String>,
+    /// Modality.
+    pub modality: Option<String>,
+    /// Plaintext bytes.
+    pub bytes: u64,
+}
+
+impl ObjectRecord {
+    /// The record of upload `upload`, from the rules' summary.
+    pub fn of(upload: &str, s: &Summary) -> Self {
+        ObjectRecord {
+            upload: upload.to_owned(),
+            patient_name: s.patient_name.clone(),
+            patient_id: s.patient_id.clone(),
+            birth_date: s.patient_birth_date.clone(),
+            study: s.study_instance_uid.clone(),
+            study_date: s.study_date.clone(),
+            study_description: s.study_description.clone(),
+            series: s.series_instance_uid.clone(),
+            series_description: s.series_description.clone(),
+            modality: s.modality.clone(),
+            bytes: s.size,
+        }
+    }
+}
+
+/// Appends `record` to the submission's `objects.jsonl` (0600, fsynced);
+/// its bytes count towards the inbox.
+pub fn record_object(
+    store: &Store,
+    layout: &Layout,
+    reference: &str,
+    record: &ObjectRecord,
+) -> Result<(), std::io::Error> {
+    let dir = layout.submission(reference);
+    crate::durable::create_dir_all(&dir)?;
+    let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(dir.join(OBJECTS))?;
+    file.write_all(&line)?;
+    file.sync_all()?;
+    count_inbox_bytes(store, reference, line.len() as u64).map_err(std::io::Error::other)
+}
+
+/// One submission in the list (no patient or sender data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Reference number.
+    pub reference: String,
+    /// Unix seconds of completion.
+    pub created_at: i64,
+    /// Department id.
+    pub department: Option<String>,
+    /// Objects accepted.
+    pub files: i64,
+    /// Their bytes.
+    pub bytes: i64,
+    /// Forward queue states and counts (`done: 12`, `pending: 1` …).
+    pub forwarding: Vec<(String, i64)>,
+}
+
+/// Submissions completed at or after `since`, oldest first.
+pub fn list(store: &Store, since: i64) -> Result<Vec<Listed>, StoreError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare(
+        "SELECT reference, session_id, created_at, department, files, bytes FROM submissions
+         WHERE created_at >= ?1 ORDER BY created_at, reference",
+    )?;
+    let rows: Vec<(String, String, i64, Option<String>, i64, i64)> = stmt
+        .query_map(params![since], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for (reference, session, created_at, department, files, bytes) in rows {
+        let mut q = conn.prepare(
+            "SELECT state, COUNT(*) FROM forward_queue WHERE session_id = ?1 GROUP BY state ORDER BY state",
+        )?;
+        let forwarding = q
+            .query_map(params![session], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        out.push(Listed {
+            reference,
+            created_at,
+            department,
+            files,
+            bytes,
+            forwarding,
+        });
+    }
+    Ok(out)
+}
+
+/// Why a case cannot be shown.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaseError {
+    /// No folder for this reference (never sent, or purged).
+    #[error("no submission {0} in the inbox (never completed, or purged)")]
+    Unknown(String),
+    /// The folder's records cannot be read.
+    #[error("the records of {0} cannot be read: {1}")]
+    Unreadable(String, String),
+}
+
+impl CaseError {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CaseError::Unknown(_) => "submission-unknown",
+            CaseError::Unreadable(..) => "submission-unreadable",
+        }
+    }
+}
+
+/// The whole case as text for staff: the sender's record and, per study,
+/// the patient and what arrived.
+pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
+    let reference = reference.trim().to_ascii_uppercase();
+    let valid = reference.len() == 11
+        && reference
+            .bytes()
+            .all(|b| b == b'-' || b.is_ascii_uppercase() || b.is_ascii_digit());
+    let dir = layout.submission(&reference);
+    if !valid || !dir.is_dir() {
+        return Err(CaseError::Unknown(reference));
+    }
+    let unreadable = |e: String| CaseError::Unreadable(reference.clone(), e);
+    let mut out = format!("Submission {reference}\n");
+    match std::fs::read(dir.join("submission.json")) {
+        Ok(bytes) => {
+            let record: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))?;
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+            let sender = &record["sender"];
+            out.push_str(&format!(
+                "Received: {} (unix)\nDepartment: {}\nConsent: statement {} at {} (unix)\n\
+                 Sender: {} ({})\nPhone: {}\nE-mail: {}\nContact person: {}\nRequest: {}\n",
+                record["received_at"],
+                text(&record["department"]),
+                text(&record["consent_statement_version"]),
+                record["consent_at"],
+                text(&sender["name"]),
+                text(&sender["role"]),
+                text(&sender["phone"]),
+                text(&sender["email"]),
+                text(&sender["contact"]),
+                text(&sender["request"]),
+            ));
+        }
+        Err(_) => out.push_str("Not completed yet: the sender's details are missing.\n"),
+    }
+    let letters = std::fs::read_dir(dir.join("letters"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_else(|_| Vec::<String>::new());
+    out.push_str(&format!("Letters: {}", letters.len()));
+    if !letters.is_empty() {
+        out.push_str(&format!(" ({})", letters.join(", ")));
+    }
+    out.push('\n');
+    let objects: Vec<ObjectRecord> = std::fs::read_to_string(dir.join(OBJECTS))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let mut studies: BTreeMap<&str, Vec<&ObjectRecord>> = BTreeMap::new();
+    for o in &objects {
+        studies.entry(o.study.as_str()).or_default().push(o);
+    }
+    for (uid, items) in studies {
+        let first = items[0];
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let mut modalities: Vec<String> = items.iter().filter_map(|o| o.modality.clone()).collect();
+        modalities.sort();
+        modalities.dedup();
+        let mut series: BTreeMap<&str, (String, usize)> = BTreeMap::new();
+        for o in &items {
+            let s = series
+                .entry(o.series.as_str())
+                .or_insert_with(|| (opt(&o.series_description), 0));
+            s.1 += 1;
+        }
+        out.push_str(&format!(
+            "\nPatient: {}  ID: {}  born: {}\nStudy {uid}: {} {} [{}], {} series, {} images, {} bytes\n",
+            opt(&first.patient_name),
+            opt(&first.patient_id),
+            opt(&first.birth_date),
+            opt(&first.study_date),
+            opt(&first.study_description),
+            modalities.join(", "),
+            series.len(),
+            items.len(),
+            items.iter().map(|o| o.bytes).sum::<u64>(),
+        ));
+        for (suid, (description, n)) in series {
+            out.push_str(&format!("  series {suid}: {description} ({n} images)\n"));
+        }
+    }
+    Ok(out)
+}
