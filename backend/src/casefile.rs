@@ -97,6 +97,8 @@ pub struct Listed {
     pub created_at: i64,
     /// Department id.
     pub department: Option<String>,
+    /// What the images are for.
+    pub purpose: Option<String>,
     /// Objects accepted.
     pub files: i64,
     /// Their bytes.
@@ -109,10 +111,19 @@ pub struct Listed {
 pub fn list(store: &Store, since: i64) -> Result<Vec<Listed>, StoreError> {
     let conn = store.conn()?;
     let mut stmt = conn.prepare(
-        "SELECT reference, session_id, created_at, department, files, bytes FROM submissions
+        "SELECT reference, session_id, created_at, department, files, bytes, purpose FROM submissions
          WHERE created_at >= ?1 ORDER BY created_at, reference",
     )?;
-    let rows: Vec<(String, String, i64, Option<String>, i64, i64)> = stmt
+    type Row = (
+        String,
+        String,
+        i64,
+        Option<String>,
+        i64,
+        i64,
+        Option<String>,
+    );
+    let rows: Vec<Row> = stmt
         .query_map(params![since], |r| {
             Ok((
                 r.get(0)?,
@@ -121,11 +132,12 @@ pub fn list(store: &Store, since: i64) -> Result<Vec<Listed>, StoreError> {
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
+                r.get(6)?,
             ))
         })?
         .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
-    for (reference, session, created_at, department, files, bytes) in rows {
+    for (reference, session, created_at, department, files, bytes, purpose) in rows {
         let mut q = conn.prepare(
             "SELECT state, COUNT(*) FROM forward_queue WHERE session_id = ?1 GROUP BY state ORDER BY state",
         )?;
@@ -136,6 +148,7 @@ pub fn list(store: &Store, since: i64) -> Result<Vec<Listed>, StoreError> {
             reference,
             created_at,
             department,
+            purpose,
             files,
             bytes,
             forwarding,
@@ -187,10 +200,11 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
             let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
             let sender = &record["sender"];
             out.push_str(&format!(
-                "Received: {} (unix)\nDepartment: {}\nConsent: statement {} at {} (unix)\n\
+                "Received: {} (unix)\nDepartment: {}\nPurpose: {}\nConsent: statement {} at {} (unix)\n\
                  Sender: {} ({})\nPhone: {}\nE-mail: {}\nContact person: {}\nRequest: {}\n",
                 record["received_at"],
                 text(&record["department"]),
+                text(&sender["purpose"]),
                 text(&record["consent_statement_version"]),
                 record["consent_at"],
                 text(&sender["name"]),

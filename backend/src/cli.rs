@@ -252,10 +252,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                             .map(|(k, n)| format!("{k}={n}"))
                             .collect();
                         println!(
-                            "{}  at {} (unix)  department={}  files={}  bytes={}  forwarding: {}",
+                            "{}  at {} (unix)  department={}  purpose={}  files={}  bytes={}  forwarding: {}",
                             s.reference,
                             s.created_at,
                             s.department.as_deref().unwrap_or("-"),
+                            s.purpose.as_deref().unwrap_or("-"),
                             s.files,
                             s.bytes,
                             if forwarding.is_empty() {

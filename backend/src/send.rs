@@ -48,6 +48,9 @@ pub struct SendArgs {
     /// the hospital's `GET /api/hospital` names them).
     #[arg(long, default_value = "")]
     pub department: String,
+    /// What the images are for: treatment, second-opinion or other.
+    #[arg(long, default_value = "other")]
+    pub purpose: String,
     /// Contact person at the hospital (sent sealed, like all your details).
     #[arg(long, default_value = "")]
     pub contact: String,
@@ -128,6 +131,12 @@ pub fn scan(paths: &[PathBuf]) -> Result<Vec<Found>> {
 pub fn send_command(args: &SendArgs) -> Result<()> {
     if !args.accept_privacy_statement {
         return Err(ClientError::ConsentRequired);
+    }
+    if !mailslot_shared::wire::PURPOSES.contains(&args.purpose.as_str()) {
+        return Err(ClientError::Usage(format!(
+            "--purpose is one of: {}",
+            mailslot_shared::wire::PURPOSES.join(", ")
+        )));
     }
     let password = read_password(args.password_stdin)?;
     let found = scan(&args.paths)?;
@@ -224,6 +233,7 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
             phone: args.phone.clone(),
             email: args.email.clone(),
             role: args.role.clone(),
+            purpose: args.purpose.clone(),
             contact: args.contact.clone(),
             request: args.request.clone(),
             studies,

@@ -120,6 +120,8 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
     ("uploads", "last_progress", "INTEGER NOT NULL DEFAULT 0"),
     // Keyed hash of the client that opened a session (see `lockout`).
     ("sessions", "client", "TEXT"),
+    // What the images are for (`wire::PURPOSES`; not patient data).
+    ("submissions", "purpose", "TEXT"),
 ];
 
 /// The database handle. Calls block: use them from `web::block`.

@@ -104,6 +104,10 @@ about-role = Sie sind
 about-role-patient = die Patientin bzw. der Patient (oder Angehörige)
 about-role-doctor = Ärztin bzw. Arzt
 about-role-other = jemand anderes
+about-purpose = Die Bilder sind für
+about-purpose-treatment = die Mitbehandlung im Krankenhaus
+about-purpose-second-opinion = eine Zweitmeinung (Konsil)
+about-purpose-other = etwas anderes
 about-department = Abteilung im Krankenhaus
 about-department-unknown = Weiß ich nicht / egal
 about-contact-person = Ansprechperson im Krankenhaus (falls bekannt)
@@ -118,6 +122,7 @@ about-name-missing = Bitte geben Sie Ihren Namen ein.
 about-reach-missing = Bitte geben Sie eine Telefonnummer oder eine E-Mail-Adresse an, damit wir Sie erreichen können.
 about-email-invalid = Die E-Mail-Adresse scheint unvollständig zu sein. Bitte prüfen Sie sie.
 about-role-missing = Bitte wählen Sie, ob Sie Patientin bzw. Patient, Ärztin bzw. Arzt oder jemand anderes sind.
+about-purpose-missing = Bitte wählen Sie, wofür die Bilder sind.
 about-request-missing = Bitte beschreiben Sie Ihr Anliegen.
 
 ## Schritt 6: Senden

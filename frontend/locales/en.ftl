@@ -104,6 +104,10 @@ about-role = You are
 about-role-patient = the patient (or a relative)
 about-role-doctor = a doctor
 about-role-other = someone else
+about-purpose = The images are for
+about-purpose-treatment = further treatment at the hospital
+about-purpose-second-opinion = a second opinion
+about-purpose-other = something else
 about-department = Department at the hospital
 about-department-unknown = I don't know / no preference
 about-contact-person = Contact person at the hospital (if you know one)
@@ -118,6 +122,7 @@ about-name-missing = Please enter your name.
 about-reach-missing = Please enter a phone number or an e-mail address so that we can reach you.
 about-email-invalid = The e-mail address looks incomplete. Please check it.
 about-role-missing = Please choose whether you are the patient, a doctor or someone else.
+about-purpose-missing = Please choose what the images are for.
 about-request-missing = Please describe your request.
 
 ## Step 6: Send

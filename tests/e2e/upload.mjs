@@ -145,6 +145,7 @@ async function aboutYou(thorough) {
   await page.getByLabel('Phone').fill('+49 30 555 0100');
   await page.getByLabel('E-mail').fill('erika@example.org');
   await page.getByLabel('a doctor').check();
+  await page.getByLabel('a second opinion').check();
   await page.getByLabel('Department at the hospital').selectOption('neurology');
   await page.getByLabel('Your request').fill('Second opinion on the MRI before the appointment on 3 March.');
   const [letters] = await Promise.all([

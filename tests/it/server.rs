@@ -738,6 +738,8 @@ fn staff_can_look_a_case_up_on_the_console() {
             "Zweitmeinung Knie",
             "--department",
             "radiology",
+            "--purpose",
+            "second-opinion",
         ],
     );
     assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
@@ -748,6 +750,7 @@ fn staff_can_look_a_case_up_on_the_console() {
     f.check(
         listed.contains(&reference)
             && listed.contains("department=radiology")
+            && listed.contains("purpose=second-opinion")
             && listed.contains("files=2")
             && !listed.contains("Müller"),
         || format!("mailslot submissions:\n{listed}"),
@@ -760,6 +763,7 @@ fn staff_can_look_a_case_up_on_the_console() {
     for want in [
         "Jürgen Müller",
         "Zweitmeinung Knie",
+        "Purpose: second-opinion",
         "CompressedSamples^CT1",
         "CompressedSamples^MR1",
         "CT",

@@ -49,6 +49,9 @@ pub enum ClientError {
     /// The password could not be read.
     #[error("no password: pass --password-stdin and write it to standard input")]
     NoPassword,
+    /// A command-line value is not one the protocol knows.
+    #[error("{0}")]
+    Usage(String),
     /// `--department` is not one of the hospital's department ids.
     #[error("unknown department; the hospital lists: {0}")]
     UnknownDepartment(String),
@@ -71,6 +74,7 @@ impl ClientError {
             ClientError::Undelivered(_) => "files-undelivered",
             ClientError::NoRandomness => "no-randomness",
             ClientError::UnknownDepartment(_) => "unknown-department",
+            ClientError::Usage(_) => "usage",
         }
     }
 

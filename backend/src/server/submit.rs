@@ -88,6 +88,13 @@ pub async fn submit(
             return Err(ApiFailure::SessionFinished);
         }
         let sender = open_details(&st, &session, &details)?;
+        if !sender.purpose.is_empty()
+            && !mailslot_shared::wire::PURPOSES.contains(&sender.purpose.as_str())
+        {
+            return Err(ApiFailure::BadRequest(
+                "purpose must be treatment, second-opinion or other",
+            ));
+        }
         finalize(&st, &session, sender, department)
     })
     .await??;
@@ -181,8 +188,17 @@ fn finalize(
         let mut conn = state.store.conn()?;
         let tx = conn.transaction()?;
         tx.execute(
-            "INSERT INTO submissions (reference, session_id, department, created_at, files, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![session.reference, session.id, department, t, images as i64, bytes as i64],
+            "INSERT INTO submissions (reference, session_id, department, created_at, files, bytes, purpose)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                session.reference,
+                session.id,
+                department,
+                t,
+                images as i64,
+                bytes as i64,
+                (!sender.purpose.is_empty()).then_some(sender.purpose.as_str())
+            ],
         )?;
         tx.execute(
             "UPDATE sessions SET finalized_at = ?1 WHERE id = ?2",

@@ -169,6 +169,10 @@ pub struct SenderDetails {
     pub email: String,
     /// `patient`, `doctor` or `other`.
     pub role: String,
+    /// What the images are for: one of [`PURPOSES`] (empty from older
+    /// senders).
+    #[serde(default)]
+    pub purpose: String,
     /// Department or contact person at the hospital.
     pub contact: String,
     /// Who should look, and what the question is.
@@ -200,6 +204,10 @@ impl SenderDetails {
         seal_all(&sealer, &json)
     }
 }
+
+/// What images may be sent for: further treatment at the hospital
+/// ("Mitbehandlung"), a second opinion ("Zweitmeinung/Konsil"), or other.
+pub const PURPOSES: &[&str] = &["treatment", "second-opinion", "other"];
 
 /// Reply to `POST /api/submissions`: the receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -170,6 +170,12 @@ impl Model {
         if f.role.is_empty() {
             out.push(problem("role-patient", Text::id("about-role-missing")));
         }
+        if f.purpose.is_empty() {
+            out.push(problem(
+                "purpose-treatment",
+                Text::id("about-purpose-missing"),
+            ));
+        }
         if f.request.trim().is_empty() {
             out.push(problem("field-request", Text::id("about-request-missing")));
         }
@@ -237,6 +243,7 @@ impl Model {
                 Field::Phone => self.form.phone = value,
                 Field::Email => self.form.email = value,
                 Field::Role => self.form.role = value,
+                Field::Purpose => self.form.purpose = value,
                 Field::Department => self.department = value,
                 Field::Contact => self.form.contact = value,
                 Field::Request => self.form.request = value,

@@ -142,6 +142,7 @@ fn sending() -> (Model, Vec<UploadJob>) {
         (Field::Name, "Jane Doe"),
         (Field::Phone, "0123"),
         (Field::Role, "patient"),
+        (Field::Purpose, "second-opinion"),
         (Field::Request, "Please look"),
     ] {
         m.reduce(Action::Field(field, value.into()));
@@ -355,7 +356,13 @@ fn the_form_is_checked_before_anything_is_sent() {
     let fields: Vec<&str> = m.problems.iter().map(|p| p.field).collect();
     assert_eq!(
         fields,
-        ["field-name", "field-email", "role-patient", "field-request"]
+        [
+            "field-name",
+            "field-email",
+            "role-patient",
+            "purpose-treatment",
+            "field-request"
+        ]
     );
     // A letter that is not a PDF is named; the PDF is kept once.
     let letter = Letter {
@@ -424,6 +431,7 @@ fn sending_covers_images_then_letters_and_one_refusal_does_not_stop_the_rest() {
     match &fx[..] {
         [Effect::Submit { details, .. }] => {
             assert_eq!(details.name, "Jane Doe");
+            assert_eq!(details.purpose, "second-opinion");
             assert_eq!(details.studies, ["1.1", "1.2"]);
         }
         other => panic!("{other:?}"),
@@ -521,6 +529,7 @@ fn an_expired_session_at_the_preflight_asks_for_the_password() {
         (Field::Name, "Jane Doe"),
         (Field::Email, "jane@example.org"),
         (Field::Role, "doctor"),
+        (Field::Purpose, "treatment"),
         (Field::Request, "Second opinion"),
     ] {
         m.reduce(Action::Field(field, value.into()));

@@ -68,6 +68,8 @@ pub enum Field {
     Email,
     /// patient / doctor / other.
     Role,
+    /// treatment / second-opinion / other.
+    Purpose,
     /// Department id.
     Department,
     /// Contact person.

@@ -54,14 +54,24 @@ pub fn About(p: &AboutProps) -> Html {
                 invalid={ p.invalid.contains(&id) } {oninput}/>
         }
     };
-    let role = |value: &'static str, id: &'static str, label: String| {
+    let choice = |field: Field,
+                  name: &'static str,
+                  current: &str,
+                  value: &'static str,
+                  label: String| {
+        let id = format!("{name}-{value}");
         html! {
             <div class="check">
-                <input type="radio" name="role" id={ id } value={ value } checked={ f.role == value }
-                    onchange={ dispatch.reform(move |_| Action::Field(Field::Role, value.to_owned())) }/>
+                <input type="radio" name={ name } id={ id.clone() } value={ value } checked={ current == value }
+                    onchange={ dispatch.reform(move |_| Action::Field(field, value.to_owned())) }/>
                 <label for={ id }>{ label }</label>
             </div>
         }
+    };
+    let role =
+        |value: &'static str, label: String| choice(Field::Role, "role", &f.role, value, label);
+    let purpose = |value: &'static str, label: String| {
+        choice(Field::Purpose, "purpose", &f.purpose, value, label)
     };
     let on_letters = {
         let on_letters = p.on_letters.clone();
@@ -92,9 +102,15 @@ pub fn About(p: &AboutProps) -> Html {
             </fieldset>
             <fieldset>
                 <legend>{ t(l, "about-role") }</legend>
-                { role("patient", "role-patient", t(l, "about-role-patient")) }
-                { role("doctor", "role-doctor", t(l, "about-role-doctor")) }
-                { role("other", "role-other", t(l, "about-role-other")) }
+                { role("patient", t(l, "about-role-patient")) }
+                { role("doctor", t(l, "about-role-doctor")) }
+                { role("other", t(l, "about-role-other")) }
+            </fieldset>
+            <fieldset>
+                <legend>{ t(l, "about-purpose") }</legend>
+                { purpose("treatment", t(l, "about-purpose-treatment")) }
+                { purpose("second-opinion", t(l, "about-purpose-second-opinion")) }
+                { purpose("other", t(l, "about-purpose-other")) }
             </fieldset>
             <div class="field">
                 <label for="field-department">{ t(l, "about-department") }</label>
