@@ -351,7 +351,7 @@ impl RawConfig {
             upload_expiry_hours: 48,
             static_dir: Some(PathBuf::from("dist")),
             hospital_dir: None,
-            privacy_statement_version: "1".into(),
+            privacy_statement_version: "2".into(),
             tls: false,
             trusted_proxies: Vec::new(),
         }

@@ -43,6 +43,12 @@ struct HospitalFile {
     #[serde(default)]
     phones: Vec<Phone>,
     #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    fax: Option<String>,
+    #[serde(default)]
+    address: Option<Localized>,
+    #[serde(default)]
     departments: Vec<Department>,
 }
 
@@ -109,6 +115,9 @@ pub fn load(
         name: file.name,
         phones: file.phones,
         hours: file.hours,
+        email: file.email.filter(|e| !e.trim().is_empty()),
+        fax: file.fax.filter(|f| !f.trim().is_empty()),
+        address: file.address.filter(filled),
         departments: file.departments,
         help: file.help,
         privacy: PrivacyStatement {
@@ -128,6 +137,8 @@ mod tests {
         let info = load(None, "7", 42)?;
         assert_eq!(info.privacy.version, "7");
         assert_eq!(info.retention_days, 42);
+        assert!(info.email.as_deref().is_some_and(|e| e.contains('@')));
+        assert!(info.fax.is_some() && info.address.is_some());
         assert!(!info.departments.is_empty());
         assert!(info.privacy.text.de.contains("verschlüsselt"));
         Ok(())

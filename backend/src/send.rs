@@ -30,7 +30,7 @@ pub struct SendArgs {
     #[arg(long)]
     pub accept_privacy_statement: bool,
     /// Version of the privacy statement agreed to.
-    #[arg(long, default_value = "1")]
+    #[arg(long, default_value = "2")]
     pub statement_version: String,
     /// Your name.
     #[arg(long, default_value = "")]

@@ -13,6 +13,8 @@ send = Senden
 remove = Entfernen
 try-again = Erneut versuchen
 help-heading = Hilfe
+help-email = E-Mail
+help-fax = Fax
 
 ## Schritt 1: Willkommen
 welcome-heading = Bilder an das Krankenhaus senden
@@ -21,6 +23,8 @@ welcome-one-way = Das geht nur in eine Richtung: Über diese Seite kann niemand 
 welcome-not-looked-at = Niemand sieht die Bilder an, bevor Sie oder Ihre Ärztin bzw. Ihr Arzt uns anrufen.
 welcome-deleted = Bilder werden nach { $weeks } Wochen automatisch gelöscht, wenn sie nicht für Ihre Behandlung gebraucht werden.
 welcome-encrypted = Ihre Dateien werden auf Ihrem Computer verschlüsselt, bevor sie gesendet werden.
+welcome-password = Das Upload-Passwort erhalten Sie telefonisch von unseren Ambulanzen und Sekretariaten; bitte geben Sie es nicht weiter.
+welcome-get-in-touch = Die Bilder werden nicht automatisch angesehen: Bitte melden Sie sich (per Telefon, E-Mail, Fax oder Post), damit wir klären, wer welche Bilder mit welchem Ziel ansieht.
 privacy-heading = Datenschutzerklärung
 privacy-version = Fassung { $version }
 welcome-agree = Ich stimme der Datenschutzerklärung zu

@@ -13,6 +13,8 @@ send = Send
 remove = Remove
 try-again = Try again
 help-heading = Help
+help-email = E-mail
+help-fax = Fax
 
 ## Step 1: Welcome
 welcome-heading = Send images to the hospital
@@ -21,6 +23,8 @@ welcome-one-way = This works in one direction only: nobody can see or download y
 welcome-not-looked-at = Nobody looks at the images until you or your doctor call us.
 welcome-deleted = Images are deleted automatically after { $weeks } weeks unless they are needed for your care.
 welcome-encrypted = Your files are encrypted on your computer before they are sent.
+welcome-password = The upload password is given out by phone by our outpatient clinics and secretariats; please do not pass it on.
+welcome-get-in-touch = Nobody looks at the images automatically: please get in touch (by phone, e-mail, fax or post) to agree who looks at which images and why.
 privacy-heading = Privacy statement
 privacy-version = Version { $version }
 welcome-agree = I agree to the privacy statement

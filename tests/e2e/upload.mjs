@@ -203,6 +203,9 @@ async function main() {
     await page.getByRole('heading', { level: 1, name: 'Send images to the hospital' }).waitFor({ timeout: 30_000 });
     expect(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang="en"');
     await axe('welcome');
+    // The hospital's other ways in (hospital.toml) are on every step.
+    expect(await page.locator('footer a[href^="mailto:"]').count() === 1, 'the hospital e-mail address in the footer');
+    expect(await page.locator('footer address').count() === 1, 'the hospital postal address in the footer');
 
     // Consent is required; the error is summarised at the top and focused.
     await page.getByRole('button', { name: 'Continue' }).click();

@@ -13,7 +13,7 @@ use mailslot_tests::{corpus, mailslot_bin, Failures};
 
 fn consent() -> Consent {
     Consent {
-        statement_version: "1".into(),
+        statement_version: "2".into(),
         accepted: true,
         may_send: true,
     }
@@ -612,7 +612,7 @@ fn security_headers_are_complete() {
         .http_status_as_error(false)
         .build()
         .into();
-    let body = serde_json::json!({"password": PASSWORD, "consent": {"statement_version": "1", "accepted": true, "may_send": true}});
+    let body = serde_json::json!({"password": PASSWORD, "consent": {"statement_version": "2", "accepted": true, "may_send": true}});
     let resp = agent
         .post(format!("{}/api/session", server.url))
         .header("Content-Type", "application/json")
@@ -842,7 +842,7 @@ fn a_crash_mid_batch_repeats_at_most_the_objects_in_flight() {
 /// `X-Forwarded-For` can be sent as several lines (as HAProxy appends its
 /// own); returns the status line.
 fn guess(server: &Server, forwarded: &[&str]) -> String {
-    let body = r#"{"password":"wrong","consent":{"statement_version":"1","accepted":true,"may_send":true}}"#;
+    let body = r#"{"password":"wrong","consent":{"statement_version":"2","accepted":true,"may_send":true}}"#;
     let lines: String = forwarded
         .iter()
         .map(|f| format!("X-Forwarded-For: {f}\r\n"))

@@ -43,7 +43,7 @@ fn reference(stdout: &str) -> String {
 
 fn consent() -> Consent {
     Consent {
-        statement_version: "1".into(),
+        statement_version: "2".into(),
         accepted: true,
         may_send: true,
     }
@@ -461,7 +461,7 @@ fn api_errors_are_specific_and_the_api_is_one_way() {
     let url = |p: &str| format!("{}{p}", server.url);
     let json = [("Content-Type", "application/json".to_owned())];
     let session = |password: &str, accepted: bool| {
-        let body = serde_json::json!({"password": password, "consent": {"statement_version": "1", "accepted": accepted, "may_send": true}});
+        let body = serde_json::json!({"password": password, "consent": {"statement_version": "2", "accepted": accepted, "may_send": true}});
         call(
             "POST",
             &url("/api/session"),
@@ -696,7 +696,7 @@ fn a_key_rotation_on_a_running_server_keeps_uploads_in_flight_working() {
 fn behind_a_trusted_proxy_one_senders_wrong_passwords_lock_out_only_that_sender() {
     let server = Server::start("inbox", &[("MAILSLOT_TRUSTED_PROXIES", "127.0.0.1")]);
     let attempt = |password: &str, from: &str| {
-        let body = serde_json::json!({"password": password, "consent": {"statement_version": "1", "accepted": true, "may_send": true}});
+        let body = serde_json::json!({"password": password, "consent": {"statement_version": "2", "accepted": true, "may_send": true}});
         let headers = [
             ("Content-Type", "application/json".to_owned()),
             ("X-Forwarded-For", from.to_owned()),

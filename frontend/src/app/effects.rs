@@ -105,7 +105,7 @@ impl Effects {
     pub fn start(&self) {
         let api = self.api.clone();
         self.link
-            .send_future(async move { act(Action::Hospital(api.hospital().await)) });
+            .send_future(async move { act(Action::Hospital(api.hospital().await.map(Rc::new))) });
         if let Some(stored) = store::session() {
             let api = self.api.clone();
             self.link

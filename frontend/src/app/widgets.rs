@@ -98,6 +98,19 @@ pub fn Footer(p: &FooterProps) -> Html {
                 }) }
             </ul>
             <p>{ pick(l, &h.hours) }</p>
+            <ul class="contact">
+                if let Some(email) = &h.email {
+                    <li>{ t(l, "help-email") }{ ": " }<a href={ format!("mailto:{email}") }>{ email }</a></li>
+                }
+                if let Some(fax) = &h.fax {
+                    <li>{ t(l, "help-fax") }{ ": " }{ fax }</li>
+                }
+            </ul>
+            if let Some(address) = &h.address {
+                <address>
+                    { for pick(l, address).lines().map(|line| html! { <>{ line }<br/></> }) }
+                </address>
+            }
         </footer>
     }
 }

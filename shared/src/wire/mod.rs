@@ -273,6 +273,15 @@ pub struct HospitalInfo {
     pub phones: Vec<Phone>,
     /// When the phones are answered.
     pub hours: Localized,
+    /// E-mail address for senders, if the hospital gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Fax number, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fax: Option<String>,
+    /// Postal address (lines separated by newlines), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Localized>,
     /// Departments and contact people senders may choose.
     pub departments: Vec<Department>,
     /// Help shown on every step.

@@ -185,7 +185,7 @@ impl Model {
     pub(super) fn apply(&mut self, action: Action, fx: &mut Vec<Effect>) {
         match action {
             Action::Hospital(Ok(h)) => {
-                self.hospital = Some(Rc::new(h));
+                self.hospital = Some(h);
                 self.load_error = None;
             }
             Action::Hospital(Err(e)) => self.load_error = Some(e),

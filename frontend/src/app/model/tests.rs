@@ -37,6 +37,9 @@ fn hospital() -> HospitalInfo {
             text: text("privacy"),
         },
         retention_days: 42,
+        email: Some("imaging@example.org".into()),
+        fax: None,
+        address: None,
     }
 }
 
@@ -100,7 +103,7 @@ fn has_focus(fx: &[Effect], id: &str) -> bool {
 /// the Choose step.
 fn with_session() -> Model {
     let mut m = Model::new(Lang::En);
-    m.reduce(Action::Hospital(Ok(hospital())));
+    m.reduce(Action::Hospital(Ok(Rc::new(hospital()))));
     m.reduce(Action::Agree(true));
     m.reduce(Action::MaySend(true));
     m.reduce(Action::WelcomeNext);
@@ -174,7 +177,7 @@ fn sending() -> (Model, Vec<UploadJob>) {
 #[test]
 fn consent_is_required_before_the_password() {
     let mut m = Model::new(Lang::De);
-    m.reduce(Action::Hospital(Ok(hospital())));
+    m.reduce(Action::Hospital(Ok(Rc::new(hospital()))));
     let fx = m.reduce(Action::WelcomeNext);
     assert_eq!(m.step, Step::Welcome);
     let fields: Vec<&str> = m.problems.iter().map(|p| p.field).collect();
@@ -194,7 +197,7 @@ fn consent_is_required_before_the_password() {
 #[test]
 fn the_password_is_checked_and_its_errors_are_said_with_the_wait() {
     let mut m = Model::new(Lang::En);
-    m.reduce(Action::Hospital(Ok(hospital())));
+    m.reduce(Action::Hospital(Ok(Rc::new(hospital()))));
     m.reduce(Action::Agree(true));
     m.reduce(Action::MaySend(true));
     m.reduce(Action::WelcomeNext);
@@ -558,7 +561,7 @@ fn an_expired_session_at_the_preflight_asks_for_the_password() {
 #[test]
 fn a_reload_resumes_on_choose_and_the_receipt_ends_the_session() {
     let mut m = Model::new(Lang::En);
-    m.reduce(Action::Hospital(Ok(hospital())));
+    m.reduce(Action::Hospital(Ok(Rc::new(hospital()))));
     let stored = StoredSession {
         token: "t".into(),
         session_id: "00112233445566778899aabbccddeeff".into(),
@@ -598,7 +601,7 @@ fn a_reload_resumes_on_choose_and_the_receipt_ends_the_session() {
 #[test]
 fn the_language_switch_changes_the_words_not_what_was_said() {
     let mut m = Model::new(Lang::De);
-    m.reduce(Action::Hospital(Ok(hospital())));
+    m.reduce(Action::Hospital(Ok(Rc::new(hospital()))));
     m.reduce(Action::WelcomeNext);
     let said = m.problems[0].text.clone();
     let de = said.render(Lang::De);

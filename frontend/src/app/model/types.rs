@@ -1,6 +1,8 @@
 //! The model's vocabulary: the steps, the form's fields, what can happen
 //! ([`Action`]) and what the page asks the world to do ([`Effect`]).
 
+use std::rc::Rc;
+
 use mailslot_shared::dicom::Lang;
 use mailslot_shared::envelope::Id16;
 use mailslot_shared::wire::{
@@ -147,7 +149,7 @@ pub struct UploadJob {
 #[derive(Debug)]
 pub enum Action {
     /// The hospital's texts arrived.
-    Hospital(Result<HospitalInfo, NetError>),
+    Hospital(Result<Rc<HospitalInfo>, NetError>),
     /// Switch language.
     Lang(Lang),
     /// The consent checkbox.

@@ -46,6 +46,8 @@ pub fn Welcome(p: &WelcomeProps) -> Html {
                 <li>{ t(l, "welcome-not-looked-at") }</li>
                 <li>{ ta(l, "welcome-deleted", &[("weeks", weeks.into())]) }</li>
                 <li>{ t(l, "welcome-encrypted") }</li>
+                <li>{ t(l, "welcome-password") }</li>
+                <li>{ t(l, "welcome-get-in-touch") }</li>
             </ul>
             <section class="privacy" aria-labelledby="privacy-heading" tabindex="0">
                 <h2 id="privacy-heading">{ t(l, "privacy-heading") }</h2>
