@@ -88,6 +88,26 @@ pub fn record_object(
     count_inbox_bytes(store, reference, line.len() as u64).map_err(std::io::Error::other)
 }
 
+/// The objects recorded for a submission (unreadable lines skipped).
+fn objects(layout: &Layout, reference: &str) -> Vec<ObjectRecord> {
+    std::fs::read_to_string(layout.submission(reference).join(OBJECTS))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// How many studies, and which modalities (sorted), a submission's
+/// accepted objects hold: what a notification may say of them.
+pub fn overview(layout: &Layout, reference: &str) -> (u64, Vec<String>) {
+    let objects = objects(layout, reference);
+    let studies: std::collections::BTreeSet<&str> =
+        objects.iter().map(|o| o.study.as_str()).collect();
+    let modalities: std::collections::BTreeSet<String> =
+        objects.iter().filter_map(|o| o.modality.clone()).collect();
+    (studies.len() as u64, modalities.into_iter().collect())
+}
+
 /// One submission in the list (no patient or sender data).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
@@ -229,11 +249,7 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
         out.push_str(&format!(" ({})", letters.join(", ")));
     }
     out.push('\n');
-    let objects: Vec<ObjectRecord> = std::fs::read_to_string(dir.join(OBJECTS))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
+    let objects = objects(layout, &reference);
     let mut studies: BTreeMap<&str, Vec<&ObjectRecord>> = BTreeMap::new();
     for o in &objects {
         studies.entry(o.study.as_str()).or_default().push(o);

@@ -42,9 +42,10 @@ enum Command {
     /// Manage the server's encryption keys.
     #[command(subcommand)]
     Key(KeyCmd),
-    /// Show the forward queue (counts; `--failed` lists refused objects).
+    /// Show the forward and notification queues (counts; `--failed` lists
+    /// refused objects and failed notifications).
     Queue {
-        /// List permanently failed objects with their status.
+        /// List permanently failed objects and notifications with their code.
         #[arg(long)]
         failed: bool,
     },
@@ -225,9 +226,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                         f.reference, f.upload_id
                     );
                 }
+                for (reference, channel, code) in crate::notify::failures(&store)? {
+                    println!(
+                        "{reference}  notification={channel}  code={}",
+                        code.unwrap_or_default()
+                    );
+                }
             } else {
                 for (state, n) in crate::forward::queue_counts(&store)? {
                     println!("{state}: {n}");
+                }
+                for (channel, state, n) in crate::notify::queue_counts(&store)? {
+                    println!("notify {channel} {state}: {n}");
                 }
             }
             Ok(ExitCode::SUCCESS)

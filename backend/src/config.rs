@@ -7,6 +7,7 @@
 //! Longer than 400 lines on purpose: one list of settings, each with its
 //! default, layer merge and validation, reads best in one place.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -201,6 +202,22 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed when working out
     /// a client's address (lockout and rate limit). Empty: the TCP peer.
     pub trusted_proxies: Vec<crate::lockout::Cidr>,
+    /// SMTP server for notifications, as a URL: `smtp://host:25` (plain),
+    /// `smtp://host:587?tls=required` (STARTTLS), `smtps://host:465`
+    /// (implicit TLS); `user:password@` before the host logs in.
+    pub notify_smtp_url: Option<String>,
+    /// The notifications' sender address.
+    pub notify_from: String,
+    /// Where a notification goes when the sender picked no department, or
+    /// one without its own address.
+    pub notify_to: Option<String>,
+    /// Department id → the address its notifications go to.
+    pub notify_department_to: BTreeMap<String, String>,
+    /// URL a notification is POSTed to as JSON.
+    pub notify_webhook_url: Option<String>,
+    /// Shared secret: signs the webhook body (HMAC-SHA256, header
+    /// `X-Mailslot-Signature: sha256=<hex>`).
+    pub notify_webhook_secret: Option<String>,
 }
 
 /// The TOML file's shape: every key optional, unknown keys refused.
@@ -236,6 +253,12 @@ struct FileLayer {
     privacy_statement_version: Option<String>,
     tls: Option<bool>,
     trusted_proxies: Option<Vec<String>>,
+    notify_smtp_url: Option<String>,
+    notify_from: Option<String>,
+    notify_to: Option<String>,
+    notify_department_to: Option<BTreeMap<String, String>>,
+    notify_webhook_url: Option<String>,
+    notify_webhook_secret: Option<String>,
 }
 
 /// Overrides from the command line (`None` = not given).
@@ -317,6 +340,12 @@ struct RawConfig {
     privacy_statement_version: String,
     tls: bool,
     trusted_proxies: Vec<String>,
+    notify_smtp_url: Option<String>,
+    notify_from: String,
+    notify_to: Option<String>,
+    notify_department_to: BTreeMap<String, String>,
+    notify_webhook_url: Option<String>,
+    notify_webhook_secret: Option<String>,
 }
 
 const GIB: u64 = 1024 * 1024 * 1024;
@@ -354,6 +383,12 @@ impl RawConfig {
             privacy_statement_version: "2".into(),
             tls: false,
             trusted_proxies: Vec::new(),
+            notify_smtp_url: None,
+            notify_from: "DICOM Mailslot <mailslot@localhost>".into(),
+            notify_to: None,
+            notify_department_to: BTreeMap::new(),
+            notify_webhook_url: None,
+            notify_webhook_secret: None,
         }
     }
 
@@ -393,8 +428,20 @@ impl RawConfig {
             session_max_hours,
             upload_expiry_hours,
             privacy_statement_version,
-            tls
+            tls,
+            notify_from,
+            notify_department_to
         );
+        for (field, value) in [
+            (&mut self.notify_smtp_url, layer.notify_smtp_url),
+            (&mut self.notify_to, layer.notify_to),
+            (&mut self.notify_webhook_url, layer.notify_webhook_url),
+            (&mut self.notify_webhook_secret, layer.notify_webhook_secret),
+        ] {
+            if value.is_some() {
+                *field = value;
+            }
+        }
         if let Some(p) = layer.trusted_proxies {
             self.trusted_proxies = p;
         }
@@ -459,6 +506,32 @@ impl RawConfig {
                 .map(|p| p.trim().to_owned())
                 .filter(|p| !p.is_empty())
                 .collect();
+        }
+        string!(notify_from => "MAILSLOT_NOTIFY_FROM");
+        for (field, key) in [
+            (&mut self.notify_smtp_url, "MAILSLOT_NOTIFY_SMTP_URL"),
+            (&mut self.notify_to, "MAILSLOT_NOTIFY_TO"),
+            (&mut self.notify_webhook_url, "MAILSLOT_NOTIFY_WEBHOOK_URL"),
+            (
+                &mut self.notify_webhook_secret,
+                "MAILSLOT_NOTIFY_WEBHOOK_SECRET",
+            ),
+        ] {
+            if let Some(v) = env(key) {
+                *field = Some(v);
+            }
+        }
+        // `id=address,id=address`
+        if let Some(v) = env("MAILSLOT_NOTIFY_DEPARTMENT_TO") {
+            self.notify_department_to = BTreeMap::new();
+            for pair in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let (id, address) = pair.split_once('=').ok_or_else(|| ConfigError::Invalid {
+                    key: "notify_department_to",
+                    message: format!("MAILSLOT_NOTIFY_DEPARTMENT_TO: `{pair}` is not `id=address`"),
+                })?;
+                self.notify_department_to
+                    .insert(id.trim().to_owned(), address.trim().to_owned());
+            }
         }
         if let Some(v) = env("MAILSLOT_TLS") {
             self.tls = matches!(v.trim(), "1" | "true" | "yes");
@@ -557,6 +630,7 @@ impl RawConfig {
                 })
             })
             .collect::<Result<Vec<crate::lockout::Cidr>, _>>()?;
+        self.validate_notify()?;
         Ok(Config {
             listen,
             data_dir: self.data_dir,
@@ -587,7 +661,59 @@ impl RawConfig {
             privacy_statement_version: self.privacy_statement_version,
             tls: self.tls,
             trusted_proxies,
+            notify_smtp_url: self.notify_smtp_url,
+            notify_from: self.notify_from,
+            notify_to: self.notify_to,
+            notify_department_to: self.notify_department_to,
+            notify_webhook_url: self.notify_webhook_url,
+            notify_webhook_secret: self.notify_webhook_secret,
         })
+    }
+
+    fn validate_notify(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &'static str, message: String| ConfigError::Invalid { key, message };
+        let address = |key: &'static str, a: &str| {
+            a.parse::<lettre::message::Mailbox>()
+                .map(|_| ())
+                .map_err(|_| invalid(key, format!("`{a}` is not an e-mail address")))
+        };
+        address("notify_from", &self.notify_from)?;
+        if let Some(to) = &self.notify_to {
+            address("notify_to", to)?;
+        }
+        for to in self.notify_department_to.values() {
+            address("notify_department_to", to)?;
+        }
+        if let Some(url) = &self.notify_smtp_url {
+            lettre::SmtpTransport::from_url(url).map_err(|_| {
+                invalid(
+                    "notify_smtp_url",
+                    "must be a URL like smtp://host:25, smtp://host:587?tls=required or smtps://host:465".into(),
+                )
+            })?;
+            if self.notify_to.is_none() && self.notify_department_to.is_empty() {
+                return Err(invalid(
+                    "notify_to",
+                    "notify_smtp_url is set: give the address notifications go to".into(),
+                ));
+            }
+        }
+        if let Some(url) = &self.notify_webhook_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(invalid(
+                    "notify_webhook_url",
+                    format!("`{url}` is not an http:// or https:// URL"),
+                ));
+            }
+        }
+        if self
+            .notify_webhook_secret
+            .as_deref()
+            .is_some_and(str::is_empty)
+        {
+            return Err(invalid("notify_webhook_secret", "must not be empty".into()));
+        }
+        Ok(())
     }
 }
 
@@ -683,6 +809,54 @@ mod tests {
             e,
             Some(ConfigError::Invalid { key: "listen", .. })
         ));
+    }
+
+    #[test]
+    fn notification_settings_are_checked() {
+        let key = |env: &[(&str, &str)]| match load(Flags::default(), env) {
+            Err(ConfigError::Invalid { key, .. }) => Some(key),
+            _ => None,
+        };
+        let smtp = (
+            "MAILSLOT_NOTIFY_SMTP_URL",
+            "smtp://mail.example:587?tls=required",
+        );
+        assert_eq!(key(&[smtp]), Some("notify_to"), "mail needs an address");
+        assert_eq!(
+            key(&[smtp, ("MAILSLOT_NOTIFY_TO", "not an address")]),
+            Some("notify_to")
+        );
+        assert_eq!(
+            key(&[
+                ("MAILSLOT_NOTIFY_SMTP_URL", "mail.example"),
+                ("MAILSLOT_NOTIFY_TO", "a@b.example")
+            ]),
+            Some("notify_smtp_url")
+        );
+        assert_eq!(
+            key(&[smtp, ("MAILSLOT_NOTIFY_DEPARTMENT_TO", "radiology")]),
+            Some("notify_department_to")
+        );
+        assert_eq!(
+            key(&[("MAILSLOT_NOTIFY_WEBHOOK_URL", "ftp://x")]),
+            Some("notify_webhook_url")
+        );
+        let c = load(
+            Flags::default(),
+            &[
+                smtp,
+                (
+                    "MAILSLOT_NOTIFY_DEPARTMENT_TO",
+                    "radiology=r@b.example, oncology=o@b.example",
+                ),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            c.notify_department_to.get("oncology").map(String::as_str),
+            Some("o@b.example")
+        );
+        assert_eq!(c.notify_to, None);
     }
 
     #[test]

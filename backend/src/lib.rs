@@ -17,6 +17,7 @@ pub mod intake;
 pub mod keys;
 pub mod lockout;
 pub mod mailbox;
+pub mod notify;
 pub mod passwords;
 pub mod retention;
 pub mod secret;

@@ -73,6 +73,10 @@ fn purge_records(
         )?;
         uploads += tx.execute("DELETE FROM uploads WHERE session_id = ?1", params![sid])?;
         tx.execute(
+            "DELETE FROM notify_queue WHERE reference IN (SELECT reference FROM submissions WHERE session_id = ?1)",
+            params![sid],
+        )?;
+        tx.execute(
             "DELETE FROM submissions WHERE session_id = ?1",
             params![sid],
         )?;

@@ -106,6 +106,18 @@ CREATE TABLE IF NOT EXISTS lockouts (
     locked_until INTEGER,
     updated_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS notify_queue (
+    id INTEGER PRIMARY KEY,
+    reference TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    target TEXT NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt INTEGER NOT NULL,
+    last_code TEXT,
+    updated_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY,
     at INTEGER NOT NULL,

@@ -12,8 +12,8 @@ use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{Consent, SenderDetails, UploadKind, UploadState};
 use mailslot_tests::fixtures::{
-    dataset, files_under, get, normalized_dataset, sha256, wait_for, Orthanc, Server, StoreScp,
-    PASSWORD,
+    dataset, files_under, free_port, get, normalized_dataset, sha256, wait_for, Orthanc, Server,
+    SmtpServer, StoreScp, WebhookReceiver, PASSWORD,
 };
 use mailslot_tests::{corpus, Failures};
 
@@ -784,5 +784,148 @@ fn staff_can_look_a_case_up_on_the_console() {
             .any(|b| b.windows(needle.len()).any(|w| w == needle));
         f.check(!found, || format!("the database holds {secret}"));
     }
+    f.finish();
+}
+
+/// Staff are told at once: an e-mail to the department the sender picked
+/// (over a real SMTP server) and a signed webhook, both naming the case by
+/// its reference and holding no patient or sender data. While the mail
+/// server is down the e-mail waits in the queue; it goes out once it is up.
+#[test]
+fn the_hospital_is_told_by_mail_and_webhook_without_patient_data() {
+    use hmac::{KeyInit, Mac};
+    let smtp_port = free_port();
+    let hook = WebhookReceiver::start();
+    let secret = "the hospital's webhook secret";
+    let smtp_url = format!("smtp://127.0.0.1:{smtp_port}");
+    let server = Server::start(
+        "inbox",
+        &[
+            ("MAILSLOT_NOTIFY_SMTP_URL", &smtp_url),
+            ("MAILSLOT_NOTIFY_FROM", "mailslot@klinikum.example"),
+            ("MAILSLOT_NOTIFY_TO", "leitstelle@klinikum.example"),
+            (
+                "MAILSLOT_NOTIFY_DEPARTMENT_TO",
+                "radiology=radiologie@klinikum.example",
+            ),
+            ("MAILSLOT_NOTIFY_WEBHOOK_URL", &hook.url),
+            ("MAILSLOT_NOTIFY_WEBHOOK_SECRET", secret),
+        ],
+    );
+    let real = corpus().join("real/pydicom");
+    let files = [real.join("CT_small.dcm"), real.join("MR_small.dcm")];
+    // What no notification may hold: the sender's details, and the
+    // patients' names, IDs and birth dates as the files carry them.
+    let mut private: Vec<String> = vec![
+        "Müller".into(),
+        "+49 30 1234567".into(),
+        "Zweitmeinung Knie".into(),
+    ];
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        let s = inspect(&bytes, bytes.len() as u64, &Limits::default())
+            .accepted()
+            .unwrap()
+            .clone();
+        private.extend(
+            [s.patient_name, s.patient_id, s.patient_birth_date]
+                .into_iter()
+                .flatten()
+                .filter(|v| v.trim().len() >= 3),
+        );
+    }
+    assert!(private.len() > 3, "the test files name their patients");
+    let (code, stdout, stderr) = server.send(
+        &[&files[0], &files[1]],
+        &[
+            "--name",
+            "Jürgen Müller",
+            "--phone",
+            "+49 30 1234567",
+            "--request",
+            "Zweitmeinung Knie",
+            "--department",
+            "radiology",
+            "--purpose",
+            "second-opinion",
+        ],
+    );
+    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
+    let reference = reference(&stdout);
+    let mut f = Failures::default();
+
+    // The webhook: at once, signed over the exact body.
+    f.check(
+        wait_for(Duration::from_secs(30), || !hook.received().is_empty()),
+        || "no webhook arrived".into(),
+    );
+    if let Some(got) = hook.received().first() {
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(&got.body);
+        let want = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+        f.check(
+            got.header("x-mailslot-signature") == Some(want.as_str()),
+            || {
+                format!(
+                    "webhook signature {:?}, want {want}",
+                    got.header("x-mailslot-signature")
+                )
+            },
+        );
+        let body: serde_json::Value = serde_json::from_slice(&got.body).unwrap_or_default();
+        f.check(
+            body["reference"] == reference.as_str()
+                && body["department"] == "radiology"
+                && body["purpose"] == "second-opinion"
+                && body["images"] == 2
+                && body["studies"] == 2
+                && body["modalities"] == serde_json::json!(["CT", "MR"]),
+            || format!("webhook body: {body}"),
+        );
+        let text = String::from_utf8_lossy(&got.body);
+        for p in &private {
+            f.check(!text.contains(p.as_str()), || {
+                format!("the webhook holds {p}: {text}")
+            });
+        }
+    }
+
+    // The mail server is down: the e-mail waits and is retried.
+    f.check(
+        wait_for(Duration::from_secs(30), || {
+            server.admin(&["queue"]).contains("notify email pending: 1")
+                && server.log().contains("notification will be retried")
+        }),
+        || format!("mailslot queue:\n{}", server.admin(&["queue"])),
+    );
+    let smtp = SmtpServer::start(smtp_port);
+    f.check(
+        wait_for(Duration::from_secs(90), || !smtp.mails().is_empty()),
+        || {
+            format!(
+                "no mail arrived; mailslot queue:\n{}",
+                server.admin(&["queue"])
+            )
+        },
+    );
+    let mails = smtp.mails();
+    f.check(mails.len() == 1, || format!("{} mails", mails.len()));
+    if let Some(mail) = mails.first() {
+        f.check(
+            mail.contains("X-RcptTo: radiologie@klinikum.example") && mail.contains(&reference),
+            || format!("the mail:\n{mail}"),
+        );
+        for p in &private {
+            f.check(!mail.contains(p.as_str()), || {
+                format!("the mail holds {p}:\n{mail}")
+            });
+        }
+    }
+    f.check(
+        wait_for(Duration::from_secs(10), || {
+            server.admin(&["queue"]).contains("notify email done: 1")
+        }),
+        || format!("mailslot queue:\n{}", server.admin(&["queue"])),
+    );
     f.finish();
 }

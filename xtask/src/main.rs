@@ -31,7 +31,8 @@ const PYDICOM_DATA: &str = "pydicom-data==1.0.0";
 /// Debian packages the tests call, each with a file that shows it is
 /// installed: dcmtk and gdcm make corpus variants, dcmtk's storescp and
 /// Orthanc with its DICOMweb plugin are the PACS the server forwards to,
-/// nginx terminates TLS in front of Orthanc for `stow+https://`.
+/// nginx terminates TLS in front of Orthanc for `stow+https://`, aiosmtpd
+/// is the hospital's mail server that notifications go to.
 const APT_PACKAGES: &[(&str, &str)] = &[
     ("dcmconv", "dcmtk"),
     ("gdcmconv", "libgdcm-tools"),
@@ -45,6 +46,10 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/chromedriver", "chromium-driver"),
     ("node", "nodejs"),
     ("npm", "npm"),
+    (
+        "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py",
+        "python3-aiosmtpd",
+    ),
 ];
 /// Trunk builds the page; 0.22 needs a newer rustc than the pinned one.
 const TRUNK_VERSION: &str = "0.21.14";

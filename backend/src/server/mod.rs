@@ -88,6 +88,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     let secret = crate::secret::ServerSecret::load_or_create(&secret_file)
         .map_err(|e| crate::Error::DataDir(secret_file, e))?;
     let forwarder = Forwarder::start(config.clone(), store.clone())?;
+    crate::notify::start(config.clone(), store.clone())?;
     let intake = Intake::new(
         intake::Limits::of(&config),
         store.clone(),

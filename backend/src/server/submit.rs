@@ -183,7 +183,22 @@ fn finalize(
     durable::write_atomic(&dir.join("submission.json"), &json, 0o600)?;
     count_inbox_bytes(&state.store, &session.reference, json.len() as u64)?;
 
-    // The submission and the session's end are one change.
+    let (studies, modalities) = crate::casefile::overview(&state.layout, &session.reference);
+    let message = crate::notify::Message {
+        reference: session.reference.clone(),
+        received_at: t,
+        department: department.clone(),
+        purpose: (!sender.purpose.is_empty()).then(|| sender.purpose.clone()),
+        studies,
+        images,
+        bytes,
+        modalities,
+        letters,
+        refused: refused.iter().map(|(_, n)| n).sum(),
+        forwarding: Default::default(),
+    };
+
+    // The submission, its notifications and the session's end are one change.
     {
         let mut conn = state.store.conn()?;
         let tx = conn.transaction()?;
@@ -204,6 +219,7 @@ fn finalize(
             "UPDATE sessions SET finalized_at = ?1 WHERE id = ?2",
             params![t, session.id],
         )?;
+        crate::notify::enqueue(&state.config, &tx, &message)?;
         tx.commit()?;
     }
     state.store.audit(

@@ -1,0 +1,401 @@
+//! Tells the hospital at once that a submission arrived: an e-mail over
+//! SMTP (to the department the sender picked, else the default address)
+//! and/or a webhook (JSON, signed with HMAC-SHA256 when a secret is set).
+//!
+//! Invariants:
+//! - A notification carries the reference number, department, purpose,
+//!   counts, modalities, sizes and the forwarding state — never a patient's
+//!   name, ID or birth date, nor anything the sender typed. Staff open the
+//!   case with `mailslot submissions show REFERENCE`.
+//! - Notifications are queued in the same transaction that completes the
+//!   submission (`notify_queue`), so none is lost to a crash; failures are
+//!   retried with the forwarder's backoff and survive restarts. An SMTP
+//!   server's permanent refusal (5xx) is recorded as `failed` for
+//!   `mailslot queue --failed`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use hmac::{KeyInit, Mac};
+use rusqlite::{params, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::forward::backoff;
+use crate::store::{now, Store, StoreError};
+
+/// The channels a notification goes out on.
+const EMAIL: &str = "email";
+const WEBHOOK: &str = "webhook";
+
+/// The header that carries the webhook body's signature:
+/// `sha256=<hex HMAC-SHA256 of the body under the shared secret>`.
+pub const SIGNATURE_HEADER: &str = "X-Mailslot-Signature";
+
+/// What staff are told of one submission (no patient or sender data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// The reference number the sender quotes.
+    pub reference: String,
+    /// Unix seconds of completion.
+    pub received_at: i64,
+    /// The department id the sender picked, if any.
+    pub department: Option<String>,
+    /// What the images are for (`wire::PURPOSES`), if given.
+    pub purpose: Option<String>,
+    /// Studies among the accepted images.
+    pub studies: u64,
+    /// Accepted images.
+    pub images: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Modalities among them (CT, MR …), sorted.
+    pub modalities: Vec<String>,
+    /// Letters attached.
+    pub letters: u64,
+    /// Files refused.
+    pub refused: u64,
+    /// Forward queue states and counts when the message left.
+    #[serde(default)]
+    pub forwarding: BTreeMap<String, i64>,
+}
+
+impl Message {
+    /// The e-mail's subject.
+    pub fn subject(&self) -> String {
+        format!("DICOM Mailslot: submission {}", self.reference)
+    }
+
+    /// The e-mail's plain text.
+    pub fn text(&self) -> String {
+        let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        let forwarding: Vec<String> = self
+            .forwarding
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        format!(
+            "A submission arrived through DICOM Mailslot.\n\n\
+             Reference:   {}\n\
+             Received:    {} (unix time)\n\
+             Department:  {}\n\
+             Purpose:     {}\n\
+             Images:      {} in {} studies ({}), {:.1} MB\n\
+             Letters:     {}\n\
+             Refused:     {}\n\
+             Forwarding:  {}\n\n\
+             The sender will call and quote the reference number. On the server,\n\
+             `mailslot submissions show {}` prints the case.\n",
+            self.reference,
+            self.received_at,
+            or_dash(&self.department),
+            or_dash(&self.purpose),
+            self.images,
+            self.studies,
+            if self.modalities.is_empty() {
+                "-".into()
+            } else {
+                self.modalities.join(", ")
+            },
+            self.bytes as f64 / 1e6,
+            self.letters,
+            self.refused,
+            if forwarding.is_empty() {
+                "-".into()
+            } else {
+                forwarding.join(", ")
+            },
+            self.reference,
+        )
+    }
+}
+
+/// Where the e-mail for `department` goes: its own address, else the default.
+fn recipient(config: &Config, department: Option<&str>) -> Option<String> {
+    department
+        .and_then(|d| config.notify_department_to.get(d).cloned())
+        .or_else(|| config.notify_to.clone())
+}
+
+/// Queues `message` on every configured channel, inside the transaction
+/// that completes the submission.
+pub fn enqueue(config: &Config, tx: &Transaction<'_>, message: &Message) -> Result<(), StoreError> {
+    let mut channels = Vec::new();
+    if config.notify_smtp_url.is_some() {
+        if let Some(to) = recipient(config, message.department.as_deref()) {
+            channels.push((EMAIL, to));
+        }
+    }
+    if let Some(url) = &config.notify_webhook_url {
+        channels.push((WEBHOOK, url.clone()));
+    }
+    // Strings, numbers and a string-keyed map: serialising cannot fail.
+    let body = serde_json::to_string(message).unwrap_or_default();
+    let t = now();
+    for (channel, target) in channels {
+        tx.execute(
+            "INSERT INTO notify_queue (reference, channel, target, body, state, next_attempt, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+            params![message.reference, channel, target, body, t],
+        )?;
+    }
+    Ok(())
+}
+
+/// One queued notification.
+#[derive(Debug)]
+struct Queued {
+    id: i64,
+    reference: String,
+    channel: String,
+    target: String,
+    body: String,
+    attempts: u32,
+}
+
+/// What became of one attempt.
+#[derive(Debug, PartialEq, Eq)]
+enum Sent {
+    Done,
+    Retry(&'static str),
+    Failed(&'static str),
+}
+
+/// Starts the notification thread (when a channel is configured).
+pub fn start(config: Config, store: std::sync::Arc<Store>) -> Result<(), StoreError> {
+    if config.notify_smtp_url.is_none() && config.notify_webhook_url.is_none() {
+        return Ok(());
+    }
+    store.conn()?.execute(
+        "UPDATE notify_queue SET state = 'pending' WHERE state = 'sending'",
+        [],
+    )?;
+    let spawned = std::thread::Builder::new()
+        .name("notify".into())
+        .spawn(move || loop {
+            match claim(&store) {
+                Ok(Some(item)) => {
+                    let outcome = deliver(&config, &store, &item);
+                    if let Err(e) = record(&store, &item, &outcome, config.retry_base_secs) {
+                        tracing::error!(code = e.code(), error = %e, "cannot record a notification");
+                    }
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(500)),
+                Err(e) => {
+                    tracing::error!(code = e.code(), error = %e, "notification queue unreadable");
+                    std::thread::sleep(Duration::from_secs(5));
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start the notification thread");
+    }
+    Ok(())
+}
+
+fn claim(store: &Store) -> Result<Option<Queued>, StoreError> {
+    let conn = store.conn()?;
+    let item = conn
+        .query_row(
+            "SELECT id, reference, channel, target, body, attempts FROM notify_queue
+             WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT 1",
+            params![now()],
+            |r| {
+                Ok(Queued {
+                    id: r.get(0)?,
+                    reference: r.get(1)?,
+                    channel: r.get(2)?,
+                    target: r.get(3)?,
+                    body: r.get(4)?,
+                    attempts: r.get(5)?,
+                })
+            },
+        )
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    if let Some(item) = &item {
+        conn.execute(
+            "UPDATE notify_queue SET state = 'sending', updated_at = ?1 WHERE id = ?2",
+            params![now(), item.id],
+        )?;
+    }
+    Ok(item)
+}
+
+/// The forwarding state of a submission, counted now.
+fn forwarding(store: &Store, reference: &str) -> BTreeMap<String, i64> {
+    let Ok(conn) = store.conn() else {
+        return BTreeMap::new();
+    };
+    let Ok(mut stmt) = conn.prepare(
+        "SELECT q.state, COUNT(*) FROM forward_queue q JOIN submissions s ON s.session_id = q.session_id
+         WHERE s.reference = ?1 GROUP BY q.state",
+    ) else {
+        return BTreeMap::new();
+    };
+    stmt.query_map(params![reference], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map(|rows| rows.flatten().collect())
+        .unwrap_or_default()
+}
+
+fn deliver(config: &Config, store: &Store, item: &Queued) -> Sent {
+    let Ok(mut message) = serde_json::from_str::<Message>(&item.body) else {
+        return Sent::Failed("notify-corrupt");
+    };
+    message.forwarding = forwarding(store, &item.reference);
+    match item.channel.as_str() {
+        EMAIL => email(config, &item.target, &message),
+        WEBHOOK => webhook(config, &item.target, &message),
+        _ => Sent::Failed("notify-corrupt"),
+    }
+}
+
+fn email(config: &Config, to: &str, message: &Message) -> Sent {
+    use lettre::Transport;
+    let Some(url) = &config.notify_smtp_url else {
+        return Sent::Retry("notify-smtp-unconfigured");
+    };
+    let (Ok(from), Ok(to)) = (config.notify_from.parse(), to.parse()) else {
+        return Sent::Failed("notify-address-invalid");
+    };
+    let Ok(mail) = lettre::Message::builder()
+        .from(from)
+        .to(to)
+        .subject(message.subject())
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(message.text())
+    else {
+        return Sent::Failed("notify-address-invalid");
+    };
+    let transport = match lettre::SmtpTransport::from_url(url) {
+        Ok(t) => t.timeout(Some(Duration::from_secs(30))).build(),
+        Err(_) => return Sent::Failed("notify-smtp-url-invalid"),
+    };
+    match transport.send(&mail) {
+        Ok(_) => Sent::Done,
+        Err(e) if e.is_permanent() => Sent::Failed("notify-smtp-refused"),
+        Err(_) => Sent::Retry("notify-smtp-unavailable"),
+    }
+}
+
+/// `sha256=<hex>`: the HMAC-SHA256 of `body` under `secret`.
+pub fn signature(secret: &[u8], body: &[u8]) -> String {
+    // HMAC takes a key of any length: this cannot fail.
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret) else {
+        return String::new();
+    };
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+fn webhook(config: &Config, url: &str, message: &Message) -> Sent {
+    let Ok(body) = serde_json::to_vec(message) else {
+        return Sent::Failed("notify-corrupt");
+    };
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(30)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut request = agent.post(url).header("Content-Type", "application/json");
+    if let Some(secret) = &config.notify_webhook_secret {
+        request = request.header(SIGNATURE_HEADER, signature(secret.as_bytes(), &body));
+    }
+    match request.send(&body[..]) {
+        Ok(reply) if reply.status().is_success() => Sent::Done,
+        Ok(_) | Err(_) => Sent::Retry("notify-webhook-unavailable"),
+    }
+}
+
+fn record(store: &Store, item: &Queued, sent: &Sent, retry_base: u64) -> Result<(), StoreError> {
+    let t = now();
+    let conn = store.conn()?;
+    match sent {
+        Sent::Done => {
+            conn.execute(
+                "UPDATE notify_queue SET state = 'done', attempts = attempts + 1, last_code = NULL, updated_at = ?1 WHERE id = ?2",
+                params![t, item.id],
+            )?;
+            tracing::info!(reference = %item.reference, channel = %item.channel, "hospital notified");
+        }
+        Sent::Retry(code) => {
+            conn.execute(
+                "UPDATE notify_queue SET state = 'pending', attempts = attempts + 1, next_attempt = ?1,
+                 last_code = ?2, updated_at = ?3 WHERE id = ?4",
+                params![t + backoff(retry_base, item.attempts), code, t, item.id],
+            )?;
+            tracing::warn!(reference = %item.reference, channel = %item.channel, code, attempts = item.attempts + 1, "notification will be retried");
+        }
+        Sent::Failed(code) => {
+            conn.execute(
+                "UPDATE notify_queue SET state = 'failed', attempts = attempts + 1, last_code = ?1, updated_at = ?2 WHERE id = ?3",
+                params![code, t, item.id],
+            )?;
+            tracing::error!(reference = %item.reference, channel = %item.channel, code, "notification failed");
+        }
+    }
+    Ok(())
+}
+
+/// Notifications by channel and state (for `mailslot queue`).
+pub fn queue_counts(store: &Store) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare(
+        "SELECT channel, state, COUNT(*) FROM notify_queue GROUP BY channel, state ORDER BY channel, state",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect::<Result<_, _>>().map_err(StoreError::from)
+}
+
+/// Failed notifications: (reference, channel, code).
+pub fn failures(store: &Store) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare(
+        "SELECT reference, channel, last_code FROM notify_queue WHERE state = 'failed' ORDER BY updated_at",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect::<Result<_, _>>().map_err(StoreError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message() -> Message {
+        Message {
+            reference: "ABC-DEF-GHJ".into(),
+            received_at: 1,
+            department: Some("radiology".into()),
+            purpose: Some("second-opinion".into()),
+            studies: 2,
+            images: 10,
+            bytes: 5_000_000,
+            modalities: vec!["CT".into(), "MR".into()],
+            letters: 1,
+            refused: 0,
+            forwarding: BTreeMap::from([("done".into(), 10)]),
+        }
+    }
+
+    #[test]
+    fn the_mail_names_the_case_by_its_reference() {
+        let text = message().text();
+        assert!(text.contains("ABC-DEF-GHJ"));
+        assert!(text.contains("10 in 2 studies (CT, MR), 5.0 MB"));
+        assert!(text.contains("second-opinion"));
+        assert!(text.contains("done 10"));
+    }
+
+    #[test]
+    fn the_signature_is_rfc_4231_hmac_sha256() {
+        // RFC 4231, test case 2.
+        assert_eq!(
+            signature(b"Jefe", b"what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}
