@@ -207,6 +207,30 @@ async function main() {
     expect(await page.locator('footer a[href^="mailto:"]').count() === 1, 'the hospital e-mail address in the footer');
     expect(await page.locator('footer address').count() === 1, 'the hospital postal address in the footer');
 
+    // The printable instructions, linked from the welcome step, are built
+    // from the page's texts and the hospital's configuration.
+    const hospitalInfo = await (await fetch(`${url}/api/hospital`)).json();
+    const phone = hospitalInfo.phones[0].number;
+    for (const [lang, heading, step, link] of [
+      ['en', 'Instructions: sending images', 'Upload password', 'Instructions to print (step by step)'],
+      ['de', 'Anleitung: Bilder senden', 'Upload-Passwort', 'Anleitung zum Ausdrucken (Schritt für Schritt)'],
+    ]) {
+      await page.goto(`${url}/?lang=${lang}`);
+      await page.getByRole('link', { name: link }).click();
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 30_000 });
+      const text = await page.locator('main').innerText();
+      expect(text.includes(phone), `the instructions (${lang}) give the hospital's phone number ${phone}`);
+      expect(text.includes(step), `the instructions (${lang}) name the steps as the page does`);
+      expect(await page.locator('ol.instructions-steps > li').count() === 7, `the instructions (${lang}) describe all seven steps`);
+      await axe(`instructions-${lang}`);
+      await page.emulateMedia({ media: 'print' });
+      expect(!(await page.locator('main button').first().isVisible()), `the print button (${lang}) is not printed`);
+      expect(await page.locator('main').getByText(phone).isVisible(), `the phone number (${lang}) is printed`);
+      await page.emulateMedia({ media: 'screen' });
+    }
+    await page.goto(`${url}/?lang=en`);
+    await page.getByRole('heading', { level: 1, name: 'Send images to the hospital' }).waitFor({ timeout: 30_000 });
+
     // Consent is required; the error is summarised at the top and focused.
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.locator('#error-summary').waitFor();

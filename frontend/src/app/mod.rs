@@ -7,6 +7,7 @@
 //! - `steps/` — the seven steps, one function component each;
 //! - `widgets.rs` — header, footer, error summary, text field;
 //! - `files.rs` — choosing and dropping files and folders;
+//! - `instructions.rs` — the printable guide (`?view=instructions`);
 //! - `text.rs` — sentences kept as what to say, rendered per language.
 //!
 //! [`App`] holds the model and the effects: a message becomes an action
@@ -15,6 +16,7 @@
 
 mod effects;
 mod files;
+pub(crate) mod instructions;
 pub mod model;
 mod steps;
 pub mod text;
@@ -53,6 +55,8 @@ pub struct App {
     model: Model,
     effects: Effects,
     focus: Option<&'static str>,
+    /// Opened as the printable instructions instead of the steps.
+    instructions: bool,
 }
 
 fn document() -> Option<web_sys::Document> {
@@ -66,7 +70,11 @@ impl App {
             if let Some(root) = doc.document_element() {
                 let _ = root.set_attribute("lang", i18n::tag(self.model.lang));
             }
-            doc.set_title(&self.model.title());
+            if self.instructions {
+                doc.set_title(&t(self.model.lang, "instructions-heading"));
+            } else {
+                doc.set_title(&self.model.title());
+            }
         }
     }
 
@@ -156,6 +164,7 @@ impl Component for App {
             model: Model::new(i18n::initial_lang()),
             effects,
             focus: None,
+            instructions: instructions::requested(),
         };
         app.sync_document();
         app
@@ -194,11 +203,19 @@ impl Component for App {
                 <Header lang={ l } hospital={ hospital_name }
                     on_lang={ ctx.link().callback(|lang| Msg::Act(Action::Lang(lang))) }/>
                 <main>
+                    if self.instructions {
+                        <h1 id="step-heading" tabindex="-1">{ t(l, "instructions-heading") }</h1>
+                        { match m.hospital.clone() {
+                            Some(h) => html! { <instructions::Instructions lang={ l } hospital={ h }/> },
+                            None => self.step_body(ctx),
+                        } }
+                    } else {
                     <p class="step-count">{ ta(l, "step-count", &[("step", m.step.number().into()), ("steps", Step::COUNT.into())]) }</p>
                     <h1 id="step-heading" tabindex="-1">{ t(l, m.step.heading_id()) }</h1>
                     <ErrorSummary lang={ l } problems={ self.problems() }/>
                     { for m.notice.as_ref().map(|n| html! { <p class="notice">{ n.render(l) }</p> }) }
                     { self.step_body(ctx) }
+                    }
                 </main>
                 { for m.hospital.clone().map(|h| html! { <Footer lang={ l } hospital={ h }/> }) }
                 <div class="visually-hidden" aria-live="polite" aria-atomic="true">

@@ -86,10 +86,21 @@ pub struct FooterProps {
 /// Help: whom to call, and when.
 #[function_component]
 pub fn Footer(p: &FooterProps) -> Html {
-    let (l, h) = (p.lang, &p.hospital);
     html! {
         <footer class="help">
-            <h2>{ t(l, "help-heading") }</h2>
+            <h2>{ t(p.lang, "help-heading") }</h2>
+            <Contacts lang={ p.lang } hospital={ p.hospital.clone() }/>
+        </footer>
+    }
+}
+
+/// The hospital's ways in: help text, phones and hours, e-mail, fax and
+/// postal address (the footer, and the printable instructions).
+#[function_component]
+pub fn Contacts(p: &FooterProps) -> Html {
+    let (l, h) = (p.lang, &p.hospital);
+    html! {
+        <>
             <p>{ pick(l, &h.help) }</p>
             <ul class="phones">
                 { for h.phones.iter().map(|ph| html! {
@@ -111,7 +122,7 @@ pub fn Footer(p: &FooterProps) -> Html {
                     { for pick(l, address).lines().map(|line| html! { <>{ line }<br/></> }) }
                 </address>
             }
-        </footer>
+        </>
     }
 }
 

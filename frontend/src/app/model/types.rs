@@ -40,6 +40,17 @@ impl Step {
     /// How many steps there are.
     pub const COUNT: u8 = 7;
 
+    /// All steps, in order.
+    pub const ALL: [Step; Step::COUNT as usize] = [
+        Step::Welcome,
+        Step::Password,
+        Step::Choose,
+        Step::Check,
+        Step::About,
+        Step::Send,
+        Step::Receipt,
+    ];
+
     /// 1-based position.
     pub fn number(self) -> u8 {
         self as u8 + 1
@@ -55,6 +66,19 @@ impl Step {
             Step::About => "about-heading",
             Step::Send => "send-heading",
             Step::Receipt => "receipt-heading",
+        }
+    }
+
+    /// Fluent id of what the printable instructions say of it.
+    pub fn instructions_id(self) -> &'static str {
+        match self {
+            Step::Welcome => "instructions-step-welcome",
+            Step::Password => "instructions-step-password",
+            Step::Choose => "instructions-step-choose",
+            Step::Check => "instructions-step-check",
+            Step::About => "instructions-step-about",
+            Step::Send => "instructions-step-send",
+            Step::Receipt => "instructions-step-receipt",
         }
     }
 }

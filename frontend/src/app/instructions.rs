@@ -1,0 +1,77 @@
+//! The printable instructions ("Anleitung", `?view=instructions`): what to
+//! have ready, each step of the page, what the receipt means, whom to call.
+//! Built from the page's own texts (the steps' headings are the headings
+//! the page shows) and the hospital's configuration, so the two never
+//! disagree; the browser prints it or saves it as a PDF.
+
+use std::rc::Rc;
+
+use mailslot_shared::dicom::Lang;
+use mailslot_shared::wire::HospitalInfo;
+use yew::prelude::*;
+
+use crate::app::model::Step;
+use crate::app::widgets::{pick, Contacts};
+use crate::i18n::{t, ta};
+
+/// The instructions' properties.
+#[derive(Properties, PartialEq)]
+pub struct InstructionsProps {
+    /// The page's language.
+    pub lang: Lang,
+    /// The hospital's texts.
+    pub hospital: Rc<HospitalInfo>,
+}
+
+/// The link from the upload page to the instructions in `lang`.
+pub fn href(lang: Lang) -> String {
+    format!("?view=instructions&lang={}", crate::i18n::tag(lang))
+}
+
+/// Whether the page was opened as the instructions.
+pub fn requested() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+        .and_then(|p| p.get("view"))
+        .is_some_and(|v| v == "instructions")
+}
+
+/// The printable guide for senders.
+#[function_component]
+pub fn Instructions(p: &InstructionsProps) -> Html {
+    let (l, h) = (p.lang, &p.hospital);
+    let hospital = pick(l, &h.name).to_owned();
+    let weeks = h.retention_days.div_ceil(7);
+    let print = Callback::from(|_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    html! {
+        <>
+            <p>{ ta(l, "instructions-intro", &[("hospital", hospital.clone().into())]) }</p>
+            <div class="actions no-print">
+                <button type="button" class="primary" onclick={ print }>{ t(l, "instructions-print") }</button>
+                <a href={ format!("?lang={}", crate::i18n::tag(l)) }>{ t(l, "instructions-back") }</a>
+            </div>
+            <h2>{ t(l, "instructions-need-heading") }</h2>
+            <ul>
+                <li>{ t(l, "instructions-need-images") }</li>
+                <li>{ t(l, "welcome-password") }</li>
+                <li>{ t(l, "instructions-need-computer") }</li>
+            </ul>
+            <h2>{ t(l, "instructions-steps-heading") }</h2>
+            <ol class="instructions-steps">
+                { for Step::ALL.iter().map(|s| html! {
+                    <li><strong>{ t(l, s.heading_id()) }</strong>{ ": " }{ t(l, s.instructions_id()) }</li>
+                }) }
+            </ol>
+            <h2>{ t(l, "instructions-receipt-heading") }</h2>
+            <p>{ t(l, "instructions-receipt") }</p>
+            <p>{ ta(l, "welcome-deleted", &[("weeks", weeks.into())]) }</p>
+            <h2>{ t(l, "instructions-call-heading") }</h2>
+            <Contacts lang={ l } hospital={ h.clone() }/>
+        </>
+    }
+}
