@@ -263,24 +263,7 @@ mod tests {
                 )
                 .unwrap();
         }
-        store
-            .conn()
-            .unwrap()
-            .execute(
-                "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
-                 VALUES ('s', x'00', 'R', ?1, ?1, '1', ?1)",
-                params![t],
-            )
-            .unwrap();
-        store
-            .conn()
-            .unwrap()
-            .execute(
-                "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
-                 VALUES ('u1', 's', 'f', 'dicom', 1000, 'receiving', ?1, ?2)",
-                params![t - 100, t - 1],
-            )
-            .unwrap();
+        crate::store::testing::session_with_upload(&store, t, "u1", 1000, t - 100, t - 1);
         std::fs::write(layout.part("u1"), b"partial").unwrap();
 
         let report = run_once(&config, &store, &keys, t).unwrap();

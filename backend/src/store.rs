@@ -213,3 +213,38 @@ impl Store {
             .optional()?)
     }
 }
+
+/// Rows for the modules' unit tests.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) mod testing {
+    use rusqlite::params;
+
+    use super::Store;
+
+    /// Session `s` (reference `R`, consent version 1) opened at `t`, with
+    /// upload `upload` of `length` bytes in it, receiving since `created`
+    /// and expiring at `expires`.
+    pub fn session_with_upload(
+        store: &Store,
+        t: i64,
+        upload: &str,
+        length: i64,
+        created: i64,
+        expires: i64,
+    ) {
+        let conn = store.conn().unwrap();
+        conn.execute(
+            "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
+             VALUES ('s', x'00', 'R', ?1, ?1, '1', ?1)",
+            params![t],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
+             VALUES (?1, 's', 'f', 'dicom', ?2, 'receiving', ?3, ?4)",
+            params![upload, length, created, expires],
+        )
+        .unwrap();
+    }
+}

@@ -184,16 +184,7 @@ fn a_stow_redirect_stores_nothing_and_loses_nothing() {
         ),
         _ => http("200 OK", "Content-Type: application/dicom+json\r\n", "[]"),
     });
-    let (server, spool) = stow_to_stand_in(&pacs);
-    let mut f = Failures::default();
-    f.context(server.log());
-    f.check(spool.len() == 1, || {
-        format!("the spool lost the object: {spool:?}")
-    });
-    f.check(server.queue("done") == 0, || {
-        "a redirect counted as stored".into()
-    });
-    f.finish();
+    kept_and_not_counted_as_stored(&pacs, "a redirect");
 }
 
 /// A login page or proxy error page answering 200 is no proof of storage.
@@ -206,14 +197,20 @@ fn a_stow_reply_without_the_instance_is_not_stored() {
             "<html><body>Please sign in</body></html>",
         )
     });
-    let (server, spool) = stow_to_stand_in(&pacs);
+    kept_and_not_counted_as_stored(&pacs, "an HTML page");
+}
+
+/// Forwards one object to `pacs`, whose reply is `reply`, and checks it is
+/// kept in the spool and not counted as stored.
+fn kept_and_not_counted_as_stored(pacs: &StandIn, reply: &str) {
+    let (server, spool) = stow_to_stand_in(pacs);
     let mut f = Failures::default();
     f.context(server.log());
     f.check(spool.len() == 1, || {
         format!("the spool lost the object: {spool:?}")
     });
     f.check(server.queue("done") == 0, || {
-        "an HTML page counted as stored".into()
+        format!("{reply} counted as stored")
     });
     f.finish();
 }

@@ -723,9 +723,10 @@ fn behind_a_trusted_proxy_one_senders_wrong_passwords_lock_out_only_that_sender(
 /// Staff look a case up on the server's console: the list names no one,
 /// `show` names the sender and the patients — and neither the log nor the
 /// database holds those names.
-#[test]
-fn staff_can_look_a_case_up_on_the_console() {
-    let server = Server::start("inbox", &[]);
+/// Sends CT_small and MR_small (two patients, two studies) as Jürgen
+/// Müller, +49 30 1234567, to radiology for a second opinion; returns the
+/// reference number.
+fn send_a_case(server: &Server) -> String {
     let real = corpus().join("real/pydicom");
     let (code, stdout, stderr) = server.send(
         &[&real.join("CT_small.dcm"), &real.join("MR_small.dcm")],
@@ -743,7 +744,13 @@ fn staff_can_look_a_case_up_on_the_console() {
         ],
     );
     assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
-    let reference = reference(&stdout);
+    reference(&stdout)
+}
+
+#[test]
+fn staff_can_look_a_case_up_on_the_console() {
+    let server = Server::start("inbox", &[]);
+    let reference = send_a_case(&server);
     assert!(drained(&server, 2));
     let mut f = Failures::default();
     let listed = server.admin(&["submissions"]);
@@ -785,6 +792,15 @@ fn staff_can_look_a_case_up_on_the_console() {
         f.check(!found, || format!("the database holds {secret}"));
     }
     f.finish();
+}
+
+/// Checks that `text` (`what`) holds none of `private`.
+fn holds_none(f: &mut Failures, what: &str, text: &str, private: &[String]) {
+    for p in private {
+        f.check(!text.contains(p.as_str()), || {
+            format!("{what} holds {p}:\n{text}")
+        });
+    }
 }
 
 /// Staff are told at once: an e-mail to the department the sender picked
@@ -835,23 +851,7 @@ fn the_hospital_is_told_by_mail_and_webhook_without_patient_data() {
         );
     }
     assert!(private.len() > 3, "the test files name their patients");
-    let (code, stdout, stderr) = server.send(
-        &[&files[0], &files[1]],
-        &[
-            "--name",
-            "Jürgen Müller",
-            "--phone",
-            "+49 30 1234567",
-            "--request",
-            "Zweitmeinung Knie",
-            "--department",
-            "radiology",
-            "--purpose",
-            "second-opinion",
-        ],
-    );
-    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
-    let reference = reference(&stdout);
+    let reference = send_a_case(&server);
     let mut f = Failures::default();
 
     // The webhook: at once, signed over the exact body.
@@ -882,12 +882,12 @@ fn the_hospital_is_told_by_mail_and_webhook_without_patient_data() {
                 && body["modalities"] == serde_json::json!(["CT", "MR"]),
             || format!("webhook body: {body}"),
         );
-        let text = String::from_utf8_lossy(&got.body);
-        for p in &private {
-            f.check(!text.contains(p.as_str()), || {
-                format!("the webhook holds {p}: {text}")
-            });
-        }
+        holds_none(
+            &mut f,
+            "the webhook",
+            &String::from_utf8_lossy(&got.body),
+            &private,
+        );
     }
 
     // The mail server is down: the e-mail waits and is retried.
@@ -915,11 +915,7 @@ fn the_hospital_is_told_by_mail_and_webhook_without_patient_data() {
             mail.contains("X-RcptTo: radiologie@klinikum.example") && mail.contains(&reference),
             || format!("the mail:\n{mail}"),
         );
-        for p in &private {
-            f.check(!mail.contains(p.as_str()), || {
-                format!("the mail holds {p}:\n{mail}")
-            });
-        }
+        holds_none(&mut f, "the mail", mail, &private);
     }
     f.check(
         wait_for(Duration::from_secs(10), || {

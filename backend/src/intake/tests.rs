@@ -31,24 +31,7 @@ fn closing_waits_for_an_upload_being_finished() {
         secret,
     );
     let t = now();
-    store
-        .conn()
-        .unwrap()
-        .execute(
-            "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
-             VALUES ('s', x'00', 'R', ?1, ?1, '1', ?1)",
-            params![t],
-        )
-        .unwrap();
-    store
-        .conn()
-        .unwrap()
-        .execute(
-            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
-             VALUES ('u', 's', 'f', 'dicom', 100, 'receiving', ?1, ?1)",
-            params![t],
-        )
-        .unwrap();
+    crate::store::testing::session_with_upload(&store, t, "u", 100, t, t);
     let session = Session {
         id: "s".into(),
         reference: "R".into(),
