@@ -88,6 +88,20 @@ pub fn record_object(
     count_inbox_bytes(store, reference, line.len() as u64).map_err(std::io::Error::other)
 }
 
+/// `text` with control characters (a terminal's escape sequences among
+/// them) replaced: what a sender typed is printed on staff's console.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// The objects recorded for a submission (unreadable lines skipped).
 fn objects(layout: &Layout, reference: &str) -> Vec<ObjectRecord> {
     std::fs::read_to_string(layout.submission(reference).join(OBJECTS))
@@ -200,7 +214,8 @@ impl CaseError {
 }
 
 /// The whole case as text for staff: the sender's record and, per study,
-/// the patient and what arrived.
+/// the patient and what arrived. Control characters (a terminal escape a
+/// sender typed or a file carried) are replaced before staff see it.
 pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
     let reference = reference.trim().to_ascii_uppercase();
     let valid = reference.len() == 11
@@ -213,11 +228,15 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
     }
     let unreadable = |e: String| CaseError::Unreadable(reference.clone(), e);
     let mut out = format!("Submission {reference}\n");
+    let mut letter_names: BTreeMap<String, String> = BTreeMap::new();
     match std::fs::read(dir.join("submission.json")) {
         Ok(bytes) => {
             let record: serde_json::Value =
                 serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))?;
             let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+            for l in record["sender"]["letters"].as_array().into_iter().flatten() {
+                letter_names.insert(text(&l["upload"]), text(&l["name"]));
+            }
             let sender = &record["sender"];
             out.push_str(&format!(
                 "Received: {} (unix)\nDepartment: {}\nPurpose: {}\nConsent: statement {} at {} (unix)\n\
@@ -237,13 +256,23 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
         }
         Err(_) => out.push_str("Not completed yet: the sender's details are missing.\n"),
     }
-    let letters = std::fs::read_dir(dir.join("letters"))
+    // A letter is kept as `<upload>.pdf`; its name on the sender's computer
+    // came sealed with the details.
+    let mut letters: Vec<String> = std::fs::read_dir(dir.join("letters"))
         .map(|d| {
             d.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .map(|e| {
+                    let file = e.file_name().to_string_lossy().into_owned();
+                    let upload = file.strip_suffix(".pdf").unwrap_or(&file);
+                    match letter_names.get(upload) {
+                        Some(name) => format!("{name} [{file}]"),
+                        None => file,
+                    }
+                })
                 .collect()
         })
-        .unwrap_or_else(|_| Vec::<String>::new());
+        .unwrap_or_default();
+    letters.sort();
     out.push_str(&format!("Letters: {}", letters.len()));
     if !letters.is_empty() {
         out.push_str(&format!(" ({})", letters.join(", ")));
@@ -283,5 +312,5 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
             out.push_str(&format!("  series {suid}: {description} ({n} images)\n"));
         }
     }
-    Ok(out)
+    Ok(printable(&out))
 }

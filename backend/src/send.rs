@@ -207,7 +207,9 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
     let results = results.into_inner().unwrap_or_default();
     for (path, r) in &results {
         match r {
-            Ok(Sent { verdict, reason }) if !verdict.arrived() => eprintln!(
+            Ok(Sent {
+                verdict, reason, ..
+            }) if !verdict.arrived() => eprintln!(
                 "refused  {}  {}",
                 path.display(),
                 reason.as_deref().unwrap_or(verdict.as_str())
@@ -237,6 +239,18 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
             contact: args.contact.clone(),
             request: args.request.clone(),
             studies,
+            letters: results
+                .iter()
+                .filter(|(path, r)| {
+                    args.letters.contains(path) && r.as_ref().is_ok_and(|s| s.verdict.arrived())
+                })
+                .filter_map(|(path, r)| {
+                    Some(mailslot_shared::wire::LetterName {
+                        upload: r.as_ref().ok()?.upload.clone(),
+                        name: path.file_name()?.to_string_lossy().into_owned(),
+                    })
+                })
+                .collect(),
         },
         &args.department,
     )?;

@@ -17,7 +17,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use mailslot_shared::envelope::{Id16, PublicKey, SealParams, Sealer};
-use mailslot_shared::wire::{UploadKind, UploadState, RECORDS_PER_PATCH};
+use mailslot_shared::wire::{upload_id, UploadKind, UploadState, RECORDS_PER_PATCH};
 use web_sys::Blob;
 
 use crate::identity::{content_digest, FileIdentity};
@@ -62,6 +62,13 @@ impl From<Verdict> for Outcome {
 /// What the engine tells the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
+    /// File `index` has an upload on the server (new, or resumed).
+    Created {
+        /// The file.
+        index: usize,
+        /// The upload's id.
+        upload: String,
+    },
     /// Plaintext bytes of file `index` the server now holds.
     Progress {
         /// The file.
@@ -312,6 +319,10 @@ async fn send(
     let file_id = identity.file_id;
     let mut offset = 0u64;
     if !fresh {
+        emit(Event::Created {
+            index: job.index,
+            upload: upload_id(&location).to_owned(),
+        });
         match retrying(job.index, control, emit, || target.api.head(&location)).await {
             Ok(Some(state)) => {
                 if let Some(v) = state.verdict {
@@ -336,6 +347,10 @@ async fn send(
             return Ok(None);
         };
         location = loc;
+        emit(Event::Created {
+            index: job.index,
+            upload: upload_id(&location).to_owned(),
+        });
         store::save_pending(
             &resume_key,
             &store::Pending {

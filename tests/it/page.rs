@@ -121,6 +121,11 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
                 .all(|p| std::fs::read(p).ok() == std::fs::read(&letter).ok()),
         || format!("the letter did not arrive byte-identical: {letters:?}"),
     );
+    // Staff see the letter by the name it had on the sender's computer.
+    let shown = server.admin(&["submissions", "show", reference]);
+    f.check(shown.contains("Letters: 1 (Arztbrief.pdf ["), || {
+        format!("mailslot submissions show:\n{shown}")
+    });
     // No patient data in the server's log.
     let log = server.log();
     for phi in [

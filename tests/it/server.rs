@@ -723,11 +723,19 @@ fn behind_a_trusted_proxy_one_senders_wrong_passwords_lock_out_only_that_sender(
 /// Staff look a case up on the server's console: the list names no one,
 /// `show` names the sender and the patients — and neither the log nor the
 /// database holds those names.
-/// Sends CT_small and MR_small (two patients, two studies) as Jürgen
-/// Müller, +49 30 1234567, to radiology for a second opinion; returns the
-/// reference number.
+/// Sends CT_small and MR_small (two patients, two studies) and the letter
+/// "Befund Müller.pdf" as Jürgen Müller, +49 30 1234567, to radiology for
+/// a second opinion, with a request that tries a terminal escape; returns
+/// the reference number.
 fn send_a_case(server: &Server) -> String {
     let real = corpus().join("real/pydicom");
+    let letter_dir = tempfile::tempdir().unwrap();
+    let letter = letter_dir.path().join("Befund Müller.pdf");
+    std::fs::write(
+        &letter,
+        b"%PDF-1.1\n1 0 obj <</Type/Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n",
+    )
+    .unwrap();
     let (code, stdout, stderr) = server.send(
         &[&real.join("CT_small.dcm"), &real.join("MR_small.dcm")],
         &[
@@ -736,11 +744,13 @@ fn send_a_case(server: &Server) -> String {
             "--phone",
             "+49 30 1234567",
             "--request",
-            "Zweitmeinung Knie",
+            "Zweitmeinung Knie\u{1b}[2J",
             "--department",
             "radiology",
             "--purpose",
             "second-opinion",
+            "--letter",
+            letter.to_str().unwrap(),
         ],
     );
     assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
@@ -767,7 +777,11 @@ fn staff_can_look_a_case_up_on_the_console() {
         format!("--since in the future:\n{later}")
     });
     let shown = server.admin(&["submissions", "show", &reference]);
+    f.check(!shown.contains('\u{1b}'), || {
+        format!("show passes a terminal escape through:\n{shown:?}")
+    });
     for want in [
+        "Letters: 1 (Befund Müller.pdf [",
         "Jürgen Müller",
         "Zweitmeinung Knie",
         "Purpose: second-opinion",
@@ -783,7 +797,7 @@ fn staff_can_look_a_case_up_on_the_console() {
     let log = server.log();
     let db = std::fs::read(server.data.join("mailslot.sqlite3")).unwrap();
     let wal = std::fs::read(server.data.join("mailslot.sqlite3-wal")).unwrap_or_default();
-    for secret in ["Müller", "CompressedSamples"] {
+    for secret in ["Müller", "Befund", "CompressedSamples"] {
         f.check(!log.contains(secret), || format!("the log holds {secret}"));
         let needle = secret.as_bytes();
         let found = [&db, &wal]

@@ -110,6 +110,8 @@ pub struct Sent {
     pub verdict: UploadState,
     /// The reason code, if refused.
     pub reason: Option<String>,
+    /// The upload's id on the server.
+    pub upload: String,
 }
 
 /// A connection to one Mailslot server.
@@ -381,7 +383,11 @@ fn verdict_of(h: &ureq::http::HeaderMap) -> Result<Option<Sent>> {
         .get(headers::REASON)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    Ok(Some(Sent { verdict, reason }))
+    Ok(Some(Sent {
+        verdict,
+        reason,
+        upload: String::new(),
+    }))
 }
 
 /// Runs `f` again after transient failures, up to `ATTEMPTS` times.

@@ -102,6 +102,7 @@ impl Client {
                     return Ok(Some(Sent {
                         verdict: UploadState::Failed,
                         reason: Some(code),
+                        upload: String::new(),
                     }))
                 }
                 Err(e) => return Err(e),
@@ -134,8 +135,11 @@ impl Client {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Sent> {
         let mut up = self.begin_upload(path, kind)?;
-        self.continue_upload(&mut up, None, progress)?
-            .ok_or(ClientError::Protocol("upload stopped"))
+        let mut sent = self
+            .continue_upload(&mut up, None, progress)?
+            .ok_or(ClientError::Protocol("upload stopped"))?;
+        sent.upload = mailslot_shared::wire::upload_id(&up.location).to_owned();
+        Ok(sent)
     }
 }
 

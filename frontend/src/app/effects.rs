@@ -203,7 +203,7 @@ impl Effects {
                 let api = self.api.clone();
                 self.link.send_future(async move {
                     act(Action::Submitted(
-                        submit(api, session, details, department).await,
+                        submit(api, session, *details, department).await,
                     ))
                 });
             }

@@ -180,6 +180,24 @@ pub struct SenderDetails {
     /// Studies picked by the sender (Study Instance UIDs), if they chose.
     #[serde(default)]
     pub studies: Vec<String>,
+    /// The attached letters' file names (sealed with the details, never in
+    /// tus metadata: a file name may name the patient).
+    #[serde(default)]
+    pub letters: Vec<LetterName>,
+}
+
+/// A letter's file name, by the upload that carried it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LetterName {
+    /// The upload's id (the last segment of its URL).
+    pub upload: String,
+    /// The file's name on the sender's computer.
+    pub name: String,
+}
+
+/// The upload id in an upload's URL (`…/api/uploads/<id>`).
+pub fn upload_id(location: &str) -> &str {
+    location.rsplit('/').next().unwrap_or(location)
 }
 
 impl SenderDetails {

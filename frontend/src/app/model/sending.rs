@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use mailslot_shared::wire::UploadState;
+use mailslot_shared::wire::{LetterName, UploadState};
 
 use mailslot_shared::wire::UploadKind;
 
@@ -37,6 +37,8 @@ pub struct JobInfo {
     pub sent: u64,
     /// How it finished, and the reason code if refused.
     pub verdict: Option<(Finished, Option<String>)>,
+    /// Its upload's id on the server, once created.
+    pub upload: Option<String>,
 }
 
 impl JobInfo {
@@ -162,6 +164,7 @@ impl Model {
                 }),
                 sent: 0,
                 verdict: None,
+                upload: None,
             });
         }
         for letter in &self.letters {
@@ -177,6 +180,7 @@ impl Model {
                 study: None,
                 sent: 0,
                 verdict: None,
+                upload: None,
             });
         }
         (jobs, infos)
@@ -209,10 +213,24 @@ impl Model {
             }
         }
         details.studies = studies;
+        // The letters' names, sealed with the details (a letter sent
+        // before a reload is known by its upload only).
+        details.letters = self
+            .sending
+            .iter()
+            .flat_map(|s| &s.jobs)
+            .filter(|j| j.study.is_none() && !j.refused())
+            .filter_map(|j| {
+                Some(LetterName {
+                    upload: j.upload.clone()?,
+                    name: j.label.clone(),
+                })
+            })
+            .collect();
         self.busy = true;
         fx.push(Effect::Submit {
             session,
-            details,
+            details: Box::new(details),
             department: self.department.clone(),
         });
     }
@@ -223,6 +241,11 @@ impl Model {
         };
         let mut announce = None;
         match event {
+            Event::Created { index, upload } => {
+                if let Some(j) = s.jobs.get_mut(index) {
+                    j.upload = Some(upload);
+                }
+            }
             Event::Progress { index, sent } => {
                 if let Some(j) = s.jobs.get_mut(index) {
                     j.sent = sent;

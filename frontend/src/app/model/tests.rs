@@ -10,8 +10,8 @@
 use mailslot_shared::dicom::{Lang, Summary};
 use mailslot_shared::envelope::PrivateKey;
 use mailslot_shared::wire::{
-    HospitalInfo, Localized, PrivacyStatement, Receipt, SessionCreated, UploadKind, UploadLimits,
-    UploadState,
+    HospitalInfo, LetterName, Localized, PrivacyStatement, Receipt, SessionCreated, UploadKind,
+    UploadLimits, UploadState,
 };
 
 use super::*;
@@ -139,8 +139,18 @@ fn with_scan() -> Model {
 
 /// `with_scan`, then the form filled in and the preflight passed: sending.
 fn sending() -> (Model, Vec<UploadJob>) {
+    sending_with(Vec::new(), 3, 7000)
+}
+
+/// The scanned images and `letters` up to sending; the preflight announces
+/// `count` files of `total` bytes.
+fn sending_with(letters: Vec<Letter>, count: u64, total: u64) -> (Model, Vec<UploadJob>) {
     let mut m = with_scan();
     m.reduce(Action::CheckNext);
+    m.reduce(Action::Letters {
+        letters,
+        refused: Vec::new(),
+    });
     for (field, value) in [
         (Field::Name, "Jane Doe"),
         (Field::Phone, "0123"),
@@ -154,11 +164,7 @@ fn sending() -> (Model, Vec<UploadJob>) {
     assert!(
         matches!(
             fx[..],
-            [Effect::Preflight {
-                files: 3,
-                bytes: 7000,
-                ..
-            }]
+            [Effect::Preflight { files, bytes, .. }] if files == count && bytes == total
         ),
         "{fx:?}"
     );
@@ -440,6 +446,46 @@ fn sending_covers_images_then_letters_and_one_refusal_does_not_stop_the_rest() {
         other => panic!("{other:?}"),
     }
     assert!(m.busy);
+}
+
+#[test]
+fn the_letters_names_are_sealed_with_the_details_by_their_upload() {
+    let letter = Letter {
+        file: FileRef(20),
+        name: "Befund Müller.pdf".into(),
+        size: 300,
+    };
+    let (mut m, jobs) = sending_with(vec![letter], 4, 7300);
+    assert_eq!(jobs.len(), 4);
+    let letter_job = jobs[3].index;
+    m.reduce(Action::Upload(
+        Event::Created {
+            index: letter_job,
+            upload: "u-letter".into(),
+        },
+        1000.0,
+    ));
+    for j in &jobs {
+        m.reduce(Action::Upload(
+            Event::Done {
+                index: j.index,
+                finished: Finished::State(UploadState::Accepted),
+                reason: None,
+            },
+            1000.0,
+        ));
+    }
+    let fx = m.reduce(Action::UploadsFinished);
+    match &fx[..] {
+        [Effect::Submit { details, .. }] => assert_eq!(
+            details.letters,
+            [LetterName {
+                upload: "u-letter".into(),
+                name: "Befund Müller.pdf".into()
+            }]
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

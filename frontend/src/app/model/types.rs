@@ -284,7 +284,7 @@ pub enum Effect {
         /// The session.
         session: Session,
         /// The sender's details and chosen studies.
-        details: SenderDetails,
+        details: Box<SenderDetails>,
         /// Department id.
         department: String,
     },
