@@ -103,7 +103,7 @@ fn printable(text: &str) -> String {
 }
 
 /// The objects recorded for a submission (unreadable lines skipped).
-fn objects(layout: &Layout, reference: &str) -> Vec<ObjectRecord> {
+pub fn objects(layout: &Layout, reference: &str) -> Vec<ObjectRecord> {
     std::fs::read_to_string(layout.submission(reference).join(OBJECTS))
         .unwrap_or_default()
         .lines()

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod durable;
+pub mod encapsulate;
 pub mod forward;
 pub mod hospital;
 pub mod intake;

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use mailslot_tests::fixtures::{
-    patient_cd, patient_zip, sha256, wait_for, Orthanc, Server, PASSWORD,
+    letters_arrived, patient_cd, patient_zip, sha256, wait_for, Orthanc, Server, PASSWORD,
 };
 use mailslot_tests::{root, Failures};
 
@@ -80,8 +80,10 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
     // The ZIP's new image arrives too (its copy of a CD image is sent once).
     images.push(zipped);
     // Orthanc receives asynchronously (the forwarding queue).
+    // … and the letter of each of the two submissions, as an Encapsulated
+    // PDF in a study of the images (the images are the same instances).
     let arrived = wait_for(Duration::from_secs(60), || {
-        orthanc.instances().len() >= images.len()
+        orthanc.instances().len() >= images.len() + 2
     });
     f.context(format!("orthanc log:\n{}", orthanc.log()));
     f.check(arrived, || {
@@ -102,8 +104,14 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
             format!("{} is not byte-identical in Orthanc", image.display())
         });
     }
-    f.check(orthanc.instances().len() == images.len(), || {
+    f.check(orthanc.instances().len() == images.len() + 2, || {
         "Orthanc holds extra instances".into()
+    });
+    let files: Vec<Vec<u8>> = orthanc.files().into_iter().map(|(_, b)| b).collect();
+    let pdf = std::fs::read(&letter).expect("read letter");
+    let complaint = letters_arrived(&files, &[pdf.clone(), pdf], &images);
+    f.check(complaint.is_none(), || {
+        complaint.clone().unwrap_or_default()
     });
     // The sender's letter and sealed request reach the inbox under the reference.
     let reference = report["reference"].as_str().unwrap_or("?");

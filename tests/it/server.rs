@@ -12,8 +12,8 @@ use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{Consent, SenderDetails, UploadKind, UploadState};
 use mailslot_tests::fixtures::{
-    dataset, files_under, free_port, get, normalized_dataset, sha256, wait_for, Orthanc, Server,
-    SmtpServer, StoreScp, WebhookReceiver, PASSWORD,
+    dataset, files_under, free_port, get, letters_arrived, normalized_dataset, sha256, wait_for,
+    Orthanc, Server, SmtpServer, StoreScp, WebhookReceiver, ENCAPSULATED_PDF, PASSWORD,
 };
 use mailslot_tests::{corpus, Failures};
 
@@ -158,11 +158,28 @@ fn inbox_keeps_exact_bytes_and_the_sealed_request() {
     );
 
     let folder = server.data.join("inbox").join(&reference);
-    let received: Vec<(String, Vec<u8>)> = files_under(&folder)
+    let (letters_as_dicom, images): (Vec<Vec<u8>>, Vec<Vec<u8>>) = files_under(&folder)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "dcm"))
-        .map(|p| {
-            let bytes = std::fs::read(&p).unwrap();
+        .map(|p| std::fs::read(&p).unwrap())
+        .partition(|b| {
+            inspect(b, b.len() as u64, &Limits::default())
+                .accepted()
+                .is_some_and(|s| s.sop_class_uid == ENCAPSULATED_PDF)
+        });
+    // The letter joins a study of the images, as an Encapsulated PDF.
+    let sources_of_images: Vec<PathBuf> = expected.values().flatten().cloned().collect();
+    let complaint = letters_arrived(
+        &letters_as_dicom,
+        &[std::fs::read(&letter).unwrap()],
+        &sources_of_images,
+    );
+    f.check(complaint.is_none(), || {
+        complaint.clone().unwrap_or_default()
+    });
+    let received: Vec<(String, Vec<u8>)> = images
+        .into_iter()
+        .map(|bytes| {
             let uid = inspect(&bytes, bytes.len() as u64, &Limits::default())
                 .accepted()
                 .unwrap()
@@ -250,15 +267,31 @@ fn orthanc_receives_pydicom_data(
     let orthanc = Orthanc::start();
     let server = Server::start(&dest(&orthanc), &[]);
     let real = corpus().join("real/pydicom-data");
-    let (code, stdout, stderr) = server.send(&[&real], &[]);
+    let letter_dir = tempfile::tempdir().unwrap();
+    let letter = letter_dir.path().join("Arztbrief.pdf");
+    // Odd length: the PACS sees it padded, the document length says 47.
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n\n".to_vec();
+    std::fs::write(&letter, &pdf).unwrap();
+    let (code, stdout, stderr) = server.send(&[&real], &["--letter", letter.to_str().unwrap()]);
     assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
     let expected = sources(&real);
     let mut f = Failures::default();
-    f.check(drained(&server, expected.len()), || {
+    f.check(drained(&server, expected.len() + 1), || {
         "the queue did not drain".into()
     });
-    let received = orthanc.files();
     f.context(orthanc.log());
+    // The letter joins a study of the images as an Encapsulated PDF.
+    let (letters, received): (Vec<_>, Vec<_>) = orthanc.files().into_iter().partition(|(_, b)| {
+        inspect(b, b.len() as u64, &Limits::default())
+            .accepted()
+            .is_some_and(|s| s.sop_class_uid == ENCAPSULATED_PDF)
+    });
+    let letters: Vec<Vec<u8>> = letters.into_iter().map(|(_, b)| b).collect();
+    let images: Vec<PathBuf> = expected.values().flatten().cloned().collect();
+    let complaint = letters_arrived(&letters, &[pdf], &images);
+    f.check(complaint.is_none(), || {
+        complaint.clone().unwrap_or_default()
+    });
     f.check(received.len() == expected.len() - 1, || {
         format!(
             "Orthanc holds {}, expected {}",

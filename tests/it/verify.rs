@@ -429,3 +429,67 @@ fn names_decode_with_their_character_sets() {
     }
     f.finish();
 }
+
+/// A letter as the server wraps it passes dicom3tools' IOD check and
+/// dcmtk's parser without an error.
+#[test]
+fn a_wrapped_letter_is_a_valid_encapsulated_pdf() {
+    use mailslot_backend::casefile::ObjectRecord;
+    use mailslot_backend::encapsulate::{encapsulated_pdf, fresh_uid, Document};
+    let study = ObjectRecord {
+        upload: "u".into(),
+        patient_name: Some("Müller^Jürgen".into()),
+        patient_id: Some("PID-4711".into()),
+        birth_date: Some("19400312".into()),
+        study: fresh_uid(),
+        study_date: Some("20261130".into()),
+        study_description: Some("MRT Knie".into()),
+        series: fresh_uid(),
+        series_description: None,
+        modality: Some("MR".into()),
+        bytes: 1,
+    };
+    let series = fresh_uid();
+    let (bytes, _) = encapsulated_pdf(&Document {
+        study: &study,
+        series_uid: &series,
+        series_number: 9901,
+        instance_number: 1,
+        series_description: "Arztbriefe / Letters",
+        title: "Befund Müller.pdf",
+        when: ("20261201".into(), "173000".into()),
+        pdf: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("letter.dcm");
+    std::fs::write(&path, &bytes).unwrap();
+    let mut f = Failures::default();
+    let dciodvfy = Command::new("dciodvfy")
+        .arg(&path)
+        .output()
+        .expect("dciodvfy (Debian dicom3tools)");
+    let said = String::from_utf8_lossy(&dciodvfy.stderr).into_owned()
+        + &String::from_utf8_lossy(&dciodvfy.stdout);
+    f.check(said.contains("EncapsulatedPDF"), || {
+        format!("dciodvfy did not recognise the IOD:\n{said}")
+    });
+    f.check(!said.lines().any(|l| l.starts_with("Error")), || {
+        format!("dciodvfy found errors:\n{said}")
+    });
+    let dump = Command::new("dcmdump")
+        .args(["-E", "+L"])
+        .arg(&path)
+        .output()
+        .expect("dcmdump (Debian dcmtk)");
+    let dumped = String::from_utf8_lossy(&dump.stdout).into_owned();
+    let errors = String::from_utf8_lossy(&dump.stderr).into_owned();
+    f.check(dump.status.success() && errors.trim().is_empty(), || {
+        format!("dcmdump complained:\n{errors}")
+    });
+    f.check(
+        dumped.contains("PID-4711") && dumped.contains("Müller^Jürgen"),
+        || format!("dcmdump does not read the patient:\n{dumped}"),
+    );
+    f.finish();
+}

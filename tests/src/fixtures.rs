@@ -757,3 +757,55 @@ impl WebhookReceiver {
         self.received.lock().expect("lock").clone()
     }
 }
+
+/// Encapsulated PDF Storage: how the server forwards a letter.
+pub const ENCAPSULATED_PDF: &str = "1.2.840.10008.5.1.4.1.1.104.1";
+
+/// Checks that among `received` (whole DICOM files) exactly the letters
+/// `pdfs` arrived as Encapsulated PDFs, each in a study of `images` and
+/// with that study's Patient ID; returns a complaint, if any.
+pub fn letters_arrived(
+    received: &[Vec<u8>],
+    pdfs: &[Vec<u8>],
+    images: &[PathBuf],
+) -> Option<String> {
+    use mailslot_shared::dicom::{inspect, Limits};
+    let summary = |b: &[u8]| {
+        inspect(b, b.len() as u64, &Limits::default())
+            .accepted()
+            .cloned()
+    };
+    let studies: Vec<(String, Option<String>)> = images
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter_map(|b| summary(&b))
+        .map(|s| (s.study_instance_uid, s.patient_id))
+        .collect();
+    let wrapped: Vec<&Vec<u8>> = received
+        .iter()
+        .filter(|b| summary(b).is_some_and(|s| s.sop_class_uid == ENCAPSULATED_PDF))
+        .collect();
+    if wrapped.len() != pdfs.len() {
+        return Some(format!(
+            "{} letters arrived as Encapsulated PDF, expected {}",
+            wrapped.len(),
+            pdfs.len()
+        ));
+    }
+    for pdf in pdfs {
+        let Some(file) = wrapped
+            .iter()
+            .find(|b| b.windows(pdf.len()).any(|w| w == &pdf[..]))
+        else {
+            return Some("a letter's PDF is not inside any Encapsulated PDF".into());
+        };
+        let s = summary(file)?;
+        if !studies.contains(&(s.study_instance_uid.clone(), s.patient_id.clone())) {
+            return Some(format!(
+                "a letter is in study {} of patient {:?}, which no image has",
+                s.study_instance_uid, s.patient_id
+            ));
+        }
+    }
+    None
+}

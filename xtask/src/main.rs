@@ -32,7 +32,8 @@ const PYDICOM_DATA: &str = "pydicom-data==1.0.0";
 /// installed: dcmtk and gdcm make corpus variants, dcmtk's storescp and
 /// Orthanc with its DICOMweb plugin are the PACS the server forwards to,
 /// nginx terminates TLS in front of Orthanc for `stow+https://`, aiosmtpd
-/// is the hospital's mail server that notifications go to.
+/// is the hospital's mail server that notifications go to, dicom3tools'
+/// dciodvfy checks the objects the server makes.
 const APT_PACKAGES: &[(&str, &str)] = &[
     ("dcmconv", "dcmtk"),
     ("gdcmconv", "libgdcm-tools"),
@@ -50,6 +51,7 @@ const APT_PACKAGES: &[(&str, &str)] = &[
         "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py",
         "python3-aiosmtpd",
     ),
+    ("/usr/bin/dciodvfy", "dicom3tools"),
 ];
 /// Trunk builds the page; 0.22 needs a newer rustc than the pinned one.
 const TRUNK_VERSION: &str = "0.21.14";

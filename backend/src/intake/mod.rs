@@ -19,6 +19,7 @@
 
 mod end;
 mod error;
+mod generated;
 mod receive;
 #[cfg(test)]
 mod tests;

@@ -222,6 +222,17 @@ fn finalize(
         crate::notify::enqueue(&state.config, &tx, &message)?;
         tx.commit()?;
     }
+    // The letters join the study in the PACS; if that fails they are still
+    // in the inbox, and the submission stands.
+    match state.intake.queue_letters(session, &sender, &files) {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::info!(reference = %session.reference, letters = n, "letters queued for the PACS")
+        }
+        Err(e) => {
+            tracing::error!(reference = %session.reference, error = %e, "cannot queue the letters for the PACS; they stay in the inbox")
+        }
+    }
     state.store.audit(
         "submission-finalized",
         &format!(

@@ -1,0 +1,146 @@
+//! Objects the server makes for a submission once it is complete: each
+//! accepted letter becomes an Encapsulated PDF in the sender's study
+//! ([`crate::encapsulate`]), verified with the acceptance rules, spooled
+//! and queued like an uploaded image.
+//!
+//! Which study: the first study the sender picked that arrived, else the
+//! first study that arrived. Never every study: a submission may hold
+//! several patients, and a letter must not land in another patient's
+//! record. Without images, letters stay in the inbox only.
+
+use mailslot_shared::dicom::{inspect, Limits};
+use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
+use rusqlite::params;
+
+use super::{random32, FileRecord, Intake, Result};
+use crate::casefile::ObjectRecord;
+use crate::encapsulate::{encapsulated_pdf, fresh_uid, Document};
+use crate::session::Session;
+use crate::store::now;
+
+/// The letters' series number (high, so it sorts after the images').
+const LETTERS_SERIES_NUMBER: u32 = 9901;
+
+/// `YYYYMMDD` and `HHMMSS` (UTC) of Unix time `t`.
+pub fn utc_date_time(t: i64) -> (String, String) {
+    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        format!("{y:04}{m:02}{d:02}"),
+        format!("{:02}{:02}{:02}", secs / 3600, secs / 60 % 60, secs % 60),
+    )
+}
+
+impl Intake {
+    /// Wraps the session's accepted letters into its study and queues
+    /// them for the PACS; returns how many were queued.
+    pub fn queue_letters(
+        &self,
+        session: &Session,
+        sender: &SenderDetails,
+        files: &[FileRecord],
+    ) -> Result<usize> {
+        let objects = crate::casefile::objects(&self.layout, &session.reference);
+        let target: Option<&ObjectRecord> = sender
+            .studies
+            .iter()
+            .find_map(|uid| objects.iter().find(|o| &o.study == uid))
+            .or_else(|| objects.first());
+        let Some(study) = target else {
+            return Ok(0);
+        };
+        let series_uid = fresh_uid();
+        let t = now();
+        let when = utc_date_time(t);
+        let letters = files
+            .iter()
+            .filter(|f| f.kind == UploadKind::Letter && f.state == UploadState::Accepted);
+        let mut queued = 0;
+        for (n, letter) in letters.enumerate() {
+            let path = self
+                .layout
+                .letters(&session.reference)
+                .join(format!("{}.pdf", letter.upload));
+            let pdf = std::fs::read(&path)?;
+            let title = sender
+                .letters
+                .iter()
+                .find(|l| l.upload == letter.upload)
+                .map(|l| l.name.as_str())
+                .unwrap_or("Arztbrief / Letter");
+            let (bytes, _) = encapsulated_pdf(&Document {
+                study,
+                series_uid: &series_uid,
+                series_number: LETTERS_SERIES_NUMBER,
+                instance_number: n as u32 + 1,
+                series_description: "Arztbriefe / Letters",
+                title,
+                when: when.clone(),
+                pdf: &pdf,
+            })
+            .map_err(|e| super::IntakeError::Internal(e.code()))?;
+            let limits = Limits {
+                max_file_size: self.limits.max_file_bytes,
+            };
+            if inspect(&bytes, bytes.len() as u64, &limits)
+                .accepted()
+                .is_none()
+            {
+                tracing::error!(upload = %letter.upload, "a wrapped letter fails the acceptance rules; it stays in the inbox only");
+                continue;
+            }
+            let id = hex::encode(&random32()?[..16]);
+            crate::durable::write_atomic(&self.layout.spooled(&id), &bytes, 0o600)?;
+            let mut conn = self.store.conn()?;
+            let tx = conn.transaction()?;
+            tx.execute(
+                "INSERT INTO uploads (id, session_id, file_id, kind, length, state, plaintext_len, created_at, expires_at, last_progress)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?7, ?7, ?7)",
+                params![
+                    id,
+                    session.id,
+                    format!("letter-of-{}", letter.upload),
+                    UploadKind::Dicom.as_str(),
+                    bytes.len() as i64,
+                    UploadState::Accepted.as_str(),
+                    t
+                ],
+            )?;
+            tx.execute(
+                "INSERT INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
+                 VALUES (?1, ?2, 'pending', ?3, ?3)",
+                params![id, session.id, t],
+            )?;
+            tx.commit()?;
+            queued += 1;
+        }
+        if queued > 0 {
+            self.forwarder.wake();
+        }
+        Ok(queued)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc_date_time;
+
+    #[test]
+    fn unix_time_becomes_a_dicom_date_and_time() {
+        assert_eq!(utc_date_time(0), ("19700101".into(), "000000".into()));
+        // 2024-02-29 23:59:59 UTC
+        assert_eq!(
+            utc_date_time(1_709_251_199),
+            ("20240229".into(), "235959".into())
+        );
+    }
+}
