@@ -206,6 +206,9 @@ pub struct Config {
     /// `smtp://host:587?tls=required` (STARTTLS), `smtps://host:465`
     /// (implicit TLS); `user:password@` before the host logs in.
     pub notify_smtp_url: Option<String>,
+    /// Whether each study gets a cover sheet (Encapsulated PDF) naming the
+    /// sender, the request and the consent.
+    pub cover_sheets: bool,
     /// The notifications' sender address.
     pub notify_from: String,
     /// Where a notification goes when the sender picked no department, or
@@ -253,6 +256,7 @@ struct FileLayer {
     privacy_statement_version: Option<String>,
     tls: Option<bool>,
     trusted_proxies: Option<Vec<String>>,
+    cover_sheets: Option<bool>,
     notify_smtp_url: Option<String>,
     notify_from: Option<String>,
     notify_to: Option<String>,
@@ -340,6 +344,7 @@ struct RawConfig {
     privacy_statement_version: String,
     tls: bool,
     trusted_proxies: Vec<String>,
+    cover_sheets: bool,
     notify_smtp_url: Option<String>,
     notify_from: String,
     notify_to: Option<String>,
@@ -383,6 +388,7 @@ impl RawConfig {
             privacy_statement_version: "2".into(),
             tls: false,
             trusted_proxies: Vec::new(),
+            cover_sheets: true,
             notify_smtp_url: None,
             notify_from: "DICOM Mailslot <mailslot@localhost>".into(),
             notify_to: None,
@@ -429,6 +435,7 @@ impl RawConfig {
             upload_expiry_hours,
             privacy_statement_version,
             tls,
+            cover_sheets,
             notify_from,
             notify_department_to
         );
@@ -532,6 +539,9 @@ impl RawConfig {
                 self.notify_department_to
                     .insert(id.trim().to_owned(), address.trim().to_owned());
             }
+        }
+        if let Some(v) = env("MAILSLOT_COVER_SHEETS") {
+            self.cover_sheets = matches!(v.trim(), "1" | "true" | "yes");
         }
         if let Some(v) = env("MAILSLOT_TLS") {
             self.tls = matches!(v.trim(), "1" | "true" | "yes");
@@ -661,6 +671,7 @@ impl RawConfig {
             privacy_statement_version: self.privacy_statement_version,
             tls: self.tls,
             trusted_proxies,
+            cover_sheets: self.cover_sheets,
             notify_smtp_url: self.notify_smtp_url,
             notify_from: self.notify_from,
             notify_to: self.notify_to,

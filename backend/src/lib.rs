@@ -10,6 +10,7 @@ pub mod casefile;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod coversheet;
 pub mod durable;
 pub mod encapsulate;
 pub mod forward;

@@ -54,6 +54,9 @@ pub struct SendArgs {
     /// Contact person at the hospital (sent sealed, like all your details).
     #[arg(long, default_value = "")]
     pub contact: String,
+    /// Language of the cover sheet staff see in the PACS: de or en.
+    #[arg(long, default_value = "de", value_parser = ["de", "en"])]
+    pub lang: String,
     /// Who should look, and what the question is.
     #[arg(long, default_value = "")]
     pub request: String,
@@ -239,6 +242,7 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
             contact: args.contact.clone(),
             request: args.request.clone(),
             studies,
+            lang: args.lang.clone(),
             letters: results
                 .iter()
                 .filter(|(path, r)| {

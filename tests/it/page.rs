@@ -10,7 +10,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use mailslot_tests::fixtures::{
-    letters_arrived, patient_cd, patient_zip, sha256, wait_for, Orthanc, Server, PASSWORD,
+    cover_sheets_arrived, letters_arrived, patient_cd, patient_zip, sha256, studies_of, wait_for,
+    Orthanc, Server, PASSWORD,
 };
 use mailslot_tests::{root, Failures};
 
@@ -48,7 +49,10 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
     let orthanc = Orthanc::start();
     let server = Server::start(
         &format!("stow+http://127.0.0.1:{}/dicom-web", orthanc.http_port),
-        &[("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8 path"))],
+        &[
+            ("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8 path")),
+            ("MAILSLOT_COVER_SHEETS", "true"),
+        ],
     );
     let artifacts = dir.path().join("artifacts");
     let out = Command::new("node")
@@ -82,8 +86,10 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
     // Orthanc receives asynchronously (the forwarding queue).
     // … and the letter of each of the two submissions, as an Encapsulated
     // PDF in a study of the images (the images are the same instances).
+    // The second submission sends the CD without the ZIP's study.
+    let covers = studies_of(&images).len() + studies_of(&images[..images.len() - 1]).len();
     let arrived = wait_for(Duration::from_secs(60), || {
-        orthanc.instances().len() >= images.len() + 2
+        orthanc.instances().len() >= images.len() + 2 + covers
     });
     f.context(format!("orthanc log:\n{}", orthanc.log()));
     f.check(arrived, || {
@@ -104,12 +110,27 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
             format!("{} is not byte-identical in Orthanc", image.display())
         });
     }
-    f.check(orthanc.instances().len() == images.len() + 2, || {
-        "Orthanc holds extra instances".into()
-    });
+    f.check(
+        orthanc.instances().len() == images.len() + 2 + covers,
+        || "Orthanc holds extra instances".into(),
+    );
     let files: Vec<Vec<u8>> = orthanc.files().into_iter().map(|(_, b)| b).collect();
     let pdf = std::fs::read(&letter).expect("read letter");
     let complaint = letters_arrived(&files, &[pdf.clone(), pdf], &images);
+    f.check(complaint.is_none(), || {
+        complaint.clone().unwrap_or_default()
+    });
+    // And a cover sheet per study and submission, in the sender's language.
+    let complaint = cover_sheets_arrived(
+        &files,
+        &images,
+        covers,
+        &[
+            "Consultation request",
+            "Erika Mustermann",
+            "Second opinion on the MRI",
+        ],
+    );
     f.check(complaint.is_none(), || {
         complaint.clone().unwrap_or_default()
     });

@@ -12,8 +12,9 @@ use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{Consent, SenderDetails, UploadKind, UploadState};
 use mailslot_tests::fixtures::{
-    dataset, files_under, free_port, get, letters_arrived, normalized_dataset, sha256, wait_for,
-    Orthanc, Server, SmtpServer, StoreScp, WebhookReceiver, ENCAPSULATED_PDF, PASSWORD,
+    cover_sheets_arrived, dataset, files_under, free_port, get, letters_arrived,
+    normalized_dataset, sha256, studies_of, wait_for, Orthanc, Server, SmtpServer, StoreScp,
+    WebhookReceiver, ENCAPSULATED_PDF, PASSWORD,
 };
 use mailslot_tests::{corpus, Failures};
 
@@ -265,15 +266,24 @@ fn orthanc_receives_pydicom_data(
     failure_code: &str,
 ) -> (Server, Failures) {
     let orthanc = Orthanc::start();
-    let server = Server::start(&dest(&orthanc), &[]);
+    let server = Server::start(&dest(&orthanc), &[("MAILSLOT_COVER_SHEETS", "true")]);
     let real = corpus().join("real/pydicom-data");
     let letter_dir = tempfile::tempdir().unwrap();
     let letter = letter_dir.path().join("Arztbrief.pdf");
     // Odd length: the PACS sees it padded, the document length says 47.
     let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n\n".to_vec();
     std::fs::write(&letter, &pdf).unwrap();
-    let (code, stdout, stderr) = server.send(&[&real], &["--letter", letter.to_str().unwrap()]);
+    let (code, stdout, stderr) = server.send(
+        &[&real],
+        &[
+            "--letter",
+            letter.to_str().unwrap(),
+            "--name",
+            "Jürgen Müller",
+        ],
+    );
     assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
+    let reference = reference(&stdout);
     let expected = sources(&real);
     let mut f = Failures::default();
     f.check(drained(&server, expected.len() + 1), || {
@@ -289,6 +299,16 @@ fn orthanc_receives_pydicom_data(
     let letters: Vec<Vec<u8>> = letters.into_iter().map(|(_, b)| b).collect();
     let images: Vec<PathBuf> = expected.values().flatten().cloned().collect();
     let complaint = letters_arrived(&letters, &[pdf], &images);
+    f.check(complaint.is_none(), || {
+        complaint.clone().unwrap_or_default()
+    });
+    // Every study has its cover sheet, readable with the umlauts.
+    let complaint = cover_sheets_arrived(
+        &letters,
+        &images,
+        studies_of(&images).len(),
+        &[&reference, "Jürgen Müller"],
+    );
     f.check(complaint.is_none(), || {
         complaint.clone().unwrap_or_default()
     });

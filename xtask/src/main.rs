@@ -33,7 +33,8 @@ const PYDICOM_DATA: &str = "pydicom-data==1.0.0";
 /// Orthanc with its DICOMweb plugin are the PACS the server forwards to,
 /// nginx terminates TLS in front of Orthanc for `stow+https://`, aiosmtpd
 /// is the hospital's mail server that notifications go to, dicom3tools'
-/// dciodvfy checks the objects the server makes.
+/// dciodvfy checks the objects the server makes, poppler's pdftotext
+/// reads the cover sheets.
 const APT_PACKAGES: &[(&str, &str)] = &[
     ("dcmconv", "dcmtk"),
     ("gdcmconv", "libgdcm-tools"),
@@ -52,6 +53,7 @@ const APT_PACKAGES: &[(&str, &str)] = &[
         "python3-aiosmtpd",
     ),
     ("/usr/bin/dciodvfy", "dicom3tools"),
+    ("/usr/bin/pdftotext", "poppler-utils"),
 ];
 /// Trunk builds the page; 0.22 needs a newer rustc than the pinned one.
 const TRUNK_VERSION: &str = "0.21.14";

@@ -14,12 +14,45 @@ use rusqlite::params;
 
 use super::{random32, FileRecord, Intake, Result};
 use crate::casefile::ObjectRecord;
+use crate::coversheet::{cover_pdf, Cover, StudyLine};
 use crate::encapsulate::{encapsulated_pdf, fresh_uid, Document};
 use crate::session::Session;
 use crate::store::now;
 
-/// The letters' series number (high, so it sorts after the images').
+/// The cover sheet's and the letters' series numbers (high, so they sort
+/// after the images').
+const COVER_SERIES_NUMBER: u32 = 9900;
 const LETTERS_SERIES_NUMBER: u32 = 9901;
+
+/// The studies of a submission as the cover sheet lists them.
+pub fn study_lines(objects: &[ObjectRecord]) -> Vec<StudyLine> {
+    let mut order: Vec<&str> = Vec::new();
+    for o in objects {
+        if !order.contains(&o.study.as_str()) {
+            order.push(&o.study);
+        }
+    }
+    order
+        .into_iter()
+        .map(|uid| {
+            let of: Vec<&ObjectRecord> = objects.iter().filter(|o| o.study == uid).collect();
+            let mut series: Vec<&str> = of.iter().map(|o| o.series.as_str()).collect();
+            series.sort_unstable();
+            series.dedup();
+            let mut modalities: Vec<String> =
+                of.iter().filter_map(|o| o.modality.clone()).collect();
+            modalities.sort();
+            modalities.dedup();
+            StudyLine {
+                date: of.first().and_then(|o| o.study_date.clone()),
+                description: of.first().and_then(|o| o.study_description.clone()),
+                modalities,
+                series: series.len(),
+                images: of.len(),
+            }
+        })
+        .collect()
+}
 
 /// `YYYYMMDD` and `HHMMSS` (UTC) of Unix time `t`.
 pub fn utc_date_time(t: i64) -> (String, String) {
@@ -41,6 +74,86 @@ pub fn utc_date_time(t: i64) -> (String, String) {
 }
 
 impl Intake {
+    /// Wraps `doc`, checks it with the acceptance rules, spools it and
+    /// queues it for the PACS; `false` if the rules refused it (logged).
+    fn queue_document(&self, session: &Session, doc: &Document<'_>) -> Result<bool> {
+        let (bytes, _) =
+            encapsulated_pdf(doc).map_err(|e| super::IntakeError::Internal(e.code()))?;
+        let limits = Limits {
+            max_file_size: self.limits.max_file_bytes,
+        };
+        if inspect(&bytes, bytes.len() as u64, &limits)
+            .accepted()
+            .is_none()
+        {
+            tracing::error!(reference = %session.reference, series = doc.series_description, "a document the server made fails the acceptance rules; not forwarded");
+            return Ok(false);
+        }
+        let id = hex::encode(&random32()?[..16]);
+        crate::durable::write_atomic(&self.layout.spooled(&id), &bytes, 0o600)?;
+        let t = now();
+        let mut conn = self.store.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, plaintext_len, created_at, expires_at, last_progress)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?7, ?7, ?7)",
+            params![
+                id,
+                session.id,
+                format!("made-{id}"),
+                UploadKind::Dicom.as_str(),
+                bytes.len() as i64,
+                UploadState::Accepted.as_str(),
+                t
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
+             VALUES (?1, ?2, 'pending', ?3, ?3)",
+            params![id, session.id, t],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Puts the cover sheet into every study of the submission; returns
+    /// how many were queued.
+    pub fn queue_cover_sheets(&self, session: &Session, cover: &Cover<'_>) -> Result<usize> {
+        let objects = crate::casefile::objects(&self.layout, &session.reference);
+        let mut firsts: Vec<&ObjectRecord> = Vec::new();
+        for o in &objects {
+            if !firsts.iter().any(|f| f.study == o.study) {
+                firsts.push(o);
+            }
+        }
+        if firsts.is_empty() {
+            return Ok(0);
+        }
+        let pdf = cover_pdf(cover).map_err(|e| super::IntakeError::Internal(e.code()))?;
+        let when = utc_date_time(cover.received_at);
+        let mut queued = 0;
+        for study in firsts {
+            let series_uid = fresh_uid();
+            let doc = Document {
+                study,
+                series_uid: &series_uid,
+                series_number: COVER_SERIES_NUMBER,
+                instance_number: 1,
+                series_description: "Begleitblatt / Cover sheet",
+                title: cover.title(),
+                when: when.clone(),
+                pdf: &pdf,
+            };
+            if self.queue_document(session, &doc)? {
+                queued += 1;
+            }
+        }
+        if queued > 0 {
+            self.forwarder.wake();
+        }
+        Ok(queued)
+    }
+
     /// Wraps the session's accepted letters into its study and queues
     /// them for the PACS; returns how many were queued.
     pub fn queue_letters(
@@ -77,51 +190,20 @@ impl Intake {
                 .find(|l| l.upload == letter.upload)
                 .map(|l| l.name.as_str())
                 .unwrap_or("Arztbrief / Letter");
-            let (bytes, _) = encapsulated_pdf(&Document {
-                study,
-                series_uid: &series_uid,
-                series_number: LETTERS_SERIES_NUMBER,
-                instance_number: n as u32 + 1,
-                series_description: "Arztbriefe / Letters",
-                title,
-                when: when.clone(),
-                pdf: &pdf,
-            })
-            .map_err(|e| super::IntakeError::Internal(e.code()))?;
-            let limits = Limits {
-                max_file_size: self.limits.max_file_bytes,
-            };
-            if inspect(&bytes, bytes.len() as u64, &limits)
-                .accepted()
-                .is_none()
-            {
-                tracing::error!(upload = %letter.upload, "a wrapped letter fails the acceptance rules; it stays in the inbox only");
-                continue;
-            }
-            let id = hex::encode(&random32()?[..16]);
-            crate::durable::write_atomic(&self.layout.spooled(&id), &bytes, 0o600)?;
-            let mut conn = self.store.conn()?;
-            let tx = conn.transaction()?;
-            tx.execute(
-                "INSERT INTO uploads (id, session_id, file_id, kind, length, state, plaintext_len, created_at, expires_at, last_progress)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?7, ?7, ?7)",
-                params![
-                    id,
-                    session.id,
-                    format!("letter-of-{}", letter.upload),
-                    UploadKind::Dicom.as_str(),
-                    bytes.len() as i64,
-                    UploadState::Accepted.as_str(),
-                    t
-                ],
+            let queued_one = self.queue_document(
+                session,
+                &Document {
+                    study,
+                    series_uid: &series_uid,
+                    series_number: LETTERS_SERIES_NUMBER,
+                    instance_number: n as u32 + 1,
+                    series_description: "Arztbriefe / Letters",
+                    title,
+                    when: when.clone(),
+                    pdf: &pdf,
+                },
             )?;
-            tx.execute(
-                "INSERT INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
-                 VALUES (?1, ?2, 'pending', ?3, ?3)",
-                params![id, session.id, t],
-            )?;
-            tx.commit()?;
-            queued += 1;
+            queued += usize::from(queued_one);
         }
         if queued > 0 {
             self.forwarder.wake();

@@ -34,6 +34,7 @@ use serde::Serialize;
 
 pub use end::{expire_due, CLOSE_WAIT};
 pub use error::IntakeError;
+pub use generated::{study_lines, utc_date_time};
 
 use crate::config::Config;
 use crate::forward::Forwarder;

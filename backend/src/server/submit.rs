@@ -222,8 +222,26 @@ fn finalize(
         crate::notify::enqueue(&state.config, &tx, &message)?;
         tx.commit()?;
     }
-    // The letters join the study in the PACS; if that fails they are still
-    // in the inbox, and the submission stands.
+    // The cover sheet and the letters join the studies in the PACS; if that
+    // fails the case is still in the inbox, and the submission stands.
+    let objects = crate::casefile::objects(&state.layout, &session.reference);
+    let cover = crate::coversheet::Cover {
+        english: sender.lang == "en",
+        reference: &session.reference,
+        received_at: t,
+        sender: &sender,
+        department: department.as_deref(),
+        consent: (&session.consent_version, session.consent_at),
+        studies: crate::intake::study_lines(&objects),
+        letters: sender.letters.iter().map(|l| l.name.clone()).collect(),
+    };
+    let covers = match state.config.cover_sheets {
+        true => state.intake.queue_cover_sheets(session, &cover),
+        false => Ok(0),
+    };
+    if let Err(e) = covers {
+        tracing::error!(reference = %session.reference, error = %e, "cannot queue the cover sheets for the PACS");
+    }
     match state.intake.queue_letters(session, &sender, &files) {
         Ok(0) => {}
         Ok(n) => {

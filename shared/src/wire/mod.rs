@@ -184,6 +184,9 @@ pub struct SenderDetails {
     /// tus metadata: a file name may name the patient).
     #[serde(default)]
     pub letters: Vec<LetterName>,
+    /// The page's language when sent (`de`, `en`): the cover sheet's.
+    #[serde(default)]
+    pub lang: String,
 }
 
 /// A letter's file name, by the upload that carried it.

@@ -213,6 +213,7 @@ impl Model {
             }
         }
         details.studies = studies;
+        details.lang = crate::i18n::tag(self.lang).to_owned();
         // The letters' names, sealed with the details (a letter sent
         // before a reload is known by its upload only).
         details.letters = self

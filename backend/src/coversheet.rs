@@ -1,0 +1,282 @@
+//! The cover sheet ("Konsilanfrage / Upload-Begleitblatt"): one PDF page
+//! (more if the request is long) that tells staff in the PACS who sent
+//! what, why, and with which consent. Made on the server at finalize,
+//! where the sealed details are opened anyway: the page stays small (no
+//! font in its Wasm) and the result is checked by the same rules as every
+//! object. The font (DejaVu Sans, `assets/`) is embedded, so umlauts, ß
+//! and most Latin, Greek and Cyrillic names print on any viewer without
+//! fonts installed at the hospital.
+
+use printpdf::{Mm, PdfDocument};
+
+use mailslot_shared::wire::SenderDetails;
+
+/// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans.LICENSE`).
+const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+
+/// Characters per line at the body size (DejaVu Sans at 10.5 pt on A4
+/// with 20 mm margins holds about 75).
+const WRAP: usize = 72;
+
+/// Why a cover sheet could not be made (an internal error).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot make the cover sheet: {0}")]
+pub struct CoverError(String);
+
+impl CoverError {
+    /// Stable kebab-case code.
+    pub fn code(&self) -> &'static str {
+        "cover-sheet-failed"
+    }
+}
+
+/// One study as the cover sheet lists it (no patient data: the sheet goes
+/// into every study of the submission).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudyLine {
+    /// Study Date (`YYYYMMDD`), if known.
+    pub date: Option<String>,
+    /// Study Description, if any.
+    pub description: Option<String>,
+    /// Modalities.
+    pub modalities: Vec<String>,
+    /// Series sent.
+    pub series: usize,
+    /// Images sent.
+    pub images: usize,
+}
+
+/// What the cover sheet says.
+#[derive(Debug)]
+pub struct Cover<'a> {
+    /// In English (the sender used the English page), else German.
+    pub english: bool,
+    /// The reference number.
+    pub reference: &'a str,
+    /// Unix seconds of completion.
+    pub received_at: i64,
+    /// The sender's details.
+    pub sender: &'a SenderDetails,
+    /// Department id, if one was picked.
+    pub department: Option<&'a str>,
+    /// Privacy statement version consented to, and when (Unix seconds).
+    pub consent: (&'a str, i64),
+    /// The studies sent.
+    pub studies: Vec<StudyLine>,
+    /// The letters' names.
+    pub letters: Vec<String>,
+}
+
+impl Cover<'_> {
+    /// The document title (also the DICOM Document Title).
+    pub fn title(&self) -> &'static str {
+        if self.english {
+            "Consultation request / upload cover sheet"
+        } else {
+            "Konsilanfrage / Upload-Begleitblatt"
+        }
+    }
+
+    /// The sheet as lines: (text, is a heading).
+    fn lines(&self) -> Vec<(String, bool)> {
+        let en = self.english;
+        let l = |de: &str, english: &str| if en { english } else { de }.to_owned();
+        let s = self.sender;
+        let when = |t: i64| {
+            let (d, tm) = crate::intake::utc_date_time(t);
+            format!(
+                "{}-{}-{} {}:{} UTC",
+                &d[..4],
+                &d[4..6],
+                &d[6..],
+                &tm[..2],
+                &tm[2..4]
+            )
+        };
+        let purpose = match (s.purpose.as_str(), en) {
+            ("treatment", false) => "Mitbehandlung".into(),
+            ("treatment", true) => "Further treatment".into(),
+            ("second-opinion", false) => "Zweitmeinung / Konsil".into(),
+            ("second-opinion", true) => "Second opinion".into(),
+            ("other", false) => "Sonstiges".into(),
+            ("other", true) => "Other".into(),
+            (other, _) => other.to_owned(),
+        };
+        let or_dash = |v: &str| {
+            if v.trim().is_empty() {
+                "–".to_owned()
+            } else {
+                v.to_owned()
+            }
+        };
+        let mut out = vec![(self.title().to_owned(), true)];
+        let mut field =
+            |label: String, value: String| out.push((format!("{label}: {value}"), false));
+        field(
+            l("Vorgangsnummer", "Reference number"),
+            self.reference.to_owned(),
+        );
+        field(l("Eingegangen", "Received"), when(self.received_at));
+        field(
+            l("Absender", "Sender"),
+            format!("{} ({})", or_dash(&s.name), or_dash(&s.role)),
+        );
+        field(l("Telefon", "Phone"), or_dash(&s.phone));
+        field(l("E-Mail", "E-mail"), or_dash(&s.email));
+        field(l("Ansprechperson", "Contact person"), or_dash(&s.contact));
+        field(
+            l("Abteilung", "Department"),
+            or_dash(self.department.unwrap_or("")),
+        );
+        field(l("Zweck", "Purpose"), purpose);
+        field(
+            l("Einwilligung", "Consent"),
+            format!(
+                "{} {}, {}",
+                l("Datenschutzerklärung Version", "privacy statement version"),
+                self.consent.0,
+                when(self.consent.1)
+            ),
+        );
+        out.push((l("Anliegen", "Request"), true));
+        for line in or_dash(&s.request).lines() {
+            out.push((line.to_owned(), false));
+        }
+        out.push((l("Gesendete Untersuchungen", "Studies sent"), true));
+        for st in &self.studies {
+            let date = st
+                .date
+                .as_deref()
+                .filter(|d| d.len() == 8)
+                .map(|d| format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]))
+                .unwrap_or_else(|| "–".into());
+            out.push((
+                format!(
+                    "{date}  {}  ({}): {} {}, {} {}",
+                    st.description.as_deref().unwrap_or("–"),
+                    st.modalities.join(", "),
+                    st.series,
+                    l("Serien", "series"),
+                    st.images,
+                    l("Bilder", "images"),
+                ),
+                false,
+            ));
+        }
+        out.push((l("Briefe", "Letters"), true));
+        if self.letters.is_empty() {
+            out.push(("–".into(), false));
+        }
+        for name in &self.letters {
+            out.push((name.clone(), false));
+        }
+        out.push((
+            l(
+                "DICOMDIR-Abgleich: im Browser des Absenders geprüft, nicht übermittelt.",
+                "DICOMDIR cross-check: done in the sender's browser, not reported.",
+            ),
+            false,
+        ));
+        out
+    }
+}
+
+/// Breaks `text` into lines of at most `width` characters at spaces
+/// (a longer word is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_owned();
+        while word.chars().count() > width {
+            let cut: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            lines.push(cut);
+        }
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    lines.push(line);
+    lines
+}
+
+/// The cover sheet as a PDF (A4).
+pub fn cover_pdf(cover: &Cover<'_>) -> Result<Vec<u8>, CoverError> {
+    let err = |e: printpdf::Error| CoverError(e.to_string());
+    let (doc, page, layer) = PdfDocument::new(cover.title(), Mm(210.0), Mm(297.0), "text");
+    let font = doc.add_external_font(FONT).map_err(err)?;
+    let mut layer = doc.get_page(page).get_layer(layer);
+    let mut y = 277.0;
+    for (n, (text, heading)) in cover.lines().into_iter().enumerate() {
+        let (size, step) = match (n, heading) {
+            (0, _) => (16.0, 11.0),
+            (_, true) => (12.0, 8.0),
+            _ => (10.5, 5.5),
+        };
+        if heading && n > 0 {
+            y -= 3.0;
+        }
+        for line in wrap(&text, if heading { WRAP * 10 / 12 } else { WRAP }) {
+            if y < 20.0 {
+                let (p, l) = doc.add_page(Mm(210.0), Mm(297.0), "text");
+                layer = doc.get_page(p).get_layer(l);
+                y = 277.0;
+            }
+            layer.use_text(line, size, Mm(20.0), Mm(y), &font);
+            y -= step;
+        }
+    }
+    doc.save_to_bytes().map_err(err)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_words_and_lines_are_wrapped() {
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert!(wrap(&"wort ".repeat(100), WRAP)
+            .iter()
+            .all(|l| l.chars().count() <= WRAP));
+    }
+
+    #[test]
+    fn the_sheet_is_a_pdf_with_the_font_inside() {
+        let sender = SenderDetails {
+            name: "Jürgen Müller".into(),
+            request: "Bitte Zweitmeinung zum Knie.\nDanke!".into(),
+            purpose: "second-opinion".into(),
+            ..SenderDetails::default()
+        };
+        let pdf = cover_pdf(&Cover {
+            english: false,
+            reference: "ABC-DEF-GHJ",
+            received_at: 0,
+            sender: &sender,
+            department: Some("radiology"),
+            consent: ("2", 0),
+            studies: vec![StudyLine {
+                date: Some("20261130".into()),
+                description: Some("MRT Knie".into()),
+                modalities: vec!["MR".into()],
+                series: 2,
+                images: 40,
+            }],
+            letters: vec!["Befund.pdf".into()],
+        })
+        .unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(pdf.windows(9).any(|w| w == b"FontFile2"));
+    }
+}
