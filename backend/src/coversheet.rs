@@ -210,12 +210,20 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// The cover sheet as a PDF (A4).
 pub fn cover_pdf(cover: &Cover<'_>) -> Result<Vec<u8>, CoverError> {
+    text_pdf(cover.title(), &cover.lines())
+}
+
+/// An A4 PDF of `lines` (text, is a heading); the first line is the title.
+/// Long lines wrap; pages are added as needed. Also the printable
+/// instructions use it.
+pub fn text_pdf(title: &str, lines: &[(String, bool)]) -> Result<Vec<u8>, CoverError> {
     let err = |e: printpdf::Error| CoverError(e.to_string());
-    let (doc, page, layer) = PdfDocument::new(cover.title(), Mm(210.0), Mm(297.0), "text");
+    let (doc, page, layer) = PdfDocument::new(title, Mm(210.0), Mm(297.0), "text");
     let font = doc.add_external_font(FONT).map_err(err)?;
     let mut layer = doc.get_page(page).get_layer(layer);
     let mut y = 277.0;
-    for (n, (text, heading)) in cover.lines().into_iter().enumerate() {
+    for (n, (text, heading)) in lines.iter().enumerate() {
+        let heading = *heading;
         let (size, step) = match (n, heading) {
             (0, _) => (16.0, 11.0),
             (_, true) => (12.0, 8.0),
@@ -224,7 +232,7 @@ pub fn cover_pdf(cover: &Cover<'_>) -> Result<Vec<u8>, CoverError> {
         if heading && n > 0 {
             y -= 3.0;
         }
-        for line in wrap(&text, if heading { WRAP * 10 / 12 } else { WRAP }) {
+        for line in wrap(text, if heading { WRAP * 10 / 12 } else { WRAP }) {
             if y < 20.0 {
                 let (p, l) = doc.add_page(Mm(210.0), Mm(297.0), "text");
                 layer = doc.get_page(p).get_layer(l);

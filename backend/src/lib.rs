@@ -15,6 +15,7 @@ pub mod durable;
 pub mod encapsulate;
 pub mod forward;
 pub mod hospital;
+pub mod instructions;
 pub mod intake;
 pub mod keys;
 pub mod lockout;

@@ -222,6 +222,7 @@ error-mailbox-full = Das Postfach des Krankenhauses ist im Moment voll. Bitte ve
 
 ## Anleitung zum Ausdrucken (?view=instructions)
 instructions-link = Anleitung zum Ausdrucken (Schritt für Schritt)
+instructions-pdf = Anleitung als PDF (herunterladen)
 instructions-heading = Anleitung: Bilder senden
 instructions-intro = So senden Sie medizinische Bilder und Arztbriefe über die Upload-Seite an { $hospital }, Schritt für Schritt.
 instructions-print = Drucken oder als PDF speichern

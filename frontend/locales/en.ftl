@@ -222,6 +222,7 @@ error-mailbox-full = The hospital's mailbox is full at the moment. Please try ag
 
 ## Printable instructions (?view=instructions)
 instructions-link = Instructions to print (step by step)
+instructions-pdf = Instructions as PDF (download)
 instructions-heading = Instructions: sending images
 instructions-intro = How to send medical images and doctor's letters to { $hospital } through the upload page, step by step.
 instructions-print = Print or save as PDF

@@ -207,6 +207,8 @@ async function main() {
     expect(await page.locator('footer a[href^="mailto:"]').count() === 1, 'the hospital e-mail address in the footer');
     expect(await page.locator('footer address').count() === 1, 'the hospital postal address in the footer');
 
+    expect(await page.getByRole('link', { name: 'Instructions as PDF (download)' }).getAttribute('href') === '/api/instructions/en',
+      'the welcome step offers the instructions as a PDF');
     // The printable instructions, linked from the welcome step, are built
     // from the page's texts and the hospital's configuration.
     const hospitalInfo = await (await fetch(`${url}/api/hospital`)).json();

@@ -992,3 +992,41 @@ fn the_hospital_is_told_by_mail_and_webhook_without_patient_data() {
     );
     f.finish();
 }
+
+/// The printable instructions as a PDF in both languages, with the page's
+/// step names and the hospital's phone number; other languages are refused.
+#[test]
+fn the_instructions_pdf_speaks_the_pages_words_and_gives_the_phone() {
+    let server = Server::start("inbox", &[]);
+    let (status, body) = get(&format!("{}/api/hospital", server.url)).unwrap();
+    assert_eq!(status, 200);
+    let hospital: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let phone = hospital["phones"][0]["number"].as_str().unwrap().to_owned();
+    let mut f = Failures::default();
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, title, step) in [
+        ("de", "Anleitung: Bilder senden", "Upload-Passwort"),
+        ("en", "Instructions: sending images", "Upload password"),
+    ] {
+        let (status, pdf) = get(&format!("{}/api/instructions/{lang}", server.url)).unwrap();
+        f.check(status == 200 && pdf.starts_with(b"%PDF-"), || {
+            format!("GET /api/instructions/{lang}: {status}")
+        });
+        let path = dir.path().join(format!("{lang}.pdf"));
+        std::fs::write(&path, &pdf).unwrap();
+        let out = std::process::Command::new("pdftotext")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext (Debian poppler-utils)");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for want in [title, step, phone.as_str()] {
+            f.check(text.contains(want), || {
+                format!("the {lang} instructions lack {want}:\n{text}")
+            });
+        }
+    }
+    let other = get(&format!("{}/api/instructions/fr", server.url)).map(|(s, _)| s);
+    f.check(other == Some(400), || format!("fr: {other:?}"));
+    f.finish();
+}

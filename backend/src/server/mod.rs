@@ -54,6 +54,9 @@ pub struct AppState {
     pub hospital_json: String,
     /// The department ids a submission may name (the hospital's texts).
     pub departments: Vec<String>,
+    /// `GET /api/instructions/{de,en}`: the printable instructions, made
+    /// once at start.
+    pub instructions: (Vec<u8>, Vec<u8>),
 }
 
 /// Opens the data directory and builds the shared state.
@@ -68,6 +71,8 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     let departments = hospital.departments.iter().map(|d| d.id.clone()).collect();
     let hospital_json = serde_json::to_string(&hospital)
         .map_err(|e| crate::Error::Usage(format!("hospital texts: {e}")))?;
+    let instructions = crate::instructions::pdfs(&hospital)
+        .map_err(|e| crate::Error::Usage(format!("instructions: {e}")))?;
     // Before anything is created: the data must never be served.
     apart(config.static_dir.as_deref(), &config.data_dir)?;
     let layout = Layout::of(&config.data_dir);
@@ -111,6 +116,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         layout,
         hospital_json,
         departments,
+        instructions,
     })
 }
 
@@ -231,6 +237,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &SessionLimit) {
             )
             .route("/openapi.json", web::get().to(openapi))
             .route("/hospital", web::get().to(hospital))
+            .route("/instructions/{lang}", web::get().to(instructions))
             .route("/key", web::get().to(session::key))
             .service(
                 web::resource("/session")
@@ -255,6 +262,29 @@ async fn hospital(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(state.hospital_json.clone())
+}
+
+/// The printable instructions as a PDF download.
+async fn instructions(
+    state: web::Data<AppState>,
+    lang: web::Path<String>,
+) -> Result<HttpResponse, ApiFailure> {
+    let (pdf, name) = match lang.as_str() {
+        "de" => (&state.instructions.0, "Anleitung.pdf"),
+        "en" => (&state.instructions.1, "Instructions.pdf"),
+        _ => {
+            return Err(ApiFailure::BadRequest(
+                "the instructions exist in de and en",
+            ))
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(pdf.clone()))
 }
 
 async fn openapi() -> HttpResponse {

@@ -28,6 +28,11 @@ pub fn href(lang: Lang) -> String {
     format!("?view=instructions&lang={}", crate::i18n::tag(lang))
 }
 
+/// The instructions as a PDF (made by the server from the same texts).
+pub fn pdf_href(lang: Lang) -> String {
+    format!("/api/instructions/{}", crate::i18n::tag(lang))
+}
+
 /// Whether the page was opened as the instructions.
 pub fn requested() -> bool {
     web_sys::window()
@@ -53,6 +58,7 @@ pub fn Instructions(p: &InstructionsProps) -> Html {
             <p>{ ta(l, "instructions-intro", &[("hospital", hospital.clone().into())]) }</p>
             <div class="actions no-print">
                 <button type="button" class="primary" onclick={ print }>{ t(l, "instructions-print") }</button>
+                <a href={ pdf_href(l) } download="">{ t(l, "instructions-pdf") }</a>
                 <a href={ format!("?lang={}", crate::i18n::tag(l)) }>{ t(l, "instructions-back") }</a>
             </div>
             <h2>{ t(l, "instructions-need-heading") }</h2>

@@ -49,7 +49,11 @@ pub fn Welcome(p: &WelcomeProps) -> Html {
                 <li>{ t(l, "welcome-password") }</li>
                 <li>{ t(l, "welcome-get-in-touch") }</li>
             </ul>
-            <p class="no-print"><a href={ crate::app::instructions::href(l) }>{ t(l, "instructions-link") }</a></p>
+            <p class="no-print">
+                <a href={ crate::app::instructions::href(l) }>{ t(l, "instructions-link") }</a>
+                { " · " }
+                <a href={ crate::app::instructions::pdf_href(l) } download="">{ t(l, "instructions-pdf") }</a>
+            </p>
             <section class="privacy" aria-labelledby="privacy-heading" tabindex="0">
                 <h2 id="privacy-heading">{ t(l, "privacy-heading") }</h2>
                 { paragraphs(pick(l, &h.privacy.text)) }
