@@ -111,17 +111,6 @@ pub fn objects(layout: &Layout, reference: &str) -> Vec<ObjectRecord> {
         .collect()
 }
 
-/// How many studies, and which modalities (sorted), a submission's
-/// accepted objects hold: what a notification may say of them.
-pub fn overview(layout: &Layout, reference: &str) -> (u64, Vec<String>) {
-    let objects = objects(layout, reference);
-    let studies: std::collections::BTreeSet<&str> =
-        objects.iter().map(|o| o.study.as_str()).collect();
-    let modalities: std::collections::BTreeSet<String> =
-        objects.iter().filter_map(|o| o.modality.clone()).collect();
-    (studies.len() as u64, modalities.into_iter().collect())
-}
-
 /// One submission in the list (no patient or sender data).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {

@@ -118,10 +118,14 @@ impl Intake {
 
     /// Puts the cover sheet into every study of the submission; returns
     /// how many were queued.
-    pub fn queue_cover_sheets(&self, session: &Session, cover: &Cover<'_>) -> Result<usize> {
-        let objects = crate::casefile::objects(&self.layout, &session.reference);
+    pub fn queue_cover_sheets(
+        &self,
+        session: &Session,
+        objects: &[ObjectRecord],
+        cover: &Cover<'_>,
+    ) -> Result<usize> {
         let mut firsts: Vec<&ObjectRecord> = Vec::new();
-        for o in &objects {
+        for o in objects {
             if !firsts.iter().any(|f| f.study == o.study) {
                 firsts.push(o);
             }
@@ -159,10 +163,10 @@ impl Intake {
     pub fn queue_letters(
         &self,
         session: &Session,
+        objects: &[ObjectRecord],
         sender: &SenderDetails,
         files: &[FileRecord],
     ) -> Result<usize> {
-        let objects = crate::casefile::objects(&self.layout, &session.reference);
         let target: Option<&ObjectRecord> = sender
             .studies
             .iter()

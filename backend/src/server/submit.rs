@@ -183,13 +183,22 @@ fn finalize(
     durable::write_atomic(&dir.join("submission.json"), &json, 0o600)?;
     count_inbox_bytes(&state.store, &session.reference, json.len() as u64)?;
 
-    let (studies, modalities) = crate::casefile::overview(&state.layout, &session.reference);
+    // What arrived, read once: the notification, the cover sheet and the
+    // letters' study come from it.
+    let objects = crate::casefile::objects(&state.layout, &session.reference);
+    let study_lines = crate::intake::study_lines(&objects);
+    let mut modalities: Vec<String> = study_lines
+        .iter()
+        .flat_map(|s| s.modalities.iter().cloned())
+        .collect();
+    modalities.sort();
+    modalities.dedup();
     let message = crate::notify::Message {
         reference: session.reference.clone(),
         received_at: t,
         department: department.clone(),
         purpose: (!sender.purpose.is_empty()).then(|| sender.purpose.clone()),
-        studies,
+        studies: study_lines.len() as u64,
         images,
         bytes,
         modalities,
@@ -224,7 +233,6 @@ fn finalize(
     }
     // The cover sheet and the letters join the studies in the PACS; if that
     // fails the case is still in the inbox, and the submission stands.
-    let objects = crate::casefile::objects(&state.layout, &session.reference);
     let cover = crate::coversheet::Cover {
         english: sender.lang == "en",
         reference: &session.reference,
@@ -232,17 +240,20 @@ fn finalize(
         sender: &sender,
         department: department.as_deref(),
         consent: (&session.consent_version, session.consent_at),
-        studies: crate::intake::study_lines(&objects),
+        studies: study_lines,
         letters: sender.letters.iter().map(|l| l.name.clone()).collect(),
     };
     let covers = match state.config.cover_sheets {
-        true => state.intake.queue_cover_sheets(session, &cover),
+        true => state.intake.queue_cover_sheets(session, &objects, &cover),
         false => Ok(0),
     };
     if let Err(e) = covers {
         tracing::error!(reference = %session.reference, error = %e, "cannot queue the cover sheets for the PACS");
     }
-    match state.intake.queue_letters(session, &sender, &files) {
+    match state
+        .intake
+        .queue_letters(session, &objects, &sender, &files)
+    {
         Ok(0) => {}
         Ok(n) => {
             tracing::info!(reference = %session.reference, letters = n, "letters queued for the PACS")
