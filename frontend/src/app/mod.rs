@@ -63,6 +63,16 @@ fn document() -> Option<web_sys::Document> {
     web_sys::window().and_then(|w| w.document())
 }
 
+/// Moves keyboard focus to the element with `id`, if it exists.
+fn focus(id: &str) {
+    let el = document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
 impl App {
     /// Keeps `<html lang>` and the title in step with the model.
     fn sync_document(&self) {
@@ -227,11 +237,21 @@ impl Component for App {
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
         if let Some(id) = self.focus.take() {
-            let el = document()
-                .and_then(|d| d.get_element_by_id(id))
-                .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-            if let Some(el) = el {
-                let _ = el.focus();
+            focus(id);
+            // While the page is still loading (a reload resumes within
+            // milliseconds), the browser may move focus back to the body
+            // after we set it: put it back, unless the sender has since
+            // focused something else.
+            for ms in [100, 400, 1500] {
+                gloo_timers::callback::Timeout::new(ms, move || {
+                    let on_body = document()
+                        .and_then(|d| d.active_element())
+                        .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
+                    if on_body {
+                        focus(id);
+                    }
+                })
+                .forget();
             }
         }
     }
