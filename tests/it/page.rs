@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::process::Command;
 use std::time::Duration;
 
+use mailslot_tests::documents::{cover_sheets_arrived, letters_arrived, studies_of};
 use mailslot_tests::fixtures::{
-    cover_sheets_arrived, letters_arrived, patient_cd, patient_zip, sha256, studies_of, wait_for,
-    Orthanc, Server, PASSWORD,
+    patient_cd, patient_zip, sha256, wait_for, Orthanc, Server, PASSWORD,
 };
 use mailslot_tests::{root, Failures};
 

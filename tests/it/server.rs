@@ -11,10 +11,12 @@ use std::time::Duration;
 use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{Consent, SenderDetails, UploadKind, UploadState};
+use mailslot_tests::documents::{
+    cover_sheets_arrived, letters_arrived, studies_of, ENCAPSULATED_PDF,
+};
 use mailslot_tests::fixtures::{
-    cover_sheets_arrived, dataset, files_under, free_port, get, letters_arrived,
-    normalized_dataset, sha256, studies_of, wait_for, Orthanc, Server, SmtpServer, StoreScp,
-    WebhookReceiver, ENCAPSULATED_PDF, PASSWORD,
+    dataset, files_under, free_port, get, normalized_dataset, sha256, wait_for, Orthanc, Server,
+    SmtpServer, StoreScp, WebhookReceiver, PASSWORD,
 };
 use mailslot_tests::{corpus, Failures};
 

@@ -1,0 +1,144 @@
+//! Checks of the DICOM documents the server makes (letters wrapped as
+//! Encapsulated PDFs, cover sheets), against what a PACS received.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Encapsulated PDF Storage: how the server forwards a letter.
+pub const ENCAPSULATED_PDF: &str = "1.2.840.10008.5.1.4.1.1.104.1";
+
+/// The series the server puts its cover sheets in.
+pub const COVER_SHEET_SERIES: &str = "Begleitblatt / Cover sheet";
+
+/// Whether `file` is a cover sheet the server made.
+fn is_cover_sheet(file: &[u8]) -> bool {
+    use mailslot_shared::dicom::{inspect, Limits};
+    inspect(file, file.len() as u64, &Limits::default())
+        .accepted()
+        .is_some_and(|s| {
+            s.sop_class_uid == ENCAPSULATED_PDF
+                && s.series_description.as_deref() == Some(COVER_SHEET_SERIES)
+        })
+}
+
+/// The distinct Study Instance UIDs of the images at `paths`.
+pub fn studies_of(paths: &[PathBuf]) -> Vec<String> {
+    use mailslot_shared::dicom::{inspect, Limits};
+    let mut uids: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter_map(|b| {
+            inspect(&b, b.len() as u64, &Limits::default())
+                .accepted()
+                .map(|s| s.study_instance_uid.clone())
+        })
+        .collect();
+    uids.sort();
+    uids.dedup();
+    uids
+}
+
+/// Checks that `received` holds `total` cover sheets, at least one in
+/// every study of `images` and none elsewhere, and that `pdftotext`
+/// (poppler-utils) reads each of `words` in every one; returns a
+/// complaint, if any.
+pub fn cover_sheets_arrived(
+    received: &[Vec<u8>],
+    images: &[PathBuf],
+    total: usize,
+    words: &[&str],
+) -> Option<String> {
+    use mailslot_shared::dicom::{inspect, Limits};
+    let study = |b: &[u8]| {
+        inspect(b, b.len() as u64, &Limits::default())
+            .accepted()
+            .map(|s| s.study_instance_uid.clone())
+    };
+    let studies = studies_of(images);
+    let covers: Vec<&Vec<u8>> = received.iter().filter(|b| is_cover_sheet(b)).collect();
+    if covers.len() != total {
+        return Some(format!("{} cover sheets, expected {total}", covers.len()));
+    }
+    for uid in &studies {
+        if !covers.iter().any(|b| study(b).as_ref() == Some(uid)) {
+            return Some(format!("study {uid} has no cover sheet"));
+        }
+    }
+    if let Some(stray) = covers
+        .iter()
+        .filter_map(|b| study(b))
+        .find(|u| !studies.contains(u))
+    {
+        return Some(format!(
+            "a cover sheet is in study {stray}, which no image has"
+        ));
+    }
+    let dir = tempfile::tempdir().ok()?;
+    for (i, cover) in covers.iter().enumerate() {
+        let start = cover.windows(5).position(|w| w == b"%PDF-")?;
+        let pdf = dir.path().join(format!("cover-{i}.pdf"));
+        std::fs::write(&pdf, &cover[start..]).ok()?;
+        let out = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (Debian poppler-utils)");
+        let text = String::from_utf8_lossy(&out.stdout);
+        if let Some(w) = words.iter().find(|w| !text.contains(*w)) {
+            return Some(format!(
+                "pdftotext does not read {w} on a cover sheet:\n{text}"
+            ));
+        }
+    }
+    None
+}
+
+/// Checks that among `received` (whole DICOM files) exactly the letters
+/// `pdfs` arrived as Encapsulated PDFs, each in a study of `images` and
+/// with that study's Patient ID; returns a complaint, if any.
+pub fn letters_arrived(
+    received: &[Vec<u8>],
+    pdfs: &[Vec<u8>],
+    images: &[PathBuf],
+) -> Option<String> {
+    use mailslot_shared::dicom::{inspect, Limits};
+    let summary = |b: &[u8]| {
+        inspect(b, b.len() as u64, &Limits::default())
+            .accepted()
+            .cloned()
+    };
+    let studies: Vec<(String, Option<String>)> = images
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter_map(|b| summary(&b))
+        .map(|s| (s.study_instance_uid, s.patient_id))
+        .collect();
+    let wrapped: Vec<&Vec<u8>> = received
+        .iter()
+        .filter(|b| summary(b).is_some_and(|s| s.sop_class_uid == ENCAPSULATED_PDF))
+        .filter(|b| !is_cover_sheet(b))
+        .collect();
+    if wrapped.len() != pdfs.len() {
+        return Some(format!(
+            "{} letters arrived as Encapsulated PDF, expected {}",
+            wrapped.len(),
+            pdfs.len()
+        ));
+    }
+    for pdf in pdfs {
+        let Some(file) = wrapped
+            .iter()
+            .find(|b| b.windows(pdf.len()).any(|w| w == &pdf[..]))
+        else {
+            return Some("a letter's PDF is not inside any Encapsulated PDF".into());
+        };
+        let s = summary(file)?;
+        if !studies.contains(&(s.study_instance_uid.clone(), s.patient_id.clone())) {
+            return Some(format!(
+                "a letter is in study {} of patient {:?}, which no image has",
+                s.study_instance_uid, s.patient_id
+            ));
+        }
+    }
+    None
+}
