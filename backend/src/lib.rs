@@ -22,6 +22,7 @@ pub mod lockout;
 pub mod mailbox;
 pub mod notify;
 pub mod passwords;
+pub mod photopage;
 pub mod retention;
 pub mod secret;
 pub mod send;

@@ -196,6 +196,23 @@ mod tests {
         for code in ["network-error", "protocol-error", "file-unreadable"] {
             assert!(has(Lang::De, &format!("error-{code}")));
         }
+        // The letters' reasons: `| `not-pdf` | meaning |`.
+        let letters = api
+            .lines()
+            .skip_while(|l| !l.starts_with("A letter (`kind` `letter`)"))
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+            .collect::<Vec<_>>();
+        assert_eq!(
+            letters,
+            ["not-pdf", "letter-unreadable", "letter-too-large"]
+        );
+        for code in letters {
+            for lang in [Lang::De, Lang::En] {
+                assert!(has(lang, &format!("error-{code}")), "{lang:?} `{code}`");
+            }
+        }
     }
 
     #[test]

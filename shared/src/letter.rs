@@ -1,9 +1,11 @@
 //! What the sender may attach as a letter: the one check the page (when a
 //! letter is chosen), `mailslot send` (before uploading) and the server
-//! (on the decrypted file) make.
+//! (on the decrypted file) make. A PDF is kept as it is; a photo (JPEG,
+//! PNG) is decoded by the server ([`crate::photo`], feature `photo`) and
+//! wrapped into a one-page PDF.
 
 /// How many leading bytes [`sniff`] needs.
-pub const SNIFF_LEN: usize = 5;
+pub const SNIFF_LEN: usize = 8;
 
 /// The kinds of letters accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,14 +13,31 @@ pub const SNIFF_LEN: usize = 5;
 pub enum LetterKind {
     /// A PDF document (`%PDF-`).
     Pdf,
+    /// A JPEG photo (`FF D8 FF`).
+    Jpeg,
+    /// A PNG picture (its 8-byte signature).
+    Png,
 }
 
 /// The kind of letter a file's first bytes show, if it is one we accept.
 pub fn sniff(head: &[u8]) -> Option<LetterKind> {
-    head.starts_with(b"%PDF-").then_some(LetterKind::Pdf)
+    if head.starts_with(b"%PDF-") {
+        Some(LetterKind::Pdf)
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(LetterKind::Jpeg)
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(LetterKind::Png)
+    } else {
+        None
+    }
 }
 
-/// Stable code (`Mailslot-Reason`) for a letter that is none of the kinds.
+/// The largest photo (JPEG, PNG) accepted as a letter: the server reads
+/// it whole to decode it. PDFs may be as large as any file.
+pub const MAX_PHOTO_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Stable code (`Mailslot-Reason`) for a letter that is none of the kinds
+/// (kept from when only PDFs were accepted: the code is part of the API).
 pub const NOT_A_LETTER: &str = "not-pdf";
 
 #[cfg(test)]
@@ -26,11 +45,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_pdf_headers_are_letters() {
+    fn pdf_jpeg_and_png_headers_are_letters() {
         assert_eq!(sniff(b"%PDF-1.7\n"), Some(LetterKind::Pdf));
         assert_eq!(sniff(b"%PDF-"), Some(LetterKind::Pdf));
         assert_eq!(sniff(b"%PDF"), None);
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0\0\x10JF"), Some(LetterKind::Jpeg));
+        assert_eq!(sniff(b"\xFF\xD8\xFE"), None);
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Some(LetterKind::Png));
         assert_eq!(sniff(b"\x89PNG\r\n"), None);
+        assert_eq!(sniff(b"GIF89a"), None);
         assert_eq!(sniff(b""), None);
     }
 }

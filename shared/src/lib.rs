@@ -9,4 +9,6 @@
 pub mod dicom;
 pub mod envelope;
 pub mod letter;
+#[cfg(feature = "photo")]
+pub mod photo;
 pub mod wire;

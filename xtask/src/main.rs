@@ -62,6 +62,7 @@ const FUZZ_TARGETS: &[&str] = &[
     "envelope_open",
     "dicom_inspect",
     "dicomdir",
+    "letter_photo",
 ];
 
 fn main() -> ExitCode {

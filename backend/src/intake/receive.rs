@@ -14,13 +14,15 @@ use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 
 use mailslot_shared::dicom::{inspect_reader, Limits, Verdict};
 use mailslot_shared::envelope::{Header, Opener, HEADER_LEN};
-use mailslot_shared::letter;
+use mailslot_shared::letter::{self, LetterKind};
+use mailslot_shared::photo::PhotoError;
 use mailslot_shared::wire::{UploadKind, UploadState};
 use rusqlite::params;
 
 use super::{Intake, IntakeError, Result, Upload};
 use crate::durable;
 use crate::mailbox::count_inbox_bytes;
+use crate::photopage::{self, PhotoPageError};
 use crate::session::Session;
 use crate::store::now;
 
@@ -166,20 +168,40 @@ impl Intake {
             File::open(&part)?
                 .take(letter::SNIFF_LEN as u64)
                 .read_to_end(&mut head)?;
-            if letter::sniff(&head).is_none() {
-                self.remove_part(&u.id);
-                return self.set_verdict(
-                    u,
-                    UploadState::Rejected,
-                    Some(letter::NOT_A_LETTER),
-                    None,
-                    len,
-                );
-            }
+            let refuse = |this: &Self, u: &mut Upload, code: &str| {
+                this.remove_part(&u.id);
+                this.set_verdict(u, UploadState::Rejected, Some(code), None, len)
+            };
             let dir = self.layout.letters(&session.reference);
-            durable::create_dir_all(&dir)?;
-            durable::rename(&part, &dir.join(format!("{}.pdf", u.id)))?;
-            count_inbox_bytes(&self.store, &session.reference, len)?;
+            let kept = dir.join(format!("{}.pdf", u.id));
+            let kept_len = match letter::sniff(&head) {
+                None => return refuse(self, u, letter::NOT_A_LETTER),
+                Some(LetterKind::Pdf) => {
+                    durable::create_dir_all(&dir)?;
+                    durable::rename(&part, &kept)?;
+                    len
+                }
+                // A photo becomes a one-page PDF; the photo itself is
+                // not kept (the page holds it without loss).
+                Some(kind) => {
+                    if len > letter::MAX_PHOTO_BYTES {
+                        return refuse(self, u, PhotoError::TooLarge.code());
+                    }
+                    let pdf = match photopage::photo_pdf(kind, &std::fs::read(&part)?) {
+                        Ok(pdf) => pdf,
+                        Err(e @ PhotoPageError::Pdf(_)) => {
+                            tracing::error!(upload = %u.id, error = %e, "cannot wrap a photo letter");
+                            return Err(IntakeError::Internal(e.code()));
+                        }
+                        Err(e) => return refuse(self, u, e.code()),
+                    };
+                    durable::create_dir_all(&dir)?;
+                    durable::write_atomic(&kept, &pdf, 0o600)?;
+                    self.remove_part(&u.id);
+                    pdf.len() as u64
+                }
+            };
+            count_inbox_bytes(&self.store, &session.reference, kept_len)?;
             return self.set_verdict(u, UploadState::Accepted, None, None, len);
         }
         let limits = Limits {
