@@ -170,14 +170,50 @@ impl Cover<'_> {
         for name in &self.letters {
             out.push((name.clone(), false));
         }
-        out.push((
-            l(
-                "DICOMDIR-Abgleich: im Browser des Absenders geprüft, nicht übermittelt.",
-                "DICOMDIR cross-check: done in the sender's browser, not reported.",
-            ),
-            false,
-        ));
+        out.push((l("DICOMDIR-Abgleich", "DICOMDIR cross-check"), true));
+        out.extend(self.dicomdir_lines().into_iter().map(|line| (line, false)));
         out
+    }
+
+    /// What the sender's scan found when it compared each DICOMDIR (the
+    /// disc's table of contents) with the files beside it.
+    fn dicomdir_lines(&self) -> Vec<String> {
+        let en = self.english;
+        let Some(checks) = &self.sender.dicomdir else {
+            return vec![if en {
+                "Not reported by the sender's program.".into()
+            } else {
+                "Vom Programm des Absenders nicht übermittelt.".into()
+            }];
+        };
+        if checks.is_empty() {
+            return vec![if en {
+                "No DICOMDIR among the files sent (nothing to compare).".into()
+            } else {
+                "Kein DICOMDIR unter den Dateien (nichts abzugleichen).".into()
+            }];
+        }
+        checks
+            .iter()
+            .map(|c| match (c.missing, en) {
+                (0, true) => format!(
+                    "DICOMDIR lists {} images: all were found among the sender's files.",
+                    c.listed
+                ),
+                (0, false) => format!(
+                    "DICOMDIR listet {} Bilder: alle wurden unter den Dateien des Absenders gefunden.",
+                    c.listed
+                ),
+                (m, true) => format!(
+                    "DICOMDIR lists {} images: {m} of them were NOT found among the sender's files (the disc or folder may be incomplete).",
+                    c.listed
+                ),
+                (m, false) => format!(
+                    "DICOMDIR listet {} Bilder: {m} davon wurden NICHT unter den Dateien des Absenders gefunden (CD oder Ordner evtl. unvollständig).",
+                    c.listed
+                ),
+            })
+            .collect()
     }
 }
 
@@ -249,6 +285,7 @@ pub fn text_pdf(title: &str, lines: &[(String, bool)]) -> Result<Vec<u8>, CoverE
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use mailslot_shared::wire::DicomdirCheck;
 
     #[test]
     fn long_words_and_lines_are_wrapped() {
@@ -286,5 +323,44 @@ mod tests {
         .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         assert!(pdf.windows(9).any(|w| w == b"FontFile2"));
+    }
+
+    #[test]
+    fn the_dicomdir_cross_check_is_reported_as_the_sender_found_it() {
+        let lines = |dicomdir: Option<Vec<DicomdirCheck>>| {
+            let sender = SenderDetails {
+                dicomdir,
+                ..SenderDetails::default()
+            };
+            Cover {
+                english: true,
+                reference: "R",
+                received_at: 0,
+                sender: &sender,
+                department: None,
+                consent: ("2", 0),
+                studies: vec![],
+                letters: vec![],
+            }
+            .dicomdir_lines()
+            .join("\n")
+        };
+        assert!(lines(None).contains("Not reported"));
+        assert!(lines(Some(vec![])).contains("No DICOMDIR"));
+        let both = lines(Some(vec![
+            DicomdirCheck {
+                listed: 3,
+                missing: 0,
+            },
+            DicomdirCheck {
+                listed: 120,
+                missing: 7,
+            },
+        ]));
+        assert!(both.contains("lists 3 images: all were found"), "{both}");
+        assert!(
+            both.contains("lists 120 images: 7 of them were NOT found"),
+            "{both}"
+        );
     }
 }

@@ -9,9 +9,9 @@ use std::sync::Mutex;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use mailslot_shared::dicom::{inspect_reader, Lang, Limits, Verdict};
-use mailslot_shared::letter;
-use mailslot_shared::wire::{Consent, SenderDetails, UploadKind};
+use mailslot_shared::dicom::{inspect_reader, listed_instances, Lang, Limits, RejectCode, Verdict};
+use mailslot_shared::letter::{self, LetterKind};
+use mailslot_shared::wire::{Consent, DicomdirCheck, SenderDetails, UploadKind};
 
 use crate::client::{retry, Client, ClientError, Sent};
 
@@ -60,8 +60,9 @@ pub struct SendArgs {
     /// Who should look, and what the question is.
     #[arg(long, default_value = "")]
     pub request: String,
-    /// Doctor's letters (PDF) to attach.
-    #[arg(long = "letter", value_name = "PDF")]
+    /// Doctor's letters to attach: PDF, or photos of them (JPEG, PNG). They
+    /// go into the first study (the server's default).
+    #[arg(long = "letter", value_name = "FILE")]
     pub letters: Vec<PathBuf>,
     /// Concurrent uploads.
     #[arg(long, default_value_t = 3)]
@@ -85,9 +86,19 @@ pub struct Found {
     pub study: String,
 }
 
-/// Scans paths with the shared rules; returns the accepted files and prints
+/// What a scan found: the accepted files, and each DICOMDIR checked
+/// against them (as the page reports it).
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// The accepted files.
+    pub found: Vec<Found>,
+    /// Each readable DICOMDIR among the files.
+    pub dicomdirs: Vec<DicomdirCheck>,
+}
+
+/// Scans paths with the shared rules; returns what it found and prints
 /// every ignored file with its reason to standard error.
-pub fn scan(paths: &[PathBuf]) -> Result<Vec<Found>> {
+pub fn scan(paths: &[PathBuf]) -> Result<Scanned> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -102,6 +113,8 @@ pub fn scan(paths: &[PathBuf]) -> Result<Vec<Found>> {
         }
     }
     let mut found = Vec::new();
+    let mut listings: Vec<Vec<String>> = Vec::new();
+    let mut sops = std::collections::HashSet::new();
     for path in files {
         let file = File::open(&path).map_err(|e| ClientError::File(path.clone(), e))?;
         let len = file
@@ -114,11 +127,20 @@ pub fn scan(paths: &[PathBuf]) -> Result<Vec<Found>> {
             len,
             &Limits::default(),
         ) {
-            Verdict::Accepted(s) => found.push(Found {
-                path,
-                len,
-                study: s.study_instance_uid.clone(),
-            }),
+            Verdict::Accepted(s) => {
+                sops.insert(s.sop_instance_uid.clone());
+                found.push(Found {
+                    path,
+                    len,
+                    study: s.study_instance_uid.clone(),
+                });
+            }
+            Verdict::Rejected(r) if r.code == RejectCode::Dicomdir => {
+                let listed = File::open(&path)
+                    .ok()
+                    .and_then(|f| listed_instances(BufReader::new(f), len));
+                listings.extend(listed);
+            }
             Verdict::Rejected(r) => eprintln!(
                 "ignored  {}  {}: {}",
                 path.display(),
@@ -127,7 +149,14 @@ pub fn scan(paths: &[PathBuf]) -> Result<Vec<Found>> {
             ),
         }
     }
-    Ok(found)
+    let dicomdirs = listings
+        .iter()
+        .map(|listed| DicomdirCheck {
+            listed: listed.len() as u64,
+            missing: listed.iter().filter(|uid| !sops.contains(*uid)).count() as u64,
+        })
+        .collect();
+    Ok(Scanned { found, dicomdirs })
 }
 
 /// `mailslot send`.
@@ -142,7 +171,7 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
         )));
     }
     let password = read_password(args.password_stdin)?;
-    let found = scan(&args.paths)?;
+    let Scanned { found, dicomdirs } = scan(&args.paths)?;
     if found.is_empty() {
         return Err(ClientError::NothingToSend);
     }
@@ -151,10 +180,19 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
         File::open(path)
             .and_then(|f| f.take(letter::SNIFF_LEN as u64).read_to_end(&mut head))
             .map_err(|e| ClientError::File(path.clone(), e))?;
-        if letter::sniff(&head).is_none() {
+        let too_large = || std::fs::metadata(path).is_ok_and(|m| m.len() > letter::MAX_PHOTO_BYTES);
+        let problem = match letter::sniff(&head) {
+            None => Some("not a PDF document or a photo (JPEG, PNG)".to_owned()),
+            Some(LetterKind::Jpeg | LetterKind::Png) if too_large() => Some(format!(
+                "a photo larger than {} MB",
+                letter::MAX_PHOTO_BYTES >> 20
+            )),
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
             return Err(ClientError::File(
                 path.clone(),
-                std::io::Error::other("not a PDF document"),
+                std::io::Error::other(problem),
             ));
         }
     }
@@ -243,6 +281,7 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
             request: args.request.clone(),
             studies,
             lang: args.lang.clone(),
+            dicomdir: Some(dicomdirs),
             letters: results
                 .iter()
                 .filter(|(path, r)| {
@@ -252,6 +291,7 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
                     Some(mailslot_shared::wire::LetterName {
                         upload: r.as_ref().ok()?.upload.clone(),
                         name: path.file_name()?.to_string_lossy().into_owned(),
+                        study: String::new(),
                     })
                 })
                 .collect(),

@@ -150,11 +150,22 @@ async function aboutYou(thorough) {
   await page.getByLabel('Your request').fill('Second opinion on the MRI before the appointment on 3 March.');
   const [letters] = await Promise.all([
     page.waitForEvent('filechooser'),
-    page.getByRole('button', { name: 'Add letters (PDF)' }).click(),
+    page.getByRole('button', { name: 'Add letters (PDF or photo)' }).click(),
   ]);
   await letters.setFiles(letter);
   await page.locator('ul.letters li').waitFor();
-  if (thorough) await axe('about');
+  if (thorough) {
+    // Several studies: the sender says which one the letter is about
+    // (the last one listed, the ZIP's, not the default first).
+    const name = letter.split('/').pop();
+    const study = page.getByLabel(`Study for ${name}`);
+    const options = await study.locator('option').evaluateAll((os) => os.map((o) => o.value));
+    expect(options.length === 4, `the letter can go into each of the four studies: ${options}`);
+    await study.selectOption(options[3]);
+    report.letterStudy = options[3];
+    report.defaultStudy = options[0];
+    await axe('about');
+  }
 }
 
 // Waits for the receipt and reads it.

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::process::Command;
 use std::time::Duration;
 
-use mailslot_tests::documents::{cover_sheets_arrived, letters_arrived, studies_of};
+use mailslot_tests::documents::{
+    cover_sheets_arrived, letter_studies, letters_arrived, studies_of,
+};
 use mailslot_tests::fixtures::{
     patient_cd, patient_zip, sha256, wait_for, Orthanc, Server, PASSWORD,
 };
@@ -116,10 +118,21 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
     );
     let files: Vec<Vec<u8>> = orthanc.files().into_iter().map(|(_, b)| b).collect();
     let pdf = std::fs::read(&letter).expect("read letter");
-    let complaint = letters_arrived(&files, &[pdf.clone(), pdf], &images);
+    let complaint = letters_arrived(&files, &[pdf.clone(), pdf.clone()], &images);
     f.check(complaint.is_none(), || {
         complaint.clone().unwrap_or_default()
     });
+    // The first submission's letter is in the study the sender picked for
+    // it (not the default first one); the second's in its default study.
+    let chosen = report["letterStudy"].as_str().unwrap_or("?");
+    let default = report["defaultStudy"].as_str().unwrap_or("?");
+    let in_studies = letter_studies(&files, &pdf);
+    f.check(
+        chosen != default
+            && in_studies.iter().filter(|u| *u == chosen).count() == 1
+            && in_studies.iter().any(|u| u == default),
+        || format!("letters in studies {in_studies:?}; picked {chosen}, default {default}"),
+    );
     // And a cover sheet per study and submission, in the sender's language.
     let complaint = cover_sheets_arrived(
         &files,
@@ -129,6 +142,7 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
             "Consultation request",
             "Erika Mustermann",
             "Second opinion on the MRI",
+            "DICOMDIR lists 2 images: all were found",
         ],
     );
     f.check(complaint.is_none(), || {

@@ -12,7 +12,7 @@ use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{Consent, SenderDetails, UploadKind, UploadState};
 use mailslot_tests::documents::{
-    cover_sheets_arrived, letters_arrived, studies_of, ENCAPSULATED_PDF,
+    cover_sheets_arrived, letters_arrived, photo_letter_upright, studies_of, ENCAPSULATED_PDF,
 };
 use mailslot_tests::fixtures::{
     dataset, files_under, free_port, get, normalized_dataset, sha256, wait_for, Orthanc, Server,
@@ -275,11 +275,17 @@ fn orthanc_receives_pydicom_data(
     // Odd length: the PACS sees it padded, the document length says 47.
     let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n\n".to_vec();
     std::fs::write(&letter, &pdf).unwrap();
+    // A phone's photo of a letter: stored sideways, EXIF says turn it.
+    let photo = letter_dir.path().join("IMG_0815.jpg");
+    let jpeg = mailslot_backend::photopage::pictures::jpeg(200, 100, Some(6));
+    std::fs::write(&photo, &jpeg).unwrap();
     let (code, stdout, stderr) = server.send(
         &[&real],
         &[
             "--letter",
             letter.to_str().unwrap(),
+            "--letter",
+            photo.to_str().unwrap(),
             "--name",
             "Jürgen Müller",
         ],
@@ -288,7 +294,7 @@ fn orthanc_receives_pydicom_data(
     let reference = reference(&stdout);
     let expected = sources(&real);
     let mut f = Failures::default();
-    f.check(drained(&server, expected.len() + 1), || {
+    f.check(drained(&server, expected.len() + 2), || {
         "the queue did not drain".into()
     });
     f.context(orthanc.log());
@@ -300,16 +306,27 @@ fn orthanc_receives_pydicom_data(
     });
     let letters: Vec<Vec<u8>> = letters.into_iter().map(|(_, b)| b).collect();
     let images: Vec<PathBuf> = expected.values().flatten().cloned().collect();
-    let complaint = letters_arrived(&letters, &[pdf], &images);
+    // The photo's JPEG is inside its page as it was sent.
+    let complaint = letters_arrived(&letters, &[pdf, jpeg.clone()], &images);
     f.check(complaint.is_none(), || {
         complaint.clone().unwrap_or_default()
     });
-    // Every study has its cover sheet, readable with the umlauts.
+    let complaint = photo_letter_upright(&letters, &jpeg);
+    f.check(complaint.is_none(), || {
+        complaint.clone().unwrap_or_default()
+    });
+    // Every study has its cover sheet, readable with the umlauts, naming
+    // both letters and the (empty) DICOMDIR cross-check.
     let complaint = cover_sheets_arrived(
         &letters,
         &images,
         studies_of(&images).len(),
-        &[&reference, "Jürgen Müller"],
+        &[
+            &reference,
+            "Jürgen Müller",
+            "IMG_0815.jpg",
+            "Kein DICOMDIR unter den Dateien",
+        ],
     );
     f.check(complaint.is_none(), || {
         complaint.clone().unwrap_or_default()

@@ -142,3 +142,71 @@ pub fn letters_arrived(
     }
     None
 }
+
+/// Checks that the photo `jpeg` (stored sideways: black on its left,
+/// EXIF orientation 6) arrived inside an Encapsulated PDF in `received`
+/// whose page shows it upright: rendered by `pdftoppm` (poppler-utils),
+/// the page is portrait and its top half dark. Returns a complaint, if
+/// any.
+pub fn photo_letter_upright(received: &[Vec<u8>], jpeg: &[u8]) -> Option<String> {
+    let Some(file) = received
+        .iter()
+        .find(|b| b.windows(jpeg.len()).any(|w| w == jpeg))
+    else {
+        return Some("the photo's JPEG is in no Encapsulated PDF".into());
+    };
+    let start = file.windows(5).position(|w| w == b"%PDF-")?;
+    let dir = tempfile::tempdir().ok()?;
+    let pdf = dir.path().join("photo.pdf");
+    std::fs::write(&pdf, &file[start..]).ok()?;
+    let out = Command::new("pdftoppm")
+        .args(["-r", "10", "-gray"])
+        .arg(&pdf)
+        .arg(dir.path().join("page"))
+        .output()
+        .expect("pdftoppm (Debian poppler-utils)");
+    let pgm = std::fs::read(dir.path().join("page-1.pgm")).ok();
+    let Some(pgm) = pgm else {
+        return Some(format!(
+            "pdftoppm rendered nothing: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    };
+    // P5 header: magic, width height, maxval, each ended by a newline.
+    let mut parts = pgm.splitn(4, |b| *b == b'\n');
+    let (_, size, _, pixels) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let size = String::from_utf8_lossy(size);
+    let mut wh = size
+        .split_whitespace()
+        .filter_map(|n| n.parse::<usize>().ok());
+    let (w, h) = (wh.next()?, wh.next()?);
+    if w >= h {
+        return Some(format!("the photo's page is {w}×{h}, not portrait"));
+    }
+    let mean = |rows: std::ops::Range<usize>| {
+        let px: Vec<u32> = rows
+            .flat_map(|y| (w / 4..3 * w / 4).map(move |x| y * w + x))
+            .filter_map(|i| pixels.get(i).map(|p| u32::from(*p)))
+            .collect();
+        px.iter().sum::<u32>() / px.len().max(1) as u32
+    };
+    let (top, bottom) = (mean(h / 6..h / 3), mean(2 * h / 3..5 * h / 6));
+    (top > 64 || bottom < 192)
+        .then(|| format!("the photo is not upright: top {top}, bottom {bottom} (0 black)"))
+}
+
+/// The Study Instance UIDs of the Encapsulated PDFs in `received` (not
+/// cover sheets) that hold the letter `pdf`, one per copy.
+pub fn letter_studies(received: &[Vec<u8>], pdf: &[u8]) -> Vec<String> {
+    use mailslot_shared::dicom::{inspect, Limits};
+    received
+        .iter()
+        .filter(|b| !is_cover_sheet(b) && b.windows(pdf.len()).any(|w| w == pdf))
+        .filter_map(|b| {
+            inspect(b, b.len() as u64, &Limits::default())
+                .accepted()
+                .filter(|s| s.sop_class_uid == ENCAPSULATED_PDF)
+                .map(|s| s.study_instance_uid.clone())
+        })
+        .collect()
+}

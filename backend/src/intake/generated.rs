@@ -3,8 +3,9 @@
 //! ([`crate::encapsulate`]), verified with the acceptance rules, spooled
 //! and queued like an uploaded image.
 //!
-//! Which study: the first study the sender picked that arrived, else the
-//! first study that arrived. Never every study: a submission may hold
+//! Which study: the one the sender picked for the letter on the page, if
+//! it arrived; else the first study the sender picked that arrived, else
+//! the first study that arrived. Never every study: a submission may hold
 //! several patients, and a letter must not land in another patient's
 //! record. Without images, letters stay in the inbox only.
 
@@ -158,8 +159,10 @@ impl Intake {
         Ok(queued)
     }
 
-    /// Wraps the session's accepted letters into its study and queues
-    /// them for the PACS; returns how many were queued.
+    /// Wraps the session's accepted letters into their studies and queues
+    /// them for the PACS; returns how many were queued. A letter goes
+    /// where the sender put it, if that study arrived; else into the
+    /// default study. Each study gets one letters series.
     pub fn queue_letters(
         &self,
         session: &Session,
@@ -167,40 +170,47 @@ impl Intake {
         sender: &SenderDetails,
         files: &[FileRecord],
     ) -> Result<usize> {
-        let target: Option<&ObjectRecord> = sender
+        let arrived = |uid: &str| objects.iter().find(|o| o.study == uid);
+        let default: Option<&ObjectRecord> = sender
             .studies
             .iter()
-            .find_map(|uid| objects.iter().find(|o| &o.study == uid))
+            .find_map(|uid| arrived(uid))
             .or_else(|| objects.first());
-        let Some(study) = target else {
+        let Some(default) = default else {
             return Ok(0);
         };
-        let series_uid = fresh_uid();
-        let t = now();
-        let when = utc_date_time(t);
+        let when = utc_date_time(now());
+        // Per study: its letters series and the next instance number.
+        let mut series: Vec<(&str, String, u32)> = Vec::new();
         let letters = files
             .iter()
             .filter(|f| f.kind == UploadKind::Letter && f.state == UploadState::Accepted);
         let mut queued = 0;
-        for (n, letter) in letters.enumerate() {
+        for letter in letters {
             let path = self
                 .layout
                 .letters(&session.reference)
                 .join(format!("{}.pdf", letter.upload));
             let pdf = std::fs::read(&path)?;
-            let title = sender
-                .letters
-                .iter()
-                .find(|l| l.upload == letter.upload)
-                .map(|l| l.name.as_str())
-                .unwrap_or("Arztbrief / Letter");
+            let named = sender.letters.iter().find(|l| l.upload == letter.upload);
+            let title = named.map_or("Arztbrief / Letter", |l| l.name.as_str());
+            let study = named.and_then(|l| arrived(&l.study)).unwrap_or(default);
+            let at = match series.iter().position(|(uid, ..)| *uid == study.study) {
+                Some(at) => at,
+                None => {
+                    series.push((&study.study, fresh_uid(), 0));
+                    series.len() - 1
+                }
+            };
+            let (_, series_uid, number) = &mut series[at];
+            *number += 1;
             let queued_one = self.queue_document(
                 session,
                 &Document {
                     study,
-                    series_uid: &series_uid,
+                    series_uid,
                     series_number: LETTERS_SERIES_NUMBER,
-                    instance_number: n as u32 + 1,
+                    instance_number: *number,
                     series_description: "Arztbriefe / Letters",
                     title,
                     when: when.clone(),

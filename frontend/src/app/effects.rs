@@ -12,7 +12,7 @@ use web_sys::{Blob, File};
 use yew::html::Scope;
 
 use super::files::Picked;
-use super::model::{Action, Effect, Letter, Session, Started, UploadJob};
+use super::model::{Action, Effect, Letter, RefusedLetters, Session, Started, UploadJob};
 use super::{App, Msg};
 use crate::net::{Api, Key, NetError};
 use crate::store::{self, StoredSession};
@@ -136,13 +136,14 @@ impl Effects {
     }
 
     /// Letters chosen, kept here and named to the model.
-    pub fn letters(&mut self, letters: Vec<File>, refused: Vec<String>) -> Action {
+    pub fn letters(&mut self, letters: Vec<File>, refused: RefusedLetters) -> Action {
         let letters = letters
             .into_iter()
             .map(|f| Letter {
                 name: f.name(),
                 size: crate::blob::size(&f),
                 file: self.keep(f.into()),
+                study: None,
             })
             .collect();
         Action::Letters { letters, refused }

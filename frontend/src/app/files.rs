@@ -5,7 +5,9 @@
 //! nothing for it).
 
 use js_sys::{Array, Function, Promise};
-use mailslot_shared::letter;
+use mailslot_shared::letter::{self, LetterKind};
+
+use super::model::LetterProblem;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -156,12 +158,18 @@ pub async fn walk(entries: Vec<FileSystemEntry>, loose: Vec<File>) -> Picked {
     out
 }
 
-/// Whether a file is a letter we accept (`shared`'s check, as the server
-/// makes it again).
-pub async fn is_letter(file: &File) -> bool {
+/// Why a file is not a letter we accept, if it is not (`shared`'s check,
+/// as the server makes it again).
+pub async fn letter_problem(file: &File) -> Option<LetterProblem> {
     let size = crate::blob::size(file);
-    match crate::blob::read_range(file, 0, size.min(letter::SNIFF_LEN as u64)).await {
-        Ok(head) => letter::sniff(&head).is_some(),
-        Err(_) => false,
+    let kind = match crate::blob::read_range(file, 0, size.min(letter::SNIFF_LEN as u64)).await {
+        Ok(head) => letter::sniff(&head),
+        Err(_) => None,
+    };
+    match kind {
+        None => Some(LetterProblem::NotALetter),
+        Some(LetterKind::Pdf) => None,
+        Some(_) if size > letter::MAX_PHOTO_BYTES => Some(LetterProblem::TooLarge),
+        Some(_) => None,
     }
 }

@@ -31,7 +31,7 @@ pub use files::{dropped_entries, walk, Picked};
 use crate::i18n::{self, t, ta};
 use crate::worker::client::WorkerEvent;
 use effects::Effects;
-use model::{Action, Effect, Model, Problem, Step};
+use model::{Action, Effect, Model, Problem, RefusedLetters, Step};
 use steps::*;
 use text::Text;
 use widgets::{pick, ErrorSummary, Footer, Header};
@@ -44,7 +44,7 @@ pub enum Msg {
     /// Files chosen or dropped (their handles are kept first).
     Picked(Picked),
     /// Letters chosen: the letters, and the names of files that are not.
-    Letters(Vec<File>, Vec<String>),
+    Letters(Vec<File>, RefusedLetters),
     /// The scan worker said something.
     Worker(WorkerEvent),
 }
@@ -140,7 +140,7 @@ impl App {
             },
             Step::About => html! {
                 <About lang={ l } { hospital } form={ m.form.clone() } department={ m.department.clone() }
-                    letters={ m.letters.clone() } busy={ m.busy } invalid={ self.invalid() } { dispatch }
+                    letters={ m.letters.clone() } studies={ m.picked_studies() } busy={ m.busy } invalid={ self.invalid() } { dispatch }
                     on_letters={ ctx.link().callback(|(letters, others)| Msg::Letters(letters, others)) }/>
             },
             Step::Send => match &m.sending {

@@ -11,9 +11,25 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::model::Problem;
+use super::model::{Problem, StudyLabel};
 pub use crate::i18n::pick;
-use crate::i18n::t;
+use crate::i18n::{t, ta};
+use crate::tree::format_date;
+
+/// A study as the sender sees it: its date and description.
+pub fn study_name(l: Lang, s: &StudyLabel) -> String {
+    let date = s
+        .date
+        .as_deref()
+        .map(|d| format_date(d, l))
+        .unwrap_or_default();
+    let desc = s.description.clone().unwrap_or_default();
+    ta(
+        l,
+        "send-study",
+        &[("date", date.into()), ("description", desc.into())],
+    )
+}
 
 /// `aria-invalid` for field `id`.
 pub fn aria_invalid(invalid: &[&'static str], id: &str) -> Option<&'static str> {

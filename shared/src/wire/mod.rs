@@ -187,6 +187,21 @@ pub struct SenderDetails {
     /// The page's language when sent (`de`, `en`): the cover sheet's.
     #[serde(default)]
     pub lang: String,
+    /// Each DICOMDIR found among the sender's files, checked against the
+    /// files beside it (`None`: the sender did not report it; empty:
+    /// there was none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dicomdir: Option<Vec<DicomdirCheck>>,
+}
+
+/// A DICOMDIR cross-checked against the files found beside it: how many
+/// images it lists, and how many of those were not among the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DicomdirCheck {
+    /// Images (SOP Instance UIDs) the DICOMDIR lists.
+    pub listed: u64,
+    /// Of those, how many no file found was.
+    pub missing: u64,
 }
 
 /// A letter's file name, by the upload that carried it.
@@ -196,6 +211,10 @@ pub struct LetterName {
     pub upload: String,
     /// The file's name on the sender's computer.
     pub name: String,
+    /// The study it belongs to (Study Instance UID), if the sender said;
+    /// else the server's default (the first study picked that arrived).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub study: String,
 }
 
 /// The upload id in an upload's URL (`…/api/uploads/<id>`).

@@ -20,7 +20,10 @@ use mailslot_shared::wire::{HospitalInfo, Receipt, SenderDetails};
 
 pub use sending::{GroupProgress, JobInfo, Sending, StudyLabel};
 use types::problem;
-pub use types::{Action, Effect, Field, Letter, Problem, Session, Started, Step, UploadJob};
+pub use types::{
+    Action, Effect, Field, Letter, LetterProblem, Problem, RefusedLetters, Session, Started, Step,
+    UploadJob,
+};
 
 use super::text::{Arg, Text};
 use crate::i18n::{pick, t};
@@ -118,6 +121,22 @@ impl Model {
     }
 
     /// Indices (into `scanned.found`) of the objects to send, in order.
+    /// The studies picked, each once, in the order found.
+    pub fn picked_studies(&self) -> Vec<StudyLabel> {
+        let mut out: Vec<StudyLabel> = Vec::new();
+        for i in self.selected() {
+            let s = &self.scanned.found[i].summary;
+            if !out.iter().any(|o| o.uid == s.study_instance_uid) {
+                out.push(StudyLabel {
+                    uid: s.study_instance_uid.clone(),
+                    date: s.study_date.clone(),
+                    description: s.study_description.clone(),
+                });
+            }
+        }
+        out
+    }
+
     pub fn selected(&self) -> Vec<usize> {
         self.scanned
             .found
@@ -265,19 +284,34 @@ impl Model {
                         vec![("count", self.letters.len().into())],
                     ));
                 } else {
-                    let names = Arg::Str(refused.join(", "));
-                    self.fail(
-                        vec![problem(
-                            "field-letters",
-                            Text::with("about-letters-not-pdf", vec![("names", names)]),
-                        )],
-                        fx,
-                    );
+                    let problems = [
+                        (LetterProblem::NotALetter, "about-letters-not-pdf"),
+                        (LetterProblem::TooLarge, "about-letters-too-large"),
+                    ]
+                    .into_iter()
+                    .filter_map(|(kind, id)| {
+                        let names: Vec<&str> = refused
+                            .iter()
+                            .filter(|(_, k)| *k == kind)
+                            .map(|(n, _)| n.as_str())
+                            .collect();
+                        (!names.is_empty()).then(|| {
+                            let names = Arg::Str(names.join(", "));
+                            problem("field-letters", Text::with(id, vec![("names", names)]))
+                        })
+                    })
+                    .collect();
+                    self.fail(problems, fx);
                 }
             }
             Action::RemoveLetter(i) => {
                 if i < self.letters.len() {
                     self.letters.remove(i);
+                }
+            }
+            Action::LetterStudy(i, uid) => {
+                if let Some(letter) = self.letters.get_mut(i) {
+                    letter.study = Some(uid);
                 }
             }
             Action::Send => {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use mailslot_shared::wire::{LetterName, UploadState};
+use mailslot_shared::wire::{DicomdirCheck, LetterName, UploadState};
 
 use mailslot_shared::wire::UploadKind;
 
@@ -39,6 +39,8 @@ pub struct JobInfo {
     pub verdict: Option<(Finished, Option<String>)>,
     /// Its upload's id on the server, once created.
     pub upload: Option<String>,
+    /// A letter's study, if the sender chose one.
+    pub letter_study: Option<String>,
 }
 
 impl JobInfo {
@@ -165,6 +167,7 @@ impl Model {
                 sent: 0,
                 verdict: None,
                 upload: None,
+                letter_study: None,
             });
         }
         for letter in &self.letters {
@@ -181,6 +184,7 @@ impl Model {
                 sent: 0,
                 verdict: None,
                 upload: None,
+                letter_study: letter.study.clone(),
             });
         }
         (jobs, infos)
@@ -214,6 +218,16 @@ impl Model {
         }
         details.studies = studies;
         details.lang = crate::i18n::tag(self.lang).to_owned();
+        details.dicomdir = Some(
+            self.scanned
+                .dicomdir_check()
+                .into_iter()
+                .map(|(_, listed, missing)| DicomdirCheck {
+                    listed: listed as u64,
+                    missing: missing as u64,
+                })
+                .collect(),
+        );
         // The letters' names, sealed with the details (a letter sent
         // before a reload is known by its upload only).
         details.letters = self
@@ -225,6 +239,7 @@ impl Model {
                 Some(LetterName {
                     upload: j.upload.clone()?,
                     name: j.label.clone(),
+                    study: j.letter_study.clone().unwrap_or_default(),
                 })
             })
             .collect();

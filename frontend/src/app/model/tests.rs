@@ -373,17 +373,42 @@ fn the_form_is_checked_before_anything_is_sent() {
             "field-request"
         ]
     );
-    // A letter that is not a PDF is named; the PDF is kept once.
+    // A file that is no letter and a photo too large are named, each
+    // with its reason; the PDF is kept once.
     let letter = Letter {
         file: FileRef(20),
         name: "Brief.pdf".into(),
         size: 300,
+        study: None,
     };
     m.reduce(Action::Letters {
         letters: vec![letter.clone()],
-        refused: vec!["Foto.heic".into()],
+        refused: vec![
+            ("Foto.heic".into(), LetterProblem::NotALetter),
+            ("Scan.png".into(), LetterProblem::TooLarge),
+            ("Brief.docx".into(), LetterProblem::NotALetter),
+        ],
     });
-    assert_eq!(m.problems[0].field, "field-letters");
+    let said: Vec<(&str, &Text)> = m.problems.iter().map(|p| (p.field, &p.text)).collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "field-letters",
+                &Text::with(
+                    "about-letters-not-pdf",
+                    vec![("names", Arg::Str("Foto.heic, Brief.docx".into()))]
+                )
+            ),
+            (
+                "field-letters",
+                &Text::with(
+                    "about-letters-too-large",
+                    vec![("names", Arg::Str("Scan.png".into()))]
+                )
+            ),
+        ]
+    );
     m.reduce(Action::Letters {
         letters: vec![letter.clone()],
         refused: Vec::new(),
@@ -449,11 +474,36 @@ fn sending_covers_images_then_letters_and_one_refusal_does_not_stop_the_rest() {
 }
 
 #[test]
-fn the_letters_names_are_sealed_with_the_details_by_their_upload() {
+fn a_letter_is_put_into_one_of_the_picked_studies() {
+    let mut m = with_scan();
+    m.reduce(Action::CheckNext);
+    let uids: Vec<String> = m.picked_studies().into_iter().map(|s| s.uid).collect();
+    assert_eq!(uids, ["1.1", "1.2"]);
+    m.reduce(Action::Letters {
+        letters: vec![Letter {
+            file: FileRef(20),
+            name: "Brief.pdf".into(),
+            size: 300,
+            study: None,
+        }],
+        refused: Vec::new(),
+    });
+    m.reduce(Action::LetterStudy(0, "1.2".into()));
+    // A letter that is gone is no crash.
+    m.reduce(Action::LetterStudy(5, "1.1".into()));
+    assert_eq!(m.letters[0].study.as_deref(), Some("1.2"));
+    // Leaving a study out leaves one to choose: nothing to pick.
+    m.reduce(Action::Study("1.1".into(), false));
+    assert_eq!(m.picked_studies().len(), 1);
+}
+
+#[test]
+fn the_letters_names_and_studies_are_sealed_with_the_details_by_their_upload() {
     let letter = Letter {
         file: FileRef(20),
         name: "Befund Müller.pdf".into(),
         size: 300,
+        study: Some("1.2".into()),
     };
     let (mut m, jobs) = sending_with(vec![letter], 4, 7300);
     assert_eq!(jobs.len(), 4);
@@ -477,13 +527,18 @@ fn the_letters_names_are_sealed_with_the_details_by_their_upload() {
     }
     let fx = m.reduce(Action::UploadsFinished);
     match &fx[..] {
-        [Effect::Submit { details, .. }] => assert_eq!(
-            details.letters,
-            [LetterName {
-                upload: "u-letter".into(),
-                name: "Befund Müller.pdf".into()
-            }]
-        ),
+        [Effect::Submit { details, .. }] => {
+            assert_eq!(
+                details.letters,
+                [LetterName {
+                    upload: "u-letter".into(),
+                    name: "Befund Müller.pdf".into(),
+                    study: "1.2".into(),
+                }]
+            );
+            // The scan found no DICOMDIR, and says so.
+            assert_eq!(details.dicomdir, Some(vec![]));
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -127,6 +127,22 @@ pub struct Letter {
     pub name: String,
     /// Its size in bytes.
     pub size: u64,
+    /// The study it belongs to (Study Instance UID), if the sender chose
+    /// one; else the first study picked.
+    pub study: Option<String>,
+}
+
+/// Files chosen as letters and not attached: name, and why.
+pub type RefusedLetters = Vec<(String, LetterProblem)>;
+
+/// Why a file chosen as a letter was not attached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterProblem {
+    /// Neither a PDF nor a photo (JPEG, PNG).
+    NotALetter,
+    /// A photo larger than the server reads
+    /// ([`mailslot_shared::letter::MAX_PHOTO_BYTES`]).
+    TooLarge,
 }
 
 /// A session the server opened, with the key to seal for and the
@@ -212,15 +228,17 @@ pub enum Action {
     CheckNext,
     /// A form field changed.
     Field(Field, String),
-    /// Letters chosen: the PDFs, and the names of files that are not.
+    /// Letters chosen: the letters, and the names of files that are not.
     Letters {
         /// Accepted letters.
         letters: Vec<Letter>,
-        /// Names of files that are not letters.
-        refused: Vec<String>,
+        /// Names of files not attached, and why.
+        refused: RefusedLetters,
     },
     /// Remove a letter.
     RemoveLetter(usize),
+    /// The sender put letter `.0` into study `.1` (Study Instance UID).
+    LetterStudy(usize, String),
     /// The Send button.
     Send,
     /// The preflight answered.

@@ -8,9 +8,9 @@ use mailslot_shared::wire::{HospitalInfo, SenderDetails};
 use web_sys::{File, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::files::{from_input, is_letter};
-use crate::app::model::{Action, Field, Letter, Step};
-use crate::app::widgets::{aria_invalid, click, pick, TextField};
+use crate::app::files::{from_input, letter_problem};
+use crate::app::model::{Action, Field, Letter, RefusedLetters, Step, StudyLabel};
+use crate::app::widgets::{aria_invalid, click, pick, study_name, TextField};
 use crate::i18n::{t, ta};
 use crate::tree::format_bytes;
 
@@ -27,6 +27,8 @@ pub struct AboutProps {
     pub department: AttrValue,
     /// Letters attached.
     pub letters: Vec<Letter>,
+    /// The studies picked (a letter may be put into one of them).
+    pub studies: Vec<StudyLabel>,
     /// Waiting for the server.
     pub busy: bool,
     /// Fields with problems.
@@ -34,8 +36,8 @@ pub struct AboutProps {
     /// Where actions go.
     pub dispatch: Callback<Action>,
     /// Letters chosen: the files that are letters, and the names of those
-    /// that are not.
-    pub on_letters: Callback<(Vec<File>, Vec<String>)>,
+    /// that are not, with why.
+    pub on_letters: Callback<(Vec<File>, RefusedLetters)>,
 }
 
 /// The contact form, the request and the letters.
@@ -81,10 +83,9 @@ pub fn About(p: &AboutProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let (mut letters, mut others) = (Vec::new(), Vec::new());
                 for (file, _) in chosen.files {
-                    if is_letter(&file).await {
-                        letters.push(file);
-                    } else {
-                        others.push(file.name());
+                    match letter_problem(&file).await {
+                        None => letters.push(file),
+                        Some(why) => others.push((file.name(), why)),
                     }
                 }
                 on_letters.emit((letters, others));
@@ -136,10 +137,11 @@ pub fn About(p: &AboutProps) -> Html {
                 <p class="hint">{ t(l, "about-letters-hint") }</p>
                 <button type="button" onclick={ click("pick-letters") }>{ t(l, "about-add-letters") }</button>
                 <input type="file" id="pick-letters" class="visually-hidden" tabindex="-1" aria-hidden="true"
-                    accept=".pdf,application/pdf" multiple=true onchange={ on_letters }/>
+                    accept=".pdf,application/pdf,.jpg,.jpeg,image/jpeg,.png,image/png" multiple=true onchange={ on_letters }/>
                 <ul class="letters">
                     { for p.letters.iter().enumerate().map(|(i, letter)| html! {
                         <li>{ &letter.name }{ " (" }{ format_bytes(letter.size, l) }{ ") " }
+                            { letter_study(l, &p.studies, letter, i, dispatch) }
                             <button type="button" aria-label={ ta(l, "about-remove-letter", &[("name", letter.name.clone().into())]) }
                                 onclick={ dispatch.reform(move |_| Action::RemoveLetter(i)) }>{ t(l, "remove") }</button></li>
                     }) }
@@ -150,5 +152,35 @@ pub fn About(p: &AboutProps) -> Html {
                 <button type="submit" class="primary" disabled={ p.busy }>{ t(l, "send") }</button>
             </div>
         </form>
+    }
+}
+
+/// Which study letter `i` belongs to, when there is more than one to
+/// choose from (else nothing: it goes with the one study).
+fn letter_study(
+    l: Lang,
+    studies: &[StudyLabel],
+    letter: &Letter,
+    i: usize,
+    dispatch: &Callback<Action>,
+) -> Html {
+    if studies.len() < 2 {
+        return html! {};
+    }
+    let id = format!("letter-study-{i}");
+    let current = letter
+        .study
+        .as_deref()
+        .filter(|uid| studies.iter().any(|s| s.uid == *uid))
+        .unwrap_or(&studies[0].uid);
+    html! {
+        <span class="letter-study">
+            <label for={ id.clone() }>{ ta(l, "about-letter-study", &[("name", letter.name.clone().into())]) }</label>
+            <select { id } onchange={ dispatch.reform(move |e: Event| Action::LetterStudy(i, e.target_unchecked_into::<HtmlSelectElement>().value())) }>
+                { for studies.iter().map(|s| html! {
+                    <option value={ s.uid.clone() } selected={ s.uid == current }>{ study_name(l, s) }</option>
+                }) }
+            </select>
+        </span>
     }
 }

@@ -6,8 +6,9 @@ use mailslot_shared::dicom::Lang;
 use yew::prelude::*;
 
 use crate::app::model::{Action, GroupProgress, StudyLabel};
+use crate::app::widgets::study_name;
 use crate::i18n::{self, t, ta};
-use crate::tree::{format_bytes, format_date};
+use crate::tree::format_bytes;
 
 /// The Send step's properties: what it shows, derived from the model's
 /// sending state (small, so a progress event redraws cheaply).
@@ -74,19 +75,7 @@ fn status(l: Lang, p: &SendProps) -> String {
 fn group_label(l: Lang, study: Option<&StudyLabel>) -> String {
     match study {
         None => t(l, "send-letters"),
-        Some(s) => {
-            let date = s
-                .date
-                .as_deref()
-                .map(|d| format_date(d, l))
-                .unwrap_or_default();
-            let desc = s.description.clone().unwrap_or_default();
-            ta(
-                l,
-                "send-study",
-                &[("date", date.into()), ("description", desc.into())],
-            )
-        }
+        Some(s) => study_name(l, s),
     }
 }
 
