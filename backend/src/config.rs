@@ -206,6 +206,9 @@ pub struct Config {
     /// `smtp://host:587?tls=required` (STARTTLS), `smtps://host:465`
     /// (implicit TLS); `user:password@` before the host logs in.
     pub notify_smtp_url: Option<String>,
+    /// PEM file of the CA certificates the mail server's TLS certificate
+    /// is verified against besides the public roots (a hospital's own CA).
+    pub notify_smtp_ca_file: Option<PathBuf>,
     /// Whether each study gets a cover sheet (Encapsulated PDF) naming the
     /// sender, the request and the consent.
     pub cover_sheets: bool,
@@ -235,6 +238,7 @@ struct FileLayer {
     dimse_timeout_secs: Option<u64>,
     stow_batch: Option<usize>,
     stow_ca_file: Option<PathBuf>,
+    notify_smtp_ca_file: Option<PathBuf>,
     stow_authorization: Option<String>,
     retry_base_secs: Option<u64>,
     retention_days: Option<u64>,
@@ -323,6 +327,7 @@ struct RawConfig {
     dimse_timeout_secs: u64,
     stow_batch: usize,
     stow_ca_file: Option<PathBuf>,
+    notify_smtp_ca_file: Option<PathBuf>,
     stow_authorization: Option<String>,
     retry_base_secs: u64,
     retention_days: u64,
@@ -366,6 +371,7 @@ impl RawConfig {
             dimse_timeout_secs: 30,
             stow_batch: 20,
             stow_ca_file: None,
+            notify_smtp_ca_file: None,
             stow_authorization: None,
             retry_base_secs: 5,
             retention_days: 42,
@@ -461,6 +467,9 @@ impl RawConfig {
         if layer.stow_ca_file.is_some() {
             self.stow_ca_file = layer.stow_ca_file;
         }
+        if layer.notify_smtp_ca_file.is_some() {
+            self.notify_smtp_ca_file = layer.notify_smtp_ca_file;
+        }
         if layer.stow_authorization.is_some() {
             self.stow_authorization = layer.stow_authorization;
         }
@@ -503,6 +512,9 @@ impl RawConfig {
         }
         if let Some(v) = env("MAILSLOT_STOW_CA_FILE") {
             self.stow_ca_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("MAILSLOT_NOTIFY_SMTP_CA_FILE") {
+            self.notify_smtp_ca_file = Some(PathBuf::from(v));
         }
         if let Some(v) = env("MAILSLOT_STOW_AUTHORIZATION") {
             self.stow_authorization = Some(v);
@@ -609,11 +621,15 @@ impl RawConfig {
                 "at least 2 MiB (a record must fit)".into(),
             ));
         }
-        if let Some(f) = &self.stow_ca_file {
+        for (field, file) in [
+            ("stow_ca_file", &self.stow_ca_file),
+            ("notify_smtp_ca_file", &self.notify_smtp_ca_file),
+        ] {
+            let Some(f) = file else { continue };
             let pem = std::fs::read_to_string(f).unwrap_or_default();
             if !pem.contains("-----BEGIN CERTIFICATE-----") {
                 return Err(invalid(
-                    "stow_ca_file",
+                    field,
                     format!("{} is not a readable PEM file of certificates", f.display()),
                 ));
             }
@@ -650,6 +666,7 @@ impl RawConfig {
             dimse_timeout_secs: self.dimse_timeout_secs,
             stow_batch: self.stow_batch,
             stow_ca_file: self.stow_ca_file,
+            notify_smtp_ca_file: self.notify_smtp_ca_file,
             stow_authorization: self.stow_authorization,
             retry_base_secs: self.retry_base_secs,
             retention_days: self.retention_days,

@@ -270,15 +270,54 @@ fn email(config: &Config, to: &str, message: &Message) -> Sent {
     else {
         return Sent::Failed("notify-address-invalid");
     };
-    let transport = match lettre::SmtpTransport::from_url(url) {
-        Ok(t) => t.timeout(Some(Duration::from_secs(30))).build(),
-        Err(_) => return Sent::Failed("notify-smtp-url-invalid"),
+    let transport = match smtp_transport(url, config.notify_smtp_ca_file.as_deref()) {
+        Ok(t) => t,
+        // The CA file can be mended while the mail waits.
+        Err(code @ "notify-smtp-tls-config") => return Sent::Retry(code),
+        Err(code) => return Sent::Failed(code),
     };
     match transport.send(&mail) {
         Ok(_) => Sent::Done,
         Err(e) if e.is_permanent() => Sent::Failed("notify-smtp-refused"),
         Err(_) => Sent::Retry("notify-smtp-unavailable"),
     }
+}
+
+/// The SMTP transport `url` describes (see `Config::notify_smtp_url`),
+/// verifying the server's certificate also against the CAs in `ca_file`
+/// when TLS is used.
+fn smtp_transport(
+    url: &str,
+    ca_file: Option<&std::path::Path>,
+) -> Result<lettre::SmtpTransport, &'static str> {
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let invalid = "notify-smtp-url-invalid";
+    let mut builder = lettre::SmtpTransport::from_url(url).map_err(|_| invalid)?;
+    if let Some(ca_file) = ca_file {
+        let parsed = url::Url::parse(url).map_err(|_| invalid)?;
+        let host = parsed.host_str().ok_or(invalid)?.to_owned();
+        let tls = parsed
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        let params = std::fs::read(ca_file)
+            .ok()
+            .and_then(|pem| Certificate::from_pem(&pem).ok())
+            .and_then(|ca| {
+                TlsParameters::builder(host)
+                    .add_root_certificate(ca)
+                    .build()
+                    .ok()
+            })
+            .ok_or("notify-smtp-tls-config")?;
+        builder = match (parsed.scheme(), tls.as_deref()) {
+            ("smtps", _) => builder.tls(Tls::Wrapper(params)),
+            (_, Some("required")) => builder.tls(Tls::Required(params)),
+            (_, Some("opportunistic")) => builder.tls(Tls::Opportunistic(params)),
+            _ => builder,
+        };
+    }
+    Ok(builder.timeout(Some(Duration::from_secs(30))).build())
 }
 
 /// `sha256=<hex>`: the HMAC-SHA256 of `body` under `secret`.

@@ -1292,32 +1292,14 @@ fn old_records_and_refused_objects_are_purged() {
 /// hospitals.)
 #[test]
 fn stow_over_https_verifies_the_pacs_with_the_hospitals_ca() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let sh = |script: &str| {
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(script)
-            .current_dir(d)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{script}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
     // A hospital CA and a certificate for 127.0.0.1 signed by it.
-    sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=Hospital-CA");
-    sh("openssl req -newkey rsa:2048 -nodes -keyout pacs.key -out pacs.csr -subj /CN=127.0.0.1");
-    sh("printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ext.cnf && \
-        openssl x509 -req -in pacs.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out pacs.pem -days 2 -extfile ext.cnf");
+    let hospital = mailslot_tests::fixtures::HospitalCa::new();
     let orthanc = mailslot_tests::fixtures::Orthanc::start();
     let token = "Bearer mailslot-test-token";
     let proxy = mailslot_tests::fixtures::TlsProxy::start(
         orthanc.http_port,
-        &d.join("pacs.pem"),
-        &d.join("pacs.key"),
+        &hospital.server_cert,
+        &hospital.server_key,
         token,
     );
     let dest = format!("stow+https://127.0.0.1:{}/dicom-web", proxy.port);
@@ -1342,8 +1324,7 @@ fn stow_over_https_verifies_the_pacs_with_the_hospitals_ca() {
     });
 
     // With the hospital's CA but without the PACS's token: refused, kept.
-    let ca = d.join("ca.pem");
-    let ca = ca.to_str().unwrap();
+    let ca = hospital.ca_cert.to_str().unwrap();
     let anonymous = Server::start(&dest, &[("MAILSLOT_STOW_CA_FILE", ca)]);
     let (code, out, err) = anonymous.send(&[&file], &[]);
     assert_eq!(code, 0, "send failed:\n{out}\n{err}");

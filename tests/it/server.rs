@@ -15,8 +15,8 @@ use mailslot_tests::documents::{
     cover_sheets_arrived, letters_arrived, photo_letter_upright, studies_of, ENCAPSULATED_PDF,
 };
 use mailslot_tests::fixtures::{
-    dataset, files_under, free_port, get, normalized_dataset, sha256, wait_for, Orthanc, Server,
-    SmtpServer, StoreScp, WebhookReceiver, PASSWORD,
+    dataset, files_under, free_port, get, normalized_dataset, sha256, wait_for, HospitalCa,
+    Orthanc, Server, SmtpServer, SmtpTls, StoreScp, WebhookReceiver, PASSWORD,
 };
 use mailslot_tests::{corpus, Failures};
 
@@ -876,6 +876,57 @@ fn staff_can_look_a_case_up_on_the_console() {
             .iter()
             .any(|b| b.windows(needle.len()).any(|w| w == needle));
         f.check(!found, || format!("the database holds {secret}"));
+    }
+    f.finish();
+}
+
+/// The notification mail goes over TLS, as a hospital's mail server
+/// demands: STARTTLS (required before any mail) and implicit TLS (SMTPS),
+/// each verified against the hospital's own CA (`notify_smtp_ca_file`).
+/// Without that CA the server's certificate is not trusted: nothing is
+/// sent, the mail waits in the queue.
+#[test]
+fn the_mail_goes_over_starttls_or_implicit_tls_verified_with_the_hospitals_ca() {
+    let ca = HospitalCa::new();
+    let ca_file = ca.ca_cert.to_str().unwrap();
+    let mut f = Failures::default();
+    for (tls, scheme, query, trusted) in [
+        (SmtpTls::StartTls(&ca), "smtp", "?tls=required", false),
+        (SmtpTls::StartTls(&ca), "smtp", "?tls=required", true),
+        (SmtpTls::Implicit(&ca), "smtps", "", true),
+    ] {
+        let port = free_port();
+        let smtp = SmtpServer::start_with(port, tls);
+        let url = format!("{scheme}://127.0.0.1:{port}{query}");
+        let mut env = vec![
+            ("MAILSLOT_NOTIFY_SMTP_URL", url.as_str()),
+            ("MAILSLOT_NOTIFY_TO", "leitstelle@klinikum.example"),
+        ];
+        if trusted {
+            env.push(("MAILSLOT_NOTIFY_SMTP_CA_FILE", ca_file));
+        }
+        let server = Server::start("inbox", &env);
+        let reference = send_a_case(&server);
+        if trusted {
+            f.check(
+                wait_for(Duration::from_secs(30), || !smtp.mails().is_empty()),
+                || format!("{url}: no mail; log:\n{}", server.log()),
+            );
+            f.check(smtp.mails().iter().any(|m| m.contains(&reference)), || {
+                format!("{url}: the mail lacks {reference}")
+            });
+        } else {
+            f.check(
+                wait_for(Duration::from_secs(30), || {
+                    server.admin(&["queue"]).contains("notify email pending: 1")
+                        && server.log().contains("notification will be retried")
+                }),
+                || format!("{url} untrusted: {}", server.admin(&["queue"])),
+            );
+            f.check(smtp.mails().is_empty(), || {
+                format!("{url}: a mail went to an untrusted server")
+            });
+        }
     }
     f.finish();
 }

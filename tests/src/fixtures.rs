@@ -649,15 +649,44 @@ pub struct SmtpServer {
     _dir: tempfile::TempDir,
 }
 
+/// How an [`SmtpServer`] speaks TLS: with the certificate and key of a
+/// [`HospitalCa`].
+#[derive(Debug, Clone, Copy)]
+pub enum SmtpTls<'a> {
+    /// Plain SMTP.
+    None,
+    /// STARTTLS, required before any mail (`--tlscert`).
+    StartTls(&'a HospitalCa),
+    /// TLS from the first byte, SMTPS (`--smtpscert`).
+    Implicit(&'a HospitalCa),
+}
+
 impl SmtpServer {
     /// Starts it on `port` (which a server may already be configured with).
     pub fn start(port: u16) -> SmtpServer {
+        SmtpServer::start_with(port, SmtpTls::None)
+    }
+
+    /// Starts it on `port`, speaking TLS as `tls` says.
+    pub fn start_with(port: u16, tls: SmtpTls<'_>) -> SmtpServer {
         let dir = tempfile::tempdir().expect("tempdir");
         // aiosmtpd's Mailbox handler creates the Maildir itself.
         let maildir = dir.path().join("maildir");
-        let child = Command::new("/usr/bin/python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
+        let mut cmd = Command::new("/usr/bin/python3");
+        cmd.args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"));
+        match tls {
+            SmtpTls::None => {}
+            SmtpTls::StartTls(ca) => {
+                cmd.arg("--tlscert").arg(&ca.server_cert);
+                cmd.arg("--tlskey").arg(&ca.server_key);
+            }
+            SmtpTls::Implicit(ca) => {
+                cmd.arg("--smtpscert").arg(&ca.server_cert);
+                cmd.arg("--smtpskey").arg(&ca.server_key);
+            }
+        }
+        let child = cmd
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)
             .stdout(Stdio::null())
@@ -762,5 +791,54 @@ impl WebhookReceiver {
     /// The requests received so far.
     pub fn received(&self) -> Vec<Hook> {
         self.received.lock().expect("lock").clone()
+    }
+}
+
+/// A hospital's own certificate authority (made with `openssl`) and a
+/// server certificate for 127.0.0.1 it signed.
+#[derive(Debug)]
+pub struct HospitalCa {
+    /// The CA's certificate (PEM): what the server is told to trust.
+    pub ca_cert: PathBuf,
+    /// The server's certificate (PEM).
+    pub server_cert: PathBuf,
+    /// The server's key (PEM).
+    pub server_key: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl HospitalCa {
+    /// Makes a new CA and server certificate.
+    pub fn new() -> HospitalCa {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sh = |script: &str| {
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(script)
+                .current_dir(dir.path())
+                .output()
+                .expect("sh");
+            assert!(
+                out.status.success(),
+                "{script}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=Hospital-CA");
+        sh("openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1");
+        sh("printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ext.cnf && \
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf");
+        HospitalCa {
+            ca_cert: dir.path().join("ca.pem"),
+            server_cert: dir.path().join("server.pem"),
+            server_key: dir.path().join("server.key"),
+            _dir: dir,
+        }
+    }
+}
+
+impl Default for HospitalCa {
+    fn default() -> Self {
+        HospitalCa::new()
     }
 }
