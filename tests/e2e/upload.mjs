@@ -148,6 +148,18 @@ async function aboutYou(thorough) {
   await page.getByLabel('a second opinion').check();
   await page.getByLabel('Department at the hospital').selectOption('neurology');
   await page.getByLabel('Your request').fill('Second opinion on the MRI before the appointment on 3 March.');
+  if (thorough) {
+    // A file that is no letter gets its own sentence, naming it.
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Add letters (PDF or photo)' }).click(),
+    ]);
+    await chooser.setFiles(`${cd}/AUTORUN.INF`);
+    await page.locator('#error-summary').waitFor();
+    const said = await page.locator('#error-summary').innerText();
+    expect(/neither PDF documents nor photos \(JPEG, PNG\).*AUTORUN\.INF/s.test(said), `a file that is no letter is explained: ${said}`);
+    expect(await page.locator('ul.letters li').count() === 0, 'it is not attached');
+  }
   const [letters] = await Promise.all([
     page.waitForEvent('filechooser'),
     page.getByRole('button', { name: 'Add letters (PDF or photo)' }).click(),
@@ -231,8 +243,10 @@ async function main() {
       await page.goto(`${url}/?lang=${lang}`);
       await page.getByRole('link', { name: link }).click();
       await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 30_000 });
+      // The hospital's details arrive after the page's own texts.
+      const withPhone = await page.locator('main', { hasText: phone }).waitFor({ timeout: 10_000 }).then(() => true, () => false);
       const text = await page.locator('main').innerText();
-      expect(text.includes(phone), `the instructions (${lang}) give the hospital's phone number ${phone}`);
+      expect(withPhone, `the instructions (${lang}) give the hospital's phone number ${phone}: ${text}`);
       expect(text.includes(step), `the instructions (${lang}) name the steps as the page does`);
       expect(await page.locator('ol.instructions-steps > li').count() === 7, `the instructions (${lang}) describe all seven steps`);
       await axe(`instructions-${lang}`);
