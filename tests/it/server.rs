@@ -881,23 +881,58 @@ fn staff_can_look_a_case_up_on_the_console() {
 }
 
 /// The notification mail goes over TLS, as a hospital's mail server
-/// demands: STARTTLS (required before any mail) and implicit TLS (SMTPS),
-/// each verified against the hospital's own CA (`notify_smtp_ca_file`).
-/// Without that CA the server's certificate is not trusted: nothing is
-/// sent, the mail waits in the queue.
+/// demands: STARTTLS (required before any mail), implicit TLS (SMTPS), and
+/// STARTTLS with a login, each verified against the hospital's own CA
+/// (`notify_smtp_ca_file`). Without that CA the server's certificate is
+/// not trusted: nothing is sent, the mail waits in the queue. With a wrong
+/// password the mail server refuses for good: recorded as failed.
 #[test]
 fn the_mail_goes_over_starttls_or_implicit_tls_verified_with_the_hospitals_ca() {
+    #[derive(Debug, PartialEq)]
+    enum Outcome {
+        Delivered,
+        Waits,
+        Refused,
+    }
     let ca = HospitalCa::new();
     let ca_file = ca.ca_cert.to_str().unwrap();
+    let login = SmtpTls::StartTlsLogin(&ca, "mailslot", "s3cret");
     let mut f = Failures::default();
-    for (tls, scheme, query, trusted) in [
-        (SmtpTls::StartTls(&ca), "smtp", "?tls=required", false),
-        (SmtpTls::StartTls(&ca), "smtp", "?tls=required", true),
-        (SmtpTls::Implicit(&ca), "smtps", "", true),
+    for (tls, url, trusted, outcome) in [
+        (
+            SmtpTls::StartTls(&ca),
+            "smtp://127.0.0.1:{port}?tls=required",
+            false,
+            Outcome::Waits,
+        ),
+        (
+            SmtpTls::StartTls(&ca),
+            "smtp://127.0.0.1:{port}?tls=required",
+            true,
+            Outcome::Delivered,
+        ),
+        (
+            SmtpTls::Implicit(&ca),
+            "smtps://127.0.0.1:{port}",
+            true,
+            Outcome::Delivered,
+        ),
+        (
+            login,
+            "smtp://mailslot:s3cret@127.0.0.1:{port}?tls=required",
+            true,
+            Outcome::Delivered,
+        ),
+        (
+            login,
+            "smtp://mailslot:wrong@127.0.0.1:{port}?tls=required",
+            true,
+            Outcome::Refused,
+        ),
     ] {
         let port = free_port();
         let smtp = SmtpServer::start_with(port, tls);
-        let url = format!("{scheme}://127.0.0.1:{port}{query}");
+        let url = url.replace("{port}", &port.to_string());
         let mut env = vec![
             ("MAILSLOT_NOTIFY_SMTP_URL", url.as_str()),
             ("MAILSLOT_NOTIFY_TO", "leitstelle@klinikum.example"),
@@ -907,24 +942,34 @@ fn the_mail_goes_over_starttls_or_implicit_tls_verified_with_the_hospitals_ca() 
         }
         let server = Server::start("inbox", &env);
         let reference = send_a_case(&server);
-        if trusted {
-            f.check(
-                wait_for(Duration::from_secs(30), || !smtp.mails().is_empty()),
-                || format!("{url}: no mail; log:\n{}", server.log()),
-            );
-            f.check(smtp.mails().iter().any(|m| m.contains(&reference)), || {
-                format!("{url}: the mail lacks {reference}")
-            });
-        } else {
-            f.check(
+        let queue = || server.admin(&["queue"]);
+        match outcome {
+            Outcome::Delivered => {
+                f.check(
+                    wait_for(Duration::from_secs(30), || !smtp.mails().is_empty()),
+                    || format!("{url}: no mail; log:\n{}", server.log()),
+                );
+                f.check(smtp.mails().iter().any(|m| m.contains(&reference)), || {
+                    format!("{url}: the mail lacks {reference}")
+                });
+            }
+            Outcome::Waits => f.check(
                 wait_for(Duration::from_secs(30), || {
-                    server.admin(&["queue"]).contains("notify email pending: 1")
+                    queue().contains("notify email pending: 1")
                         && server.log().contains("notification will be retried")
                 }),
-                || format!("{url} untrusted: {}", server.admin(&["queue"])),
-            );
+                || format!("{url}: {}", queue()),
+            ),
+            Outcome::Refused => f.check(
+                wait_for(Duration::from_secs(30), || {
+                    queue().contains("notify email failed: 1")
+                }),
+                || format!("{url}: {}", queue()),
+            ),
+        }
+        if outcome != Outcome::Delivered {
             f.check(smtp.mails().is_empty(), || {
-                format!("{url}: a mail went to an untrusted server")
+                format!("{url}: a mail went out")
             });
         }
     }

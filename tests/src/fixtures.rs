@@ -659,7 +659,28 @@ pub enum SmtpTls<'a> {
     StartTls(&'a HospitalCa),
     /// TLS from the first byte, SMTPS (`--smtpscert`).
     Implicit(&'a HospitalCa),
+    /// STARTTLS, then a login (`AUTH PLAIN`/`LOGIN`) with this user and
+    /// password, both required before any mail.
+    StartTlsLogin(&'a HospitalCa, &'a str, &'a str),
 }
+
+/// aiosmtpd with STARTTLS and a required login (its command line has no
+/// option for a login): `host port maildir cert key user password`.
+const SMTP_WITH_LOGIN: &str = r#"
+import ssl, sys, threading
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+host, port, maildir, cert, key, user, password = sys.argv[1:]
+tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+tls.load_cert_chain(cert, key)
+def check(server, session, envelope, mechanism, data):
+    ok = isinstance(data, LoginPassword) and data.login == user.encode() and data.password == password.encode()
+    return AuthResult(success=ok, handled=False)
+Controller(Mailbox(maildir), hostname=host, port=int(port), tls_context=tls,
+           require_starttls=True, authenticator=check, auth_required=True).start()
+threading.Event().wait()
+"#;
 
 impl SmtpServer {
     /// Starts it on `port` (which a server may already be configured with).
@@ -673,9 +694,17 @@ impl SmtpServer {
         // aiosmtpd's Mailbox handler creates the Maildir itself.
         let maildir = dir.path().join("maildir");
         let mut cmd = Command::new("/usr/bin/python3");
-        cmd.args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"));
+        if let SmtpTls::StartTlsLogin(ca, user, password) = tls {
+            cmd.args(["-c", SMTP_WITH_LOGIN, "127.0.0.1", &port.to_string()])
+                .arg(&maildir)
+                .args([&ca.server_cert, &ca.server_key])
+                .args([user, password]);
+        } else {
+            cmd.args(["-m", "aiosmtpd", "-n", "-l"])
+                .arg(format!("127.0.0.1:{port}"));
+        }
         match tls {
+            SmtpTls::StartTlsLogin(..) => {}
             SmtpTls::None => {}
             SmtpTls::StartTls(ca) => {
                 cmd.arg("--tlscert").arg(&ca.server_cert);
@@ -686,9 +715,10 @@ impl SmtpServer {
                 cmd.arg("--smtpskey").arg(&ca.server_key);
             }
         }
+        if !matches!(tls, SmtpTls::StartTlsLogin(..)) {
+            cmd.args(["-c", "aiosmtpd.handlers.Mailbox"]).arg(&maildir);
+        }
         let child = cmd
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
