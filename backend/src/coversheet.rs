@@ -57,7 +57,7 @@ pub struct Cover<'a> {
     pub received_at: i64,
     /// The sender's details.
     pub sender: &'a SenderDetails,
-    /// Department id, if one was picked.
+    /// The department's name (in the sheet's language), if one was picked.
     pub department: Option<&'a str>,
     /// Privacy statement version consented to, and when (Unix seconds).
     pub consent: (&'a str, i64),
@@ -82,17 +82,7 @@ impl Cover<'_> {
         let en = self.english;
         let l = |de: &str, english: &str| if en { english } else { de }.to_owned();
         let s = self.sender;
-        let when = |t: i64| {
-            let (d, tm) = crate::intake::utc_date_time(t);
-            format!(
-                "{}-{}-{} {}:{} UTC",
-                &d[..4],
-                &d[4..6],
-                &d[6..],
-                &tm[..2],
-                &tm[2..4]
-            )
-        };
+        let when = crate::intake::utc_readable;
         let purpose = match (s.purpose.as_str(), en) {
             ("treatment", false) => "Mitbehandlung".into(),
             ("treatment", true) => "Further treatment".into(),

@@ -41,6 +41,9 @@ pub struct Message {
     pub received_at: i64,
     /// The department id the sender picked, if any.
     pub department: Option<String>,
+    /// Its name in the hospital's texts (German), if any.
+    #[serde(default)]
+    pub department_name: Option<String>,
     /// What the images are for (`wire::PURPOSES`), if given.
     pub purpose: Option<String>,
     /// Studies among the accepted images.
@@ -69,6 +72,11 @@ impl Message {
     /// The e-mail's plain text.
     pub fn text(&self) -> String {
         let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        let received = crate::intake::utc_readable(self.received_at);
+        let department = match (&self.department_name, &self.department) {
+            (Some(name), Some(id)) => format!("{name} ({id})"),
+            _ => or_dash(&self.department),
+        };
         let forwarding: Vec<String> = self
             .forwarding
             .iter()
@@ -77,7 +85,7 @@ impl Message {
         format!(
             "A submission arrived through DICOM Mailslot.\n\n\
              Reference:   {}\n\
-             Received:    {} (unix time)\n\
+             Received:    {}\n\
              Department:  {}\n\
              Purpose:     {}\n\
              Images:      {} in {} studies ({}), {:.1} MB\n\
@@ -87,8 +95,8 @@ impl Message {
              The sender will call and quote the reference number. On the server,\n\
              `mailslot submissions show {}` prints the case.\n",
             self.reference,
-            self.received_at,
-            or_dash(&self.department),
+            received,
+            department,
             or_dash(&self.purpose),
             self.images,
             self.studies,
@@ -409,6 +417,7 @@ mod tests {
             reference: "ABC-DEF-GHJ".into(),
             received_at: 1,
             department: Some("radiology".into()),
+            department_name: Some("Radiologie".into()),
             purpose: Some("second-opinion".into()),
             studies: 2,
             images: 10,
@@ -424,6 +433,8 @@ mod tests {
     fn the_mail_names_the_case_by_its_reference() {
         let text = message().text();
         assert!(text.contains("ABC-DEF-GHJ"));
+        assert!(text.contains("Department:  Radiologie (radiology)"));
+        assert!(text.contains("Received:    1970-01-01 00:00 UTC"));
         assert!(text.contains("10 in 2 studies (CT, MR), 5.0 MB"));
         assert!(text.contains("second-opinion"));
         assert!(text.contains("done 10"));

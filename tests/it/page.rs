@@ -143,6 +143,7 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
             "Erika Mustermann",
             "Second opinion on the MRI",
             "DICOMDIR lists 2 images: all were found",
+            "Department: Neurology",
         ],
     );
     f.check(complaint.is_none(), || {

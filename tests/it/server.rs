@@ -1094,7 +1094,9 @@ fn the_hospital_is_told_by_mail_and_webhook_without_patient_data() {
     f.check(mails.len() == 1, || format!("{} mails", mails.len()));
     if let Some(mail) = mails.first() {
         f.check(
-            mail.contains("X-RcptTo: radiologie@klinikum.example") && mail.contains(&reference),
+            mail.contains("X-RcptTo: radiologie@klinikum.example")
+                && mail.contains(&reference)
+                && mail.contains("Department:  Radiologie (radiology)"),
             || format!("the mail:\n{mail}"),
         );
         holds_none(&mut f, "the mail", mail, &private);

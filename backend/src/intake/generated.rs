@@ -74,6 +74,19 @@ pub fn utc_date_time(t: i64) -> (String, String) {
     )
 }
 
+/// Unix time `t` for people: `2026-12-01 18:30 UTC`.
+pub fn utc_readable(t: i64) -> String {
+    let (d, tm) = utc_date_time(t);
+    format!(
+        "{}-{}-{} {}:{} UTC",
+        &d[..4],
+        &d[4..6],
+        &d[6..],
+        &tm[..2],
+        &tm[2..4]
+    )
+}
+
 impl Intake {
     /// Wraps `doc`, checks it with the acceptance rules, spools it and
     /// queues it for the PACS; `false` if the rules refused it (logged).

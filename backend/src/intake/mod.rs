@@ -34,7 +34,7 @@ use serde::Serialize;
 
 pub use end::{expire_due, CLOSE_WAIT};
 pub use error::IntakeError;
-pub use generated::{study_lines, utc_date_time};
+pub use generated::{study_lines, utc_date_time, utc_readable};
 
 use crate::config::Config;
 use crate::forward::Forwarder;

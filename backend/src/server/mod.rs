@@ -52,8 +52,8 @@ pub struct AppState {
     pub layout: Layout,
     /// `GET /api/hospital`, serialised once at start.
     pub hospital_json: String,
-    /// The department ids a submission may name (the hospital's texts).
-    pub departments: Vec<String>,
+    /// The departments a submission may name (the hospital's texts).
+    pub departments: Vec<mailslot_shared::wire::Department>,
     /// `GET /api/instructions/{de,en}`: the printable instructions, made
     /// once at start.
     pub instructions: (Vec<u8>, Vec<u8>),
@@ -68,7 +68,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         &config.privacy_statement_version,
         config.retention_days,
     )?;
-    let departments = hospital.departments.iter().map(|d| d.id.clone()).collect();
+    let departments = hospital.departments.clone();
     let hospital_json = serde_json::to_string(&hospital)
         .map_err(|e| crate::Error::Usage(format!("hospital texts: {e}")))?;
     let instructions = crate::instructions::pdfs(&hospital)

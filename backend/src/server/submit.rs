@@ -67,7 +67,7 @@ pub async fn submit(
                     .map_err(|_| ApiFailure::BadRequest("department must be UTF-8"))?;
                 let id = text.trim();
                 // Unsealed, so never free text: one of the hospital's ids.
-                if !id.is_empty() && !state.departments.iter().any(|d| d == id) {
+                if !id.is_empty() && !state.departments.iter().any(|d| d.id == id) {
                     return Err(ApiFailure::BadRequest(
                         "department must be one of the ids the hospital lists",
                     ));
@@ -193,10 +193,15 @@ fn finalize(
         .collect();
     modalities.sort();
     modalities.dedup();
+    // The department as staff know it: its name in the hospital's texts.
+    let picked = department
+        .as_deref()
+        .and_then(|id| state.departments.iter().find(|d| d.id == id));
     let message = crate::notify::Message {
         reference: session.reference.clone(),
         received_at: t,
         department: department.clone(),
+        department_name: picked.map(|d| d.name.de.clone()),
         purpose: (!sender.purpose.is_empty()).then(|| sender.purpose.clone()),
         studies: study_lines.len() as u64,
         images,
@@ -238,7 +243,13 @@ fn finalize(
         reference: &session.reference,
         received_at: t,
         sender: &sender,
-        department: department.as_deref(),
+        department: picked.map(|d| {
+            if sender.lang == "en" {
+                d.name.en.as_str()
+            } else {
+                d.name.de.as_str()
+            }
+        }),
         consent: (&session.consent_version, session.consent_at),
         studies: study_lines,
         letters: sender.letters.iter().map(|l| l.name.clone()).collect(),
