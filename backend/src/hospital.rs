@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use mailslot_shared::wire::{Department, HospitalInfo, Localized, Phone, PrivacyStatement};
+use mailslot_shared::wire::{
+    Accessibility, Department, HospitalInfo, Localized, Phone, PrivacyStatement,
+};
 use serde::Deserialize;
 
 /// Why the hospital's texts could not be loaded.
@@ -50,6 +52,8 @@ struct HospitalFile {
     address: Option<Localized>,
     #[serde(default)]
     departments: Vec<Department>,
+    #[serde(default)]
+    accessibility: Accessibility,
 }
 
 const DEFAULT_TOML: &str = include_str!("../../static/hospital/hospital.toml");
@@ -125,6 +129,17 @@ pub fn load(
             text,
         },
         retention_days,
+        accessibility: Accessibility {
+            statement_url: file
+                .accessibility
+                .statement_url
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            feedback_email: file
+                .accessibility
+                .feedback_email
+                .filter(|e| !e.trim().is_empty()),
+            reviewed: file.accessibility.reviewed,
+        },
     })
 }
 
@@ -138,6 +153,14 @@ mod tests {
         assert_eq!(info.privacy.version, "7");
         assert_eq!(info.retention_days, 42);
         assert!(info.email.as_deref().is_some_and(|e| e.contains('@')));
+        // The page shows its own accessibility statement, naming where
+        // barriers are reported.
+        assert_eq!(info.accessibility.statement_url, None);
+        assert!(info
+            .accessibility
+            .feedback_email
+            .as_deref()
+            .is_some_and(|e| e.starts_with("barrierefreiheit@")));
         assert!(info.fax.is_some() && info.address.is_some());
         assert!(!info.departments.is_empty());
         assert!(info.privacy.text.de.contains("verschlüsselt"));

@@ -246,3 +246,65 @@ instructions-step-receipt = Sie erhalten eine Vorgangsnummer. Drucken Sie sie au
 instructions-receipt-heading = Die Empfangsbestätigung
 instructions-receipt = Die Empfangsbestätigung zeigt die Vorgangsnummer, wie viele Bilder und Briefe angekommen sind und welche Dateien das Krankenhaus nicht annehmen konnte, mit dem Grund. Niemand sieht sich Ihre Bilder an, bevor Sie uns anrufen und die Vorgangsnummer nennen.
 instructions-call-heading = Wen Sie anrufen
+
+## Weitere Seiten (im Fuß jeder Seite, öffnen in einem neuen Tab)
+more-nav = Mehr zu dieser Seite
+more-easy = Leichte Sprache
+more-accessibility = Barrierefreiheit
+new-tab = (öffnet in einem neuen Tab)
+
+## Leichte Sprache (?view=easy): kurze Sätze, eine Aussage je Satz, keine Fremdwörter
+easy-heading = Leichte Sprache
+easy-what-heading = Was ist das?
+easy-what =
+    Auf dieser Seite können Sie Bilder schicken.
+    Die Bilder gehen an das { $hospital }.
+    Das sind Bilder von einer Untersuchung.
+    Zum Beispiel von einem Röntgen-Bild.
+    Oder von einer Untersuchung im Tunnel.
+    Die Bilder sind oft auf einer CD.
+easy-need-heading = Was brauchen Sie?
+easy-need =
+    Sie brauchen die CD mit den Bildern.
+    Oder Sie haben die Bilder schon auf dem Computer.
+    Sie brauchen ein Pass-Wort.
+    Das Pass-Wort bekommen Sie am Telefon.
+    Sie bekommen es vom Krankenhaus.
+    Sagen Sie das Pass-Wort niemand anderem.
+easy-how-heading = So geht es
+easy-how =
+    Lesen Sie zuerst die Regeln zum Daten-Schutz.
+    Stimmen Sie den Regeln zu.
+    Geben Sie dann das Pass-Wort ein.
+    Wählen Sie die Bilder auf Ihrem Computer aus.
+    Die Seite prüft die Bilder.
+    Schreiben Sie Ihren Namen dazu.
+    Schreiben Sie Ihre Telefon-Nummer dazu.
+    Schreiben Sie auf: Warum schicken Sie die Bilder?
+    Dann schicken Sie die Bilder ab.
+    Die Bilder sind auf dem Weg geschützt.
+    Nur das Krankenhaus kann die Bilder öffnen.
+easy-after-heading = Was passiert danach?
+easy-after =
+    Am Ende bekommen Sie eine Nummer.
+    Schreiben Sie die Nummer auf.
+    Rufen Sie dann im Krankenhaus an.
+    Sagen Sie die Nummer am Telefon.
+    Vorher sieht niemand Ihre Bilder an.
+    Haben Sie Fragen?
+    Dann rufen Sie uns an.
+    Unsere Telefon-Nummer ist: { $phone }
+easy-start = Zur Seite für die Bilder
+
+## Erklärung zur Barrierefreiheit (?view=accessibility)
+accessibility-heading = Erklärung zur Barrierefreiheit
+accessibility-intro = { $hospital } möchte diese Seite zum Senden von Bildern für alle Menschen zugänglich machen. Maßstab sind die Barrierefreie-Informationstechnik-Verordnung (BITV 2.0) und die Web Content Accessibility Guidelines (WCAG) 2.1, Stufe AA.
+accessibility-status-heading = Wie barrierefrei ist diese Seite?
+accessibility-status = Die Seite ist weitgehend barrierefrei. Sie lässt sich vollständig mit der Tastatur bedienen, funktioniert mit Bildschirmlesern, passt sich kleinen Bildschirmen und starker Vergrößerung an und bleibt im Kontrastmodus lesbar. Bei jeder Änderung wird sie automatisch geprüft. Eine Erklärung in Leichter Sprache ist im Fuß jeder Seite verlinkt.
+accessibility-limits-heading = Was noch nicht barrierefrei ist
+accessibility-limits = Die medizinischen Bilder selbst kann die Seite nicht beschreiben; sie nennt von jeder Untersuchung Datum, Art und Beschreibung. Die Seite braucht einen Browser mit WebAssembly; fehlt es, sagt die Seite das und nennt unsere Telefonnummer.
+accessibility-feedback-heading = Barrieren melden
+accessibility-feedback = Ist Ihnen auf dieser Seite eine Barriere aufgefallen, oder brauchen Sie Inhalte in einer anderen Form? Schreiben Sie uns oder rufen Sie uns an:
+accessibility-enforcement-heading = Schlichtungsverfahren
+accessibility-enforcement = Bekommen Sie auf Ihre Meldung innerhalb von sechs Wochen keine zufriedenstellende Antwort, können Sie ein Schlichtungsverfahren beantragen: bei der Schlichtungsstelle nach § 16 des Behindertengleichstellungsgesetzes (BGG), oder – ist das Krankenhaus eine Einrichtung eines Landes – bei der Durchsetzungsstelle Ihres Landes. Das Verfahren ist kostenlos.
+accessibility-reviewed = Stand dieser Erklärung: { $date }

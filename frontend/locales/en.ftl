@@ -246,3 +246,65 @@ instructions-step-receipt = you get a reference number. Print it or write it dow
 instructions-receipt-heading = The receipt
 instructions-receipt = The receipt shows the reference number, how many images and letters arrived, and any files the hospital could not accept, with the reason. Nobody looks at your images until you call us and quote the reference number.
 instructions-call-heading = Whom to call
+
+## More pages (in every page's footer, opening in a new tab)
+more-nav = More about this page
+more-easy = Easy to read
+more-accessibility = Accessibility
+new-tab = (opens in a new tab)
+
+## Plain language (?view=easy): short sentences, one statement each
+easy-heading = Easy to read
+easy-what-heading = What is this?
+easy-what =
+    On this page you can send pictures.
+    The pictures go to { $hospital }.
+    They are pictures from a medical examination.
+    For example an X-ray.
+    Or a scan in a tube.
+    The pictures are often on a CD.
+easy-need-heading = What do you need?
+easy-need =
+    You need the CD with the pictures.
+    Or the pictures are already on your computer.
+    You need a password.
+    You get the password on the phone.
+    The hospital gives it to you.
+    Do not tell anyone else the password.
+easy-how-heading = How it works
+easy-how =
+    First read the rules about your data.
+    Agree to the rules.
+    Then type in the password.
+    Choose the pictures on your computer.
+    The page checks the pictures.
+    Write your name.
+    Write your phone number.
+    Write why you send the pictures.
+    Then send the pictures.
+    The pictures are protected on the way.
+    Only the hospital can open them.
+easy-after-heading = What happens next?
+easy-after =
+    At the end you get a number.
+    Write the number down.
+    Then call the hospital.
+    Say the number on the phone.
+    Nobody looks at your pictures before that.
+    Do you have questions?
+    Then call us.
+    Our phone number is: { $phone }
+easy-start = Go to the page for the pictures
+
+## Accessibility statement (?view=accessibility)
+accessibility-heading = Accessibility statement
+accessibility-intro = { $hospital } wants this page for sending images to be accessible to everyone. The standard is the German Accessible Information Technology Ordinance (BITV 2.0) and the Web Content Accessibility Guidelines (WCAG) 2.1, level AA.
+accessibility-status-heading = How accessible is this page?
+accessibility-status = The page is largely accessible. It can be used entirely with the keyboard, works with screen readers, adapts to small screens and strong magnification and stays readable in high-contrast mode. It is checked automatically with every change. An explanation in plain language is linked from the footer of every page.
+accessibility-limits-heading = What is not yet accessible
+accessibility-limits = The page cannot describe the medical images themselves; for each study it gives the date, kind and description. The page needs a browser with WebAssembly; where that is missing, the page says so and gives our phone number.
+accessibility-feedback-heading = Report a barrier
+accessibility-feedback = Have you found a barrier on this page, or do you need content in another form? Write to us or call us:
+accessibility-enforcement-heading = Conciliation procedure
+accessibility-enforcement = If you do not receive a satisfactory answer to your report within six weeks, you can apply for a conciliation procedure: with the conciliation body under section 16 of the German Disability Equality Act (BGG), or – if the hospital is an institution of a federal state – with that state's enforcement body. The procedure is free of charge.
+accessibility-reviewed = This statement was last reviewed on { $date }

@@ -241,7 +241,7 @@ async function main() {
       ['de', 'Anleitung: Bilder senden', 'Upload-Passwort', 'Anleitung zum Ausdrucken (Schritt für Schritt)'],
     ]) {
       await page.goto(`${url}/?lang=${lang}`);
-      await page.getByRole('link', { name: link }).click();
+      await page.locator('main').getByRole('link', { name: link }).click();
       await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 30_000 });
       // The hospital's details arrive after the page's own texts.
       const withPhone = await page.locator('main', { hasText: phone }).waitFor({ timeout: 10_000 }).then(() => true, () => false);
@@ -254,6 +254,29 @@ async function main() {
       expect(!(await page.locator('main button').first().isVisible()), `the print button (${lang}) is not printed`);
       expect(await page.locator('main').getByText(phone).isVisible(), `the phone number (${lang}) is printed`);
       await page.emulateMedia({ media: 'screen' });
+    }
+    // Easy language and the accessibility statement: linked from the
+    // footer of every step, opening in a new tab (an upload is never
+    // left), built from the page's texts and the hospital's.
+    for (const [lang, easy, easyHeading, statement, statementHeading, feedback] of [
+      ['de', 'Leichte Sprache', 'Leichte Sprache', 'Barrierefreiheit', 'Erklärung zur Barrierefreiheit', hospitalInfo.accessibility.feedback_email],
+      ['en', 'Easy to read', 'Easy to read', 'Accessibility', 'Accessibility statement', hospitalInfo.accessibility.feedback_email],
+    ]) {
+      await page.goto(`${url}/?lang=${lang}`);
+      const footer = page.locator('footer nav.more');
+      for (const [name, heading, must] of [[easy, easyHeading, phone], [statement, statementHeading, feedback]]) {
+        const link = footer.getByRole('link', { name });
+        expect(await link.getAttribute('target') === '_blank', `${name} opens in a new tab`);
+        const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+        await tab.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 30_000 });
+        const found = await tab.locator('main', { hasText: must }).waitFor({ timeout: 10_000 }).then(() => true, () => false);
+        expect(found, `${heading} (${lang}) names ${must}`);
+        const saved = page;
+        page = tab;
+        await axe(`${heading}-${lang}`);
+        page = saved;
+        await tab.close();
+      }
     }
     await page.goto(`${url}/?lang=en`);
     await page.getByRole('heading', { level: 1, name: 'Send images to the hospital' }).waitFor({ timeout: 30_000 });

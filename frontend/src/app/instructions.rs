@@ -23,23 +23,9 @@ pub struct InstructionsProps {
     pub hospital: Rc<HospitalInfo>,
 }
 
-/// The link from the upload page to the instructions in `lang`.
-pub fn href(lang: Lang) -> String {
-    format!("?view=instructions&lang={}", crate::i18n::tag(lang))
-}
-
 /// The instructions as a PDF (made by the server from the same texts).
 pub fn pdf_href(lang: Lang) -> String {
     format!("/api/instructions/{}", crate::i18n::tag(lang))
-}
-
-/// Whether the page was opened as the instructions.
-pub fn requested() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-        .and_then(|p| p.get("view"))
-        .is_some_and(|v| v == "instructions")
 }
 
 /// The printable guide for senders.

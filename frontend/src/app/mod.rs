@@ -8,6 +8,8 @@
 //! - `widgets.rs` — header, footer, error summary, text field;
 //! - `files.rs` — choosing and dropping files and folders;
 //! - `instructions.rs` — the printable guide (`?view=instructions`);
+//! - `views.rs` — which page `?view=` asks for; easy language and the
+//!   accessibility statement;
 //! - `text.rs` — sentences kept as what to say, rendered per language.
 //!
 //! [`App`] holds the model and the effects: a message becomes an action
@@ -20,6 +22,7 @@ pub(crate) mod instructions;
 pub mod model;
 mod steps;
 pub mod text;
+pub(crate) mod views;
 mod widgets;
 
 use wasm_bindgen::JsCast;
@@ -34,6 +37,7 @@ use effects::Effects;
 use model::{Action, Effect, Model, Problem, RefusedLetters, Step};
 use steps::*;
 use text::Text;
+use views::View;
 use widgets::{pick, ErrorSummary, Footer, Header};
 
 /// What reaches the page.
@@ -56,7 +60,7 @@ pub struct App {
     effects: Effects,
     focus: Option<&'static str>,
     /// Opened as the printable instructions instead of the steps.
-    instructions: bool,
+    view: View,
 }
 
 fn document() -> Option<web_sys::Document> {
@@ -80,8 +84,8 @@ impl App {
             if let Some(root) = doc.document_element() {
                 let _ = root.set_attribute("lang", i18n::tag(self.model.lang));
             }
-            if self.instructions {
-                doc.set_title(&t(self.model.lang, "instructions-heading"));
+            if self.view != View::Upload {
+                doc.set_title(&t(self.model.lang, self.view.heading_id()));
             } else {
                 doc.set_title(&self.model.title());
             }
@@ -174,7 +178,7 @@ impl Component for App {
             model: Model::new(i18n::initial_lang()),
             effects,
             focus: None,
-            instructions: instructions::requested(),
+            view: View::requested(),
         };
         app.sync_document();
         app
@@ -213,11 +217,13 @@ impl Component for App {
                 <Header lang={ l } hospital={ hospital_name }
                     on_lang={ ctx.link().callback(|lang| Msg::Act(Action::Lang(lang))) }/>
                 <main>
-                    if self.instructions {
-                        <h1 id="step-heading" tabindex="-1">{ t(l, "instructions-heading") }</h1>
-                        { match m.hospital.clone() {
-                            Some(h) => html! { <instructions::Instructions lang={ l } hospital={ h }/> },
-                            None => self.step_body(ctx),
+                    if self.view != View::Upload {
+                        <h1 id="step-heading" tabindex="-1">{ t(l, self.view.heading_id()) }</h1>
+                        { match (m.hospital.clone(), self.view) {
+                            (Some(h), View::Instructions) => html! { <instructions::Instructions lang={ l } hospital={ h }/> },
+                            (Some(h), View::Easy) => html! { <views::Easy lang={ l } hospital={ h }/> },
+                            (Some(h), _) => html! { <views::AccessibilityStatement lang={ l } hospital={ h }/> },
+                            (None, _) => self.step_body(ctx),
                         } }
                     } else {
                     <p class="step-count">{ ta(l, "step-count", &[("step", m.step.number().into()), ("steps", Step::COUNT.into())]) }</p>

@@ -303,6 +303,23 @@ pub struct PrivacyStatement {
     pub text: Localized,
 }
 
+/// The hospital's accessibility statement ("Erklärung zur
+/// Barrierefreiheit", BITV 2.0 § 7) and where to report barriers.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Accessibility {
+    /// The hospital's own statement, if it publishes one; else the page
+    /// shows the statement it comes with (`?view=accessibility`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_url: Option<String>,
+    /// Where barriers are reported (an e-mail address); else the
+    /// hospital's e-mail and phones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback_email: Option<String>,
+    /// When the statement was last reviewed (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub reviewed: String,
+}
+
 /// `GET /api/hospital`: the hospital's own words for the page. Another
 /// hospital deploys the same build with its own file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -330,6 +347,9 @@ pub struct HospitalInfo {
     pub privacy: PrivacyStatement,
     /// Days after which received images are deleted from the mailbox.
     pub retention_days: u64,
+    /// The accessibility statement and feedback contact.
+    #[serde(default)]
+    pub accessibility: Accessibility,
 }
 
 /// The characters of a reference number: no 0/O, 1/I/L or U/V look-alikes.

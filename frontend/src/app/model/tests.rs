@@ -37,6 +37,7 @@ fn hospital() -> HospitalInfo {
             text: text("privacy"),
         },
         retention_days: 42,
+        accessibility: Default::default(),
         email: Some("imaging@example.org".into()),
         fax: None,
         address: None,
