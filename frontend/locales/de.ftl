@@ -185,6 +185,13 @@ announce-resumed = Senden fortgesetzt.
 announce-complete = Senden abgeschlossen.
 resume-notice = Willkommen zurück. Wählen Sie denselben Ordner oder dieselben Dateien noch einmal: Was schon gesendet wurde, wird übersprungen.
 session-ended-notice = Ihre Sitzung ist abgelaufen, weil sie eine Weile nicht benutzt wurde. Bitte geben Sie das Upload-Passwort noch einmal ein: Alles, was Sie ausgewählt und eingegeben haben, bleibt erhalten, und das Senden beginnt gleich danach.
+session-warning = Ihre Sitzung endet in { $minutes ->
+    [one] einer Minute
+   *[other] { $minutes } Minuten
+  }, weil eine Weile nichts passiert ist. Möchten Sie weitermachen?
+session-keep = Angemeldet bleiben
+announce-session-continued = Ihre Sitzung läuft weiter.
+session-idle-ended-notice = Ihre Sitzung wurde beendet, weil eine Weile nichts passiert ist. Bitte geben Sie das Passwort noch einmal ein. Alles, was Sie ausgewählt und eingegeben haben, bleibt erhalten.
 
 ## Fehler
 error-summary-heading = Bitte prüfen Sie Folgendes

@@ -185,6 +185,13 @@ announce-resumed = Upload resumed.
 announce-complete = Upload complete.
 resume-notice = Welcome back. Choose the same folder or files again: what was already sent is skipped.
 session-ended-notice = Your session ended because it was unused for a while. Please enter the upload password again: everything you chose and typed is kept, and sending starts right after.
+session-warning = Your session will end in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+  } because nothing has happened for a while. Do you want to continue?
+session-keep = Stay signed in
+announce-session-continued = Your session continues.
+session-idle-ended-notice = Your session was ended because nothing happened for a while. Please enter the password again. Everything you chose and typed is kept.
 
 ## Errors
 error-summary-heading = Please check the following

@@ -243,6 +243,12 @@ impl Api {
             .json("session")
     }
 
+    /// `POST /api/session/keepalive`: the sender is still there.
+    pub async fn keepalive(&self) -> Result<(), NetError> {
+        let request = self.authed(Method::POST, "/api/session/keepalive", true);
+        send(request, None).await?.expect(204).map(drop)
+    }
+
     /// `POST /api/session/preflight`: also tells whether the session is
     /// still valid.
     pub async fn preflight(&self, files: u64, bytes: u64) -> Result<(), NetError> {

@@ -27,6 +27,9 @@ pub struct StoredSession {
     /// The session's sealing secret (hex): with a file's content digest it
     /// gives the file's envelope secret.
     pub seal_secret: String,
+    /// The server's idle timeout in seconds (0: not stored by an older page).
+    #[serde(default)]
+    pub idle_timeout_secs: u64,
 }
 
 /// A half-sent file.

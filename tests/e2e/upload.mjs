@@ -180,6 +180,52 @@ async function aboutYou(thorough) {
   }
 }
 
+// An idle session (WCAG 2.2.1): the page warns two minutes ahead, in the
+// live region too, and one action keeps the session; left alone, it asks
+// for the password again. Runs on a fake clock (the server's session is
+// real and young, so keeping it alive succeeds).
+async function idleSession(context) {
+  const main = page;
+  page = await context.newPage();
+  // On a fake clock the page's own timers (focus retries) wait too: look
+  // for headings without asking where focus is.
+  const h1 = (name) => page.getByRole('heading', { level: 1, name }).waitFor({ timeout: 30_000 });
+  try {
+    await page.clock.install();
+    await page.goto(`${url}/?lang=en`);
+    await h1('Send images to the hospital');
+    await page.getByRole('checkbox', { name: 'I agree to the privacy statement' }).check();
+    await page.getByRole('checkbox', { name: /I am the patient/ }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await h1('Upload password');
+    await page.getByLabel('Upload password').fill(password);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await h1('Choose your images');
+    // The page's clock ticks every 5 s: one tick notes the new session.
+    await page.clock.runFor(6_000);
+    await page.clock.fastForward('28:05');
+    const warning = page.locator('.session-warning');
+    await warning.waitFor({ timeout: 10_000 });
+    const said = await warning.innerText();
+    expect(/will end in 2 minutes/.test(said), `the warning says when: ${said}`);
+    const live = await page.locator('[aria-live]').innerText();
+    expect(/will end in 2 minutes/.test(live), `the warning is announced: ${live}`);
+    await axe('idle warning');
+    await page.getByRole('button', { name: 'Stay signed in' }).click();
+    await page.clock.fastForward('00:06');
+    await warning.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(/Your session continues/.test(await page.locator('[aria-live]').innerText()), 'continuing is announced');
+    // Left alone past the end: the password again, with why.
+    await page.clock.fastForward('30:10');
+    await h1('Upload password');
+    expect(await page.locator('main').getByText('Your session was ended because nothing happened').isVisible(), 'the idle end is explained');
+    await axe('session ended');
+  } finally {
+    await page.close();
+    page = main;
+  }
+}
+
 // Waits for the receipt and reads it.
 async function receipt(images) {
   await page.getByRole('heading', { level: 1, name: 'Upload complete' }).waitFor({ timeout: 180_000 });
@@ -278,6 +324,7 @@ async function main() {
         await tab.close();
       }
     }
+    await idleSession(context);
     await page.goto(`${url}/?lang=en`);
     await page.getByRole('heading', { level: 1, name: 'Send images to the hospital' }).waitFor({ timeout: 30_000 });
 

@@ -4,6 +4,7 @@
 //! - `GET  /api/key` — the current public key
 //! - `POST /api/session` — password + consent → session token
 //! - `POST /api/session/preflight` — announce files/bytes; refused when full
+//! - `POST /api/session/keepalive` — the sender is still there (idle time restarts)
 //! - `OPTIONS|POST /api/uploads`, `HEAD|PATCH|DELETE /api/uploads/{id}` — tus 1.0.0
 //! - `GET  /api/uploads/{id}/verdict` — what became of one upload
 //! - `POST /api/submissions` — sealed sender details → receipt
@@ -245,6 +246,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &SessionLimit) {
                     .route(web::post().to(session::create)),
             )
             .route("/session/preflight", web::post().to(session::preflight))
+            .route("/session/keepalive", web::post().to(session::keepalive))
             .route(
                 "/uploads",
                 web::method(actix_web::http::Method::OPTIONS).to(tus::options),

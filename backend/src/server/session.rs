@@ -150,6 +150,17 @@ pub fn bearer(req: &HttpRequest) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
+/// `POST /api/session/keepalive`: the sender is still there. The check
+/// of the token marks the session active, so its idle time starts again.
+pub async fn keepalive(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiFailure> {
+    let token = bearer(&req);
+    web::block(move || authenticate(&state, token.as_deref())).await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// `POST /api/session/preflight`
 pub async fn preflight(
     state: web::Data<AppState>,

@@ -29,6 +29,8 @@ pub struct Effects {
     files: Vec<Blob>,
     worker: Option<ScanWorker>,
     control: Rc<Control>,
+    /// The clock the idle warning runs on (stops when dropped).
+    ticker: Option<gloo_timers::callback::Interval>,
 }
 
 impl std::fmt::Debug for Effects {
@@ -97,12 +99,17 @@ impl Effects {
             files: Vec::new(),
             worker: None,
             control: Rc::new(Control::default()),
+            ticker: None,
         }
     }
 
     /// What every page load does: fetch the hospital's texts, and continue
     /// a session a reload interrupted.
-    pub fn start(&self) {
+    pub fn start(&mut self) {
+        let link = self.link.clone();
+        self.ticker = Some(gloo_timers::callback::Interval::new(5_000, move || {
+            link.send_message(act(Action::Tick(js_sys::Date::now())))
+        }));
         let api = self.api.clone();
         self.link
             .send_future(async move { act(Action::Hospital(api.hospital().await.map(Rc::new))) });
@@ -207,6 +214,11 @@ impl Effects {
                         submit(api, session, *details, department).await,
                     ))
                 });
+            }
+            Effect::KeepAlive(session) => {
+                let api = self.api.with_token(&session.token);
+                self.link
+                    .send_future(async move { act(Action::KeptAlive(api.keepalive().await)) });
             }
             Effect::Focus(_) => {}
         }

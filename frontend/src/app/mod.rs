@@ -172,7 +172,7 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let effects = Effects::new(ctx.link().clone());
+        let mut effects = Effects::new(ctx.link().clone());
         effects.start();
         let app = App {
             model: Model::new(i18n::initial_lang()),
@@ -228,6 +228,13 @@ impl Component for App {
                     } else {
                     <p class="step-count">{ ta(l, "step-count", &[("step", m.step.number().into()), ("steps", Step::COUNT.into())]) }</p>
                     <h1 id="step-heading" tabindex="-1">{ t(l, m.step.heading_id()) }</h1>
+                    if let Some(warning) = &m.idle.warning {
+                        <section class="session-warning" aria-labelledby="session-warning-text">
+                            <p id="session-warning-text">{ warning.render(l) }</p>
+                            <button type="button" class="primary"
+                                onclick={ ctx.link().callback(|_| Msg::Act(Action::KeepAlive)) }>{ t(l, "session-keep") }</button>
+                        </section>
+                    }
                     <ErrorSummary lang={ l } problems={ self.problems() }/>
                     { for m.notice.as_ref().map(|n| html! { <p class="notice">{ n.render(l) }</p> }) }
                     { self.step_body(ctx) }

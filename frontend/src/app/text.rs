@@ -23,6 +23,12 @@ impl From<usize> for Arg {
     }
 }
 
+impl From<u64> for Arg {
+    fn from(n: u64) -> Self {
+        Arg::Num(n)
+    }
+}
+
 impl From<u32> for Arg {
     fn from(n: u32) -> Self {
         Arg::Num(u64::from(n))

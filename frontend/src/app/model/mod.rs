@@ -19,6 +19,7 @@ use mailslot_shared::dicom::Lang;
 use mailslot_shared::wire::{HospitalInfo, Receipt, SenderDetails};
 
 pub use sending::{GroupProgress, JobInfo, Sending, StudyLabel};
+pub use session::Idle;
 use types::problem;
 pub use types::{
     Action, Effect, Field, Letter, LetterProblem, Problem, RefusedLetters, Session, Started, Step,
@@ -80,6 +81,11 @@ pub struct Model {
     /// After the password: send straight away (the session had ended at or
     /// during sending).
     pub resend: bool,
+    /// After the password: the step to return to (the session had ended
+    /// while the sender was away).
+    pub back_to: Option<Step>,
+    /// The session's idle time as the page sees it.
+    pub idle: Idle,
 }
 
 /// Empty, or something@domain.tld: catches typos, not a full RFC check.
@@ -120,7 +126,6 @@ impl Model {
         )
     }
 
-    /// Indices (into `scanned.found`) of the objects to send, in order.
     /// The studies picked, each once, in the order found.
     pub fn picked_studies(&self) -> Vec<StudyLabel> {
         let mut out: Vec<StudyLabel> = Vec::new();
@@ -137,6 +142,7 @@ impl Model {
         out
     }
 
+    /// Indices (into `scanned.found`) of the objects to send, in order.
     pub fn selected(&self) -> Vec<usize> {
         self.scanned
             .found
@@ -341,6 +347,7 @@ impl Model {
                 self.busy = false;
                 match result {
                     Ok(()) => {
+                        self.heard();
                         self.go(Step::Send, fx);
                         self.start_upload(fx);
                     }
@@ -350,6 +357,13 @@ impl Model {
                     Err(e) => self.fail(vec![problem("", Text::error(e.code()))], fx),
                 }
             }
+            Action::Tick(now) => self.tick(now, fx),
+            Action::KeepAlive => {
+                if let Some(session) = self.session.clone() {
+                    fx.push(Effect::KeepAlive(session));
+                }
+            }
+            Action::KeptAlive(result) => self.kept_alive(result, fx),
             Action::Reauthenticate => {
                 fx.push(Effect::ForgetSession);
                 self.session = None;
@@ -358,7 +372,10 @@ impl Model {
                 self.notice = Some(Text::id("session-ended-notice"));
                 self.go(Step::Password, fx);
             }
-            Action::Upload(event, now) => self.upload_event(event, now, fx),
+            Action::Upload(event, now) => {
+                self.heard();
+                self.upload_event(event, now, fx)
+            }
             Action::UploadsFinished => {
                 let Some(s) = &mut self.sending else {
                     return;

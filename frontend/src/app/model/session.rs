@@ -68,6 +68,9 @@ impl Model {
         };
         {
             self.open_session(&stored.token, session_id, key, stored.limits, seal_secret);
+            if let Some(s) = &mut self.session {
+                s.idle_timeout_secs = stored.idle_timeout_secs;
+            }
             self.agree = true;
             self.may_send = true;
             self.notice = Some(Text::id("resume-notice"));
@@ -90,7 +93,71 @@ impl Model {
             key,
             limits,
             seal_secret,
+            idle_timeout_secs: 0,
         });
+        self.idle = Idle::default();
+    }
+
+    /// The server heard from the session (a request succeeded): its idle
+    /// time starts again at the next tick.
+    pub(super) fn heard(&mut self) {
+        self.idle.heard = true;
+    }
+
+    /// The clock: warns once, ahead of time, before the idle session ends;
+    /// ends it on the page when it has. A running upload keeps it alive.
+    pub(super) fn tick(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        let Some(idle_timeout_secs) = self.session.as_ref().map(|s| s.idle_timeout_secs) else {
+            self.idle = Idle::default();
+            return;
+        };
+        let running = self
+            .sending
+            .as_ref()
+            .is_some_and(|s| !s.finished && s.fatal.is_none())
+            && !self.paused;
+        if self.idle.heard || running || self.idle.seen_at.is_none() {
+            self.idle.seen_at = Some(now);
+            self.idle.heard = false;
+            if std::mem::take(&mut self.idle.warning).is_some() {
+                self.say(Text::id("announce-session-continued"));
+            }
+        }
+        let timeout = idle_timeout_secs as f64 * 1000.0;
+        if timeout <= 0.0 || self.step == Step::Receipt {
+            return;
+        }
+        let left = self.idle.seen_at.unwrap_or(now) + timeout - now;
+        if left <= 0.0 {
+            self.idle_ended(fx);
+        } else if left <= warning_lead(timeout) && self.idle.warning.is_none() {
+            let minutes = (left / 60_000.0).ceil().max(1.0) as u64;
+            let text = Text::with("session-warning", vec![("minutes", minutes.into())]);
+            self.idle.warning = Some(text.clone());
+            self.say(text);
+        }
+    }
+
+    /// The session ran out while nobody was there: the password again,
+    /// then back where the sender was (sending again if that had begun).
+    fn idle_ended(&mut self, fx: &mut Vec<Effect>) {
+        let back_to = self.step;
+        fx.push(Effect::ForgetSession);
+        self.session = None;
+        self.idle = Idle::default();
+        self.resend = self.sending.take().is_some();
+        self.back_to = (!self.resend).then_some(back_to);
+        self.notice = Some(Text::id("session-idle-ended-notice"));
+        self.say(Text::id("session-idle-ended-notice"));
+        self.go(Step::Password, fx);
+    }
+
+    pub(super) fn kept_alive(&mut self, result: Result<(), NetError>, fx: &mut Vec<Effect>) {
+        match result {
+            Ok(()) => self.heard(),
+            Err(e) if e.code() == "session-expired" => self.idle_ended(fx),
+            Err(e) => self.fail(vec![problem("", Text::error(e.code()))], fx),
+        }
     }
 
     fn session_started(&mut self, started: Started, fx: &mut Vec<Effect>) {
@@ -111,18 +178,43 @@ impl Model {
             session_id: created.session_id.clone(),
             limits: created.limits,
             seal_secret: hex::encode(seal_secret),
+            idle_timeout_secs: created.idle_timeout_secs,
         }));
         self.open_session(&created.token, session_id, key, created.limits, seal_secret);
+        if let Some(s) = &mut self.session {
+            s.idle_timeout_secs = created.idle_timeout_secs;
+        }
         self.password.clear();
         self.say(Text::id("announce-password-ok"));
         if std::mem::take(&mut self.resend) {
             self.notice = None;
             self.go(Step::About, fx);
             self.apply(Action::Send, fx);
+        } else if let Some(step) = self.back_to.take() {
+            self.notice = None;
+            self.go(step, fx);
         } else {
             self.go(Step::Choose, fx);
         }
     }
+}
+
+/// The page's view of the session's idle time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Idle {
+    /// When (ms since the epoch) the server last heard from the session,
+    /// as the page knows it.
+    pub seen_at: Option<f64>,
+    /// A request succeeded since the last tick.
+    pub heard: bool,
+    /// The warning shown, while it is.
+    pub warning: Option<Text>,
+}
+
+/// How long before the idle end the sender is warned: two minutes, or a
+/// quarter of a short timeout.
+fn warning_lead(timeout_ms: f64) -> f64 {
+    (timeout_ms / 4.0).min(120_000.0)
 }
 
 /// 64 hex digits as 32 bytes.

@@ -669,6 +669,7 @@ fn a_reload_resumes_on_choose_and_the_receipt_ends_the_session() {
         session_id: "00112233445566778899aabbccddeeff".into(),
         limits: limits(),
         seal_secret: hex::encode([9u8; 32]),
+        idle_timeout_secs: 1800,
     };
     m.reduce(Action::Resumed(Ok((stored, key()))));
     assert_eq!(m.step, Step::Choose);
@@ -711,4 +712,68 @@ fn the_language_switch_changes_the_words_not_what_was_said() {
     assert_eq!(m.problems[0].text, said);
     assert_ne!(m.problems[0].text.render(Lang::En), de);
     assert!(m.title().contains("Klinikum"));
+}
+
+const MINUTE: f64 = 60_000.0;
+
+#[test]
+fn an_idle_session_is_warned_of_ahead_and_continued_with_one_action() {
+    // 30 minutes idle timeout: warned 2 minutes ahead, once.
+    let mut m = with_scan();
+    m.reduce(Action::CheckNext);
+    m.reduce(Action::Tick(0.0));
+    m.reduce(Action::Tick(27.0 * MINUTE));
+    assert_eq!(m.idle.warning, None);
+    m.reduce(Action::Tick(28.0 * MINUTE));
+    let warning = Text::with("session-warning", vec![("minutes", Arg::Num(2))]);
+    assert_eq!(m.idle.warning, Some(warning.clone()));
+    assert_eq!(m.announce, Some(warning));
+    m.announce = None;
+    m.reduce(Action::Tick(28.5 * MINUTE));
+    assert_eq!(m.announce, None, "warned once");
+    // One action: the page tells the server, and the time starts again.
+    let fx = m.reduce(Action::KeepAlive);
+    assert!(matches!(fx[..], [Effect::KeepAlive(_)]), "{fx:?}");
+    m.reduce(Action::KeptAlive(Ok(())));
+    m.reduce(Action::Tick(29.0 * MINUTE));
+    assert_eq!(m.idle.warning, None);
+    assert_eq!(m.announce, Some(Text::id("announce-session-continued")));
+    m.reduce(Action::Tick(55.0 * MINUTE));
+    assert!(m.session.is_some(), "continued: 30 minutes from 29");
+    assert_eq!(m.step, Step::About);
+}
+
+#[test]
+fn an_idle_session_that_ran_out_asks_for_the_password_and_returns() {
+    let mut m = with_scan();
+    m.reduce(Action::CheckNext);
+    m.reduce(Action::Tick(0.0));
+    let fx = m.reduce(Action::Tick(30.0 * MINUTE));
+    assert!(fx.iter().any(|e| matches!(e, Effect::ForgetSession)));
+    assert!(m.session.is_none());
+    assert_eq!(m.step, Step::Password);
+    assert_eq!(m.notice, Some(Text::id("session-idle-ended-notice")));
+    // After the password, back where the sender was; nothing is sent.
+    let fx = m.reduce(Action::SessionStarted(Ok(started())));
+    assert_eq!(m.step, Step::About);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Preflight { .. })));
+    assert_eq!(m.scanned.found.len(), 3, "what was chosen is kept");
+}
+
+#[test]
+fn a_running_upload_never_lets_the_session_lapse_but_a_paused_one_may() {
+    let (mut m, _) = sending();
+    m.reduce(Action::Tick(0.0));
+    // Hours pass with the engine running: no warning, no end.
+    for minute in 1..=120 {
+        m.reduce(Action::Tick(f64::from(minute) * MINUTE));
+    }
+    assert!(m.session.is_some() && m.idle.warning.is_none());
+    // Paused and left: warned, then ended; sending again after the password.
+    m.reduce(Action::Pause(true));
+    m.reduce(Action::Tick(148.0 * MINUTE));
+    assert!(m.idle.warning.is_some());
+    m.reduce(Action::Tick(150.0 * MINUTE));
+    assert_eq!(m.step, Step::Password);
+    assert!(m.resend);
 }

@@ -170,6 +170,9 @@ pub struct Session {
     pub limits: UploadLimits,
     /// The session's sealing secret (see `upload::FileIdentity`).
     pub seal_secret: [u8; 32],
+    /// Seconds without a request after which the server ends it (0:
+    /// unknown, after a reload from an older page).
+    pub idle_timeout_secs: u64,
 }
 
 /// One file for the upload engine.
@@ -254,6 +257,13 @@ pub enum Action {
     /// The session ended (idle too long): ask for the password again,
     /// keeping everything chosen and typed.
     Reauthenticate,
+    /// The clock, every few seconds (ms since the epoch): warns before an
+    /// idle session ends, and ends it on the page when it has.
+    Tick(f64),
+    /// The sender answered the warning: keep the session.
+    KeepAlive,
+    /// The server answered the keep-alive.
+    KeptAlive(Result<(), NetError>),
 }
 
 /// What the page asks the world to do.
@@ -306,6 +316,8 @@ pub enum Effect {
         /// Department id.
         department: String,
     },
+    /// Tell the server the sender is still there.
+    KeepAlive(Session),
     /// Move keyboard focus to the element with this id after drawing.
     Focus(&'static str),
 }
