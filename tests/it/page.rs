@@ -1,7 +1,8 @@
 //! The upload page end to end: Debian's Chromium (driven by
-//! playwright-core, `tests/e2e/upload.mjs`) sends a patient CD through the
-//! page built by Trunk to the real server, which forwards over STOW-RS to a
-//! real Orthanc. Orthanc must then hold every image byte for byte.
+//! playwright-core, `tests/e2e/upload.mjs`) and Firefox ESR (puppeteer-core
+//! over WebDriver BiDi, `tests/e2e/firefox.mjs`) send a patient CD through
+//! the page built by Trunk to the real server, which forwards over STOW-RS
+//! to a real Orthanc. Orthanc must then hold every image byte for byte.
 
 #![allow(clippy::expect_used, clippy::panic)]
 
@@ -183,5 +184,105 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
             format!("the server log contains {phi}")
         });
     }
+    f.finish();
+}
+
+/// The same path in Firefox: Debian's firefox-esr, driven over WebDriver
+/// BiDi (puppeteer-core, `tests/e2e/firefox.mjs`), through every step with
+/// axe-core on each, choosing the CD's files (Firefox's automation cannot
+/// choose a folder); Orthanc then holds every image byte for byte, and the
+/// letter.
+#[test]
+fn a_patient_cd_sent_through_firefox_arrives_byte_identical_in_orthanc() {
+    let e2e = root().join("tests/e2e");
+    assert!(
+        e2e.join("node_modules/puppeteer-core").is_dir(),
+        "run `npm ci` in tests/e2e (or `cargo xtask test`)"
+    );
+    let firefox = std::path::Path::new("/usr/bin/firefox-esr");
+    assert!(
+        firefox.is_file(),
+        "Firefox is not installed: apt install firefox-esr (or `cargo xtask deps`)"
+    );
+    let dist = dist();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cd = dir.path().join("CD");
+    let images = patient_cd(&cd);
+    let mut chosen: Vec<String> = images.iter().map(|p| p.display().to_string()).collect();
+    // A file of the CD that is no image: listed as left out, not sent.
+    chosen.push(cd.join("AUTORUN.INF").display().to_string());
+    let letter = dir.path().join("Arztbrief.pdf");
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n% firefox\n".to_vec();
+    std::fs::write(&letter, &pdf).expect("pdf");
+
+    let orthanc = Orthanc::start();
+    let server = Server::start(
+        &format!("stow+http://127.0.0.1:{}/dicom-web", orthanc.http_port),
+        &[("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8 path"))],
+    );
+    let out = Command::new("node")
+        .arg("firefox.mjs")
+        .current_dir(&e2e)
+        .env("MAILSLOT_URL", &server.url)
+        .env("FILES", chosen.join("\n"))
+        .env("LETTER", &letter)
+        .env("PASSWORD", PASSWORD)
+        .env("EXPECT_IMAGES", images.len().to_string())
+        .env("ARTIFACTS", dir.path().join("artifacts"))
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let mut f = Failures::default();
+    f.context(format!("firefox stderr:\n{stderr}"));
+    f.context(format!("server log:\n{}", server.log()));
+    f.check(out.status.success(), || {
+        format!("the Firefox run failed:\n{stderr}")
+    });
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_default();
+    f.check(report["reference"].is_string(), || {
+        format!("no reference in {stdout}")
+    });
+    f.check(
+        report["userAgent"]
+            .as_str()
+            .is_some_and(|ua| ua.contains("Firefox")),
+        || format!("not Firefox: {}", report["userAgent"]),
+    );
+    f.check(
+        report["ignored"].as_array().is_some_and(|rows| {
+            rows.iter()
+                .any(|r| r.as_str().is_some_and(|r| r.contains("AUTORUN.INF")))
+        }),
+        || {
+            format!(
+                "AUTORUN.INF is not listed as left out: {}",
+                report["ignored"]
+            )
+        },
+    );
+    let arrived = wait_for(Duration::from_secs(60), || {
+        orthanc.instances().len() > images.len()
+    });
+    f.context(format!("orthanc log:\n{}", orthanc.log()));
+    f.check(arrived, || {
+        format!(
+            "Orthanc holds {} of {} images and the letter",
+            orthanc.instances().len(),
+            images.len()
+        )
+    });
+    let stored: Vec<Vec<u8>> = orthanc.files().into_iter().map(|(_, b)| b).collect();
+    let hashes: Vec<String> = stored.iter().map(|b| sha256(b)).collect();
+    for image in &images {
+        let bytes = std::fs::read(image).expect("read image");
+        f.check(hashes.contains(&sha256(&bytes)), || {
+            format!("{} is not byte-identical in Orthanc", image.display())
+        });
+    }
+    let complaint = letters_arrived(&stored, &[pdf], &images);
+    f.check(complaint.is_none(), || {
+        complaint.clone().unwrap_or_default()
+    });
     f.finish();
 }

@@ -44,6 +44,7 @@ const APT_PACKAGES: &[(&str, &str)] = &[
         "orthanc-dicomweb",
     ),
     ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/firefox-esr", "firefox-esr"),
     ("/usr/sbin/nginx", "nginx"),
     ("/usr/bin/chromedriver", "chromium-driver"),
     ("node", "nodejs"),
