@@ -57,30 +57,42 @@ fn study(l: Lang, s: &Study, number: usize, on: bool, dispatch: &Callback<Action
             e.target_unchecked_into::<HtmlInputElement>().checked(),
         )
     });
+    let cols = [
+        t(l, "check-col-number"),
+        t(l, "check-col-modality"),
+        t(l, "check-col-description"),
+        t(l, "check-col-images"),
+        t(l, "check-col-size"),
+    ];
     html! {
         <div class="study">
             <div class="check">
                 <input type="checkbox" id={ id.clone() } checked={ on } {onchange}/>
                 <label for={ id }>{ label }</label>
             </div>
-            <table class="series">
+            // Explicit roles: at narrow widths the rows are stacked (CSS),
+            // which would otherwise cost the table its semantics.
+            <table class="series" role="table">
                 <caption class="visually-hidden">{ t(l, "check-series-caption") }</caption>
-                <thead><tr>
-                    <th scope="col">{ t(l, "check-col-number") }</th>
-                    <th scope="col">{ t(l, "check-col-modality") }</th>
-                    <th scope="col">{ t(l, "check-col-description") }</th>
-                    <th scope="col">{ t(l, "check-col-images") }</th>
-                    <th scope="col">{ t(l, "check-col-size") }</th>
+                <thead role="rowgroup"><tr role="row">
+                    { for cols.iter().map(|c| html! { <th scope="col" role="columnheader">{ c.clone() }</th> }) }
                 </tr></thead>
-                <tbody>
-                { for s.series.iter().map(|se| html! {
-                    <tr>
-                        <td>{ se.number.clone().unwrap_or_default() }</td>
-                        <td>{ se.modality.clone().unwrap_or_default() }</td>
-                        <td>{ se.description.clone().unwrap_or_default() }</td>
-                        <td>{ se.items.len() }</td>
-                        <td>{ format_bytes(se.bytes, l) }</td>
-                    </tr>
+                <tbody role="rowgroup">
+                { for s.series.iter().map(|se| {
+                    let cells = [
+                        se.number.clone().unwrap_or_default(),
+                        se.modality.clone().unwrap_or_default(),
+                        se.description.clone().unwrap_or_default(),
+                        se.items.len().to_string(),
+                        format_bytes(se.bytes, l),
+                    ];
+                    html! {
+                        <tr role="row">
+                            { for cells.into_iter().zip(cols.iter()).map(|(v, c)| html! {
+                                <td role="cell" data-label={ c.clone() }>{ v }</td>
+                            }) }
+                        </tr>
+                    }
                 }) }
                 </tbody>
             </table>

@@ -1,0 +1,270 @@
+// Reach, in Debian's Chromium (playwright-core): a whole upload of a large
+// CD folder with the keyboard only — Tab, Shift+Tab, Space, Enter and
+// typing — in Windows high-contrast mode (forced colours) with reduced
+// motion asked for. Checks on the way:
+// - after every step change focus is on the new step's heading; every
+//   element Tab reaches is visible, not covered, and shows a focus outline;
+// - every step reflows at 320 CSS px and at 200 % zoom of a 1280 px window
+//   (640 CSS px) without horizontal scrolling; a screenshot of each step
+//   at desktop width and at 320 px is written to ARTIFACTS/screens;
+// - nothing animates; the error state (a folder without DICOM) passes
+//   axe-core; the progress bar exposes its value; the live region speaks
+//   milestones only while sending (at most six, ending with completion).
+//
+// Environment: MAILSLOT_URL, CD_DIR (a folder of many images), EMPTY_DIR
+// (a folder with no DICOM file), PASSWORD, EXPECT_IMAGES, ARTIFACTS.
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+};
+const url = env('MAILSLOT_URL');
+const cd = env('CD_DIR');
+const emptyDir = env('EMPTY_DIR');
+const password = env('PASSWORD');
+const expectImages = Number(env('EXPECT_IMAGES'));
+const artifacts = process.env.ARTIFACTS || '/tmp';
+const screens = `${artifacts}/screens`;
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const log = [];
+const report = { tabStops: 0, steps: [] };
+let page;
+
+function expect(ok, what) {
+  if (!ok) throw new Error(`expected: ${what}`);
+}
+
+async function axe(what) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(found.length === 0, `no serious accessibility findings on ${what}: ${found.join('; ')}`);
+}
+
+// What has focus: its tag, id, type, name (label or text), and whether it
+// is visible, uncovered and outlined.
+async function focused() {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { tag: 'BODY' };
+    // The part of it inside the window (a tall scrollable region is
+    // partly out of view, and that is fine): some of it must show.
+    const r = el.getBoundingClientRect();
+    const left = Math.max(r.left, 0);
+    const right = Math.min(r.right, window.innerWidth);
+    const topEdge = Math.max(r.top, 0);
+    const bottom = Math.min(r.bottom, window.innerHeight);
+    const inView = right - left >= 4 && bottom - topEdge >= 4;
+    const top = document.elementFromPoint((left + right) / 2, (topEdge + bottom) / 2);
+    const label = el.labels?.[0];
+    const uncovered = !!top && (el.contains(top) || top.contains(el) || (label && label.contains(top)));
+    const style = getComputedStyle(el);
+    const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+    const name = (label?.textContent || el.getAttribute('aria-label') || el.textContent || '').trim();
+    return { tag: el.tagName, id: el.id, type: el.type || '', name, inView, uncovered, outlined };
+  });
+}
+
+// Presses Tab (or Shift+Tab) until `want` matches what has focus, checking
+// every stop on the way.
+async function tabTo(want, { back = false, max = 60 } = {}) {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const f = await focused();
+    report.tabStops += 1;
+    if (f.tag !== 'BODY') {
+      const what = `${f.tag}#${f.id} "${f.name}"`;
+      expect(f.inView, `the focused ${what} is in view`);
+      expect(f.uncovered, `the focused ${what} is not covered`);
+      expect(f.outlined, `the focused ${what} shows a focus outline in forced colours`);
+    }
+    if (want(f)) return f;
+  }
+  throw new Error(`expected: Tab reaches ${want}`);
+}
+const named = (text) => (f) => f.name === text || f.name.startsWith(text);
+
+// The new step: heading, focus on it, nothing animating, reflow at 320 px
+// and 640 px (200 % of 1280), screenshots, axe-core.
+async function step(text, { changed = true } = {}) {
+  log.push(`[step] ${text}`);
+  await page.getByRole('heading', { level: 1, name: text }).waitFor({ timeout: 60_000 });
+  if (changed) {
+    const on = await page.waitForFunction(() => document.activeElement?.id === 'step-heading', null, { timeout: 5_000 })
+      .then(() => true, () => false);
+    expect(on, `focus moves to the heading "${text}"`);
+  }
+  const animations = await page.evaluate(() => document.getAnimations().length);
+  expect(animations === 0, `nothing animates on "${text}" with reduced motion (${animations})`);
+  report.steps.push(text);
+  await reflow(text);
+  await axe(text);
+}
+
+async function reflow(text) {
+  const slug = text.toLowerCase().replace(/[^a-z]+/g, '-');
+  await page.emulateMedia({ forcedColors: 'none' });
+  await page.screenshot({ path: `${screens}/en-${slug}-1280.png`, fullPage: true });
+  for (const width of [320, 640]) {
+    await page.setViewportSize({ width, height: 800 });
+    const [over, wide] = await page.evaluate(() => {
+      const d = document.documentElement;
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > d.clientWidth + 1)
+        .slice(-4)
+        .map((e) => `${e.tagName}.${e.className}#${e.id} "${(e.textContent || '').trim().slice(0, 30)}"`);
+      return [d.scrollWidth - d.clientWidth, wide];
+    });
+    expect(over <= 0, `no horizontal scrolling on "${text}" at ${width} CSS px (${over} px too wide: ${wide.join('; ')})`);
+    if (width === 320) await page.screenshot({ path: `${screens}/en-${slug}-320.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ forcedColors: 'active' });
+}
+
+// Chooses `dir` with the keyboard: Tab to "Choose folder", Space, answer
+// the file chooser.
+async function chooseFolder(dir) {
+  const f = await tabTo(named('Choose folder'));
+  log.push(`[choose] ${JSON.stringify(f)}`);
+  // Space, not Enter: with Enter, Playwright intermittently reports no
+  // file chooser although the page's hidden input is clicked with the
+  // key's user activation (checked: the click arrives, activation true).
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser', { timeout: 10_000 }),
+    page.keyboard.press('Space'),
+  ]);
+  await chooser.setFiles(dir);
+}
+
+async function main() {
+  const browser = await chromium.launch({ executablePath, args });
+  mkdirSync(screens, { recursive: true });
+  try {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      forcedColors: 'active',
+      reducedMotion: 'reduce',
+    });
+    page = await context.newPage();
+    page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+    await page.goto(`${url}/?lang=en`);
+    await step('Send images to the hospital', { changed: false });
+    // Every change of the live region, with the step it happened on.
+    await page.evaluate(() => {
+      window.said = [];
+      const live = document.querySelector('[aria-live]');
+      new MutationObserver(() => {
+        const text = live.textContent.trim();
+        if (text) window.said.push([document.querySelector('h1')?.textContent.trim(), text]);
+      }).observe(live, { childList: true, subtree: true, characterData: true });
+    });
+
+    // An error first: Continue without consent; the summary is visible.
+    await tabTo(named('Continue'));
+    await page.keyboard.press('Enter');
+    await page.locator('#error-summary').waitFor();
+    const border = await page.$eval('#error-summary', (e) => getComputedStyle(e).borderTopStyle);
+    expect(border !== 'none', `the error summary keeps its border in forced colours (${border})`);
+    await axe('consent error, forced colours');
+    await tabTo((f) => f.id === 'consent-agree');
+    await page.keyboard.press('Space');
+    await tabTo((f) => f.id === 'consent-may-send');
+    await page.keyboard.press('Space');
+    const boxes = await page.$$eval('input[type=checkbox]', (els) => els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return e.checked && r.width >= 16 && r.height >= 16;
+    }));
+    expect(boxes.length === 2 && boxes.every(Boolean), `both checkboxes ticked and visible: ${boxes}`);
+    await tabTo(named('Continue'));
+    await page.keyboard.press('Enter');
+
+    await step('Upload password');
+    await tabTo((f) => f.id === 'field-password');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Enter');
+
+    await step('Choose your images');
+    // A folder with nothing DICOM in it: explained, and accessible.
+    await chooseFolder(emptyDir);
+    await step('Check what will be sent');
+    const none = await page.getByText('No medical images (DICOM) were found').isVisible();
+    expect(none, 'a folder without DICOM is explained');
+    await tabTo(named('Add more files'));
+    await page.keyboard.press('Enter');
+
+    await step('Choose your images');
+    await chooseFolder(cd);
+    await step('Check what will be sent');
+    const total = await page.locator('.selected-total').textContent();
+    expect(total.includes(`${expectImages.toLocaleString('en')} images`) || total.includes(`${expectImages} images`),
+      `"${total}" counts ${expectImages} images`);
+    await tabTo(named('Continue'));
+    await page.keyboard.press('Enter');
+
+    await step('About you and your request');
+    await tabTo((f) => f.id === 'field-name');
+    await page.keyboard.type('Erika Mustermann');
+    await tabTo((f) => f.id === 'field-phone');
+    await page.keyboard.type('+49 30 555 0100');
+    // Tab enters a radio group at its first choice (the arrow keys would
+    // move within it); Space picks it.
+    await tabTo((f) => f.type === 'radio' && f.id.startsWith('role-'));
+    await page.keyboard.press('Space');
+    await tabTo((f) => f.type === 'radio' && f.id.startsWith('purpose-'));
+    await page.keyboard.press('Space');
+    await tabTo((f) => f.id === 'field-request');
+    await page.keyboard.type('Keyboard only, high contrast.');
+    await tabTo(named('Send'));
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { level: 1, name: 'Sending' }).waitFor({ timeout: 60_000 });
+    const progress = await page.$eval('#overall-progress', (p) => ({ max: p.max, value: p.value, role: p.getAttribute('role') }));
+    expect(progress.max > 0 && progress.value >= 0, `the progress bar exposes its value: ${JSON.stringify(progress)}`);
+    report.progress = progress;
+    await step('Sending');
+    await page.getByRole('heading', { level: 1, name: 'Upload complete' }).waitFor({ timeout: 600_000 });
+    await step('Upload complete');
+    report.reference = (await page.locator('.reference .number').textContent()).trim();
+
+    // The live region while sending: milestones only, ending with completion.
+    const said = await page.evaluate(() => window.said);
+    report.said = said;
+    const start = said.findIndex(([, t]) => t === 'Sending started.');
+    const end = said.findIndex(([, t]) => t === 'Upload complete.');
+    expect(start >= 0 && end > start, `"Sending started." and then "Upload complete." announced: ${JSON.stringify(said)}`);
+    const sending = said.slice(start, end + 1);
+    expect(sending.length <= 6, `at most six announcements while sending ${expectImages} files: ${JSON.stringify(sending)}`);
+  } catch (e) {
+    try {
+      await page?.screenshot({ path: `${artifacts}/reach-failure.png`, fullPage: true });
+    } catch { /* a courtesy */ }
+    console.error(log.join('\n'));
+    console.error(`FAILED: ${e.message}`);
+    await browser.close();
+    process.exit(1);
+  }
+  await browser.close();
+  console.log(JSON.stringify(report));
+}
+
+main().catch((e) => {
+  console.error(`FAILED: ${e.stack || e}`);
+  process.exit(1);
+});
