@@ -97,7 +97,7 @@ async function tabTo(want, { back = false, max = 60 } = {}) {
   }
   throw new Error(`expected: Tab reaches ${want}`);
 }
-const named = (text) => (f) => f.name === text || f.name.startsWith(text);
+const named = (text) => (f) => (f.name ?? '').startsWith(text);
 
 // The new step: heading, focus on it, nothing animating, reflow at 320 px
 // and 640 px (200 % of 1280), screenshots, axe-core.
@@ -231,6 +231,20 @@ async function main() {
     await page.keyboard.press('Space');
     await tabTo((f) => f.id === 'field-request');
     await page.keyboard.type('Keyboard only, high contrast.');
+    // The server's verdict on the first file is turned into a refusal (as
+    // if the server's rules had found what the page's did not): the page
+    // lists it, and that state is checked with axe-core.
+    let refused = false;
+    await page.route('**/api/uploads/*', async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      const response = await route.fetch();
+      const headers = response.headers();
+      if (!refused && headers['mailslot-verdict'] === 'accepted') {
+        refused = true;
+        return route.fulfill({ response, headers: { ...headers, 'mailslot-verdict': 'rejected', 'mailslot-reason': 'truncated' } });
+      }
+      return route.fulfill({ response });
+    });
     await tabTo(named('Send'));
     await page.keyboard.press('Enter');
 
@@ -239,6 +253,17 @@ async function main() {
     expect(progress.max > 0 && progress.value >= 0, `the progress bar exposes its value: ${JSON.stringify(progress)}`);
     report.progress = progress;
     await step('Sending');
+    // Paused with the keyboard while the refusal is listed.
+    await page.locator('section.refused').waitFor({ timeout: 60_000 });
+    await tabTo(named('Pause'));
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    const listed = await page.locator('section.refused').innerText();
+    expect(/could not accept/.test(listed) && /incomplete/.test(listed), `the refused file and why: ${listed}`);
+    await axe('a file the server refused, paused');
+    await tabTo(named('Resume'), { back: true });
+    await page.keyboard.press('Enter');
+    await page.unroute('**/api/uploads/*');
     await page.getByRole('heading', { level: 1, name: 'Upload complete' }).waitFor({ timeout: 600_000 });
     await step('Upload complete');
     report.reference = (await page.locator('.reference .number').textContent()).trim();
