@@ -13,6 +13,7 @@ send = Senden
 remove = Entfernen
 try-again = Erneut versuchen
 help-heading = Hilfe
+hospital-text-english-only = Diesen Text des Krankenhauses gibt es nur auf Englisch.
 help-email = E-Mail
 help-fax = Fax
 

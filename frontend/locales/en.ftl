@@ -13,6 +13,7 @@ send = Send
 remove = Remove
 try-again = Try again
 help-heading = Help
+hospital-text-english-only = This text from the hospital is available in English only.
 help-email = E-mail
 help-fax = Fax
 

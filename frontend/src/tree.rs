@@ -4,7 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use mailslot_shared::dicom::{Lang, Summary};
+use mailslot_shared::dicom::Summary;
+
+use crate::i18n::Lang;
 
 use crate::worker::protocol::{Dicomdir, Found, IgnoreReason, Ignored, ScanReport};
 
@@ -178,8 +180,9 @@ pub fn format_date(date: &str, lang: Lang) -> String {
     if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) {
         let (y, m, day) = (&d[..4], &d[4..6], &d[6..]);
         match lang {
-            Lang::De => format!("{day}.{m}.{y}"),
             Lang::En => format!("{y}-{m}-{day}"),
+            Lang::Ar => format!("{day}/{m}/{y}"),
+            _ => format!("{day}.{m}.{y}"),
         }
     } else {
         d.to_owned()
@@ -200,8 +203,8 @@ pub fn format_bytes(bytes: u64, lang: Lang) -> String {
         format!("{value:.1}")
     };
     let text = match lang {
-        Lang::De => text.replace('.', ","),
-        Lang::En => text,
+        Lang::En | Lang::Ar => text,
+        _ => text.replace('.', ","),
     };
     format!("{text} {unit}")
 }

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use mailslot_shared::wire::HospitalInfo;
 use yew::prelude::*;
 
@@ -25,7 +25,8 @@ pub struct InstructionsProps {
 
 /// The instructions as a PDF (made by the server from the same texts).
 pub fn pdf_href(lang: Lang) -> String {
-    format!("/api/instructions/{}", crate::i18n::tag(lang))
+    // The server makes it in German and English.
+    format!("/api/instructions/{}", lang.base_tag())
 }
 
 /// The printable guide for senders.

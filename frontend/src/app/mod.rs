@@ -83,6 +83,8 @@ impl App {
         if let Some(doc) = document() {
             if let Some(root) = doc.document_element() {
                 let _ = root.set_attribute("lang", i18n::tag(self.model.lang));
+                let _ =
+                    root.set_attribute("dir", if self.model.lang.rtl() { "rtl" } else { "ltr" });
             }
             if self.view != View::Upload {
                 doc.set_title(&t(self.model.lang, self.view.heading_id()));

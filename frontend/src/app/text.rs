@@ -3,8 +3,8 @@
 //! language switch (and back), and the model stays plain data that tests
 //! can compare.
 
+use crate::i18n::Lang;
 use fluent_bundle::FluentValue;
-use mailslot_shared::dicom::Lang;
 
 use crate::i18n::{self, ta};
 

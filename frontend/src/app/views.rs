@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use mailslot_shared::wire::HospitalInfo;
 use yew::prelude::*;
 

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use mailslot_shared::wire::HospitalInfo;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -81,10 +81,11 @@ pub fn Header(p: &HeaderProps) -> Html {
                 <span class="service">{ t(l, "app-name") }</span>
             </p>
             <nav class="langs" aria-label={ t(l, "language-nav") }>
-                <button type="button" lang="de" aria-pressed={ (l == Lang::De).to_string() }
-                    onclick={ to(Lang::De) }>{ "Deutsch" }</button>
-                <button type="button" lang="en" aria-pressed={ (l == Lang::En).to_string() }
-                    onclick={ to(Lang::En) }>{ "English" }</button>
+                { for Lang::ALL.into_iter().map(|lang| html! {
+                    <button type="button" lang={ lang.tag() } dir={ if lang.rtl() { "rtl" } else { "ltr" } }
+                        aria-pressed={ (l == lang).to_string() }
+                        onclick={ to(lang) }>{ lang.native_name() }</button>
+                }) }
             </nav>
         </header>
     }
@@ -118,14 +119,17 @@ pub fn Contacts(p: &FooterProps) -> Html {
     let (l, h) = (p.lang, &p.hospital);
     html! {
         <>
-            <p>{ pick(l, &h.help) }</p>
+            if let Some(note) = crate::i18n::hospital_note(l) {
+                <p class="note">{ note }</p>
+            }
+            <p lang={ l.base_tag() } dir="ltr">{ pick(l, &h.help) }</p>
             <ul class="phones">
                 { for h.phones.iter().map(|ph| html! {
-                    <li>{ pick(l, &ph.label) }{ ": " }
-                        <a href={ format!("tel:{}", ph.number.replace(' ', "")) }>{ &ph.number }</a></li>
+                    <li><span lang={ l.base_tag() }>{ pick(l, &ph.label) }</span>{ ": " }
+                        <a href={ format!("tel:{}", ph.number.replace(' ', "")) } dir="ltr">{ &ph.number }</a></li>
                 }) }
             </ul>
-            <p>{ pick(l, &h.hours) }</p>
+            <p lang={ l.base_tag() } dir="ltr">{ pick(l, &h.hours) }</p>
             <ul class="contact">
                 if let Some(email) = &h.email {
                     <li>{ t(l, "help-email") }{ ": " }<a href={ format!("mailto:{email}") }>{ email }</a></li>
@@ -135,7 +139,7 @@ pub fn Contacts(p: &FooterProps) -> Html {
                 }
             </ul>
             if let Some(address) = &h.address {
-                <address>
+                <address lang={ l.base_tag() } dir="ltr">
                     { for pick(l, address).lines().map(|line| html! { <>{ line }<br/></> }) }
                 </address>
             }

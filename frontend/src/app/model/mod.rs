@@ -15,7 +15,7 @@ mod types;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use mailslot_shared::wire::{HospitalInfo, Receipt, SenderDetails};
 
 pub use sending::{GroupProgress, JobInfo, Sending, StudyLabel};

@@ -7,7 +7,9 @@
 
 #![allow(clippy::panic)]
 
-use mailslot_shared::dicom::{Lang, Summary};
+use mailslot_shared::dicom::Summary;
+
+use crate::i18n::Lang;
 use mailslot_shared::envelope::PrivateKey;
 use mailslot_shared::wire::{
     HospitalInfo, LetterName, Localized, PrivacyStatement, Receipt, SessionCreated, UploadKind,

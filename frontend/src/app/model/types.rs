@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use mailslot_shared::envelope::Id16;
 use mailslot_shared::wire::{
     Consent, HospitalInfo, Receipt, SenderDetails, SessionCreated, UploadKind, UploadLimits,

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use mailslot_shared::wire::{HospitalInfo, SenderDetails};
 use web_sys::{File, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;

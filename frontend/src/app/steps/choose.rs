@@ -1,7 +1,7 @@
 //! Step 3: choose a folder, files or a ZIP, or drop them; the scan's
 //! progress.
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

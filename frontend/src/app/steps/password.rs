@@ -1,6 +1,6 @@
 //! Step 2: the upload password the hospital gives out by phone.
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use mailslot_shared::wire::{HospitalInfo, Receipt};
 use yew::prelude::*;
 

@@ -2,7 +2,7 @@
 //! pause/resume, retries, refused files, and what to do when the session
 //! ended or the submission failed.
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use yew::prelude::*;
 
 use crate::app::model::{Action, GroupProgress, StudyLabel};

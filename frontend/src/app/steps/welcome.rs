@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use mailslot_shared::dicom::Lang;
+use crate::i18n::Lang;
 use mailslot_shared::wire::HospitalInfo;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -56,7 +56,10 @@ pub fn Welcome(p: &WelcomeProps) -> Html {
             </p>
             <section class="privacy" aria-labelledby="privacy-heading" tabindex="0">
                 <h2 id="privacy-heading">{ t(l, "privacy-heading") }</h2>
-                { paragraphs(pick(l, &h.privacy.text)) }
+                if let Some(note) = crate::i18n::hospital_note(l) {
+                    <p class="note">{ note }</p>
+                }
+                <div lang={ l.base_tag() } dir="ltr">{ paragraphs(pick(l, &h.privacy.text)) }</div>
                 <p class="version">{ ta(l, "privacy-version", &[("version", h.privacy.version.clone().into())]) }</p>
             </section>
             <form {onsubmit} novalidate=true>
