@@ -53,6 +53,12 @@ const msg = (id) => {
 };
 const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// SLOW_WASM: V8 without its optimizing tiers and WebAssembly on the
+// baseline compiler only - the nearest Debian's Chromium comes to Edge's
+// enhanced security mode (no JIT; it has no WebAssembly interpreter).
+if (process.env.SLOW_WASM) {
+  args.push('--js-flags=--no-opt --no-maglev --no-sparkplug --liftoff --no-wasm-tier-up');
+}
 
 const log = [];
 const report = { lang, tabStops: 0, steps: [] };
@@ -160,16 +166,16 @@ async function reflow(text) {
 async function chooseFolder(dir) {
   const f = await tabTo(named(msg('choose-folder')));
   log.push(`[choose] ${JSON.stringify(f)}`);
-  // Space, not Enter: with Enter, Playwright intermittently reports no
-  // file chooser although the page's hidden input is clicked with the
-  // key's user activation (checked: the click arrives, activation true).
+  // Space: with Enter, Playwright's file-chooser event went missing for
+  // the second chooser of a page in most runs (the hidden input is
+  // clicked with the key's user activation - probed - and a minimal page
+  // shows Enter opening the chooser). Space misses it now and then too:
+  // counted, and pressed once more.
   let [chooser] = await Promise.all([
     page.waitForEvent('filechooser', { timeout: 10_000 }).catch(() => null),
     page.keyboard.press('Space'),
   ]);
   if (!chooser) {
-    // Seen now and then under automation: the input is clicked, no
-    // chooser event arrives. Counted and pressed once more.
     report.chooserRetries = (report.chooserRetries || 0) + 1;
     [chooser] = await Promise.all([
       page.waitForEvent('filechooser', { timeout: 10_000 }),
@@ -194,6 +200,14 @@ async function main() {
     await page.goto(`${url}/?lang=${lang}`);
     const root = await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
     await step(msg('welcome-heading'), { changed: false });
+    // Every main-thread task over 50 ms from here on (the scan runs in a
+    // worker; handing it the files and drawing must stay short).
+    await page.evaluate(() => {
+      window.longest = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.longest = Math.max(window.longest, e.duration);
+      }).observe({ type: 'longtask', buffered: false });
+    });
     const [htmlLang, htmlDir] = await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
     expect(htmlLang === lang, `<html lang="${lang}"> (${htmlLang}, at first ${root})`);
     expect(htmlDir === (lang === 'ar' ? 'rtl' : 'ltr'), `<html dir> for ${lang}: ${htmlDir}`);
@@ -305,6 +319,8 @@ async function main() {
     report.reference = (await page.locator('.reference .number').textContent()).trim();
 
     // The live region while sending: milestones only, ending with completion.
+    report.longestTaskMs = await page.evaluate(() => window.longest);
+    expect(report.longestTaskMs < 2_000, `no main-thread task runs for seconds (longest ${report.longestTaskMs} ms)`);
     const said = await page.evaluate(() => window.said);
     report.said = said;
     const start = said.findIndex(([, t]) => t === msg('announce-send-started'));
