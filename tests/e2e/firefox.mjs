@@ -9,17 +9,10 @@
 // Prints one JSON line; exits non-zero with the page's console and a
 // screenshot on any failed expectation.
 import puppeteer from 'puppeteer-core';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { env, expect, axe as axeOn } from './common.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set`);
-  return v;
-};
 const url = env('MAILSLOT_URL');
 const files = env('FILES').split('\n').filter((f) => f.length > 0);
 const letter = env('LETTER');
@@ -32,22 +25,7 @@ const log = [];
 const report = { steps: [] };
 let page;
 
-function expect(ok, what) {
-  if (!ok) throw new Error(`expected: ${what}`);
-}
-
-// axe-core on the current page; serious or critical findings fail.
-async function axe(step) {
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(found.length === 0, `no serious accessibility findings on ${step} in Firefox: ${found.join('; ')}`);
-}
+const axe = (what) => axeOn(page, `${what} in Firefox`);
 
 // Waits for the step whose heading is `text`, checks that focus moved to
 // it (after a step change; a page just loaded leaves focus to the

@@ -17,16 +17,9 @@
 // message ids in frontend/locales/<lang>.ftl, so it runs in any language).
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { env, expect, axe as axeOn, chromiumPath as executablePath, chromiumArgs } from './common.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set`);
-  return v;
-};
 const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
 const emptyDir = env('EMPTY_DIR');
@@ -34,7 +27,6 @@ const password = env('PASSWORD');
 const expectImages = Number(env('EXPECT_IMAGES'));
 const artifacts = process.env.ARTIFACTS || '/tmp';
 const screens = `${artifacts}/screens`;
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const lang = process.env.LANG_TAG || 'en';
 
 // The page's own words in `lang` (single-line messages; enough for the
@@ -51,8 +43,7 @@ const msg = (id) => {
   if (!text) throw new Error(`no single-line message ${id} in ${lang}.ftl`);
   return text;
 };
-const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const args = [...chromiumArgs];
 // SLOW_WASM: V8 without its optimizing tiers and WebAssembly on the
 // baseline compiler only - the nearest Debian's Chromium comes to Edge's
 // enhanced security mode (no JIT; it has no WebAssembly interpreter).
@@ -64,21 +55,7 @@ const log = [];
 const report = { lang, tabStops: 0, steps: [] };
 let page;
 
-function expect(ok, what) {
-  if (!ok) throw new Error(`expected: ${what}`);
-}
-
-async function axe(what) {
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(found.length === 0, `no serious accessibility findings on ${what}: ${found.join('; ')}`);
-}
+const axe = (what) => axeOn(page, what);
 
 // What has focus: its tag, id, type, name (label or text), and whether it
 // is visible, uncovered and outlined.

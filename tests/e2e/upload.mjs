@@ -8,17 +8,10 @@
 // Prints one JSON line with what the page showed; exits non-zero with the
 // page's console and a screenshot on any failed expectation.
 import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { env, expect, axe as axeOn, chromiumPath as executablePath, chromiumArgs as args } from './common.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set`);
-  return v;
-};
 const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
 const letter = env('LETTER');
@@ -27,33 +20,12 @@ const zipFile = env('ZIP');
 const expectImages = Number(env('EXPECT_IMAGES'));
 const artifacts = process.env.ARTIFACTS || '/tmp';
 
-const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-
 const log = [];
 let page;
 const report = {};
 
-function expect(ok, what) {
-  if (!ok) throw new Error(`expected: ${what}`);
-}
-
-// Runs axe-core on the current step; serious or critical findings fail.
-async function axe(step) {
-  // Evaluated through the DevTools protocol: the page's CSP (rightly)
-  // refuses inline script tags.
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(found.length === 0, `no serious accessibility findings on ${step}: ${found.join('; ')}`);
-}
+// axe-core on the current step.
+const axe = (what) => axeOn(page, what);
 
 async function heading(text) {
   log.push(`[step] ${text}`);

@@ -1,0 +1,40 @@
+// What every browser script here shares: its environment, failing an
+// expectation, axe-core, and Chromium's command line.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// An environment variable the script needs.
+export function env(k) {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+}
+
+// Fails the run with what was expected.
+export function expect(ok, what) {
+  if (!ok) throw new Error(`expected: ${what}`);
+}
+
+// axe-core on `page` (Playwright or Puppeteer); serious or critical
+// findings fail. Evaluated through the driver: the page's CSP (rightly)
+// refuses inline script tags.
+export async function axe(page, what) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(found.length === 0, `no serious accessibility findings on ${what}: ${found.join('; ')}`);
+}
+
+// Debian's Chromium, headless, quiet.
+export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+export const chromiumArgs = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
