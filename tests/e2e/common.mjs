@@ -1,6 +1,7 @@
 // What every browser script here shares: its environment, failing an
 // expectation, axe-core, and Chromium's command line.
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -38,3 +39,25 @@ export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 export const chromiumArgs = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
+
+// Ends a failed run: a screenshot of the page where it can be taken, the
+// page's log, and what was expected; exit status 1.
+export async function failed(e, { browser, page, log, screenshot }) {
+  try {
+    mkdirSync(dirname(screenshot), { recursive: true });
+    await page?.screenshot({ path: screenshot, fullPage: true });
+  } catch { /* the screenshot is a courtesy */ }
+  console.error(log.join('\n'));
+  console.error(`FAILED: ${e.message}`);
+  console.error(`screenshot: ${screenshot}`);
+  await browser.close();
+  process.exit(1);
+}
+
+// Runs the script's `main`; an error it did not handle exits with 1.
+export function run(main) {
+  main().catch((e) => {
+    console.error(`FAILED: ${e.stack || e}`);
+    process.exit(1);
+  });
+}

@@ -9,9 +9,8 @@
 // Prints one JSON line; exits non-zero with the page's console and a
 // screenshot on any failed expectation.
 import puppeteer from 'puppeteer-core';
-import { mkdirSync } from 'node:fs';
 
-import { env, expect, axe as axeOn } from './common.mjs';
+import { env, expect, failed, run, axe as axeOn } from './common.mjs';
 
 const url = env('MAILSLOT_URL');
 const files = env('FILES').split('\n').filter((f) => f.length > 0);
@@ -122,20 +121,10 @@ async function main() {
     expect(text.includes(`${expectImages} images`), `the receipt counts ${expectImages} images: ${text}`);
     expect(text.includes('1 letter'), 'the receipt counts the letter');
   } catch (e) {
-    try {
-      mkdirSync(artifacts, { recursive: true });
-      await page?.screenshot({ path: `${artifacts}/firefox-failure.png`, fullPage: true });
-    } catch { /* the screenshot is a courtesy */ }
-    console.error(log.join('\n'));
-    console.error(`FAILED: ${e.message}`);
-    await browser.close();
-    process.exit(1);
+    await failed(e, { browser, page, log, screenshot: `${artifacts}/firefox-failure.png` });
   }
   await browser.close();
   console.log(JSON.stringify(report));
 }
 
-main().catch((e) => {
-  console.error(`FAILED: ${e.stack || e}`);
-  process.exit(1);
-});
+run(main);

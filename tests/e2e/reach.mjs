@@ -18,7 +18,7 @@
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
 
-import { env, expect, axe as axeOn, chromiumPath as executablePath, chromiumArgs } from './common.mjs';
+import { env, expect, failed, run, axe as axeOn, chromiumPath as executablePath, chromiumArgs } from './common.mjs';
 
 const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
@@ -306,19 +306,10 @@ async function main() {
     const sending = said.slice(start, end + 1);
     expect(sending.length <= 6, `at most six announcements while sending ${expectImages} files: ${JSON.stringify(sending)}`);
   } catch (e) {
-    try {
-      await page?.screenshot({ path: `${artifacts}/reach-failure.png`, fullPage: true });
-    } catch { /* a courtesy */ }
-    console.error(log.join('\n'));
-    console.error(`FAILED: ${e.message}`);
-    await browser.close();
-    process.exit(1);
+    await failed(e, { browser, page, log, screenshot: `${artifacts}/reach-failure.png` });
   }
   await browser.close();
   console.log(JSON.stringify(report));
 }
 
-main().catch((e) => {
-  console.error(`FAILED: ${e.stack || e}`);
-  process.exit(1);
-});
+run(main);
