@@ -305,6 +305,12 @@ async function main() {
     expect(start >= 0 && end > start, `sending started and then complete announced: ${JSON.stringify(said)}`);
     const sending = said.slice(start, end + 1);
     expect(sending.length <= 6, `at most six announcements while sending ${expectImages} files: ${JSON.stringify(sending)}`);
+
+    // The pages linked from every footer: the same checks, and screenshots.
+    for (const [view, heading] of [['easy', 'easy-heading'], ['accessibility', 'accessibility-heading'], ['instructions', 'instructions-heading']]) {
+      await page.goto(`${url}/?view=${view}&lang=${lang}`);
+      await step(msg(heading), { changed: false });
+    }
   } catch (e) {
     await failed(e, { browser, page, log, screenshot: `${artifacts}/reach-failure.png` });
   }
