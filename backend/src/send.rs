@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use mailslot_shared::dicom::{inspect_reader, listed_instances, Lang, Limits, RejectCode, Verdict};
-use mailslot_shared::letter::{self, LetterKind};
+use mailslot_shared::letter::{self, LetterRefusal};
 use mailslot_shared::wire::{Consent, DicomdirCheck, SenderDetails, UploadKind};
 
 use crate::client::{retry, Client, ClientError, Sent};
@@ -180,16 +180,16 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
         File::open(path)
             .and_then(|f| f.take(letter::SNIFF_LEN as u64).read_to_end(&mut head))
             .map_err(|e| ClientError::File(path.clone(), e))?;
-        let too_large = || std::fs::metadata(path).is_ok_and(|m| m.len() > letter::MAX_PHOTO_BYTES);
-        let problem = match letter::sniff(&head) {
-            None => Some("not a PDF document or a photo (JPEG, PNG)".to_owned()),
-            Some(LetterKind::Jpeg | LetterKind::Png) if too_large() => Some(format!(
-                "a photo larger than {} MB",
-                letter::MAX_PHOTO_BYTES >> 20
-            )),
-            Some(_) => None,
-        };
-        if let Some(problem) = problem {
+        let len = std::fs::metadata(path)
+            .map_err(|e| ClientError::File(path.clone(), e))?
+            .len();
+        if let Err(why) = letter::check(&head, len) {
+            let problem = match why {
+                LetterRefusal::NotALetter => "not a PDF document or a photo (JPEG, PNG)".to_owned(),
+                LetterRefusal::TooLarge => {
+                    format!("a photo larger than {} MB", letter::MAX_PHOTO_BYTES >> 20)
+                }
+            };
             return Err(ClientError::File(
                 path.clone(),
                 std::io::Error::other(problem),

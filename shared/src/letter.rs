@@ -40,6 +40,41 @@ pub const MAX_PHOTO_BYTES: u64 = 64 * 1024 * 1024;
 /// (kept from when only PDFs were accepted: the code is part of the API).
 pub const NOT_A_LETTER: &str = "not-pdf";
 
+/// Stable code for a photo larger than [`MAX_PHOTO_BYTES`] (or, once
+/// decoded, than the pixel bound of the server's `photo` module).
+pub const PHOTO_TOO_LARGE: &str = "letter-too-large";
+
+/// Why a file is not taken as a letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterRefusal {
+    /// None of PDF, JPEG, PNG.
+    NotALetter,
+    /// A photo larger than [`MAX_PHOTO_BYTES`].
+    TooLarge,
+}
+
+impl LetterRefusal {
+    /// Stable code (`Mailslot-Reason`).
+    pub fn code(self) -> &'static str {
+        match self {
+            LetterRefusal::NotALetter => NOT_A_LETTER,
+            LetterRefusal::TooLarge => PHOTO_TOO_LARGE,
+        }
+    }
+}
+
+/// The one check of a letter before its content is read: the kind a file
+/// of `len` bytes starting with `head` ([`SNIFF_LEN`] bytes, or all of a
+/// shorter file) is, or why it is refused.
+pub fn check(head: &[u8], len: u64) -> Result<LetterKind, LetterRefusal> {
+    match sniff(head) {
+        None => Err(LetterRefusal::NotALetter),
+        Some(LetterKind::Pdf) => Ok(LetterKind::Pdf),
+        Some(_) if len > MAX_PHOTO_BYTES => Err(LetterRefusal::TooLarge),
+        Some(photo) => Ok(photo),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +90,18 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n"), None);
         assert_eq!(sniff(b"GIF89a"), None);
         assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn photos_are_bounded_pdfs_are_not() {
+        let jpeg = b"\xFF\xD8\xFF\xE0\0\x10JF";
+        assert_eq!(check(jpeg, MAX_PHOTO_BYTES), Ok(LetterKind::Jpeg));
+        assert_eq!(
+            check(jpeg, MAX_PHOTO_BYTES + 1),
+            Err(LetterRefusal::TooLarge)
+        );
+        assert_eq!(check(b"%PDF-1.7", u64::MAX), Ok(LetterKind::Pdf));
+        assert_eq!(check(b"GIF89a", 10), Err(LetterRefusal::NotALetter));
+        assert_eq!(LetterRefusal::NotALetter.code(), "not-pdf");
     }
 }

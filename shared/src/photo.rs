@@ -35,7 +35,7 @@ impl PhotoError {
     pub fn code(self) -> &'static str {
         match self {
             PhotoError::Unreadable => "letter-unreadable",
-            PhotoError::TooLarge => "letter-too-large",
+            PhotoError::TooLarge => crate::letter::PHOTO_TOO_LARGE,
         }
     }
 }

@@ -15,7 +15,6 @@ use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use mailslot_shared::dicom::{inspect_reader, Limits, Verdict};
 use mailslot_shared::envelope::{Header, Opener, HEADER_LEN};
 use mailslot_shared::letter::{self, LetterKind};
-use mailslot_shared::photo::PhotoError;
 use mailslot_shared::wire::{UploadKind, UploadState};
 use rusqlite::params;
 
@@ -174,19 +173,16 @@ impl Intake {
             };
             let dir = self.layout.letters(&session.reference);
             let kept = dir.join(format!("{}.pdf", u.id));
-            let kept_len = match letter::sniff(&head) {
-                None => return refuse(self, u, letter::NOT_A_LETTER),
-                Some(LetterKind::Pdf) => {
+            let kept_len = match letter::check(&head, len) {
+                Err(why) => return refuse(self, u, why.code()),
+                Ok(LetterKind::Pdf) => {
                     durable::create_dir_all(&dir)?;
                     durable::rename(&part, &kept)?;
                     len
                 }
                 // A photo becomes a one-page PDF; the photo itself is
                 // not kept (the page holds it without loss).
-                Some(kind) => {
-                    if len > letter::MAX_PHOTO_BYTES {
-                        return refuse(self, u, PhotoError::TooLarge.code());
-                    }
+                Ok(kind) => {
                     let pdf = match photopage::photo_pdf(kind, &std::fs::read(&part)?) {
                         Ok(pdf) => pdf,
                         Err(e @ PhotoPageError::Pdf(_)) => {

@@ -5,9 +5,7 @@
 //! nothing for it).
 
 use js_sys::{Array, Function, Promise};
-use mailslot_shared::letter::{self, LetterKind};
-
-use super::model::LetterProblem;
+use mailslot_shared::letter::{self, LetterRefusal};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -159,17 +157,11 @@ pub async fn walk(entries: Vec<FileSystemEntry>, loose: Vec<File>) -> Picked {
 }
 
 /// Why a file is not a letter we accept, if it is not (`shared`'s check,
-/// as the server makes it again).
-pub async fn letter_problem(file: &File) -> Option<LetterProblem> {
+/// as `mailslot send` and the server make it again).
+pub async fn letter_problem(file: &File) -> Option<LetterRefusal> {
     let size = crate::blob::size(file);
-    let kind = match crate::blob::read_range(file, 0, size.min(letter::SNIFF_LEN as u64)).await {
-        Ok(head) => letter::sniff(&head),
-        Err(_) => None,
-    };
-    match kind {
-        None => Some(LetterProblem::NotALetter),
-        Some(LetterKind::Pdf) => None,
-        Some(_) if size > letter::MAX_PHOTO_BYTES => Some(LetterProblem::TooLarge),
-        Some(_) => None,
+    match crate::blob::read_range(file, 0, size.min(letter::SNIFF_LEN as u64)).await {
+        Ok(head) => letter::check(&head, size).err(),
+        Err(_) => Some(LetterRefusal::NotALetter),
     }
 }

@@ -22,7 +22,7 @@ pub use sending::{GroupProgress, JobInfo, Sending, StudyLabel};
 pub use session::Idle;
 use types::problem;
 pub use types::{
-    Action, Effect, Field, Letter, LetterProblem, Problem, RefusedLetters, Session, Started, Step,
+    Action, Effect, Field, Letter, LetterRefusal, Problem, RefusedLetters, Session, Started, Step,
     UploadJob,
 };
 
@@ -291,8 +291,8 @@ impl Model {
                     ));
                 } else {
                     let problems = [
-                        (LetterProblem::NotALetter, "about-letters-not-pdf"),
-                        (LetterProblem::TooLarge, "about-letters-too-large"),
+                        (LetterRefusal::NotALetter, "about-letters-not-pdf"),
+                        (LetterRefusal::TooLarge, "about-letters-too-large"),
                     ]
                     .into_iter()
                     .filter_map(|(kind, id)| {

@@ -387,9 +387,9 @@ fn the_form_is_checked_before_anything_is_sent() {
     m.reduce(Action::Letters {
         letters: vec![letter.clone()],
         refused: vec![
-            ("Foto.heic".into(), LetterProblem::NotALetter),
-            ("Scan.png".into(), LetterProblem::TooLarge),
-            ("Brief.docx".into(), LetterProblem::NotALetter),
+            ("Foto.heic".into(), LetterRefusal::NotALetter),
+            ("Scan.png".into(), LetterRefusal::TooLarge),
+            ("Brief.docx".into(), LetterRefusal::NotALetter),
         ],
     });
     let said: Vec<(&str, &Text)> = m.problems.iter().map(|p| (p.field, &p.text)).collect();

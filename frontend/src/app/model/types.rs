@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use crate::i18n::Lang;
 use mailslot_shared::envelope::Id16;
+pub use mailslot_shared::letter::LetterRefusal;
 use mailslot_shared::wire::{
     Consent, HospitalInfo, Receipt, SenderDetails, SessionCreated, UploadKind, UploadLimits,
 };
@@ -133,17 +134,7 @@ pub struct Letter {
 }
 
 /// Files chosen as letters and not attached: name, and why.
-pub type RefusedLetters = Vec<(String, LetterProblem)>;
-
-/// Why a file chosen as a letter was not attached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LetterProblem {
-    /// Neither a PDF nor a photo (JPEG, PNG).
-    NotALetter,
-    /// A photo larger than the server reads
-    /// ([`mailslot_shared::letter::MAX_PHOTO_BYTES`]).
-    TooLarge,
-}
+pub type RefusedLetters = Vec<(String, LetterRefusal)>;
 
 /// A session the server opened, with the key to seal for and the
 /// session's sealing secret (drawn by the page, never sent).
