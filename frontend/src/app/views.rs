@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 use mailslot_shared::wire::HospitalInfo;
 use yew::prelude::*;
 
-use crate::app::widgets::{paragraphs, pick};
+use crate::app::widgets::{paragraphs, phone_items, pick};
 use crate::i18n::{t, ta};
 
 /// Which page the address asks for.
@@ -122,10 +122,7 @@ pub fn AccessibilityStatement(p: &InfoProps) -> Html {
                 if let Some(email) = feedback {
                     <li>{ t(l, "help-email") }{ ": " }<a href={ format!("mailto:{email}") }>{ email }</a></li>
                 }
-                { for h.phones.iter().map(|ph| html! {
-                    <li>{ pick(l, &ph.label) }{ ": " }
-                        <a href={ format!("tel:{}", ph.number.replace(' ', "")) }>{ &ph.number }</a></li>
-                }) }
+                { phone_items(l, h) }
             </ul>
             <h2>{ t(l, "accessibility-enforcement-heading") }</h2>
             { paragraphs(&t(l, "accessibility-enforcement")) }

@@ -123,12 +123,7 @@ pub fn Contacts(p: &FooterProps) -> Html {
                 <p class="note">{ note }</p>
             }
             <p lang={ l.base_tag() } dir="ltr">{ pick(l, &h.help) }</p>
-            <ul class="phones">
-                { for h.phones.iter().map(|ph| html! {
-                    <li><span lang={ l.base_tag() }>{ pick(l, &ph.label) }</span>{ ": " }
-                        <a href={ format!("tel:{}", ph.number.replace(' ', "")) } dir="ltr">{ &ph.number }</a></li>
-                }) }
-            </ul>
+            <ul class="phones">{ phone_items(l, h) }</ul>
             <p lang={ l.base_tag() } dir="ltr">{ pick(l, &h.hours) }</p>
             <ul class="contact">
                 if let Some(email) = &h.email {
@@ -145,6 +140,19 @@ pub fn Contacts(p: &FooterProps) -> Html {
             }
         </>
     }
+}
+
+/// The hospital's phones as list items: label and a number to call.
+pub fn phone_items(l: Lang, h: &HospitalInfo) -> Html {
+    h.phones
+        .iter()
+        .map(|ph| {
+            html! {
+                <li><span lang={ l.base_tag() }>{ pick(l, &ph.label) }</span>{ ": " }
+                    <a href={ format!("tel:{}", ph.number.replace(' ', "")) } dir="ltr">{ &ph.number }</a></li>
+            }
+        })
+        .collect()
 }
 
 /// The error summary's properties.

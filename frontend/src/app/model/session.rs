@@ -67,10 +67,14 @@ impl Model {
             return;
         };
         {
-            self.open_session(&stored.token, session_id, key, stored.limits, seal_secret);
-            if let Some(s) = &mut self.session {
-                s.idle_timeout_secs = stored.idle_timeout_secs;
-            }
+            self.open_session(
+                &stored.token,
+                session_id,
+                key,
+                stored.limits,
+                seal_secret,
+                stored.idle_timeout_secs,
+            );
             self.agree = true;
             self.may_send = true;
             self.notice = Some(Text::id("resume-notice"));
@@ -86,6 +90,7 @@ impl Model {
         key: Key,
         limits: UploadLimits,
         seal_secret: [u8; 32],
+        idle_timeout_secs: u64,
     ) {
         self.session = Some(Session {
             token: token.to_owned(),
@@ -93,7 +98,7 @@ impl Model {
             key,
             limits,
             seal_secret,
-            idle_timeout_secs: 0,
+            idle_timeout_secs,
         });
         self.idle = Idle::default();
     }
@@ -180,10 +185,14 @@ impl Model {
             seal_secret: hex::encode(seal_secret),
             idle_timeout_secs: created.idle_timeout_secs,
         }));
-        self.open_session(&created.token, session_id, key, created.limits, seal_secret);
-        if let Some(s) = &mut self.session {
-            s.idle_timeout_secs = created.idle_timeout_secs;
-        }
+        self.open_session(
+            &created.token,
+            session_id,
+            key,
+            created.limits,
+            seal_secret,
+            created.idle_timeout_secs,
+        );
         self.password.clear();
         self.say(Text::id("announce-password-ok"));
         if std::mem::take(&mut self.resend) {
