@@ -43,6 +43,69 @@ pub async fn read_range(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, io
     Ok(Uint8Array::new(&buf).to_vec())
 }
 
+/// Starts reading a blob's first [`FIRST`] bytes (all of a small file) in
+/// the background: the browser reads several files at once while the
+/// worker checks the one before (`worker::scan`).
+pub fn read_head(blob: &Blob) -> impl std::future::Future<Output = Result<Vec<u8>, io::Error>> {
+    let started = slice(blob, 0, FIRST).map(|part| JsFuture::from(part.array_buffer()));
+    async move {
+        let buf = started?
+            .await
+            .map_err(|_| io::Error::other("the file can no longer be read"))?;
+        Ok(Uint8Array::new(&buf).to_vec())
+    }
+}
+
+/// The whole of `blob`, unless it turns out to hold more than `limit`
+/// bytes (then `None`, having read little of it). Read with a
+/// `FileReader` that is aborted at its first progress report of a larger
+/// size: unlike `size` or `slice`, and unlike cloning the file into a
+/// message, that does not make Chromium ask the browser process for the
+/// file's size while the page waits (about 0.3 ms a file, seconds for a
+/// CD of small files); and once read, the file's size is known, so
+/// handing it to the worker afterwards is cheap too.
+pub async fn read_small(blob: &Blob, limit: u32) -> Result<Option<Uint8Array>, io::Error> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsValue;
+    let unreadable = || io::Error::other("the file can no longer be read");
+    let reader = web_sys::FileReader::new().map_err(|_| unreadable())?;
+    let mut resolve = None;
+    let done = js_sys::Promise::new(&mut |ok, _| resolve = Some(ok));
+    let resolve = resolve.ok_or_else(unreadable)?;
+    // The promise settles once: with the bytes (an `ArrayBuffer`), `null`
+    // (too large) or `undefined` (unreadable).
+    let settle = move |value: &JsValue| {
+        let _ = resolve.call1(&JsValue::NULL, value);
+    };
+    let (s, r) = (settle.clone(), reader.clone());
+    let on_progress =
+        Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > f64::from(limit) {
+                s(&JsValue::NULL);
+                r.abort();
+            }
+        });
+    let (s, r) = (settle.clone(), reader.clone());
+    let on_load = Closure::<dyn FnMut()>::new(move || s(&r.result().unwrap_or(JsValue::UNDEFINED)));
+    let on_error = Closure::<dyn FnMut()>::new(move || settle(&JsValue::UNDEFINED));
+    reader.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    reader.set_onload(Some(on_load.as_ref().unchecked_ref()));
+    reader.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    reader
+        .read_as_array_buffer(blob)
+        .map_err(|_| unreadable())?;
+    let value = JsFuture::from(done).await.map_err(|_| unreadable())?;
+    // The handlers (and with them the closures) are done with.
+    reader.set_onprogress(None);
+    reader.set_onload(None);
+    reader.set_onerror(None);
+    if value.is_null() {
+        return Ok(None);
+    }
+    let buf: js_sys::ArrayBuffer = value.dyn_into().map_err(|_| unreadable())?;
+    Ok(Some(Uint8Array::new(&buf)))
+}
+
 /// A blob built from byte pieces, kept by the browser (in memory or on
 /// disk) rather than in Wasm memory.
 pub fn from_parts(parts: &Array) -> Result<Blob, io::Error> {
@@ -53,7 +116,8 @@ pub fn from_parts(parts: &Array) -> Result<Blob, io::Error> {
 /// (`FileReaderSync` exists only in workers). Keeps one chunk cached.
 #[derive(Debug)]
 pub struct BlobReader {
-    blob: Blob,
+    /// `None` when all the bytes are at hand ([`BlobReader::from_bytes`]).
+    blob: Option<Blob>,
     reader: FileReaderSync,
     len: u64,
     pos: u64,
@@ -67,7 +131,7 @@ impl BlobReader {
     pub fn open(blob: &Blob) -> Result<Self, io::Error> {
         let reader = FileReaderSync::new().map_err(|_| io::Error::other("no FileReaderSync"))?;
         let mut r = BlobReader {
-            blob: blob.clone(),
+            blob: Some(blob.clone()),
             reader,
             len: size(blob),
             pos: 0,
@@ -78,6 +142,34 @@ impl BlobReader {
             r.fill(0, FIRST)?;
         }
         Ok(r)
+    }
+
+    /// A reader whose first chunk (`head`, the blob's first bytes, as
+    /// [`read_head`] fetched them) is already at hand.
+    pub fn with_head(blob: &Blob, head: Vec<u8>) -> Result<Self, io::Error> {
+        let reader = FileReaderSync::new().map_err(|_| io::Error::other("no FileReaderSync"))?;
+        Ok(BlobReader {
+            blob: Some(blob.clone()),
+            reader,
+            len: size(blob),
+            pos: 0,
+            buf: head,
+            buf_start: 0,
+        })
+    }
+
+    /// A reader over a whole file the page has read already
+    /// ([`read_small`]).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, io::Error> {
+        let reader = FileReaderSync::new().map_err(|_| io::Error::other("no FileReaderSync"))?;
+        Ok(BlobReader {
+            blob: None,
+            reader,
+            len: bytes.len() as u64,
+            pos: 0,
+            buf: bytes,
+            buf_start: 0,
+        })
     }
 
     /// The blob's size.
@@ -92,7 +184,11 @@ impl BlobReader {
 
     fn fill(&mut self, at: u64, want: u64) -> Result<(), io::Error> {
         let end = (at + want).min(self.len);
-        let part = slice(&self.blob, at, end)?;
+        let blob = self
+            .blob
+            .as_ref()
+            .ok_or_else(|| io::Error::other("read beyond the bytes at hand"))?;
+        let part = slice(blob, at, end)?;
         let buf = self
             .reader
             .read_as_array_buffer(&part)

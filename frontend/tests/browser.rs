@@ -13,7 +13,9 @@ use std::io::{Cursor, Write};
 
 use js_sys::Array;
 use mailslot_frontend::seal::{Engine, FileSeal};
-use mailslot_frontend::worker::protocol::{self, Chosen, FromWorker, IgnoreReason, ScanReport};
+use mailslot_frontend::worker::protocol::{
+    self, Chosen, FromWorker, Given, IgnoreReason, ScanReport,
+};
 use mailslot_frontend::{blob, worker};
 use mailslot_shared::dicom::synth::ct_image;
 use mailslot_shared::dicom::RejectCode;
@@ -28,25 +30,34 @@ fn dicom(instance: &str, study: &str, name: &str, pixels: usize) -> Vec<u8> {
 }
 
 /// Scans `files` as the worker does and returns the report as the page
-/// receives it: through the typed message's encoding, blobs and all.
-fn scan_blobs(files: &[(Vec<u8>, &str)], max_file: u64, budget: u64) -> ScanReport<web_sys::Blob> {
-    let chosen = files
+/// receives it: through the typed message's encoding, blobs and all, each
+/// found file named by its place in `files` or unpacked from a ZIP.
+async fn scan_blobs(
+    files: &[(Vec<u8>, &str)],
+    max_file: u64,
+    budget: u64,
+) -> ScanReport<web_sys::Blob> {
+    let chosen: Vec<Chosen> = files
         .iter()
         .map(|(bytes, path)| Chosen {
             file: blob::from_bytes(bytes).unwrap(),
             label: (*path).to_owned(),
         })
         .collect();
+    let blobs: Vec<web_sys::Blob> = chosen.iter().map(|c| c.file.clone()).collect();
     let progress = std::cell::Cell::new(0);
-    let report = worker::scan(chosen, max_file, budget, |done, _| progress.set(done));
+    let given = chosen.into_iter().map(Given::from).collect();
+    let report = worker::scan(given, max_file, budget, |done, _| progress.set(done)).await;
     assert_eq!(
         progress.get(),
         files.len() as u32,
         "progress reaches the end"
     );
-    let sent = protocol::encode(&FromWorker::Done { report }).unwrap();
+    let sent = protocol::encode(&FromWorker::Done { scan: 7, report }).unwrap();
     match protocol::decode::<FromWorker>(sent) {
-        Some(FromWorker::Done { report }) => report,
+        Some(FromWorker::Done { scan: 7, report }) => {
+            report.resolve(|n| blobs.get(n as usize).cloned(), |b| b)
+        }
         other => panic!("the report did not survive its encoding: {other:?}"),
     }
 }
@@ -60,7 +71,7 @@ fn reason_of(report: &ScanReport<web_sys::Blob>, path: &str) -> Option<IgnoreRea
 }
 
 #[wasm_bindgen_test]
-fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
+async fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
     let small = dicom("1.2.3.1", "1.2.3", "DOE^JANE", 4096);
     // Larger than the whole-file read: checked from a prefix up to Pixel Data.
     let large = dicom("1.2.3.2", "1.2.3", "DOE^JANE", 3 * 1024 * 1024);
@@ -82,7 +93,7 @@ fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
         (b"<html><body>viewer</body></html>".to_vec(), "CD/INDEX.HTM"),
         (Vec::new(), "CD/EMPTY"),
     ];
-    let report = scan_blobs(&files, 4 << 30, 1 << 30);
+    let report = scan_blobs(&files, 4 << 30, 1 << 30).await;
     let found: Vec<&str> = report.found.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         found,
@@ -130,7 +141,7 @@ fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_file() {
     );
 
     // The server's file size limit applies in the browser too.
-    let report = scan_blobs(&files[..1], 1000, 1 << 30);
+    let report = scan_blobs(&files[..1], 1000, 1 << 30).await;
     assert_eq!(
         reason_of(&report, "CD/DICOM/IM000001"),
         Some(IgnoreReason::Rule(RejectCode::TooLarge))
@@ -152,8 +163,77 @@ fn zip(entries: &[(&str, &[u8], bool)]) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
+/// The page hands a big folder over in batches: the worker names each
+/// found file by its place in the whole scan, so the page can find its
+/// own handle for it, and reports the scan complete only after the last.
 #[wasm_bindgen_test]
-fn a_zip_is_unpacked_into_blobs_with_its_members_checked_and_its_tricks_refused() {
+async fn a_scan_fed_in_batches_names_found_files_by_their_place_in_the_whole_scan() {
+    use protocol::{Content, FoundFile};
+    let mut given = Vec::new();
+    for i in 0..5 {
+        let bytes = if i == 2 {
+            b"[autorun]\r\n".to_vec()
+        } else {
+            dicom(&format!("1.2.5.{i}"), "1.2.5", "DOE^JANE", 100)
+        };
+        let file = blob::from_bytes(&bytes).unwrap();
+        // The first two as the page hands small files over: read already.
+        let content = if i < 2 {
+            Content::Bytes(blob::read_small(&file, 1 << 16).await.unwrap().unwrap())
+        } else {
+            Content::File(file)
+        };
+        given.push(Given {
+            label: format!("IM{i}"),
+            content,
+        });
+    }
+    let done = std::cell::Cell::new(0);
+    let progress = |d, _| done.set(d);
+    let mut scan = worker::Scan::new(1, 5, 4 << 30, 1 << 30);
+    scan.feed(given[..2].to_vec(), &progress).await;
+    assert!(!scan.complete(), "two of five files is not the whole scan");
+    scan.feed(given[2..].to_vec(), &progress).await;
+    assert!(scan.complete());
+    let report = scan.finish(&progress);
+    assert_eq!(done.get(), 5, "progress reaches the end");
+    let named: Vec<FoundFile> = report.found.iter().map(|f| f.file.clone()).collect();
+    assert_eq!(
+        named,
+        [0, 1, 3, 4].map(FoundFile::Chosen).to_vec(),
+        "found files by their place across batches"
+    );
+    assert_eq!(report.found[0].summary.size, report.found[3].summary.size);
+    assert_eq!(report.ignored.len(), 1);
+    assert_eq!(report.ignored[0].path, "IM2");
+    assert_eq!(
+        report.ignored[0].size, 11,
+        "the size of bytes read by the page"
+    );
+}
+
+/// The page reads a small file whole, and leaves a large one to the
+/// worker.
+#[wasm_bindgen_test]
+async fn small_files_are_read_whole_by_the_page_and_larger_ones_are_left() {
+    let small = vec![9u8; 1000];
+    let got = blob::read_small(&blob::from_bytes(&small).unwrap(), 1000)
+        .await
+        .unwrap();
+    assert_eq!(got.map(|b| b.to_vec()), Some(small));
+    let large = vec![9u8; 64 << 20];
+    let got = blob::read_small(&blob::from_bytes(&large).unwrap(), 65_536)
+        .await
+        .unwrap();
+    assert!(got.is_none(), "a file above the limit is not read whole");
+    let empty = blob::read_small(&blob::from_bytes(&[]).unwrap(), 10)
+        .await
+        .unwrap();
+    assert_eq!(empty.map(|b| b.length()), Some(0));
+}
+
+#[wasm_bindgen_test]
+async fn a_zip_is_unpacked_into_blobs_with_its_members_checked_and_its_tricks_refused() {
     let a = dicom("1.2.9.1", "1.2.9", "ROE^RICHARD", 100_000);
     let b = dicom("1.2.9.2", "1.2.9", "ROE^RICHARD", 2000);
     let archive = zip(&[
@@ -163,7 +243,7 @@ fn a_zip_is_unpacked_into_blobs_with_its_members_checked_and_its_tricks_refused(
         ("../../evil", &b, true),
         ("Bilder/inner.zip", &zip(&[("x", b"x", false)]), false),
     ]);
-    let report = scan_blobs(&[(archive.clone(), "Download.zip")], 4 << 30, 1 << 30);
+    let report = scan_blobs(&[(archive.clone(), "Download.zip")], 4 << 30, 1 << 30).await;
     let found: Vec<&str> = report.found.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         found,
@@ -193,7 +273,7 @@ fn a_zip_is_unpacked_into_blobs_with_its_members_checked_and_its_tricks_refused(
 
     // Unpacking stops at the budget (the session's size limit), counted on
     // the bytes actually inflated.
-    let report = scan_blobs(&[(archive.clone(), "Download.zip")], 4 << 30, 50_000);
+    let report = scan_blobs(&[(archive.clone(), "Download.zip")], 4 << 30, 50_000).await;
     assert_eq!(
         reason_of(&report, "Download.zip/Bilder/IM1"),
         Some(IgnoreReason::ZipTooLarge)
@@ -201,7 +281,7 @@ fn a_zip_is_unpacked_into_blobs_with_its_members_checked_and_its_tricks_refused(
 
     // A cut-off archive is reported, not guessed at.
     let cut = &archive[..archive.len() / 2];
-    let report = scan_blobs(&[(cut.to_vec(), "Cut.zip")], 4 << 30, 1 << 30);
+    let report = scan_blobs(&[(cut.to_vec(), "Cut.zip")], 4 << 30, 1 << 30).await;
     assert_eq!(report.found.len(), 0);
     assert_eq!(reason_of(&report, "Cut.zip"), Some(IgnoreReason::ZipBroken));
 }

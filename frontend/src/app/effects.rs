@@ -4,6 +4,7 @@
 //! browser's file handles live: the model knows a file as a [`FileRef`],
 //! an index into [`Effects::files`].
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use mailslot_shared::envelope::{Id16, SealParams};
@@ -28,6 +29,9 @@ pub struct Effects {
     /// Every file the sender chose, by [`FileRef`].
     files: Vec<Blob>,
     worker: Option<ScanWorker>,
+    /// The files of each scan under way, in the order the worker numbers
+    /// them.
+    scans: HashMap<u32, Vec<FileRef>>,
     control: Rc<Control>,
     /// The clock the idle warning runs on (stops when dropped).
     ticker: Option<gloo_timers::callback::Interval>,
@@ -98,6 +102,7 @@ impl Effects {
             api: Api::new(""),
             files: Vec::new(),
             worker: None,
+            scans: HashMap::new(),
             control: Rc::new(Control::default()),
             ticker: None,
         }
@@ -159,15 +164,19 @@ impl Effects {
     /// What the scan worker said, for the model.
     pub fn worker(&mut self, event: WorkerEvent) -> Option<Action> {
         match event {
-            WorkerEvent::Said(FromWorker::Progress { done, total }) => {
+            WorkerEvent::Said(FromWorker::Progress { done, total, .. }) => {
                 Some(Action::ScanProgress(done, total))
             }
-            WorkerEvent::Said(FromWorker::Done { report }) => {
-                Some(Action::Scanned(report.map(|blob| self.keep(blob))))
+            WorkerEvent::Said(FromWorker::Done { scan, report }) => {
+                let chosen = self.scans.remove(&scan).unwrap_or_default();
+                let report =
+                    report.resolve(|n| chosen.get(n as usize).copied(), |blob| self.keep(blob));
+                Some(Action::Scanned(report))
             }
             WorkerEvent::Said(FromWorker::Ready) => None,
             WorkerEvent::Failed => {
                 self.worker = None;
+                self.scans.clear();
                 Some(Action::ScanFailed)
             }
         }
@@ -177,6 +186,9 @@ impl Effects {
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::StartSession { password, consent } => {
+                // The worker loads while the password is checked: the
+                // next step scans.
+                self.start_worker();
                 let api = self.api.clone();
                 self.link.send_future(async move {
                     act(Action::SessionStarted(
@@ -225,26 +237,28 @@ impl Effects {
     }
 
     fn scan(&mut self, files: Vec<(FileRef, String)>, max_file_bytes: u64, budget: u64) {
+        self.start_worker();
+        let (refs, chosen): (Vec<FileRef>, Vec<Chosen>) = files
+            .into_iter()
+            .filter_map(|(file, label)| {
+                let blob = self.blob(file)?.clone();
+                Some((file, Chosen { file: blob, label }))
+            })
+            .unzip();
+        match &self.worker {
+            Some(w) => {
+                let scan = w.scan(chosen, max_file_bytes, budget);
+                self.scans.insert(scan, refs);
+            }
+            None => self.link.send_message(act(Action::ScanFailed)),
+        }
+    }
+
+    /// Starts the scan worker unless it runs.
+    fn start_worker(&mut self) {
         if self.worker.is_none() {
             let link = self.link.clone();
             self.worker = ScanWorker::start(move |e| link.send_message(Msg::Worker(e)));
-        }
-        let chosen: Vec<Chosen> = files
-            .into_iter()
-            .filter_map(|(file, label)| {
-                Some(Chosen {
-                    file: self.blob(file)?.clone(),
-                    label,
-                })
-            })
-            .collect();
-        let queued = self
-            .worker
-            .as_ref()
-            .is_some_and(|w| w.scan(chosen, max_file_bytes, budget));
-        if !queued {
-            self.worker = None;
-            self.link.send_message(act(Action::ScanFailed));
         }
     }
 

@@ -5,24 +5,36 @@
 //! summary together in one [`Found`], from the worker's reply to the
 //! upload job.
 
+use js_sys::Uint8Array;
 use mailslot_shared::dicom::{RejectCode, Summary};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::Blob;
 
 /// An object the scan accepted, with its file. In the worker and on the
-/// wire `H` is the browser's `Blob`; in the page's model it is the page's
+/// wire `H` is a [`FoundFile`]; in the page's model it is the page's
 /// handle for it ([`FileRef`](crate::tree::FileRef)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound(serialize = "H: JsCast", deserialize = "H: JsCast"))]
 pub struct Found<H> {
     /// The file.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
     pub file: H,
     /// Where it was: the path inside the chosen folder or ZIP.
     pub path: String,
     /// What the rules read from it.
     pub summary: Summary,
+}
+
+/// A found object's file as the worker names it to the page: a file the
+/// page chose is named by its position in the scan (the page holds it
+/// already, and sending ten thousand `File`s back costs seconds of the
+/// page's main thread); a ZIP member is a blob the worker made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FoundFile {
+    /// The n-th file of the scan's request (counting over all batches).
+    Chosen(u32),
+    /// A blob unpacked from a ZIP archive.
+    Unpacked(#[serde(with = "serde_wasm_bindgen::preserve")] Blob),
 }
 
 impl<H> Found<H> {
@@ -104,7 +116,6 @@ pub struct Dicomdir {
 
 /// What one scan found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound(serialize = "H: JsCast", deserialize = "H: JsCast"))]
 pub struct ScanReport<H> {
     /// Acceptable objects, in the order found.
     pub found: Vec<Found<H>>,
@@ -135,6 +146,44 @@ impl<H> ScanReport<H> {
     }
 }
 
+impl ScanReport<FoundFile> {
+    /// The report with the page's handles: `chosen(n)` for the scan's n-th
+    /// file, `unpacked(blob)` for a ZIP member. An object naming a file the
+    /// scan was not given (this worker never does) is listed as unreadable
+    /// rather than dropped.
+    pub fn resolve<H>(
+        self,
+        chosen: impl Fn(u32) -> Option<H>,
+        mut unpacked: impl FnMut(Blob) -> H,
+    ) -> ScanReport<H> {
+        let mut ignored = self.ignored;
+        let mut found = Vec::with_capacity(self.found.len());
+        for f in self.found {
+            let file = match f.file {
+                FoundFile::Chosen(n) => chosen(n),
+                FoundFile::Unpacked(blob) => Some(unpacked(blob)),
+            };
+            match file {
+                Some(file) => found.push(Found {
+                    file,
+                    path: f.path,
+                    summary: f.summary,
+                }),
+                None => ignored.push(Ignored {
+                    path: f.path,
+                    size: f.summary.size,
+                    reason: IgnoreReason::Unreadable,
+                }),
+            }
+        }
+        ScanReport {
+            found,
+            ignored,
+            dicomdirs: self.dicomdirs,
+        }
+    }
+}
+
 /// A file to scan and its label (path within the chosen folder).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Chosen {
@@ -145,16 +194,53 @@ pub struct Chosen {
     pub label: String,
 }
 
+/// A file as the page hands it to the worker: a small file's bytes, read
+/// by the page ([`blob::read_small`](crate::blob::read_small)), or the
+/// file itself, which the worker reads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Content {
+    /// All of the file.
+    Bytes(#[serde(with = "serde_wasm_bindgen::preserve")] Uint8Array),
+    /// The file, to be read by the worker.
+    File(#[serde(with = "serde_wasm_bindgen::preserve")] Blob),
+}
+
+/// One file of a scan on the wire, with its label.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Given {
+    /// Its label (path within the chosen folder).
+    pub label: String,
+    /// Its bytes, or the file.
+    pub content: Content,
+}
+
+impl From<Chosen> for Given {
+    /// A file the worker reads itself.
+    fn from(c: Chosen) -> Given {
+        Given {
+            label: c.label,
+            content: Content::File(c.file),
+        }
+    }
+}
+
 /// What the page asks of the worker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 // Externally tagged: an internally tagged enum is buffered by serde, and
 // `serde_wasm_bindgen::preserve` (the blobs) cannot pass through a buffer.
 #[serde(rename_all = "kebab-case")]
 pub enum ToWorker {
-    /// Scan these files.
+    /// Scan these files: one batch of a scan. A scan's files come in
+    /// batches, so that the page's main thread hands them over in short
+    /// tasks and the worker starts on the first batch at once.
     Scan {
-        /// The files, labelled.
-        files: Vec<Chosen>,
+        /// Which scan (the page's number for it).
+        scan: u32,
+        /// The scan's files in all batches.
+        total: u32,
+        /// This batch's files, labelled, in order.
+        files: Vec<Given>,
         /// The server's largest file.
         max_file_size: u64,
         /// Bytes that may be unpacked from ZIP archives in all.
@@ -170,8 +256,10 @@ pub enum ToWorker {
 pub enum FromWorker {
     /// Started; scans may be sent.
     Ready,
-    /// Files scanned so far.
+    /// Files scanned so far (a few times a second at most).
     Progress {
+        /// Which scan.
+        scan: u32,
         /// Done.
         done: u32,
         /// Of.
@@ -179,8 +267,10 @@ pub enum FromWorker {
     },
     /// One scan finished.
     Done {
+        /// Which scan.
+        scan: u32,
         /// What it found.
-        report: ScanReport<Blob>,
+        report: ScanReport<FoundFile>,
     },
 }
 

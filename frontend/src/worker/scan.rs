@@ -8,12 +8,12 @@
 //! (`zipscan.rs`). A DICOMDIR is read for cross-checking only: every file
 //! is looked at whether the DICOMDIR lists it or not.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom};
 
 use mailslot_shared::dicom::{inspect_reader, listed_instances, Limits, RejectCode, Verdict};
 use web_sys::Blob;
 
-use super::protocol::{Dicomdir, Found, IgnoreReason, Ignored, ScanReport};
+use super::protocol::{Dicomdir, Found, FoundFile, IgnoreReason, Ignored, ScanReport};
 use super::zipscan::{scan_zip, Member};
 use crate::blob::{self, BlobReader};
 
@@ -29,7 +29,7 @@ pub struct Scanner {
     limits: Limits,
     /// Budget left for unpacking ZIP members (bytes).
     unpack_budget: u64,
-    report: ScanReport<Blob>,
+    report: ScanReport<FoundFile>,
 }
 
 impl Scanner {
@@ -48,13 +48,14 @@ impl Scanner {
         &self.limits
     }
 
-    /// Looks at one chosen file: a ZIP archive is opened, anything else is
-    /// checked by the rules.
-    pub fn add(&mut self, file: &Blob, path: &str) {
-        let size = blob::size(file);
-        let Ok(mut reader) = BlobReader::open(file) else {
-            return self.ignore(path, size, IgnoreReason::Unreadable);
+    /// Looks at the scan's `index`-th chosen file, opened as `reader`: a
+    /// ZIP archive is opened, anything else is checked by the rules.
+    pub fn add(&mut self, path: &str, index: u32, reader: io::Result<BlobReader>) {
+        let Ok(mut reader) = reader else {
+            // Its size is unknown too: the browser could not read it.
+            return self.ignore(path, 0, IgnoreReason::Unreadable);
         };
+        let size = reader.len();
         let mut magic = [0u8; 4];
         let is_zip = size >= 22
             && reader.read_exact(&mut magic).is_ok()
@@ -68,7 +69,7 @@ impl Scanner {
             });
             self.unpack_budget = budget;
         } else if reader.seek(SeekFrom::Start(0)).is_ok() {
-            self.check(file, reader, path);
+            self.check(FoundFile::Chosen(index), reader, path);
         } else {
             self.ignore(path, size, IgnoreReason::Unreadable);
         }
@@ -77,21 +78,22 @@ impl Scanner {
     /// Checks a ZIP member.
     fn add_member(&mut self, file: &Blob, path: &str) {
         match BlobReader::open(file) {
-            Ok(reader) => self.check(file, reader, path),
+            Ok(reader) => self.check(FoundFile::Unpacked(file.clone()), reader, path),
             Err(_) => self.ignore(path, blob::size(file), IgnoreReason::Unreadable),
         }
     }
 
-    /// Applies the rules to `file`, read through `reader` (at its start).
-    fn check(&mut self, file: &Blob, reader: BlobReader, path: &str) {
-        let size = blob::size(file);
+    /// Applies the rules to the file named `handle` in the report, read
+    /// through `reader` (at its start).
+    fn check(&mut self, handle: FoundFile, mut reader: BlobReader, path: &str) {
+        let size = reader.len();
         // Claiming at most FULL_CHECK_MAX bytes available makes the rules
         // stop at Pixel Data for larger files; the reader still supplies
         // more if the header is longer than that.
-        match inspect_reader(reader, size, size.min(FULL_CHECK_MAX), &self.limits) {
+        match inspect_reader(&mut reader, size, size.min(FULL_CHECK_MAX), &self.limits) {
             Verdict::Accepted(summary) => {
                 self.report.found.push(Found {
-                    file: file.clone(),
+                    file: handle,
                     path: path.to_owned(),
                     summary: *summary,
                 });
@@ -100,7 +102,7 @@ impl Scanner {
                 if r.code == RejectCode::Dicomdir {
                     self.report.dicomdirs.push(Dicomdir {
                         path: path.to_owned(),
-                        listed: read_dicomdir(file).unwrap_or_default(),
+                        listed: read_dicomdir(reader).unwrap_or_default(),
                     });
                 }
                 self.ignore(path, size, IgnoreReason::Rule(r.code));
@@ -117,15 +119,16 @@ impl Scanner {
     }
 
     /// The report.
-    pub fn finish(self) -> ScanReport<Blob> {
+    pub fn finish(self) -> ScanReport<FoundFile> {
         self.report
     }
 }
 
 /// The SOP Instance UIDs a DICOMDIR lists (`shared`'s reading, streamed
-/// from the blob); `None` if it cannot be read (it is only a cross-check,
-/// so that is not an error).
-fn read_dicomdir(file: &Blob) -> Option<Vec<String>> {
-    let reader = BlobReader::open(file).ok()?;
-    listed_instances(reader, blob::size(file))
+/// through its reader); `None` if it cannot be read (it is only a
+/// cross-check, so that is not an error).
+fn read_dicomdir(mut reader: BlobReader) -> Option<Vec<String>> {
+    reader.seek(SeekFrom::Start(0)).ok()?;
+    let size = reader.len();
+    listed_instances(reader, size)
 }
