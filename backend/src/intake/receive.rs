@@ -85,10 +85,13 @@ impl Intake {
         part.set_len(header.plaintext_before(u.offset))?;
         part.seek(SeekFrom::End(0))?;
         let mut offset = u.offset;
+        // One buffer for every record of the request (a record at most).
+        let mut plain = Vec::new();
         while let Some(n) = opener.next_record_len() {
             let Some(rec) = data.get(..n) else { break };
-            let plain = opener
-                .open_next(rec)
+            plain.clear();
+            opener
+                .open_next_into(rec, &mut plain)
                 .map_err(|_| self.fail(&u, IntakeError::DecryptFailed))?;
             part.write_all(&plain)?;
             data = &data[n..];

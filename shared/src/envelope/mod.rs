@@ -484,8 +484,17 @@ impl Opener {
             .map(|n| n + TAG_LEN)
     }
 
-    /// Opens the next record in place of a copy; returns its plaintext.
+    /// Opens the next record; returns its plaintext.
     pub fn open_next(&mut self, record: &[u8]) -> Result<Vec<u8>, DecryptError> {
+        let mut out = Vec::new();
+        self.open_next_into(record, &mut out)?;
+        Ok(out)
+    }
+
+    /// Opens the next record, appending its plaintext to `out` (decrypted
+    /// in place there: no copy of its own). On an error `out` is as it
+    /// was: nothing unauthenticated is left in it.
+    pub fn open_next_into(&mut self, record: &[u8], out: &mut Vec<u8>) -> Result<(), DecryptError> {
         let expected = self.next_record_len().ok_or(DecryptError)?;
         if record.len() != expected {
             return Err(DecryptError);
@@ -494,13 +503,20 @@ impl Opener {
         let nonce = Nonce::<Aes256Gcm>::from(record_nonce(self.next, is_final));
         let (body, tag) = record.split_at(record.len() - TAG_LEN);
         let tag = Tag::<Aes256Gcm>::try_from(tag).map_err(|_| DecryptError)?;
-        let mut out = body.to_vec();
-        self.keys
-            .payload
-            .decrypt_inout_detached(&nonce, &self.aad, out.as_mut_slice().into(), &tag)
-            .map_err(|_| DecryptError)?;
+        let start = out.len();
+        out.extend_from_slice(body);
+        let opened = self.keys.payload.decrypt_inout_detached(
+            &nonce,
+            &self.aad,
+            out[start..].as_mut().into(),
+            &tag,
+        );
+        if opened.is_err() {
+            out.truncate(start);
+            return Err(DecryptError);
+        }
         self.next += 1;
-        Ok(out)
+        Ok(())
     }
 
     /// Opens the envelope's metadata message.
@@ -549,12 +565,16 @@ pub fn open_all(envelope: &[u8], key: &PrivateKey) -> Result<Vec<u8>, OpenError>
     if envelope.len() as u64 != header.envelope_len() {
         return Err(OpenError::Decrypt(DecryptError));
     }
+    let plaintext_len = usize::try_from(header.plaintext_len).unwrap_or(0);
     let mut opener = Opener::new(header, key).map_err(OpenError::Decrypt)?;
-    let mut out = Vec::new();
+    // The length is the header's, checked against the envelope above.
+    let mut out = Vec::with_capacity(plaintext_len);
     let mut rest = &envelope[HEADER_LEN..];
     while let Some(n) = opener.next_record_len() {
         let (record, tail) = rest.split_at(n.min(rest.len()));
-        out.extend_from_slice(&opener.open_next(record).map_err(OpenError::Decrypt)?);
+        opener
+            .open_next_into(record, &mut out)
+            .map_err(OpenError::Decrypt)?;
         rest = tail;
     }
     if !rest.is_empty() {
@@ -639,6 +659,42 @@ mod tests {
         let empty = header(0, 1024);
         assert_eq!(empty.records_from(0, 64), 0..1);
         assert_eq!(empty.plaintext_of(0..1), 0..0);
+    }
+
+    /// A record that does not authenticate leaves the caller's buffer as
+    /// it was (the server writes that buffer to disk), and the opener
+    /// still expects the same record.
+    #[test]
+    fn a_forged_record_leaves_the_buffer_and_the_opener_as_they_were(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let key = PrivateKey::derive(&[4; 32]);
+        let plain = vec![6u8; 3000];
+        let sealer = Sealer::new(
+            &SealParams {
+                recipient: &key.public_key(),
+                session_id: Id16([1; 16]),
+                file_id: Id16([2; 16]),
+                plaintext_len: plain.len() as u64,
+                record_size: 1024,
+            },
+            &[7; 32],
+        )?;
+        let envelope = seal_all(&sealer, &plain)?;
+        let header = Header::decode(&envelope[..HEADER_LEN])?;
+        let mut opener = Opener::new(header, &key)?;
+        let n = opener.next_record_len().unwrap_or(0);
+        let mut forged = envelope[HEADER_LEN..HEADER_LEN + n].to_vec();
+        forged[10] ^= 1;
+        let mut out = b"kept".to_vec();
+        assert!(opener.open_next_into(&forged, &mut out).is_err());
+        assert_eq!(out, b"kept");
+        assert_eq!(opener.next_index(), 0);
+        assert!(opener
+            .open_next_into(&envelope[HEADER_LEN..HEADER_LEN + n], &mut out)
+            .is_ok());
+        assert_eq!(&out[..4], b"kept");
+        assert_eq!(&out[4..], &plain[..1024]);
+        Ok(())
     }
 
     #[test]
