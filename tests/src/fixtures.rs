@@ -149,6 +149,14 @@ impl Server {
         );
     }
 
+    /// Kills the server (as a crash would); [`Server::restart`] starts it
+    /// again.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            kill(&mut c);
+        }
+    }
+
     /// Kills the server (as a crash would) and starts it again on the same
     /// data directory and port.
     pub fn restart(&mut self) {

@@ -49,11 +49,13 @@ pub fn mailslot_bin() -> &'static Path {
                 "--bin",
                 "mailslot",
             ])
+            // The benchmarks (`--release` examples) measure a release build.
+            .args((!cfg!(debug_assertions)).then_some("--release"))
             .status()
             .expect("cannot run cargo build");
         assert!(status.success(), "building mailslot failed");
         let exe = std::env::current_exe().expect("current_exe");
-        // target/<profile>/deps/it-xxxx → target/<profile>/mailslot
+        // target/<profile>/{deps,examples}/x → target/<profile>/mailslot
         let profile_dir = exe
             .parent()
             .and_then(Path::parent)
