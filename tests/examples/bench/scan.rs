@@ -1,0 +1,125 @@
+//! The scan: the page vs a plain dicom-parser page (`tests/e2e/bench-scan.mjs`), and the CD folders all benches use.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use mailslot_shared::dicom::synth::ct_image;
+use mailslot_tests::fixtures::{Server, PASSWORD};
+use serde_json::{json, Value};
+
+use super::{dist, machine, median, node, sizes};
+
+/// `n` extension-less CT images of `pixels` bytes of pixel data in
+/// `studies` studies under `cd/DICOM/`, and a DICOMDIR (dcmmkdir) when
+/// `dicomdir`. Returns the image files.
+pub fn make_cd(cd: &Path, n: usize, studies: usize, pixels: usize, dicomdir: bool) -> Vec<PathBuf> {
+    let mut files = Vec::with_capacity(n);
+    for i in 0..n {
+        let s = i * studies / n + 1;
+        let study = format!("1.2.826.0.1.3680043.9.7.12.{n}.{s}");
+        let path = cd.join(format!("DICOM/ST{s:06}/IM{i:06}"));
+        if i == 0 || (i * studies / n) != ((i - 1) * studies / n) {
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        }
+        let image = ct_image(&format!("{study}.1.{i}"), &study, "MUSTER^ERIKA", pixels, 0);
+        std::fs::write(&path, image).expect("write image");
+        files.push(path);
+    }
+    if dicomdir {
+        let out = Command::new("dcmmkdir")
+            .current_dir(cd)
+            .args(["+r", "+I", "-Pgp", "DICOM"])
+            .output()
+            .expect("dcmmkdir (dcmtk)");
+        if !cd.join("DICOMDIR").is_file() {
+            eprintln!("dcmmkdir: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    files
+}
+
+/// A command that drops `dir`'s files from the page cache (as if read from
+/// a CD for the first time): `posix_fadvise(DONTNEED)` on each file.
+pub fn drop_cache_command(dir: &Path) -> String {
+    format!(
+        "python3 -c 'import os,sys\nfor r,_,fs in os.walk(sys.argv[1]):\n for f in fs:\n  fd=os.open(os.path.join(r,f),os.O_RDONLY); os.posix_fadvise(fd,0,0,os.POSIX_FADV_DONTNEED); os.close(fd)' {}",
+        dir.display()
+    )
+}
+
+/// The page's scan vs the dicom-parser page, at growing folder sizes.
+pub fn scan() -> Value {
+    let dist = dist();
+    let server = Server::start(
+        "inbox",
+        &[("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8"))],
+    );
+    let mut results = Vec::new();
+    for n in sizes("BENCH_SCAN_FILES", &[1, 100, 1000, 10_000]) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cd = dir.path().join("CD");
+        // ~25 KB per file, 8 studies, with DICOMDIR.
+        make_cd(&cd, n, 8.min(n), 24_000, true);
+        let biggest = n >= 10_000;
+        let r = node(
+            "bench-scan.mjs",
+            &[
+                ("MAILSLOT_URL", server.url.clone()),
+                ("CD_DIR", cd.display().to_string()),
+                ("PASSWORD", PASSWORD.into()),
+                ("ROUNDS", "3".into()),
+                (
+                    "COLD",
+                    if biggest {
+                        drop_cache_command(&cd)
+                    } else {
+                        String::new()
+                    },
+                ),
+            ],
+        );
+        let ratio = |rounds: &Value| -> Option<f64> {
+            let rounds = rounds.as_array()?;
+            if rounds.is_empty() {
+                return None;
+            }
+            let page = median(
+                rounds
+                    .iter()
+                    .filter_map(|r| r["page"]["ms"].as_f64())
+                    .collect(),
+            );
+            let base = median(
+                rounds
+                    .iter()
+                    .filter_map(|r| r["baseline"]["ms"].as_f64())
+                    .collect(),
+            );
+            Some(base / page)
+        };
+        let pick = |key: &str, who: &str| {
+            median(
+                r["warm"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|x| x[who][key].as_f64())
+                    .collect(),
+            )
+        };
+        results.push(json!({
+            "files": n,
+            "page_ms": pick("ms", "page"),
+            "baseline_ms": pick("ms", "baseline"),
+            "ratio_warm": ratio(&r["warm"]),
+            "ratio_cold": ratio(&r["cold"]),
+            "progress_shown_ms": pick("progressShownMs", "page"),
+            "first_progress_ms": pick("firstProgressMs", "page"),
+            "page_heap_mb": pick("pageHeapMB", "page"),
+            "renderer_peak_mb": pick("rendererPeakMB", "page"),
+            "baseline_renderer_peak_mb": pick("rendererPeakMB", "baseline"),
+            "rounds": r,
+        }));
+    }
+    json!({ "machine": machine(), "sizes": results })
+}
