@@ -109,6 +109,11 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
+/// The median of `key` over `rounds` (where it is a number).
+fn median_of(rounds: &[Value], key: &str) -> f64 {
+    median(rounds.iter().filter_map(|r| r[key].as_f64()).collect())
+}
+
 /// Folder sizes from `var` (comma-separated), else `default`.
 fn sizes(var: &str, default: &[usize]) -> Vec<usize> {
     std::env::var(var)

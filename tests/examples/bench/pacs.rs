@@ -8,7 +8,7 @@ use mailslot_tests::fixtures::{get, wait_for, Orthanc, Server, PASSWORD};
 use serde_json::{json, Value};
 
 use super::scan::make_cd;
-use super::{dist, elapsed, machine, median, node, sizes};
+use super::{dist, elapsed, machine, median_of, node, sizes};
 
 /// Orthanc's instance count.
 pub fn count(o: &Orthanc) -> u64 {
@@ -112,7 +112,7 @@ pub fn path_at(n: usize) -> Value {
         }
         rounds.push(Value::Object(r));
     }
-    let med = |k: &str| median(rounds.iter().filter_map(|r| r[k].as_f64()).collect());
+    let med = |k: &str| median_of(&rounds, k);
     json!({
         "files": n,
         "bytes": files.iter().filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum::<u64>(),
@@ -198,7 +198,7 @@ pub fn forward() -> Value {
             "associations": 4,
         }));
     }
-    let med = |k: &str| median(rounds.iter().filter_map(|r| r[k].as_f64()).collect());
+    let med = |k: &str| median_of(&rounds, k);
     json!({
         "machine": machine(),
         "files": n,
