@@ -1,7 +1,9 @@
 //! The page's own code in headless Chromium, inside a dedicated worker
 //! (where the scan runs: `FileReaderSync` exists only there):
-//! the scan of chosen files, ZIP reading, and WebCrypto sealing giving the
-//! same bytes as the `aes-gcm` fallback.
+//! the scan of chosen files (in batches, small files read by the page),
+//! ZIP reading, and WebCrypto sealing giving the same bytes as the
+//! `aes-gcm` fallback. One file (longer than most) because each test
+//! binary costs a Chromium start in CI.
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p mailslot-frontend
 //! --target wasm32-unknown-unknown --test browser` (`cargo xtask test` does).
