@@ -115,8 +115,12 @@ impl ScanWorker {
                 // At least one batch, so that an empty scan is answered too.
                 if full || (end && (posted == 0 || !batch.is_empty())) {
                     // Messages wait for the worker, rather than all going
-                    // over in one long task when it is ready.
+                    // over in one long task when it is ready; once the
+                    // page has let go of it (it failed), they are dropped.
                     while !ready.get() {
+                        if Rc::strong_count(&ready) == 1 {
+                            return;
+                        }
                         gloo_timers::future::TimeoutFuture::new(20).await;
                     }
                     // The bytes move to the worker rather than being copied.
