@@ -879,8 +879,12 @@ fn a_crash_mid_batch_repeats_at_most_the_objects_in_flight() {
         "storescp received nothing"
     );
     server.restart();
+    // Alone, the ~260 objects left go over in ~23 s (one association, an
+    // fsync per outcome); under the whole suite's load they once took
+    // longer than 120 s (299 of 300 done). The wait is a liveness bound
+    // only: what is asserted is that all arrive, at most one twice.
     assert!(
-        wait_for(Duration::from_secs(120), || server.queue("done") == total),
+        wait_for(Duration::from_secs(300), || server.queue("done") == total),
         "not everything was forwarded: {}",
         server.admin(&["queue"])
     );
