@@ -5,7 +5,9 @@
 //
 // Environment: MAILSLOT_URL, CD_DIR, PASSWORD, ROUNDS (default 3), and
 // COLD (a command run before each round that drops the CD from the page
-// cache; empty: warm rounds only).
+// cache; empty: warm rounds only). With TRACE=file (a Chrome trace) or
+// PROFILE=file (a CPU profile of the page) it runs the page's scan once,
+// recorded, instead: how the figures in BENCHMARKS.md were explained.
 // Prints one JSON line: per round the page's and the baseline's time from
 // the folder's `change` event to the end of the scan (ms), the page's first
 // visible progress (ms after `change`), its main-thread JS heap and the

@@ -40,7 +40,8 @@ const LANES: usize = 128;
 /// larger ones as files. Handing over a file costs the page's main thread
 /// about 0.3 ms (Chromium asks the browser process for its size and date
 /// while it clones it; seconds for a CD of small files); reading a small
-/// file as a stream does not ([`blob::read_small`]).
+/// file first does not, and makes handing it over cheap
+/// ([`blob::read_small`]).
 const SMALL: u32 = blob::FIRST as u32;
 
 /// The running worker. Dropping it ends the worker.

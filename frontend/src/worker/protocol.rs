@@ -37,17 +37,6 @@ pub enum FoundFile {
     Unpacked(#[serde(with = "serde_wasm_bindgen::preserve")] Blob),
 }
 
-impl<H> Found<H> {
-    /// The same object with another handle for its file.
-    pub fn map<K>(self, f: impl FnOnce(H) -> K) -> Found<K> {
-        Found {
-            file: f(self.file),
-            path: self.path,
-            summary: self.summary,
-        }
-    }
-}
-
 /// Why a file is not offered for sending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "code", rename_all = "kebab-case")]
@@ -131,17 +120,6 @@ impl<H> Default for ScanReport<H> {
             found: Vec::new(),
             ignored: Vec::new(),
             dicomdirs: Vec::new(),
-        }
-    }
-}
-
-impl<H> ScanReport<H> {
-    /// The same report with other handles for its files.
-    pub fn map<K>(self, mut f: impl FnMut(H) -> K) -> ScanReport<K> {
-        ScanReport {
-            found: self.found.into_iter().map(|x| x.map(&mut f)).collect(),
-            ignored: self.ignored,
-            dicomdirs: self.dicomdirs,
         }
     }
 }
