@@ -118,7 +118,9 @@ pub fn from_parts(parts: &Array) -> Result<Blob, io::Error> {
 pub struct BlobReader {
     /// `None` when all the bytes are at hand ([`BlobReader::from_bytes`]).
     blob: Option<Blob>,
-    reader: FileReaderSync,
+    /// Made by the first read that needs the blob (most small files never
+    /// do).
+    reader: Option<FileReaderSync>,
     len: u64,
     pos: u64,
     buf: Vec<u8>,
@@ -126,18 +128,23 @@ pub struct BlobReader {
 }
 
 impl BlobReader {
+    /// A reader over `len` bytes of `blob`, whose first bytes `head` are at
+    /// hand (all of them when there is no blob).
+    fn at_hand(blob: Option<Blob>, len: u64, head: Vec<u8>) -> Self {
+        BlobReader {
+            blob,
+            reader: None,
+            len,
+            pos: 0,
+            buf: head,
+            buf_start: 0,
+        }
+    }
+
     /// Opens `blob` and reads its first chunk, so an unreadable file fails
     /// here rather than in the middle of parsing.
     pub fn open(blob: &Blob) -> Result<Self, io::Error> {
-        let reader = FileReaderSync::new().map_err(|_| io::Error::other("no FileReaderSync"))?;
-        let mut r = BlobReader {
-            blob: Some(blob.clone()),
-            reader,
-            len: size(blob),
-            pos: 0,
-            buf: Vec::new(),
-            buf_start: 0,
-        };
+        let mut r = Self::at_hand(Some(blob.clone()), size(blob), Vec::new());
         if r.len > 0 {
             r.fill(0, FIRST)?;
         }
@@ -146,30 +153,15 @@ impl BlobReader {
 
     /// A reader whose first chunk (`head`, the blob's first bytes, as
     /// [`read_head`] fetched them) is already at hand.
-    pub fn with_head(blob: &Blob, head: Vec<u8>) -> Result<Self, io::Error> {
-        let reader = FileReaderSync::new().map_err(|_| io::Error::other("no FileReaderSync"))?;
-        Ok(BlobReader {
-            blob: Some(blob.clone()),
-            reader,
-            len: size(blob),
-            pos: 0,
-            buf: head,
-            buf_start: 0,
-        })
+    pub fn with_head(blob: &Blob, head: Vec<u8>) -> Self {
+        Self::at_hand(Some(blob.clone()), size(blob), head)
     }
 
     /// A reader over a whole file the page has read already
     /// ([`read_small`]).
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, io::Error> {
-        let reader = FileReaderSync::new().map_err(|_| io::Error::other("no FileReaderSync"))?;
-        Ok(BlobReader {
-            blob: None,
-            reader,
-            len: bytes.len() as u64,
-            pos: 0,
-            buf: bytes,
-            buf_start: 0,
-        })
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        let len = bytes.len() as u64;
+        Self::at_hand(None, len, bytes)
     }
 
     /// The blob's size.
@@ -189,8 +181,14 @@ impl BlobReader {
             .as_ref()
             .ok_or_else(|| io::Error::other("read beyond the bytes at hand"))?;
         let part = slice(blob, at, end)?;
+        if self.reader.is_none() {
+            let made = FileReaderSync::new().map_err(|_| io::Error::other("no FileReaderSync"))?;
+            self.reader = Some(made);
+        }
         let buf = self
             .reader
+            .as_ref()
+            .ok_or_else(|| io::Error::other("no FileReaderSync"))?
             .read_as_array_buffer(&part)
             .map_err(|_| io::Error::other("the file can no longer be read"))?;
         self.buf = Uint8Array::new(&buf).to_vec();

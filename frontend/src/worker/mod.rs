@@ -190,11 +190,11 @@ fn open(content: Content) -> Reading {
     match content {
         Content::Bytes(bytes) => {
             let reader = BlobReader::from_bytes(bytes.to_vec());
-            Box::pin(std::future::ready(reader))
+            Box::pin(std::future::ready(Ok(reader)))
         }
         Content::File(file) => {
             let head = blob::read_head(&file);
-            Box::pin(async move { BlobReader::with_head(&file, head.await?) })
+            Box::pin(async move { Ok(BlobReader::with_head(&file, head.await?)) })
         }
     }
 }
