@@ -148,16 +148,16 @@ async fn webcrypto_against_aes_gcm(c: &mut Criterion) {
     };
     let web = Rc::new(FileSeal::new(sealer(), Engine::WebCrypto).await);
     let rust = Rc::new(FileSeal::new(sealer(), Engine::Rust).await);
-    let plain = Rc::new(plain);
+    let js_plain = Rc::new(Uint8Array::from(&plain[..]));
     for (name, seal) in [
         ("seal 4 MiB, aes-gcm in Wasm (baseline)", rust.clone()),
         ("seal 4 MiB, WebCrypto", web.clone()),
     ] {
         c.bench_async_function(name, |b| {
-            let (seal, plain) = (seal.clone(), plain.clone());
+            let (seal, plain) = (seal.clone(), js_plain.clone());
             Box::pin(b.iter_future(move || {
                 let (seal, plain) = (seal.clone(), plain.clone());
-                async move { seal.seal_records(0, &plain).await.unwrap() }
+                async move { seal.seal_records(&[], 0, &plain).await.unwrap() }
             }))
         })
         .await;
@@ -198,10 +198,10 @@ async fn webcrypto_against_aes_gcm(c: &mut Criterion) {
     let mut times = [Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..7 {
         let start = Instant::now();
-        rust.seal_records(0, &plain).await.unwrap();
+        rust.seal_records(&[], 0, &js_plain).await.unwrap();
         times[0].push(start.elapsed().as_secs_f64());
         let start = Instant::now();
-        web.seal_records(0, &plain).await.unwrap();
+        web.seal_records(&[], 0, &js_plain).await.unwrap();
         times[1].push(start.elapsed().as_secs_f64());
         let start = Instant::now();
         raw().await;

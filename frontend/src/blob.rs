@@ -34,13 +34,19 @@ pub fn slice(blob: &Blob, start: u64, end: u64) -> Result<Blob, io::Error> {
         .map_err(|_| io::Error::other("cannot slice the file"))
 }
 
-/// Reads `blob[start..end]` (async; page and workers).
+/// Reads `blob[start..end]` into Wasm memory (async; page and workers).
 pub async fn read_range(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, io::Error> {
+    Ok(read_range_js(blob, start, end).await?.to_vec())
+}
+
+/// Reads `blob[start..end]`, leaving the bytes with the browser (for
+/// WebCrypto and `fetch`, which would otherwise copy them back out).
+pub async fn read_range_js(blob: &Blob, start: u64, end: u64) -> Result<Uint8Array, io::Error> {
     let part = slice(blob, start, end)?;
     let buf = JsFuture::from(part.array_buffer())
         .await
         .map_err(|_| io::Error::other("the file can no longer be read"))?;
-    Ok(Uint8Array::new(&buf).to_vec())
+    Ok(Uint8Array::new(&buf))
 }
 
 /// Starts reading a blob's first [`FIRST`] bytes (all of a small file) in

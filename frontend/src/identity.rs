@@ -5,6 +5,7 @@
 //! (a reload continues it byte for byte); different content never shares
 //! a key or nonces.
 
+use js_sys::Uint8Array;
 use mailslot_shared::envelope::Id16;
 use sha2::{Digest, Sha256};
 use web_sys::Blob;
@@ -19,23 +20,45 @@ const DIGEST_PIECE: u64 = 4 * 1024 * 1024;
 /// 4 MiB piece (WebCrypto where available, else in Wasm). Read once more
 /// before sending, so that what is resumed or skipped is this very content.
 pub async fn content_digest(file: &Blob) -> Result<[u8; 32], NetError> {
+    Ok(digest_reading(file).await?.digest)
+}
+
+/// A file's [`content_digest`], and the file's bytes when it is one piece
+/// long: the read for the digest is then the read for sealing too.
+#[derive(Debug)]
+pub struct Digested {
+    /// The content digest.
+    pub digest: [u8; 32],
+    /// All of the file, if it is at most one piece long.
+    pub whole: Option<Uint8Array>,
+}
+
+/// Reads `file` for its [`content_digest`], keeping a small file's bytes.
+pub async fn digest_reading(file: &Blob) -> Result<Digested, NetError> {
     let size = blob::size(file);
     let mut outer = Sha256::new();
     outer.update(b"mailslot content v1");
     outer.update(size.to_be_bytes());
     let mut at = 0;
+    let mut whole = None;
     loop {
         let end = (at + DIGEST_PIECE).min(size);
-        let piece = blob::read_range(file, at, end)
+        let piece = blob::read_range_js(file, at, end)
             .await
             .map_err(|_| NetError::FileUnreadable)?;
         outer.update(crate::seal::sha256(&piece).await);
+        if at == 0 && end == size {
+            whole = Some(piece);
+        }
         at = end;
         if at >= size {
             break;
         }
     }
-    Ok(outer.finalize().into())
+    Ok(Digested {
+        digest: outer.finalize().into(),
+        whole,
+    })
 }
 
 /// What a file is called and sealed with in this session, all derived

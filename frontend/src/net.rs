@@ -297,13 +297,13 @@ impl Api {
         &self,
         location: &str,
         offset: u64,
-        body: &[u8],
+        body: &Uint8Array,
     ) -> Result<TusState, NetError> {
         let request = self
             .authed(Method::PATCH, location, true)
             .header("Upload-Offset", &offset.to_string())
             .header("Content-Type", "application/offset+octet-stream");
-        let reply = send(request, Some(Uint8Array::from(body).into()))
+        let reply = send(request, Some(body.clone().into()))
             .await?
             .expect(204)?;
         tus_state(&reply)

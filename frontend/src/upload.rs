@@ -16,11 +16,12 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use js_sys::Uint8Array;
 use mailslot_shared::envelope::{Id16, PublicKey, SealParams, Sealer};
 use mailslot_shared::wire::{upload_id, UploadKind, UploadState, RECORDS_PER_PATCH};
 use web_sys::Blob;
 
-use crate::identity::{content_digest, FileIdentity};
+use crate::identity::{digest_reading, Digested, FileIdentity};
 use crate::net::{Api, Key, NetError, Verdict};
 use crate::seal::{best_engine, FileSeal};
 use crate::{blob, store};
@@ -226,25 +227,36 @@ where
 }
 
 /// The envelope bytes from `offset` (a record boundary) for up to
-/// [`RECORDS_PER_PATCH`] records, read from the file just before sealing.
-async fn chunk(seal: &FileSeal, file: &Blob, offset: u64) -> Result<Vec<u8>, NetError> {
+/// [`RECORDS_PER_PATCH`] records, read from the file just before sealing
+/// (or taken from `whole`, the file read for its digest, when small).
+async fn chunk(
+    seal: &FileSeal,
+    file: &Blob,
+    whole: Option<&Uint8Array>,
+    offset: u64,
+) -> Result<Uint8Array, NetError> {
     let h = seal.sealer().header();
-    let mut out = if offset == 0 {
-        seal.sealer().header_bytes().to_vec()
+    let before: &[u8] = if offset == 0 {
+        seal.sealer().header_bytes()
     } else {
-        Vec::new()
+        &[]
     };
     let records = h.records_from(offset, RECORDS_PER_PATCH);
     let span = h.plaintext_of(records.clone());
-    let plain = blob::read_range(file, span.start, span.end)
+    let held = whole.and_then(|w| {
+        let start = u32::try_from(span.start).ok()?;
+        let end = u32::try_from(span.end).ok().filter(|e| *e <= w.length())?;
+        Some(w.subarray(start, end))
+    });
+    let plain = match held {
+        Some(p) => p,
+        None => blob::read_range_js(file, span.start, span.end)
+            .await
+            .map_err(|_| NetError::FileUnreadable)?,
+    };
+    seal.seal_records(before, records.start, &plain)
         .await
-        .map_err(|_| NetError::FileUnreadable)?;
-    let sealed = seal
-        .seal_records(records.start, &plain)
-        .await
-        .map_err(|_| NetError::FileUnreadable)?;
-    out.extend_from_slice(&sealed);
-    Ok(out)
+        .map_err(|_| NetError::FileUnreadable)
 }
 
 /// Sends one file, keeping its progress for a reload: marked sent once it
@@ -257,13 +269,14 @@ async fn send_job(
     control: &Control,
     emit: &Emit,
 ) -> Result<Option<Outcome>, NetError> {
-    let digest = content_digest(&job.blob).await?;
-    let mut result = send(target, job, &digest, control, emit).await;
+    let Digested { digest, whole } = digest_reading(&job.blob).await?;
+    let whole = whole.as_ref();
+    let mut result = send(target, job, &digest, whole, control, emit).await;
     if matches!(&result, Err(e) if e.code() == "unknown-key") {
         let fresh = target.api.key().await?;
         store::forget_pending(&store::resume_key(&target.session_id.to_hex(), &digest));
         *target.key.borrow_mut() = fresh;
-        result = send(target, job, &digest, control, emit).await;
+        result = send(target, job, &digest, whole, control, emit).await;
     }
     let resume_key = store::resume_key(&target.session_id.to_hex(), &digest);
     match &result {
@@ -279,6 +292,7 @@ async fn send(
     target: &Target,
     job: &Job,
     digest: &[u8; 32],
+    whole: Option<&Uint8Array>,
     control: &Control,
     emit: &Emit,
 ) -> Result<Option<Outcome>, NetError> {
@@ -370,7 +384,7 @@ async fn send(
         if !unless_paused(control).await {
             return Ok(None);
         }
-        let body = chunk(&seal, &job.blob, offset).await?;
+        let body = chunk(&seal, &job.blob, whole, offset).await?;
         match target.api.patch(&location, offset, &body).await {
             Ok(state) => {
                 attempt = 0;

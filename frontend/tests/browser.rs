@@ -13,7 +13,7 @@
 
 use std::io::{Cursor, Write};
 
-use js_sys::Array;
+use js_sys::{Array, Uint8Array};
 use mailslot_frontend::seal::{Engine, FileSeal};
 use mailslot_frontend::worker::protocol::{
     self, Chosen, FromWorker, Given, IgnoreReason, ScanReport,
@@ -318,19 +318,31 @@ async fn webcrypto_and_the_aes_gcm_fallback_seal_identical_bytes() {
     let rust = FileSeal::new(sealer(), Engine::Rust).await;
     assert_eq!(rust.engine(), Engine::Rust);
 
-    // Sealed in two calls (as two PATCHes would), from record 0 and 3.
+    // Sealed in two calls (as two PATCHes would), from record 0 and 3, the
+    // first one after the envelope header.
     let split = 3 * 65536;
-    let mut a = web.seal_records(0, &plain[..split]).await.unwrap();
-    a.extend(web.seal_records(3, &plain[split..]).await.unwrap());
-    let mut b = rust.seal_records(0, &plain[..split]).await.unwrap();
-    b.extend(rust.seal_records(3, &plain[split..]).await.unwrap());
+    let (first, rest) = (
+        Uint8Array::from(&plain[..split]),
+        Uint8Array::from(&plain[split..]),
+    );
+    let header = web.sealer().header_bytes().to_vec();
+    assert_eq!(header.len(), HEADER_LEN);
+    let mut a = web.seal_records(&header, 0, &first).await.unwrap().to_vec();
+    a.extend(web.seal_records(&[], 3, &rest).await.unwrap().to_vec());
+    let mut b = rust
+        .seal_records(&header, 0, &first)
+        .await
+        .unwrap()
+        .to_vec();
+    b.extend(rust.seal_records(&[], 3, &rest).await.unwrap().to_vec());
     assert_eq!(a.len(), b.len());
     assert!(a == b, "WebCrypto and aes-gcm differ");
+    // Records that do not end where the plaintext does are refused.
+    let odd = Uint8Array::from(&plain[..split + 1]);
+    assert!(web.seal_records(&[], 0, &odd).await.is_err());
 
     // And the server's side opens it.
-    let mut envelope = web.sealer().header_bytes().to_vec();
-    assert_eq!(envelope.len(), HEADER_LEN);
-    envelope.extend(a);
+    let envelope = a;
     assert_eq!(open_all(&envelope, &key).unwrap(), plain);
 }
 
@@ -419,7 +431,7 @@ async fn a_dropped_folder_is_read_to_the_end_and_what_cannot_be_read_is_named() 
 /// identity is now derived from its content.
 #[wasm_bindgen_test]
 async fn different_files_with_one_name_and_size_never_share_a_key() {
-    use mailslot_frontend::identity::{content_digest, FileIdentity};
+    use mailslot_frontend::identity::{content_digest, digest_reading, FileIdentity};
     use sha2::{Digest, Sha256};
     let one = vec![1u8; 9 << 20];
     let mut other = one.clone();
@@ -455,4 +467,18 @@ async fn different_files_with_one_name_and_size_never_share_a_key() {
         FileIdentity::derive(&secret, session, &da, Id16([8; 16])).file_id,
         ia.file_id
     );
+    // A file of one piece is kept from the digest's read (it is sealed
+    // from those bytes); a larger one is not.
+    let small = vec![7u8; 4 << 20];
+    let read = digest_reading(&blob::from_bytes(&small).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(read.whole.map(|w| w.to_vec()), Some(small.clone()));
+    assert_eq!(
+        read.digest,
+        content_digest(&blob::from_bytes(&small).unwrap())
+            .await
+            .unwrap()
+    );
+    assert!(digest_reading(&a).await.unwrap().whole.is_none());
 }

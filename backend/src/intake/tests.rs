@@ -7,8 +7,9 @@ use crate::config::Flags;
 /// marked the upload `incomplete`, and the finishing PATCH accepted and
 /// forwarded it anyway: the receipt said "incomplete" for an object
 /// the PACS got. `close` now waits for uploads in flight.
-#[test]
-fn closing_waits_for_an_upload_being_finished() {
+/// An intake over a fresh data directory, with one session `s` holding
+/// upload `u` (receiving).
+fn fixture() -> (tempfile::TempDir, Arc<Store>, Layout, Intake, Session) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let flags = Flags {
@@ -26,7 +27,7 @@ fn closing_waits_for_an_upload_being_finished() {
         Limits::of(&config),
         store.clone(),
         keys,
-        layout,
+        layout.clone(),
         forwarder,
         secret,
     );
@@ -39,6 +40,12 @@ fn closing_waits_for_an_upload_being_finished() {
         consent_at: t,
         finalized: false,
     };
+    (dir, store, layout, intake, session)
+}
+
+#[test]
+fn closing_waits_for_an_upload_being_finished() {
+    let (_dir, store, _layout, intake, session) = fixture();
     std::thread::scope(|scope| {
         // A PATCH holds the upload and is finishing it …
         let guard = intake.claim("u").unwrap();
@@ -58,4 +65,31 @@ fn closing_waits_for_an_upload_being_finished() {
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].state, UploadState::Accepted, "{files:?}");
     });
+}
+
+/// A finishing request moves the object into the spool and commits its
+/// progress and verdict in one transaction; a crash between the two leaves
+/// a spooled copy of an upload the database still has receiving. When that
+/// upload then ends unaccepted, the copy goes with it.
+#[test]
+fn an_upload_ending_unaccepted_leaves_no_spooled_copy() {
+    let (_dir, store, layout, intake, session) = fixture();
+    std::fs::write(layout.spooled("u"), b"left by a crash").unwrap();
+    let files = intake.close(&session).unwrap();
+    assert_eq!(files[0].state, UploadState::Incomplete);
+    assert!(!layout.spooled("u").exists(), "closing removes the copy");
+
+    let t = now();
+    store
+        .conn()
+        .unwrap()
+        .execute(
+            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
+             VALUES ('v', 's', 'g', 'dicom', 100, 'receiving', ?1, ?1)",
+            [t - 10],
+        )
+        .unwrap();
+    std::fs::write(layout.spooled("v"), b"left by a crash").unwrap();
+    assert_eq!(end::expire_due(&store, &layout, t + 1).unwrap(), 1);
+    assert!(!layout.spooled("v").exists(), "expiry removes the copy");
 }
