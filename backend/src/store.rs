@@ -142,6 +142,17 @@ pub struct Store {
     conn: Mutex<Connection>,
 }
 
+/// Appends an audit event through `conn` (a transaction's, so that the
+/// event commits with what it records).
+pub fn audit_in(conn: &Connection, event: &str, detail: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit (at, event, detail) VALUES (?1, ?2, ?3)",
+        params![now(), event, detail],
+    )?;
+    tracing::info!(event, detail, "audit");
+    Ok(())
+}
+
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {
     std::time::SystemTime::now()
@@ -185,12 +196,7 @@ impl Store {
 
     /// Appends to the audit log. `detail` must hold no patient data.
     pub fn audit(&self, event: &str, detail: &str) -> Result<()> {
-        self.conn()?.execute(
-            "INSERT INTO audit (at, event, detail) VALUES (?1, ?2, ?3)",
-            params![now(), event, detail],
-        )?;
-        tracing::info!(event, detail, "audit");
-        Ok(())
+        audit_in(&*self.conn()?, event, detail)
     }
 
     /// The audit log, oldest first (staff tooling and tests).

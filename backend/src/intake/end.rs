@@ -26,6 +26,7 @@ pub fn expire_due(store: &Store, layout: &Layout, at: i64) -> Result<usize, Stor
     };
     for id in &expired {
         let _ = std::fs::remove_file(layout.part(id));
+        let _ = std::fs::remove_file(layout.spooled(id));
         store.conn()?.execute(
             "UPDATE uploads SET state = ?1, code = ?1 WHERE id = ?2 AND state = ?3",
             params![

@@ -90,6 +90,9 @@ pub struct Upload {
     pub length: u64,
     /// Envelope bytes received and kept.
     pub offset: u64,
+    /// `offset` as the database holds it: a request's progress is written
+    /// together with its last write (see `receive`).
+    pub(super) saved_offset: u64,
     /// The envelope header, once received.
     pub header: Option<Vec<u8>>,
     /// Its state.
@@ -282,6 +285,7 @@ impl Intake {
                         kind: kind_of(r.get(2)?)?,
                         length: r.get::<_, i64>(3)? as u64,
                         offset: r.get::<_, i64>(4)? as u64,
+                        saved_offset: r.get::<_, i64>(4)? as u64,
                         header: r.get(5)?,
                         state: state_of(r.get(6)?)?,
                         code: r.get(7)?,
@@ -306,8 +310,12 @@ impl Intake {
         Ok(BusyGuard(&self.busy, id.to_owned()))
     }
 
+    /// Removes what an upload that ends unaccepted left: its part file,
+    /// and a spooled copy a crash may have left between moving it there and
+    /// committing (only accepted uploads keep one).
     fn remove_part(&self, id: &str) {
         let _ = std::fs::remove_file(self.layout.part(id));
+        let _ = std::fs::remove_file(self.layout.spooled(id));
     }
 
     /// The stored header of `u`, decoded.
