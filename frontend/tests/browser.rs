@@ -173,17 +173,23 @@ async fn a_scan_fed_in_batches_names_found_files_by_their_place_in_the_whole_sca
     use protocol::{Content, FoundFile};
     let mut given = Vec::new();
     for i in 0..5 {
-        let bytes = if i == 2 {
-            b"[autorun]\r\n".to_vec()
-        } else {
-            dicom(&format!("1.2.5.{i}"), "1.2.5", "DOE^JANE", 100)
+        let bytes = match i {
+            2 => b"[autorun]\r\n".to_vec(),
+            4 => dicom("1.2.5.4", "1.2.5", "DOE^JANE", 200_000),
+            _ => dicom(&format!("1.2.5.{i}"), "1.2.5", "DOE^JANE", 100),
         };
         let file = blob::from_bytes(&bytes).unwrap();
-        // The first two as the page hands small files over: read already.
-        let content = if i < 2 {
-            Content::Bytes(blob::read_small(&file, 1 << 16).await.unwrap().unwrap())
-        } else {
-            Content::File(file)
+        // The first two as the page hands small files over: read already;
+        // the last, large one as in a folder of mostly large files: its
+        // head read by the page.
+        let content = match i {
+            0 | 1 => Content::Bytes(blob::read_small(&file, 1 << 16).await.unwrap().unwrap()),
+            4 => {
+                let head = blob::read_first(&file, blob::FIRST + 1).await.unwrap();
+                assert_eq!(u64::from(head.length()), blob::FIRST + 1);
+                Content::Head { head, file }
+            }
+            _ => Content::File(file),
         };
         given.push(Given {
             label: format!("IM{i}"),
@@ -205,7 +211,11 @@ async fn a_scan_fed_in_batches_names_found_files_by_their_place_in_the_whole_sca
         [0, 1, 3, 4].map(FoundFile::Chosen).to_vec(),
         "found files by their place across batches"
     );
-    assert_eq!(report.found[0].summary.size, report.found[3].summary.size);
+    assert_eq!(report.found[0].summary.size, report.found[2].summary.size);
+    assert!(
+        report.found[3].summary.size > 200_000,
+        "a file handed over with its head is read to its end"
+    );
     assert_eq!(report.ignored.len(), 1);
     assert_eq!(report.ignored[0].path, "IM2");
     assert_eq!(
@@ -222,7 +232,7 @@ async fn small_files_are_read_whole_by_the_page_and_larger_ones_are_left() {
     let got = blob::read_small(&blob::from_bytes(&small).unwrap(), 1000)
         .await
         .unwrap();
-    assert_eq!(got.map(|b| b.to_vec()), Some(small));
+    assert_eq!(got.map(|b| b.to_vec()), Some(small.clone()));
     let large = vec![9u8; 64 << 20];
     let got = blob::read_small(&blob::from_bytes(&large).unwrap(), 65_536)
         .await
@@ -232,6 +242,15 @@ async fn small_files_are_read_whole_by_the_page_and_larger_ones_are_left() {
         .await
         .unwrap();
     assert_eq!(empty.map(|b| b.length()), Some(0));
+    // Only the head of a large file, all of a small one.
+    let head = blob::read_first(&blob::from_bytes(&large).unwrap(), 65_537)
+        .await
+        .unwrap();
+    assert_eq!(head.length(), 65_537);
+    let whole = blob::read_first(&blob::from_bytes(&small).unwrap(), 65_537)
+        .await
+        .unwrap();
+    assert_eq!(whole.to_vec(), small);
 }
 
 #[wasm_bindgen_test]

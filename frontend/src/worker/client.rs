@@ -43,6 +43,11 @@ const LANES: usize = 128;
 /// file first does not, and makes handing it over cheap
 /// ([`blob::read_small`]).
 const SMALL: u32 = blob::FIRST as u32;
+/// Files looked at before the page judges a folder to be mostly large
+/// files (a CD of CT or MR slices, ~0.5 MB each): [`blob::read_small`]
+/// then reads each whole before it learns the size (1,000 such slices: 2 s
+/// of reading), so the page reads only their heads ([`blob::read_first`]).
+const JUDGE_AFTER: u32 = 16;
 
 /// The running worker. Dropping it ends the worker.
 pub struct ScanWorker {
@@ -102,10 +107,16 @@ impl ScanWorker {
             // way, the first file comes back only when most of them do.
             let mut files = files;
             let rest = files.split_off(FIRST_BATCH.min(files.len()));
+            let sizes = Rc::new(Sizes::default());
+            let s = sizes.clone();
             let mut given = stream::iter(files)
-                .map(give)
+                .map(move |c| give(c, s.clone()))
                 .buffered(FIRST_BATCH)
-                .chain(stream::iter(rest).map(give).buffered(LANES));
+                .chain(
+                    stream::iter(rest)
+                        .map(move |c| give(c, sizes.clone()))
+                        .buffered(LANES),
+                );
             let mut batch = Vec::with_capacity(FIRST_BATCH);
             let mut posted = 0;
             loop {
@@ -127,8 +138,11 @@ impl ScanWorker {
                     // The bytes move to the worker rather than being copied.
                     let moved = Array::new();
                     for g in &batch {
-                        if let Content::Bytes(bytes) = &g.content {
-                            moved.push(&bytes.buffer());
+                        match &g.content {
+                            Content::Bytes(bytes) | Content::Head { head: bytes, .. } => {
+                                moved.push(&bytes.buffer());
+                            }
+                            Content::File(_) => {}
                         }
                     }
                     let Some(msg) = encode(&ToWorker::Scan {
@@ -152,12 +166,57 @@ impl ScanWorker {
     }
 }
 
-/// A chosen file as the worker gets it: a small one's bytes, else the file
-/// (also when the page could not read it: the worker then says so).
-async fn give(chosen: Chosen) -> Given {
-    let content = match blob::read_small(&chosen.file, SMALL).await {
-        Ok(Some(bytes)) => Content::Bytes(bytes),
-        _ => Content::File(chosen.file),
+/// What the page has learnt of a folder's file sizes so far.
+#[derive(Debug, Default)]
+struct Sizes {
+    seen: Cell<u32>,
+    large: Cell<u32>,
+}
+
+impl Sizes {
+    /// Whether most files so far were larger than [`SMALL`].
+    fn mostly_large(&self) -> bool {
+        let seen = self.seen.get();
+        seen >= JUDGE_AFTER && self.large.get() * 4 >= seen * 3
+    }
+
+    fn note(&self, large: bool) {
+        self.seen.set(self.seen.get() + 1);
+        self.large.set(self.large.get() + u32::from(large));
+    }
+}
+
+/// A chosen file as the worker gets it: a small one's bytes, a large one's
+/// first bytes where the folder is mostly large files, else the file (also
+/// when the page could not read it: the worker then says so).
+async fn give(chosen: Chosen, sizes: Rc<Sizes>) -> Given {
+    let content = if sizes.mostly_large() {
+        match blob::read_first(&chosen.file, u64::from(SMALL) + 1).await {
+            Ok(bytes) if bytes.length() <= SMALL => {
+                sizes.note(false);
+                Content::Bytes(bytes)
+            }
+            Ok(head) => {
+                sizes.note(true);
+                Content::Head {
+                    head,
+                    file: chosen.file,
+                }
+            }
+            Err(_) => Content::File(chosen.file),
+        }
+    } else {
+        match blob::read_small(&chosen.file, SMALL).await {
+            Ok(Some(bytes)) => {
+                sizes.note(false);
+                Content::Bytes(bytes)
+            }
+            Ok(None) => {
+                sizes.note(true);
+                Content::File(chosen.file)
+            }
+            Err(_) => Content::File(chosen.file),
+        }
     };
     Given {
         label: chosen.label,

@@ -192,6 +192,10 @@ fn open(content: Content) -> Reading {
             let reader = BlobReader::from_bytes(bytes.to_vec());
             Box::pin(std::future::ready(Ok(reader)))
         }
+        Content::Head { head, file } => {
+            let reader = BlobReader::with_head(&file, head.to_vec());
+            Box::pin(std::future::ready(Ok(reader)))
+        }
         Content::File(file) => {
             let head = blob::read_head(&file);
             Box::pin(async move { Ok(BlobReader::with_head(&file, head.await?)) })

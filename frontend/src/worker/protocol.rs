@@ -173,13 +173,24 @@ pub struct Chosen {
 }
 
 /// A file as the page hands it to the worker: a small file's bytes, read
-/// by the page ([`blob::read_small`](crate::blob::read_small)), or the
-/// file itself, which the worker reads.
+/// by the page ([`blob::read_small`](crate::blob::read_small)), a larger
+/// file with its first bytes read by the page, or the file itself, which
+/// the worker reads.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Content {
     /// All of the file.
     Bytes(#[serde(with = "serde_wasm_bindgen::preserve")] Uint8Array),
+    /// The file, with its first bytes ([`FIRST`](crate::blob::FIRST) or
+    /// more) at hand.
+    Head {
+        /// The first bytes.
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        head: Uint8Array,
+        /// The file, for the rest.
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        file: Blob,
+    },
     /// The file, to be read by the worker.
     File(#[serde(with = "serde_wasm_bindgen::preserve")] Blob),
 }
