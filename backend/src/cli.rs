@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use mailslot_shared::dicom::Lang;
 
-use crate::config::{Config, Flags};
+use crate::config::{Config, Flags, LogFormat};
 use crate::Error;
 
 /// DICOM Mailslot: receive medical images from outside, one way.
@@ -137,7 +137,10 @@ impl From<LangArg> for Lang {
 /// Runs the command line; the exit code follows each subcommand's rules.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    // `serve` logs as its configuration says, once it is loaded.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        init_logging(LogFormat::Text);
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -150,14 +153,20 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_logging() {
+/// Logs to standard error, as text or (`log_format = "json"`) one JSON
+/// object per line. What is logged never holds patient data: ids, codes
+/// and counts only.
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("MAILSLOT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -188,6 +197,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             flags.listen = listen;
             flags.forward = forward;
             let config = Config::load(&flags)?;
+            init_logging(config.log_format);
             serve(config)
         }
         Command::Password(cmd) => {

@@ -139,6 +139,13 @@ impl std::fmt::Display for Destination {
 pub struct Config {
     /// Address the HTTP server listens on.
     pub listen: SocketAddr,
+    /// Address of readiness and metrics (`/ready`, `/metrics`), never the
+    /// public one; `None` (`admin_listen = "off"`) serves neither.
+    pub admin_listen: Option<SocketAddr>,
+    /// Free bytes below which the data disk makes the server not ready.
+    pub min_free_disk_bytes: u64,
+    /// How log lines are written.
+    pub log_format: LogFormat,
     /// All state: database, spool, inbox, keys.
     pub data_dir: PathBuf,
     /// Where accepted objects are forwarded.
@@ -226,11 +233,24 @@ pub struct Config {
     pub notify_webhook_secret: Option<String>,
 }
 
+/// How log lines are written (`log_format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
 /// The TOML file's shape: every key optional, unknown keys refused.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileLayer {
     listen: Option<String>,
+    admin_listen: Option<String>,
+    min_free_disk_bytes: Option<u64>,
+    log_format: Option<String>,
     data_dir: Option<PathBuf>,
     forward: Option<String>,
     calling_ae_title: Option<String>,
@@ -320,6 +340,9 @@ impl Config {
 #[derive(Debug)]
 struct RawConfig {
     listen: String,
+    admin_listen: String,
+    min_free_disk_bytes: u64,
+    log_format: String,
     data_dir: PathBuf,
     forward: String,
     calling_ae_title: String,
@@ -364,6 +387,9 @@ impl RawConfig {
     fn defaults() -> Self {
         RawConfig {
             listen: "127.0.0.1:8080".into(),
+            admin_listen: "127.0.0.1:8081".into(),
+            min_free_disk_bytes: 2 * GIB,
+            log_format: "text".into(),
             data_dir: PathBuf::from("mailslot-data"),
             forward: "inbox".into(),
             calling_ae_title: "MAILSLOT".into(),
@@ -418,6 +444,9 @@ impl RawConfig {
         }
         take!(
             listen,
+            admin_listen,
+            min_free_disk_bytes,
+            log_format,
             data_dir,
             forward,
             calling_ae_title,
@@ -490,7 +519,8 @@ impl RawConfig {
                 }
             )* };
         }
-        string!(listen => "MAILSLOT_LISTEN", data_dir => "MAILSLOT_DATA_DIR", forward => "MAILSLOT_FORWARD",
+        string!(listen => "MAILSLOT_LISTEN", admin_listen => "MAILSLOT_ADMIN_LISTEN",
+            log_format => "MAILSLOT_LOG_FORMAT", data_dir => "MAILSLOT_DATA_DIR", forward => "MAILSLOT_FORWARD",
             calling_ae_title => "MAILSLOT_CALLING_AE_TITLE",
             privacy_statement_version => "MAILSLOT_PRIVACY_STATEMENT_VERSION");
         number!(dimse_associations => "MAILSLOT_DIMSE_ASSOCIATIONS", dimse_timeout_secs => "MAILSLOT_DIMSE_TIMEOUT_SECS",
@@ -503,7 +533,8 @@ impl RawConfig {
             max_uploads_in_flight => "MAILSLOT_MAX_UPLOADS_IN_FLIGHT",
             max_sessions_per_client => "MAILSLOT_MAX_SESSIONS_PER_CLIENT",
             session_idle_minutes => "MAILSLOT_SESSION_IDLE_MINUTES", session_max_hours => "MAILSLOT_SESSION_MAX_HOURS",
-            upload_expiry_hours => "MAILSLOT_UPLOAD_EXPIRY_HOURS");
+            upload_expiry_hours => "MAILSLOT_UPLOAD_EXPIRY_HOURS",
+            min_free_disk_bytes => "MAILSLOT_MIN_FREE_DISK_BYTES");
         if let Some(v) = env("MAILSLOT_STATIC_DIR") {
             self.static_dir = Some(PathBuf::from(v));
         }
@@ -569,6 +600,37 @@ impl RawConfig {
                 format!("`{}` is not an address like 127.0.0.1:8080", self.listen),
             )
         })?;
+        let admin_listen = match self.admin_listen.trim() {
+            "" | "off" => None,
+            a => {
+                let addr: SocketAddr = a.parse().map_err(|_| {
+                    invalid(
+                        "admin_listen",
+                        format!("`{a}` is not an address like 127.0.0.1:8081 (or `off`)"),
+                    )
+                })?;
+                if addr == listen
+                    || (addr.port() == listen.port()
+                        && (addr.ip().is_unspecified() || listen.ip().is_unspecified()))
+                {
+                    return Err(invalid(
+                        "admin_listen",
+                        "must not be the public address: readiness and metrics are for the hospital's network only".into(),
+                    ));
+                }
+                Some(addr)
+            }
+        };
+        let log_format = match self.log_format.trim() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(invalid(
+                    "log_format",
+                    format!("`{other}` is neither `text` nor `json`"),
+                ))
+            }
+        };
         let forward: Destination = self.forward.parse().map_err(|m| invalid("forward", m))?;
         let ae = &self.calling_ae_title;
         if ae.is_empty() || ae.len() > 16 || !ae.bytes().all(|b| b.is_ascii_graphic()) {
@@ -659,6 +721,9 @@ impl RawConfig {
         self.validate_notify()?;
         Ok(Config {
             listen,
+            admin_listen,
+            min_free_disk_bytes: self.min_free_disk_bytes,
+            log_format,
             data_dir: self.data_dir,
             forward,
             calling_ae_title: self.calling_ae_title,
@@ -765,6 +830,42 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(c.forward, Destination::Inbox);
         assert_eq!(c.retention_days, 42);
+    }
+
+    /// Readiness and metrics belong on their own address: the public one
+    /// is refused for them, `off` turns them off.
+    #[test]
+    fn the_admin_address_is_never_the_public_one() {
+        let c = load(Flags::default(), &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            c.admin_listen.map(|a| a.to_string()).as_deref(),
+            Some("127.0.0.1:8081")
+        );
+        assert_eq!(c.log_format, LogFormat::Text);
+        for same in [
+            [
+                ("MAILSLOT_LISTEN", "127.0.0.1:9000"),
+                ("MAILSLOT_ADMIN_LISTEN", "127.0.0.1:9000"),
+            ],
+            [
+                ("MAILSLOT_LISTEN", "0.0.0.0:9000"),
+                ("MAILSLOT_ADMIN_LISTEN", "127.0.0.1:9000"),
+            ],
+        ] {
+            let e = load(Flags::default(), &same).err().map(|e| e.to_string());
+            assert!(
+                e.as_deref().is_some_and(|e| e.contains("admin_listen")),
+                "{e:?}"
+            );
+        }
+        let off = load(Flags::default(), &[("MAILSLOT_ADMIN_LISTEN", "off")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(off.admin_listen, None);
+        let json = load(Flags::default(), &[("MAILSLOT_LOG_FORMAT", "json")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json.log_format, LogFormat::Json);
+        let e = load(Flags::default(), &[("MAILSLOT_LOG_FORMAT", "xml")]).err();
+        assert!(e.is_some_and(|e| e.to_string().contains("log_format")));
     }
 
     #[test]

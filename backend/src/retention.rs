@@ -181,6 +181,7 @@ pub fn run_once(
             &format!("reference={reference} reason={reason} bytes={bytes}"),
         )?;
         report.purged.push((reference.to_owned(), reason));
+        crate::metrics::count(|m| m.purges.with_label_values(&[reason]).inc());
         Ok(())
     };
     inbox.retain(|(reference, created, bytes)| {

@@ -9,6 +9,8 @@
 //!   the API, intake, forwarding to Orthanc/storescp/the inbox, restarts;
 //! - `hardening.rs` — regression tests for defects found by attacking the
 //!   server or running it for long (each failed before its fix);
+//! - `operations.rs` — running it as IT would: readiness and metrics on
+//!   the admin address, JSON logs;
 //! - `page.rs` — the upload page in a real browser (drives
 //!   `tests/e2e/*.mjs`), end to end into the PACS.
 //!
@@ -17,6 +19,7 @@
 //! its browser-only code in `frontend/tests/browser.rs`.
 
 mod hardening;
+mod operations;
 mod page;
 mod server;
 mod verify;

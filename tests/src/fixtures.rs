@@ -67,6 +67,8 @@ pub struct Server {
     pub data: PathBuf,
     /// `http://127.0.0.1:PORT`
     pub url: String,
+    /// The admin address (readiness, metrics): `http://127.0.0.1:PORT`
+    pub admin_url: String,
     port: u16,
     forward: String,
     env: Vec<(String, String)>,
@@ -103,6 +105,7 @@ impl Server {
             child: None,
             data,
             url: format!("http://127.0.0.1:{port}"),
+            admin_url: format!("http://127.0.0.1:{}", free_port()),
             port,
             forward: forward.to_owned(),
             env: env
@@ -134,6 +137,10 @@ impl Server {
             // Cover sheets add an object per study, which tests of other
             // concerns do not count: off unless a test asks for them.
             .env("MAILSLOT_COVER_SHEETS", "false")
+            .env(
+                "MAILSLOT_ADMIN_LISTEN",
+                self.admin_url.trim_start_matches("http://"),
+            )
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .env("MAILSLOT_RETRY_BASE_SECS", "1")
             .stdout(Stdio::null())
@@ -326,6 +333,13 @@ impl Orthanc {
                 .is_some_and(|(s, _)| s == 200)),
             "Orthanc did not come up"
         );
+    }
+
+    /// Kills Orthanc (the PACS goes down); [`Orthanc::run`] starts it again.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            kill(&mut c);
+        }
     }
 
     /// The REST base URL.

@@ -100,6 +100,71 @@ pub fn store_command(sop_class: &str, sop_instance: &str, message_id: u16) -> Ve
     cmd
 }
 
+/// The Verification SOP Class (C-ECHO).
+pub const VERIFICATION: &str = "1.2.840.10008.1.1";
+/// Implicit VR Little Endian, which every DICOM peer accepts.
+const IMPLICIT_LE: &str = "1.2.840.10008.1.2";
+
+/// A C-ECHO-RQ command set, implicit VR little endian.
+pub fn echo_command(message_id: u16) -> Vec<u8> {
+    let mut body = Vec::with_capacity(64);
+    put(&mut body, 0x0002, &uid_value(VERIFICATION));
+    put(&mut body, 0x0100, &0x0030u16.to_le_bytes()); // C-ECHO-RQ
+    put(&mut body, 0x0110, &message_id.to_le_bytes());
+    put(&mut body, 0x0800, &0x0101u16.to_le_bytes()); // no data set
+    let mut cmd = Vec::with_capacity(body.len() + 12);
+    put(&mut cmd, 0x0000, &(body.len() as u32).to_le_bytes());
+    cmd.extend_from_slice(&body);
+    cmd
+}
+
+/// Asks the PACS whether it answers (C-ECHO): `Ok` on status Success,
+/// else why not, in a sentence for the administrator (readiness).
+pub fn echo(peer: &Peer<'_>) -> Result<(), String> {
+    let address = format!("{}@{}:{}", peer.called, peer.host, peer.port);
+    let mut scu = ClientAssociationOptions::new()
+        .calling_ae_title(peer.calling.to_owned())
+        .called_ae_title(peer.called.to_owned())
+        .connection_timeout(peer.timeout)
+        .read_timeout(peer.timeout)
+        .write_timeout(peer.timeout)
+        .with_presentation_context(VERIFICATION, vec![IMPLICIT_LE])
+        .establish_with(&address)
+        .map_err(|e| format!("no association with {address}: {e}"))?;
+    let pc = scu
+        .presentation_contexts()
+        .iter()
+        .find(|pc| pc.reason == PresentationContextResultReason::Acceptance)
+        .map(|pc| pc.id)
+        .ok_or_else(|| format!("{address} does not accept C-ECHO"))?;
+    let asked = scu.send(&Pdu::PData {
+        data: vec![PDataValue {
+            presentation_context_id: pc,
+            value_type: PDataValueType::Command,
+            is_last: true,
+            data: echo_command(1),
+        }],
+    });
+    let answer = match asked {
+        Err(e) => Err(format!("C-ECHO to {address} not sent: {e}")),
+        Ok(()) => match scu.receive() {
+            Ok(Pdu::PData { data }) => match data.first().and_then(|v| status_of(&v.data)) {
+                Some(0) => Ok(()),
+                Some(status) => Err(format!("C-ECHO to {address} answered {status:#06x}")),
+                None => Err(format!("C-ECHO to {address}: no status")),
+            },
+            Ok(_) => Err(format!("C-ECHO to {address}: unexpected answer")),
+            Err(e) => Err(format!("C-ECHO to {address}: {e}")),
+        },
+    };
+    if answer.is_ok() {
+        let _ = scu.release();
+    } else {
+        let _ = scu.abort();
+    }
+    answer
+}
+
 /// The Status (0000,0900) of a response command set, if present.
 pub fn status_of(command: &[u8]) -> Option<u16> {
     let mut rest = command;
@@ -288,6 +353,9 @@ mod tests {
         put(&mut rsp, 0x0900, &0xA700u16.to_le_bytes());
         assert_eq!(status_of(&rsp), Some(0xA700));
         assert!(status_of(&rsp[..rsp.len() - 1]).is_none());
+        let echo = echo_command(1);
+        let gl = u32::from_le_bytes([echo[8], echo[9], echo[10], echo[11]]) as usize;
+        assert_eq!(gl, echo.len() - 12);
     }
 
     #[test]

@@ -286,6 +286,7 @@ fn record(
                 params![t, item.upload_id],
             )?;
             tracing::info!(upload = %item.upload_id, "forwarded");
+            crate::metrics::count(|m| m.forwarded.inc());
         }
         Outcome::Transient { code, status } => {
             store.conn()?.execute(
@@ -294,8 +295,18 @@ fn record(
                 params![t + backoff(retry_base, item.attempts), code, status, t, item.upload_id],
             )?;
             tracing::warn!(upload = %item.upload_id, code, status, attempts = item.attempts + 1, "forwarding will be retried");
+            crate::metrics::count(|m| {
+                m.forward_failures
+                    .with_label_values(&[code, "transient"])
+                    .inc()
+            });
         }
         Outcome::Permanent { code, status } => {
+            crate::metrics::count(|m| {
+                m.forward_failures
+                    .with_label_values(&[code, "permanent"])
+                    .inc()
+            });
             store.conn()?.execute(
                 "UPDATE forward_queue SET state = 'failed', attempts = attempts + 1, last_code = ?1, last_status = ?2,
                  updated_at = ?3 WHERE upload_id = ?4",

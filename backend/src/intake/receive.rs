@@ -100,6 +100,7 @@ impl Intake {
                 .open_next_into(rec, &mut plain)
                 .map_err(|_| self.fail(&u, IntakeError::DecryptFailed))?;
             part.write_all(&plain)?;
+            crate::metrics::count(|m| m.received_bytes.inc_by(plain.len() as u64));
             data = &data[n..];
             offset += n as u64;
         }
@@ -154,6 +155,7 @@ impl Intake {
         if !matches!(marked, Ok(Ok(_))) {
             tracing::error!(upload = %u.id, code, "could not record a failed upload");
         }
+        count_verdict(UploadState::Failed);
         let _ = self
             .store
             .audit("upload-failed", &format!("upload={} code={code}", u.id));
@@ -288,6 +290,7 @@ impl Intake {
         }
         u.state = UploadState::Accepted;
         u.code = None;
+        count_verdict(UploadState::Accepted);
         // For staff (`mailslot submissions show`), beside the sender's
         // record; a failure here loses no image, so it is only logged.
         let record = crate::casefile::ObjectRecord::of(&u.id, &summary);
@@ -319,10 +322,15 @@ impl Intake {
         )?;
         audit_verdict(&tx, u, verdict, code, plaintext_len)?;
         tx.commit()?;
+        count_verdict(verdict);
         u.state = verdict;
         u.code = code.map(str::to_owned);
         Ok(())
     }
+}
+
+fn count_verdict(verdict: UploadState) {
+    crate::metrics::count(|m| m.uploads.with_label_values(&[verdict.as_str()]).inc());
 }
 
 /// Writes the progress of `u` the database does not hold yet: its header

@@ -120,6 +120,7 @@ impl ResponseError for ApiFailure {
     }
 
     fn error_response(&self) -> HttpResponse {
+        crate::metrics::count(|m| m.refusals.with_label_values(&[self.code().as_str()]).inc());
         let body = ApiError {
             code: self.code().as_str().to_owned(),
             message: self.to_string(),

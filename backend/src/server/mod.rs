@@ -11,7 +11,9 @@
 //! - `GET  /api/openapi.json`, `GET /api/health`
 //!
 //! No route returns uploaded data or lists uploads or submissions.
+//! Readiness and metrics are on a separate address ([`admin`]).
 
+pub mod admin;
 mod error;
 mod gate;
 mod session;
@@ -300,6 +302,8 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
     let listen = config.listen;
     let static_dir = config.static_dir.clone();
     let tls = config.tls;
+    let admin_listen = config.admin_listen;
+    crate::metrics::get().map_err(|e| crate::Error::Usage(format!("metrics: {e}")))?;
     let state = web::Data::new(state(config)?);
     match &static_dir {
         Some(dir) if !dir.join("index.html").is_file() => eprintln!(
@@ -315,6 +319,27 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
         state.store.clone(),
         state.keys.clone(),
     );
+    // Bound before the public address: a wrong admin address stops the
+    // start rather than leaving the hospital's monitoring blind.
+    let admin = match admin_listen {
+        Some(addr) => {
+            let s = state.clone();
+            let admin = HttpServer::new(move || {
+                App::new()
+                    .app_data(s.clone())
+                    .wrap(security_headers(false))
+                    .configure(admin::routes)
+            })
+            .workers(1)
+            .bind(addr)
+            .map_err(|e| crate::Error::Listen(addr, e))?;
+            for a in admin.addrs() {
+                println!("mailslot: readiness and metrics on http://{a}/ready, /metrics");
+            }
+            Some(admin.run())
+        }
+        None => None,
+    };
     let server = HttpServer::new(move || {
         let mut app = App::new()
             .app_data(state.clone())
@@ -338,8 +363,16 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
     for addr in server.addrs() {
         println!("mailslot: listening on http://{addr}");
     }
-    server
-        .run()
-        .await
-        .map_err(|e| crate::Error::Listen(listen, e))
+    let public = server.run();
+    match admin {
+        Some(admin) => {
+            let admin_handle = admin.handle();
+            let admin_task = actix_web::rt::spawn(admin);
+            let result = public.await;
+            admin_handle.stop(true).await;
+            let _ = admin_task.await;
+            result.map_err(|e| crate::Error::Listen(listen, e))
+        }
+        None => public.await.map_err(|e| crate::Error::Listen(listen, e)),
+    }
 }

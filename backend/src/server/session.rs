@@ -53,10 +53,10 @@ pub async fn create(
         &state.config.trusted_proxies,
     );
     // Booked before the password is hashed: guesses in flight count.
-    let attempt = state
-        .lockout
-        .reserve(ip)
-        .map_err(|retry_after| ApiFailure::LockedOut { retry_after })?;
+    let attempt = state.lockout.reserve(ip).map_err(|retry_after| {
+        crate::metrics::count(|m| m.password_refusals.inc());
+        ApiFailure::LockedOut { retry_after }
+    })?;
     let body = body.into_inner();
     let c = &body.consent;
     if !c.accepted || !c.may_send || c.statement_version != state.config.privacy_statement_version {
@@ -71,6 +71,7 @@ pub async fn create(
     if !ok {
         let detail = format!("wrong or expired password client={}", attempt.client());
         attempt.failed()?;
+        crate::metrics::count(|m| m.password_refusals.inc());
         state.store.audit("session-refused", &detail)?;
         return Err(ApiFailure::WrongPassword);
     }
@@ -106,6 +107,7 @@ pub async fn create(
             )?;
             if inserted == 1 {
                 st.store.audit("session-created", &format!("session={sid} consent-version={consent_version}"))?;
+                crate::metrics::count(|m| m.sessions.inc());
                 return Ok(());
             }
         }
