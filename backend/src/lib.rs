@@ -31,6 +31,7 @@ pub mod send;
 pub mod server;
 pub mod session;
 pub mod store;
+pub mod tls;
 pub mod verify;
 
 use std::net::SocketAddr;

@@ -64,6 +64,10 @@ pub struct SendArgs {
     /// go into the first study (the server's default).
     #[arg(long = "letter", value_name = "FILE")]
     pub letters: Vec<PathBuf>,
+    /// PEM file of the CA certificates the server's `https://` address is
+    /// verified against instead of the public roots (a hospital's own CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
     /// Concurrent uploads.
     #[arg(long, default_value_t = 3)]
     pub parallel: usize,
@@ -197,7 +201,19 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
         }
     }
     let bytes: u64 = found.iter().map(|f| f.len).sum();
-    let mut client = Client::new(&args.server);
+    let tls = match &args.ca_file {
+        None => None,
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|e| ClientError::File(path.clone(), e))?;
+            Some(crate::tls::trusting(&pem).ok_or_else(|| {
+                ClientError::File(
+                    path.clone(),
+                    std::io::Error::other("no certificate in it (PEM expected)"),
+                )
+            })?)
+        }
+    };
+    let mut client = Client::with_tls(&args.server, tls);
     if !args.department.is_empty() {
         let hospital = retry(|| client.hospital())?;
         let ids: Vec<String> = hospital.departments.into_iter().map(|d| d.id).collect();

@@ -172,12 +172,20 @@ fn random<const N: usize>() -> Result<[u8; N]> {
 impl Client {
     /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: &str) -> Self {
-        let agent = ureq::Agent::config_builder()
+        Self::with_tls(base, None)
+    }
+
+    /// A client for the server at `base` that trusts `tls` (a hospital's
+    /// own CA, [`crate::tls::trusting`]) instead of the public roots.
+    pub fn with_tls(base: &str, tls: Option<ureq::tls::TlsConfig>) -> Self {
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(20)))
-            .timeout_recv_response(Some(Duration::from_secs(600)))
-            .build()
-            .into();
+            .timeout_recv_response(Some(Duration::from_secs(600)));
+        if let Some(tls) = tls {
+            config = config.tls_config(tls);
+        }
+        let agent = config.build().into();
         Client {
             base: base.trim_end_matches('/').to_owned(),
             agent,

@@ -151,20 +151,7 @@ fn agent(target: &Target) -> Option<ureq::Agent> {
         .proxy(None)
         .timeout_global(Some(Duration::from_secs(target.timeout_secs.max(1) * 10)));
     if let Some(pem) = &target.ca_pem {
-        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(pem)
-            .filter_map(|item| match item {
-                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
-                _ => None,
-            })
-            .collect();
-        if certs.is_empty() {
-            return None;
-        }
-        config = config.tls_config(
-            ureq::tls::TlsConfig::builder()
-                .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
-                .build(),
-        );
+        config = config.tls_config(crate::tls::trusting(pem)?);
     }
     Some(config.build().into())
 }
