@@ -60,6 +60,12 @@ enum Command {
         #[command(subcommand)]
         show: Option<SubmissionsCmd>,
     },
+    /// Print the audit log (no patient data): time (UTC), event, details.
+    Audit {
+        /// Only events on or after this day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+    },
     /// Send files or folders to a Mailslot server (native client).
     Send(Box<crate::send::SendArgs>),
     /// Check local files with exactly the rules the upload page and server use.
@@ -252,6 +258,21 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit { since } => {
+            let config = Config::load(&flags)?;
+            let store = open_store(&config)?;
+            let since = since
+                .as_deref()
+                .map(|d| day_start(d, "since"))
+                .transpose()?
+                .unwrap_or(i64::MIN);
+            for (at, event, detail) in store.audit_log()? {
+                if at >= since {
+                    println!("{}  {event}  {detail}", utc(at));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Submissions { since, show } => {
             let config = Config::load(&flags)?;
             match show {
@@ -384,6 +405,27 @@ fn end_of_day(date: &str) -> Result<i64, Error> {
     Ok(day_start(date, "expires")? + 86_400)
 }
 
+/// Unix seconds `t` as `YYYY-MM-DDTHH:MM:SSZ` (the civil calendar from
+/// days since 1970, as in Howard Hinnant's `civil_from_days`).
+fn utc(t: i64) -> String {
+    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
 /// The start of day `date` (YYYY-MM-DD, UTC) in Unix seconds; `flag`
 /// names the option in the error.
 fn day_start(date: &str, flag: &str) -> Result<i64, Error> {
@@ -426,7 +468,7 @@ fn day_start(date: &str, flag: &str) -> Result<i64, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::{day_start, end_of_day};
+    use super::{day_start, end_of_day, utc};
 
     #[test]
     fn dates() {
@@ -436,6 +478,12 @@ mod tests {
         assert!(end_of_day("2028-02-29").is_ok());
         assert!(end_of_day("tomorrow").is_err());
         assert_eq!(day_start("1970-01-02", "since").ok(), Some(86_400));
+        assert_eq!(utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc(951_782_400 + 3_723), "2000-02-29T01:02:03Z");
+        for date in ["2024-02-29", "2026-12-01", "2100-03-01", "1999-12-31"] {
+            let t = day_start(date, "since").unwrap_or(0);
+            assert_eq!(utc(t), format!("{date}T00:00:00Z"));
+        }
         assert!(day_start("2026-13-01", "since").is_err_and(|e| e.to_string().contains("--since")));
     }
 }
