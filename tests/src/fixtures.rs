@@ -156,6 +156,11 @@ impl Server {
         );
     }
 
+    /// The public port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// Kills the server (as a crash would); [`Server::restart`] starts it
     /// again.
     pub fn stop(&mut self) {
@@ -231,11 +236,16 @@ impl Server {
 
     /// Runs `mailslot send` against this server; returns (exit, stdout, stderr).
     pub fn send(&self, paths: &[&Path], extra: &[&str]) -> (i32, String, String) {
+        self.send_to(&self.url, paths, extra)
+    }
+
+    /// Runs `mailslot send` against `url` (this server behind a proxy).
+    pub fn send_to(&self, url: &str, paths: &[&Path], extra: &[&str]) -> (i32, String, String) {
         let mut cmd = Command::new(mailslot_bin());
         cmd.args([
             "send",
             "--server",
-            &self.url,
+            url,
             "--password-stdin",
             "--accept-privacy-statement",
             "--quiet",

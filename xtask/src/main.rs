@@ -55,6 +55,8 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ),
     ("/usr/bin/dciodvfy", "dicom3tools"),
     ("/usr/bin/pdftotext", "poppler-utils"),
+    // `systemd-analyze verify` checks deploy/mailslot.service.
+    ("/usr/bin/systemd-analyze", "systemd"),
 ];
 /// Trunk builds the page; 0.22 needs a newer rustc than the pinned one.
 const TRUNK_VERSION: &str = "0.21.14";
