@@ -161,6 +161,16 @@ fn readiness_and_metrics_tell_it_what_the_server_and_the_pacs_are_doing() {
         })
     });
     f.check(labels_are_codes, || "a label holds more than a code".into());
+    // The audit log on the console: one line per event, times in UTC.
+    let audit = server.admin(&["audit"]);
+    let finished = audit
+        .lines()
+        .filter(|l| l.contains("  upload-finished  "))
+        .count();
+    f.check(
+        finished as f64 >= uploads && audit.lines().all(|l| l.get(19..21) == Some("Z ")),
+        || format!("mailslot audit:\n{audit}"),
+    );
 
     // The PACS goes down: not ready, and why.
     orthanc.stop();
@@ -409,7 +419,9 @@ fn the_nginx_example_of_the_deployment_guide_carries_an_upload() {
     // Without its body limit, nginx refuses the same upload.
     let without = replace_once(&site, "client_max_body_size 8m;", "");
     let nginx = Nginx::start(&without, tls_port);
-    f.check(nginx.log().is_empty(), || format!("nginx again: {}", nginx.log()));
+    f.check(nginx.log().is_empty(), || {
+        format!("nginx again: {}", nginx.log())
+    });
     let (code, stdout, stderr) = server.send_to(&https, &[cd.path()], &["--ca-file", &ca_file]);
     f.check(code != 0, || {
         format!(
