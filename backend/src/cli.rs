@@ -405,24 +405,17 @@ fn end_of_day(date: &str) -> Result<i64, Error> {
     Ok(day_start(date, "expires")? + 86_400)
 }
 
-/// Unix seconds `t` as `YYYY-MM-DDTHH:MM:SSZ` (the civil calendar from
-/// days since 1970, as in Howard Hinnant's `civil_from_days`).
+/// Unix seconds `t` as `YYYY-MM-DDTHH:MM:SSZ`.
 fn utc(t: i64) -> String {
-    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (d, tm) = crate::intake::utc_date_time(t);
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
+        "{}-{}-{}T{}:{}:{}Z",
+        &d[..4],
+        &d[4..6],
+        &d[6..],
+        &tm[..2],
+        &tm[2..4],
+        &tm[4..]
     )
 }
 
