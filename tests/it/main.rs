@@ -9,6 +9,8 @@
 //!   the API, intake, forwarding to Orthanc/storescp/the inbox, restarts;
 //! - `hardening.rs` — regression tests for defects found by attacking the
 //!   server or running it for long (each failed before its fix);
+//! - `deploy.rs` — the deployment guide's examples (nginx, systemd) run
+//!   as they stand;
 //! - `faults.rs` — faults on purpose: the line to the server cut again
 //!   and again;
 //! - `operations.rs` — running it as IT would: readiness and metrics on
@@ -20,6 +22,7 @@
 //! (`#[cfg(test)]`), the page's model in `frontend/src/app/model/tests.rs`,
 //! its browser-only code in `frontend/tests/browser.rs`.
 
+mod deploy;
 mod faults;
 mod hardening;
 mod operations;
