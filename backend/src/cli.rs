@@ -48,6 +48,9 @@ enum Command {
         /// List permanently failed objects and notifications with their code.
         #[arg(long)]
         failed: bool,
+        /// Queue the objects the PACS refused again (once it was fixed).
+        #[arg(long, conflicts_with = "failed")]
+        retry_failed: bool,
     },
     /// Run one housekeeping pass now (expiry, retention, quota, keys).
     Purge,
@@ -227,10 +230,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Queue { failed } => {
+        Command::Queue {
+            failed,
+            retry_failed,
+        } => {
             let config = Config::load(&flags)?;
             let store = open_store(&config)?;
-            if failed {
+            if retry_failed {
+                let layout = crate::mailbox::Layout::of(&config.data_dir);
+                let n = crate::forward::retry_failed(&store, &layout)?;
+                println!("{n} refused object(s) queued again");
+            } else if failed {
                 for f in crate::forward::failures(&store)? {
                     let status = f
                         .status

@@ -373,6 +373,14 @@ fn c_store_to_orthanc_arrives_byte_identical_and_refusals_are_recorded() {
         spooled.len() == 1 && std::fs::read(&spooled[0]).unwrap() == un,
         || format!("spool holds {spooled:?}"),
     );
+    // Staff queue it again (as after fixing the PACS): it waits to be
+    // sent (this Orthanc is gone by now, so it stays waiting).
+    let again = server.admin(&["queue", "--retry-failed"]);
+    f.check(again.starts_with("1 refused object"), || again.clone());
+    f.check(
+        server.queue("failed") == 0 && server.queue("pending") + server.queue("sending") == 1,
+        || format!("queued again:\n{}", server.admin(&["queue"])),
+    );
     f.finish();
 }
 

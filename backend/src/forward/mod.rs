@@ -350,6 +350,30 @@ pub struct Failure {
     pub status: Option<i64>,
 }
 
+/// Puts the objects the PACS refused for good back into the queue (after
+/// the PACS was fixed), those whose file is still in the spool; returns
+/// how many. A running server picks them up within seconds.
+pub fn retry_failed(store: &Store, layout: &crate::mailbox::Layout) -> Result<usize, StoreError> {
+    let mut conn = store.conn()?;
+    let tx = conn.transaction()?;
+    let failed: Vec<String> = {
+        let mut stmt = tx.prepare("SELECT upload_id FROM forward_queue WHERE state = 'failed'")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut again = 0;
+    for id in failed.iter().filter(|id| layout.spooled(id).is_file()) {
+        again += tx.execute(
+            "UPDATE forward_queue SET state = 'pending', next_attempt = ?1, updated_at = ?1
+             WHERE upload_id = ?2 AND state = 'failed'",
+            params![now(), id],
+        )?;
+    }
+    crate::store::audit_in(&tx, "forward-requeued", &format!("objects={again}"))?;
+    tx.commit()?;
+    Ok(again)
+}
+
 /// Permanently failed items, for staff (`mailslot queue --failed`).
 pub fn failures(store: &Store) -> Result<Vec<Failure>, StoreError> {
     let conn = store.conn()?;
