@@ -144,3 +144,81 @@ fn an_upload_through_a_line_that_drops_every_few_megabytes_arrives_whole() {
     }
     f.finish();
 }
+
+/// Every transient forwarding failure the server counted so far
+/// (`/metrics` on the admin address).
+fn transient_failures(server: &Server) -> f64 {
+    mailslot_tests::fixtures::get(&format!("{}/metrics", server.admin_url))
+        .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| {
+            l.starts_with("mailslot_forward_failures_total{") && l.contains("kind=\"transient\"")
+        })
+        .filter_map(|l| l.rsplit_once(' ')?.1.parse::<f64>().ok())
+        .sum()
+}
+
+/// A PACS that aborts every association in the middle of a C-STORE
+/// (dcmtk's `storescp --abort-after`: after the request, before the
+/// answer; `--abort-during`: while the data set arrives), then is replaced
+/// by a working one on the same address: the aborted objects are retried,
+/// none is given up, and the working PACS receives every object exactly
+/// once.
+#[test]
+fn a_pacs_that_aborts_associations_loses_nothing_and_gets_no_repeats() {
+    use mailslot_tests::fixtures::{free_port, StoreScp};
+    for abort in ["--abort-after", "--abort-during"] {
+        let port = free_port();
+        let flaky = StoreScp::start_on(port, &[abort]);
+        let server = Server::start(&format!("dimse://STORESCP@127.0.0.1:{port}"), &[]);
+        let mut f = Failures::default();
+        let dir = mailslot_tests::corpus().join("generated");
+        let (code, stdout, stderr) = server.send(&[&dir], &[]);
+        f.context(format!("{abort}\nsend:\n{stdout}\n{stderr}"));
+        f.check(code == 0, || "sent".into());
+        let aborted = wait_for(Duration::from_secs(60), || {
+            transient_failures(&server) >= 2.0
+        });
+        f.check(aborted, || format!("{abort}: no aborted attempts counted"));
+        drop(flaky);
+        // +uf: one file per object received, so a repeat would show.
+        let good = StoreScp::start_on(port, &["+uf"]);
+        let drained = wait_for(Duration::from_secs(120), || {
+            server.queue("pending") == 0 && server.queue("sending") == 0
+        });
+        f.check(drained, || format!("{abort}: {}", server.admin(&["queue"])));
+        let done = server.queue("done");
+        f.check(server.queue("failed") == 0, || {
+            format!(
+                "{abort}: given up: {}",
+                server.admin(&["queue", "--failed"])
+            )
+        });
+        let uids: std::collections::BTreeSet<String> = good
+            .files()
+            .iter()
+            .filter_map(|b| {
+                mailslot_shared::dicom::inspect(
+                    b,
+                    b.len() as u64,
+                    &mailslot_shared::dicom::Limits::default(),
+                )
+                .accepted()
+                .map(|s| s.sop_instance_uid.clone())
+            })
+            .collect();
+        f.check(
+            done > 0 && good.count() == done && uids.len() == done,
+            || {
+                format!(
+                    "{abort}: {done} forwarded, the working PACS got {} files of {} objects",
+                    good.count(),
+                    uids.len()
+                )
+            },
+        );
+        f.context(format!("server log:\n{}", server.log()));
+        f.finish();
+    }
+}

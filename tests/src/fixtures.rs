@@ -477,8 +477,13 @@ impl StoreScp {
     /// Starts `storescp` with extra options (e.g. `+uf`: one file per
     /// object received, so repeats can be counted).
     pub fn start_with(extra: &[&str]) -> StoreScp {
+        Self::start_on(free_port(), extra)
+    }
+
+    /// Starts `storescp` on `port` (a PACS replaced by another on the
+    /// same address) with extra options.
+    pub fn start_on(port: u16, extra: &[&str]) -> StoreScp {
         let out = tempfile::tempdir().expect("tempdir");
-        let port = free_port();
         let child = Command::new("storescp")
             // +B: write the data set exactly as received (bit-preserving).
             .args(["--aetitle", "STORESCP", "+xa", "+B"])
