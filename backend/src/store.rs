@@ -37,6 +37,15 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         "storage-failed"
     }
+
+    /// Whether SQLite could not write for lack of disk space.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DiskFull
+        )
+    }
 }
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;

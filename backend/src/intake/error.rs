@@ -82,7 +82,11 @@ impl IntakeError {
             IntakeError::BadEnvelope => ErrorCode::BadEnvelope,
             IntakeError::UnknownKey => ErrorCode::UnknownKey,
             IntakeError::DecryptFailed => ErrorCode::DecryptFailed,
+            IntakeError::Store(e) if e.is_disk_full() => ErrorCode::DiskFull,
             IntakeError::Store(_) => ErrorCode::StorageFailed,
+            IntakeError::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => {
+                ErrorCode::DiskFull
+            }
             IntakeError::Io(_) => ErrorCode::IoFailed,
             IntakeError::Key(_) => ErrorCode::KeyStoreFailed,
             IntakeError::Internal(_) => ErrorCode::InternalError,
@@ -102,5 +106,28 @@ impl From<SessionError> for IntakeError {
             SessionError::Expired => IntakeError::SessionExpired,
             SessionError::Store(e) => IntakeError::Store(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A write that fails for lack of space is `disk-full` (507, retried
+    /// by the clients), not a generic server fault; other I/O stays
+    /// `io-failed`.
+    #[test]
+    fn a_full_disk_has_its_own_code() {
+        let full = IntakeError::Io(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(full.code(), ErrorCode::DiskFull);
+        assert_eq!(full.code().server_status(), Some(507));
+        assert!(full.code().is_transient());
+        let other = IntakeError::Io(std::io::Error::other("broken"));
+        assert_eq!(other.code(), ErrorCode::IoFailed);
+        let sqlite_full = IntakeError::Store(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        )));
+        assert_eq!(sqlite_full.code(), ErrorCode::DiskFull);
     }
 }

@@ -135,6 +135,10 @@ impl ResponseError for ApiFailure {
             ApiFailure::Busy => {
                 resp.insert_header(("Retry-After", "1"));
             }
+            // Room is made by staff or housekeeping, not in a second.
+            ApiFailure::Internal(ErrorCode::DiskFull) => {
+                resp.insert_header(("Retry-After", "60"));
+            }
             _ => {}
         }
         resp.json(body)
@@ -177,6 +181,9 @@ impl From<SessionError> for ApiFailure {
 impl From<StoreError> for ApiFailure {
     fn from(e: StoreError) -> Self {
         tracing::error!(code = e.code(), error = %e, "storage failure");
+        if e.is_disk_full() {
+            return ApiFailure::Internal(ErrorCode::DiskFull);
+        }
         ApiFailure::Internal(ErrorCode::StorageFailed)
     }
 }
@@ -204,6 +211,9 @@ impl From<rusqlite::Error> for ApiFailure {
 impl From<std::io::Error> for ApiFailure {
     fn from(e: std::io::Error) -> Self {
         tracing::error!(error = %e, "file system failure");
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            return ApiFailure::Internal(ErrorCode::DiskFull);
+        }
         ApiFailure::Internal(ErrorCode::IoFailed)
     }
 }

@@ -95,6 +95,9 @@ codes! {
     StorageFailed = "storage-failed", Some(500);
     /// The file system failed.
     IoFailed = "io-failed", Some(500);
+    /// The server's disk is full: nothing of the request was kept; the
+    /// same request may succeed once staff have made room.
+    DiskFull = "disk-full", Some(507);
     /// The key store failed.
     KeyStoreFailed = "key-store-failed", Some(500);
     /// The password store failed.
@@ -129,6 +132,7 @@ impl ErrorCode {
                 | ErrorCode::RateLimited
                 | ErrorCode::StorageFailed
                 | ErrorCode::IoFailed
+                | ErrorCode::DiskFull
                 | ErrorCode::KeyStoreFailed
                 | ErrorCode::PasswordCheckFailed
                 | ErrorCode::WorkerFailed
