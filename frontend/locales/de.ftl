@@ -224,6 +224,7 @@ error-locked-out = Es wurden zu oft falsche Passwörter eingegeben. Zu Ihrer Sic
 error-rate-limited = Zu viele Versuche in kurzer Zeit. Bitte warten Sie einen Moment und versuchen Sie es dann noch einmal.
 error-storage-failed = Der Server des Krankenhauses hat ein Problem beim Speichern. Bitte versuchen Sie es später noch einmal oder rufen Sie uns an.
 error-io-failed = Der Server des Krankenhauses hat ein Problem beim Speichern. Bitte versuchen Sie es später noch einmal oder rufen Sie uns an.
+error-disk-full = Der Speicher des Krankenhaus-Servers ist gerade voll. Die Seite versucht es gleich von selbst noch einmal. Wenn es weiter nicht klappt, rufen Sie uns bitte an.
 error-key-store-failed = Der Server des Krankenhauses hat ein Problem mit seinen Schlüsseln. Bitte versuchen Sie es später noch einmal oder rufen Sie uns an.
 error-password-check-failed = Das Passwort konnte wegen eines Problems auf dem Server des Krankenhauses nicht geprüft werden. Bitte versuchen Sie es später noch einmal oder rufen Sie uns an.
 error-worker-failed = Der Server des Krankenhauses ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal.

@@ -224,6 +224,7 @@ error-locked-out = Too many wrong passwords were entered. For your security, ple
 error-rate-limited = Too many attempts in a short time. Please wait a moment and try again.
 error-storage-failed = The hospital's server has a problem storing files. Please try again later or call us.
 error-io-failed = The hospital's server has a problem storing files. Please try again later or call us.
+error-disk-full = The hospital's server has no room left at the moment. The page will try again by itself. If it keeps failing, please call us.
 error-key-store-failed = The hospital's server has a problem with its encryption keys. Please try again later or call us.
 error-password-check-failed = The password could not be checked because of a problem on the hospital's server. Please try again later or call us.
 error-worker-failed = The hospital's server is busy. Please try again in a moment.

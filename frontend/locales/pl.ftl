@@ -233,6 +233,7 @@ error-locked-out = Wpisano zbyt wiele błędnych haseł. Dla Twojego bezpieczeń
 error-rate-limited = Zbyt wiele prób w krótkim czasie. Poczekaj chwilę i spróbuj ponownie.
 error-storage-failed = Serwer szpitala ma problem z zapisywaniem plików. Spróbuj później lub zadzwoń do nas.
 error-io-failed = Serwer szpitala ma problem z zapisywaniem plików. Spróbuj później lub zadzwoń do nas.
+error-disk-full = Na serwerze szpitala chwilowo brakuje miejsca. Strona sama spróbuje ponownie. Jeśli to się powtarza, zadzwoń do nas.
 error-key-store-failed = Serwer szpitala ma problem z kluczami szyfrowania. Spróbuj później lub zadzwoń do nas.
 error-password-check-failed = Nie udało się sprawdzić hasła z powodu problemu na serwerze szpitala. Spróbuj później lub zadzwoń do nas.
 error-worker-failed = Serwer szpitala jest zajęty. Spróbuj za chwilę.

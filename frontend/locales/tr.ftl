@@ -225,6 +225,7 @@ error-locked-out = Çok fazla yanlış şifre girildi. Güvenliğiniz için lüt
 error-rate-limited = Kısa sürede çok fazla deneme. Lütfen biraz bekleyip tekrar deneyin.
 error-storage-failed = Hastanenin sunucusunda dosyaları kaydetmeyle ilgili bir sorun var. Lütfen daha sonra tekrar deneyin veya bizi arayın.
 error-io-failed = Hastanenin sunucusunda dosyaları kaydetmeyle ilgili bir sorun var. Lütfen daha sonra tekrar deneyin veya bizi arayın.
+error-disk-full = Hastanenin sunucusunda şu anda yer kalmadı. Sayfa kendiliğinden tekrar deneyecek. Sorun sürerse lütfen bizi arayın.
 error-key-store-failed = Hastanenin sunucusunda şifreleme anahtarlarıyla ilgili bir sorun var. Lütfen daha sonra tekrar deneyin veya bizi arayın.
 error-password-check-failed = Hastanenin sunucusundaki bir sorun nedeniyle şifre kontrol edilemedi. Lütfen daha sonra tekrar deneyin veya bizi arayın.
 error-worker-failed = Hastanenin sunucusu şu anda meşgul. Lütfen birazdan tekrar deneyin.

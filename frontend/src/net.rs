@@ -84,9 +84,12 @@ impl Reply {
             return Ok(self);
         }
         let retry_after = self.header("Retry-After").and_then(|v| v.parse().ok());
+        // The body's code, else the header's (see `headers::ERROR`).
         let code = match serde_json::from_str::<ApiError>(&self.body) {
             Ok(e) => e.code,
-            Err(_) => format!("http-{}", self.status),
+            Err(_) => self
+                .header(mailslot_shared::wire::headers::ERROR)
+                .unwrap_or_else(|| format!("http-{}", self.status)),
         };
         Err(NetError::Api {
             status: self.status,

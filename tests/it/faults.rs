@@ -222,3 +222,126 @@ fn a_pacs_that_aborts_associations_loses_nothing_and_gets_no_repeats() {
         f.finish();
     }
 }
+
+/// A small file system of the test's own (tmpfs), unmounted on drop.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// `None` where this machine does not let the test mount (not root).
+    fn mount(megabytes: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// The data directory runs full: requests are refused with `disk-full`
+/// (507) — readable by the client even when the server answered before
+/// reading the request's body — nothing reaches the inbox, the server
+/// keeps answering, and once room is made the same upload continues from
+/// where the server had it and arrives whole.
+#[test]
+fn a_full_disk_refuses_with_its_own_code_and_the_upload_goes_on_when_room_returns() {
+    use mailslot_backend::client::{Client, ClientError};
+    use mailslot_shared::wire::{Consent, UploadKind, UploadState};
+    let Some(disk) = SmallDisk::mount(48) else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root); the full disk is not tested");
+        return;
+    };
+    let server = Server::start_in(disk.dir.path().join("data"), "inbox", &[]);
+    let cd = tempfile::tempdir().unwrap();
+    let image = mailslot_shared::dicom::synth::ct_image(
+        "1.2.826.0.1.3680043.10.543.98.1",
+        "1.2.826.0.1.3680043.10.543.98",
+        "FULL^DISK",
+        12_000_000,
+        0,
+    );
+    let path = cd.path().join("IM0");
+    std::fs::write(&path, &image).unwrap();
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client
+        .start_session(
+            mailslot_tests::fixtures::PASSWORD,
+            Consent {
+                statement_version: "2".into(),
+                accepted: true,
+                may_send: true,
+            },
+        )
+        .unwrap();
+    let mut up = client.begin_upload(&path, UploadKind::Dicom).unwrap();
+    // Leave about 4 MB free.
+    let free = mailslot_backend::health::free_bytes(disk.dir.path()).unwrap();
+    let filler = disk.dir.path().join("filler");
+    std::fs::write(&filler, vec![0u8; (free - 4_000_000) as usize]).unwrap();
+
+    let mut f = Failures::default();
+    f.context(format!("server log:\n{}", server.log()));
+    // Its requests until one is refused (the first ~4 MB may fit); a
+    // refusal the client retries itself comes back as `Ok(None)`.
+    let mut refused = None;
+    for _ in 0..4 {
+        match client.continue_upload(&mut up, Some(1), &|_| {}) {
+            Err(ClientError::Api { code, status, .. }) => {
+                refused = Some((status, code));
+                break;
+            }
+            Ok(Some(v)) => panic!("finished on a full disk: {v:?}"),
+            _ => {}
+        }
+    }
+    let metrics = mailslot_tests::fixtures::get(&format!("{}/metrics", server.admin_url))
+        .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let counted = metrics
+        .lines()
+        .any(|l| l.starts_with("mailslot_refusals_total{code=\"disk-full\"}"));
+    f.check(counted, || {
+        format!("no disk-full refusal counted:\n{metrics}")
+    });
+    f.check(
+        refused
+            .as_ref()
+            .is_none_or(|(s, c)| *s == 507 && c == "disk-full"),
+        || format!("refused with {refused:?}"),
+    );
+    let (health, _) = mailslot_tests::fixtures::get(&format!("{}/api/health", server.url))
+        .unwrap_or((0, Vec::new()));
+    f.check(health == 200, || format!("health {health} on a full disk"));
+    let inbox = mailslot_tests::fixtures::files_under(&server.data.join("inbox"));
+    f.check(inbox.is_empty(), || format!("in the inbox: {inbox:?}"));
+
+    // Room again: the same upload goes on and arrives whole.
+    std::fs::remove_file(&filler).unwrap();
+    let sent = client.continue_upload(&mut up, None, &|_| {});
+    f.check(
+        matches!(&sent, Ok(Some(s)) if s.verdict == UploadState::Accepted),
+        || format!("after room returned: {sent:?}"),
+    );
+    let arrived = wait_for(Duration::from_secs(30), || {
+        mailslot_tests::fixtures::files_under(&server.data.join("inbox"))
+            .iter()
+            .any(|p| std::fs::read(p).is_ok_and(|b| sha256(&b) == sha256(&image)))
+    });
+    f.check(arrived, || "the image in the inbox, byte-identical".into());
+    drop(server);
+    f.finish();
+}

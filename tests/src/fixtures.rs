@@ -84,6 +84,21 @@ impl Server {
     pub fn start(forward: &str, env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path().join("data");
+        Self::start_at(data, Some(dir), forward, env)
+    }
+
+    /// As [`Server::start`], with the data directory at `data` (its log
+    /// beside it), e.g. on a small file system of the test's own.
+    pub fn start_in(data: PathBuf, forward: &str, env: &[(&str, &str)]) -> Server {
+        Self::start_at(data, None, forward, env)
+    }
+
+    fn start_at(
+        data: PathBuf,
+        dir: Option<tempfile::TempDir>,
+        forward: &str,
+        env: &[(&str, &str)],
+    ) -> Server {
         let out = Command::new(mailslot_bin())
             .args(["password", "add", "--data-dir"])
             .arg(&data)
@@ -112,7 +127,7 @@ impl Server {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
-            _dir: Some(dir),
+            _dir: dir,
         };
         server.spawn();
         server

@@ -124,14 +124,22 @@ pub struct Client {
     key: Option<(PublicKey, u32)>,
 }
 
-fn api_error(status: u16, body: &str) -> ClientError {
-    match serde_json::from_str::<ApiError>(body) {
-        Ok(e) => ClientError::Api {
+/// The error of a reply: the JSON body's, else the code header's (the
+/// body of a reply sent before the request's body was read may be lost
+/// when the server closes the connection), else `http-NNN`.
+fn api_error(status: u16, header_code: Option<&str>, body: &str) -> ClientError {
+    match (serde_json::from_str::<ApiError>(body), header_code) {
+        (Ok(e), _) => ClientError::Api {
             status,
             code: e.code,
             message: e.message,
         },
-        Err(_) => ClientError::Api {
+        (Err(_), Some(code)) => ClientError::Api {
+            status,
+            code: code.to_owned(),
+            message: "the server refused the request".into(),
+        },
+        (Err(_), None) => ClientError::Api {
             status,
             code: format!("http-{status}"),
             message: "unexpected reply".into(),
@@ -148,8 +156,17 @@ fn expect(resp: &mut Reply, want: u16) -> Result<()> {
     if resp.status() == want {
         return Ok(());
     }
+    let header_code = resp
+        .headers()
+        .get(wire::headers::ERROR)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let text = resp.body_mut().read_to_string().unwrap_or_default();
-    Err(api_error(resp.status().as_u16(), &text))
+    Err(api_error(
+        resp.status().as_u16(),
+        header_code.as_deref(),
+        &text,
+    ))
 }
 
 /// The `Upload-Offset` of a tus reply and, once finished, the verdict.

@@ -128,6 +128,7 @@ impl ResponseError for ApiFailure {
         let mut resp = HttpResponse::build(self.status_code());
         resp.insert_header(("Tus-Resumable", "1.0.0"));
         resp.insert_header(("Cache-Control", "no-store"));
+        resp.insert_header((mailslot_shared::wire::headers::ERROR, self.code().as_str()));
         match self {
             ApiFailure::LockedOut { retry_after } => {
                 resp.insert_header(("Retry-After", retry_after.to_string()));

@@ -152,6 +152,11 @@ pub mod headers {
     pub const VERDICT: &str = "Mailslot-Verdict";
     /// The reason code for `rejected` or `failed`.
     pub const REASON: &str = "Mailslot-Reason";
+    /// On every error reply, its code (as in the JSON body): a reply sent
+    /// before a request's body was read (the session is checked first)
+    /// may reach a client whose connection closes before it reads the
+    /// body, but after the headers.
+    pub const ERROR: &str = "Mailslot-Error";
 }
 
 /// An upload's `Upload-Metadata`: nothing but opaque values.
