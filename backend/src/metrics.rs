@@ -42,6 +42,7 @@ pub struct Metrics {
     notifications_pending: IntGauge,
     mailbox_bytes: IntGauge,
     mailbox_quota: IntGauge,
+    disk_free: IntGauge,
 }
 
 type Made<T> = Result<T, prometheus::Error>;
@@ -140,6 +141,11 @@ impl Metrics {
                 "Bytes the mailbox holds against its quota.",
             )?,
             mailbox_quota: gauge(&r, "mailslot_mailbox_quota_bytes", "The mailbox quota.")?,
+            disk_free: gauge(
+                &r,
+                "mailslot_data_disk_free_bytes",
+                "Free bytes on the data directory's file system.",
+            )?,
             registry: r,
         })
     }
@@ -149,6 +155,7 @@ impl Metrics {
     pub fn gather(
         &self,
         store: &Store,
+        data_dir: &std::path::Path,
         quota: u64,
         reservation_idle_secs: u64,
     ) -> Result<String, StoreError> {
@@ -185,6 +192,10 @@ impl Metrics {
             .set(i64::try_from(held).unwrap_or(i64::MAX));
         self.mailbox_quota
             .set(i64::try_from(quota).unwrap_or(i64::MAX));
+        // Unreadable: -1, which no alert on "low" mistakes for room.
+        let free = crate::health::free_bytes(data_dir)
+            .map_or(-1, |b| i64::try_from(b).unwrap_or(i64::MAX));
+        self.disk_free.set(free);
         let mut out = Vec::new();
         prometheus::TextEncoder::new()
             .encode(&self.registry.gather(), &mut out)
@@ -233,6 +244,7 @@ mod tests {
             "mailslot_notifications_pending",
             "mailslot_mailbox_bytes",
             "mailslot_mailbox_quota_bytes",
+            "mailslot_data_disk_free_bytes",
         ] {
             assert!(names.contains(&want), "{want} missing from {names:?}");
         }

@@ -148,6 +148,12 @@ fn readiness_and_metrics_tell_it_what_the_server_and_the_pacs_are_doing() {
     f.check(value("mailslot_mailbox_quota_bytes") > 0.0, || {
         "quota".into()
     });
+    let free = mailslot_backend::health::free_bytes(&server.data).unwrap_or(0) as f64;
+    let reported = value("mailslot_data_disk_free_bytes");
+    f.check(
+        reported > 0.0 && (reported - free).abs() < 0.1 * free,
+        || format!("disk free {reported}, the test sees {free}"),
+    );
     // Labels are codes and verdicts, never data.
     let labels_are_codes = m.keys().all(|k| {
         k.split_once('{').is_none_or(|(_, labels)| {

@@ -48,6 +48,7 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         let m = crate::metrics::get().map_err(|e| e.to_string())?;
         m.gather(
             &s.store,
+            &s.config.data_dir,
             s.config.quota_bytes,
             s.config.reservation_idle_secs,
         )
