@@ -18,6 +18,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::config::{Config, Destination};
+use crate::forward::stow;
 use crate::store::Store;
 
 /// The longest a PACS check may take: a probe must answer quickly.
@@ -120,23 +121,11 @@ pub fn pacs(config: &Config) -> Check {
             timeout: PACS_TIMEOUT.min(Duration::from_secs(config.dimse_timeout_secs)),
         })
         .map(|()| format!("C-ECHO to {ae_title}@{host}:{port} answered")),
-        Destination::Stow { base_url } => stow_answers(base_url),
+        Destination::Stow { base_url } => {
+            stow::answers(&stow::Target::of(base_url, config), PACS_TIMEOUT)
+        }
     };
     check("pacs", result)
-}
-
-/// Any HTTP answer from the STOW-RS base URL (even 401 or 404: the
-/// server is there); a refused connection or a timeout is not.
-fn stow_answers(base_url: &str) -> Result<String, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(PACS_TIMEOUT))
-        .http_status_as_error(false)
-        .build()
-        .into();
-    match agent.get(base_url).call() {
-        Ok(r) => Ok(format!("{base_url} answered HTTP {}", r.status().as_u16())),
-        Err(e) => Err(format!("{base_url} does not answer: {e}")),
-    }
 }
 
 #[cfg(test)]
@@ -176,7 +165,12 @@ mod tests {
             .and_then(|l| l.local_addr())
             .unwrap()
             .port();
-        let url = format!("http://127.0.0.1:{port}/dicom-web");
-        assert!(stow_answers(&url).is_err());
+        let target = stow::Target {
+            base_url: format!("http://127.0.0.1:{port}/dicom-web"),
+            timeout_secs: 1,
+            authorization: None,
+            ca_pem: None,
+        };
+        assert!(stow::answers(&target, PACS_TIMEOUT).is_err());
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use mailslot_backend::client::{Client, ClientError};
 use mailslot_shared::wire::Consent;
-use mailslot_tests::fixtures::{wait_for, Server, PASSWORD};
+use mailslot_tests::fixtures::{get, wait_for, Server, PASSWORD};
 use mailslot_tests::{corpus, mailslot_bin, Failures};
 
 fn consent() -> Consent {
@@ -1346,5 +1346,22 @@ fn stow_over_https_verifies_the_pacs_with_the_hospitals_ca() {
     f.check(orthanc.instances().len() == 1, || {
         format!("Orthanc holds {}", orthanc.instances().len())
     });
+    // Readiness probes the PACS as forwarding reaches it: through the
+    // hospital's CA (the probe once used the public roots and called this
+    // PACS silent); without the CA it does not answer.
+    let ready = |s: &Server| {
+        get(&format!("{}/ready", s.admin_url))
+            .map(|(st, b)| (st, String::from_utf8_lossy(&b).into_owned()))
+            .unwrap_or_default()
+    };
+    let (status, body) = ready(&server);
+    f.check(status == 200, || {
+        format!("ready with the CA: {status} {body}")
+    });
+    let (status, body) = ready(&untrusted);
+    f.check(
+        status == 503 && body.contains("\"pacs\",\"ok\":false"),
+        || format!("ready without the CA: {status} {body}"),
+    );
     f.finish();
 }

@@ -206,15 +206,7 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
                 }
             }
             Destination::Stow { base_url } => {
-                let target = stow::Target {
-                    base_url: base_url.clone(),
-                    timeout_secs: config.dimse_timeout_secs,
-                    authorization: config.stow_authorization.clone(),
-                    ca_pem: config
-                        .stow_ca_file
-                        .as_ref()
-                        .map(|f| std::fs::read(f).unwrap_or_default()),
-                };
+                let target = stow::Target::of(base_url, config);
                 let replies = stow::send(&target, &items);
                 for (i, outcome) in replies.into_iter().enumerate() {
                     record_one(i, outcome);

@@ -138,10 +138,40 @@ pub struct Target {
     pub ca_pem: Option<Vec<u8>>,
 }
 
+impl Target {
+    /// The STOW-RS target at `base_url` as `config` describes it (its CA
+    /// file read now; unreadable counts as holding no certificate).
+    pub fn of(base_url: &str, config: &crate::config::Config) -> Target {
+        Target {
+            base_url: base_url.to_owned(),
+            timeout_secs: config.dimse_timeout_secs,
+            authorization: config.stow_authorization.clone(),
+            ca_pem: config
+                .stow_ca_file
+                .as_ref()
+                .map(|f| std::fs::read(f).unwrap_or_default()),
+        }
+    }
+}
+
+/// Whether the PACS answers HTTP at all within `timeout`, reached as
+/// forwarding reaches it (same CA, no redirects, no proxy): any status
+/// counts (401 or 404 prove it is there); a refused connection, a TLS
+/// failure or silence does not. For readiness.
+pub fn answers(target: &Target, timeout: Duration) -> Result<String, String> {
+    let base = &target.base_url;
+    let agent =
+        agent(target, timeout).ok_or_else(|| "stow_ca_file holds no certificate".to_owned())?;
+    match agent.get(base).call() {
+        Ok(r) => Ok(format!("{base} answered HTTP {}", r.status().as_u16())),
+        Err(e) => Err(format!("{base} does not answer: {e}")),
+    }
+}
+
 /// The HTTP agent for `target`: no redirects, no environment proxy, and
 /// for `https` the configured CA (else the public roots); `None` if the
 /// CA file holds no certificate.
-fn agent(target: &Target) -> Option<ureq::Agent> {
+fn agent(target: &Target, timeout: Duration) -> Option<ureq::Agent> {
     // No redirects: a 301/302 would turn the POST into a GET whose answer
     // proves nothing. No proxy from the environment: the PACS is on the
     // hospital's network, named by the configuration alone.
@@ -149,7 +179,7 @@ fn agent(target: &Target) -> Option<ureq::Agent> {
         .http_status_as_error(false)
         .max_redirects(0)
         .proxy(None)
-        .timeout_global(Some(Duration::from_secs(target.timeout_secs.max(1) * 10)));
+        .timeout_global(Some(timeout));
     if let Some(pem) = &target.ca_pem {
         config = config.tls_config(crate::tls::trusting(pem)?);
     }
@@ -158,7 +188,8 @@ fn agent(target: &Target) -> Option<ureq::Agent> {
 
 /// Sends a batch in one STOW-RS request.
 pub fn send(target: &Target, items: &[Item]) -> Vec<Outcome> {
-    let Some(agent) = agent(target) else {
+    let whole_request = Duration::from_secs(target.timeout_secs.max(1) * 10);
+    let Some(agent) = agent(target, whole_request) else {
         tracing::error!("stow_ca_file holds no certificate");
         return items
             .iter()
