@@ -31,6 +31,24 @@ pub struct Peer<'a> {
     pub timeout: Duration,
 }
 
+impl Peer<'_> {
+    /// Association options with our and its AE titles and the timeout;
+    /// the caller adds its presentation contexts.
+    fn options(&self) -> ClientAssociationOptions<'static> {
+        ClientAssociationOptions::new()
+            .calling_ae_title(self.calling.to_owned())
+            .called_ae_title(self.called.to_owned())
+            .connection_timeout(self.timeout)
+            .read_timeout(self.timeout)
+            .write_timeout(self.timeout)
+    }
+
+    /// `AET@HOST:PORT`, as dicom-ul takes it.
+    fn address(&self) -> String {
+        format!("{}@{}:{}", self.called, self.host, self.port)
+    }
+}
+
 /// What C-STORE needs of a spooled file.
 #[derive(Debug)]
 struct Prepared {
@@ -121,13 +139,9 @@ pub fn echo_command(message_id: u16) -> Vec<u8> {
 /// Asks the PACS whether it answers (C-ECHO): `Ok` on status Success,
 /// else why not, in a sentence for the administrator (readiness).
 pub fn echo(peer: &Peer<'_>) -> Result<(), String> {
-    let address = format!("{}@{}:{}", peer.called, peer.host, peer.port);
-    let mut scu = ClientAssociationOptions::new()
-        .calling_ae_title(peer.calling.to_owned())
-        .called_ae_title(peer.called.to_owned())
-        .connection_timeout(peer.timeout)
-        .read_timeout(peer.timeout)
-        .write_timeout(peer.timeout)
+    let address = peer.address();
+    let mut scu = peer
+        .options()
         .with_presentation_context(VERIFICATION, vec![IMPLICIT_LE])
         .establish_with(&address)
         .map_err(|e| format!("no association with {address}: {e}"))?;
@@ -218,16 +232,11 @@ fn send_batch(peer: &Peer<'_>, items: &[Item], report: &mut dyn FnMut(usize, Out
             .collect();
         pairs.sort();
         pairs.dedup();
-        let mut options = ClientAssociationOptions::new()
-            .calling_ae_title(peer.calling.to_owned())
-            .called_ae_title(peer.called.to_owned())
-            .connection_timeout(peer.timeout)
-            .read_timeout(peer.timeout)
-            .write_timeout(peer.timeout);
+        let mut options = peer.options();
         for (class, ts) in &pairs {
             options = options.with_presentation_context(class.clone(), vec![ts.clone()]);
         }
-        let address = format!("{}@{}:{}", peer.called, peer.host, peer.port);
+        let address = peer.address();
         match options.establish_with(&address) {
             Ok(mut scu) => {
                 let mut broken = false;
