@@ -160,18 +160,16 @@ impl Metrics {
         reservation_idle_secs: u64,
     ) -> Result<String, StoreError> {
         let t = now();
+        // The states `mailslot queue` counts; a state without items is 0.
+        let counts = crate::forward::queue_counts(store)?;
+        for state in ["pending", "sending", "failed"] {
+            let n = counts.iter().find(|(s, _)| s == state).map_or(0, |c| c.1);
+            self.forward_queue.with_label_values(&[state]).set(n);
+        }
         {
             let conn = store.conn()?;
-            for state in ["pending", "sending", "failed"] {
-                let n: i64 = conn.query_row(
-                    "SELECT COUNT(*) FROM forward_queue WHERE state = ?1",
-                    [state],
-                    |r| r.get(0),
-                )?;
-                self.forward_queue.with_label_values(&[state]).set(n);
-            }
-            // `updated_at` of a pending item is when it was queued or last
-            // tried: the age says how long the PACS has kept it waiting.
+            // From the upload's creation: how long the oldest object still
+            // waiting has been kept from the PACS.
             let oldest: Option<i64> = conn.query_row(
                 "SELECT MIN(u.created_at) FROM forward_queue q JOIN uploads u ON u.id = q.upload_id
                  WHERE q.state IN ('pending', 'sending')",
