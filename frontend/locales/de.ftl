@@ -210,6 +210,7 @@ error-bad-envelope = Eine Datei konnte nicht richtig verschlüsselt werden. Bitt
 error-wrong-password = Dieses Passwort ist nicht richtig oder nicht mehr gültig. Bitte prüfen Sie es oder rufen Sie uns an, um das aktuelle Passwort zu erfahren.
 error-session-expired = Ihre Sitzung ist abgelaufen, weil sie zu lange nicht benutzt wurde. Bitte laden Sie die Seite neu und geben Sie das Passwort noch einmal ein.
 error-upload-not-found = Der Server kennt diesen Upload nicht mehr. Bitte versuchen Sie es noch einmal.
+error-method-not-allowed = Die Seite hat eine Anfrage gestellt, die der Server nicht anbietet. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.
 error-request-timeout = Die Verbindung war zu langsam; das Senden geht von selbst weiter.
 error-offset-mismatch = Der Upload ist aus dem Takt geraten; er wird fortgesetzt.
 error-upload-busy = Die Datei wird bereits gesendet; bitte warten Sie.

@@ -210,6 +210,7 @@ error-bad-envelope = A file could not be encrypted correctly. Please try again.
 error-wrong-password = This password is not correct or no longer valid. Please check it, or call us for the current password.
 error-session-expired = Your session has ended because it was unused for too long. Please reload the page and enter the password again.
 error-upload-not-found = The server no longer knows this upload. Please try again.
+error-method-not-allowed = The page made a request the server does not offer. Please reload the page and try again.
 error-request-timeout = The connection was too slow; sending continues by itself.
 error-offset-mismatch = The upload got out of step; it is being resumed.
 error-upload-busy = The file is being sent already; please wait.

@@ -219,6 +219,7 @@ error-bad-envelope = Nie udało się poprawnie zaszyfrować pliku. Spróbuj pono
 error-wrong-password = To hasło jest nieprawidłowe lub już nieważne. Sprawdź je lub zadzwoń do nas po aktualne hasło.
 error-session-expired = Twoja sesja wygasła, ponieważ zbyt długo nie była używana. Odśwież stronę i wpisz hasło ponownie.
 error-upload-not-found = Serwer nie zna już tego przesyłania. Spróbuj ponownie.
+error-method-not-allowed = Strona wysłała żądanie, którego serwer nie obsługuje. Odśwież stronę i spróbuj ponownie.
 error-request-timeout = Połączenie było zbyt wolne; wysyłanie jest kontynuowane automatycznie.
 error-offset-mismatch = Przesyłanie straciło synchronizację; jest wznawiane.
 error-upload-busy = Plik jest już wysyłany; poczekaj.

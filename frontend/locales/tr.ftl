@@ -211,6 +211,7 @@ error-bad-envelope = Bir dosya doğru şifrelenemedi. Lütfen tekrar deneyin.
 error-wrong-password = Bu şifre doğru değil veya artık geçerli değil. Lütfen kontrol edin veya güncel şifre için bizi arayın.
 error-session-expired = Oturumunuz çok uzun süre kullanılmadığı için sona erdi. Lütfen sayfayı yeniden yükleyip şifreyi tekrar girin.
 error-upload-not-found = Sunucu bu yüklemeyi artık tanımıyor. Lütfen tekrar deneyin.
+error-method-not-allowed = Sayfa, sunucunun desteklemediği bir istekte bulundu. Lütfen sayfayı yeniden yükleyip tekrar deneyin.
 error-request-timeout = Bağlantı çok yavaştı; gönderim kendiliğinden devam ediyor.
 error-offset-mismatch = Yükleme senkronizasyonunu kaybetti; devam ettiriliyor.
 error-upload-busy = Dosya zaten gönderiliyor; lütfen bekleyin.

@@ -3,6 +3,8 @@
 //! and reports every failure of a test with its context).
 //!
 //! Where a new test goes:
+//! - `api.rs` — the API against its OpenAPI document (schemathesis) and
+//!   the malformed requests it found;
 //! - `verify.rs` — the acceptance rules against the real corpus and dcmtk
 //!   (no server);
 //! - `server.rs` — `mailslot serve` over HTTP with the native client:
@@ -22,6 +24,7 @@
 //! (`#[cfg(test)]`), the page's model in `frontend/src/app/model/tests.rs`,
 //! its browser-only code in `frontend/tests/browser.rs`.
 
+mod api;
 mod deploy;
 mod faults;
 mod hardening;

@@ -504,7 +504,7 @@ fn an_upload_survives_a_server_restart() {
 }
 
 /// Raw HTTP helper: (status, headers, body).
-fn call(
+pub(crate) fn call(
     method: &str,
     url: &str,
     headers: &[(&str, String)],
@@ -528,7 +528,7 @@ fn call(
     (resp.status().as_u16(), hs, text)
 }
 
-fn code_of(body: &str) -> String {
+pub(crate) fn code_of(body: &str) -> String {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|v| v["code"].as_str().map(str::to_owned))

@@ -26,6 +26,8 @@ type Result<T = ()> = std::result::Result<T, String>;
 
 /// Bump when the corpus recipe changes, so cached corpora are rebuilt.
 const CORPUS_VERSION: &str = "3";
+/// The API fuzzer the API test runs.
+const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 const PYDICOM: &str = "pydicom==3.0.2";
 const PYDICOM_DATA: &str = "pydicom-data==1.0.0";
 /// Debian packages the tests call, each with a file that shows it is
@@ -168,10 +170,27 @@ fn deps(with_fuzz: bool) -> Result {
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(root().join("tests/e2e")))?;
+    schemathesis()?;
     if with_fuzz && output(cargo().args(["fuzz", "--version"])).is_none() {
         run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
     }
     Ok(())
+}
+
+/// `schemathesis` (PyPI) at [`SCHEMATHESIS`], in its own environment
+/// under `target/py` (the API test runs it against `/api/openapi.json`).
+fn schemathesis() -> Result {
+    let py = root().join("target").join("py");
+    let bin = py.join("bin");
+    let version = SCHEMATHESIS.trim_start_matches("schemathesis==");
+    let installed = output(Command::new(bin.join("schemathesis")).arg("--version"));
+    if installed.is_some_and(|v| v.ends_with(version)) {
+        return Ok(());
+    }
+    run(Command::new("python3").args(["-m", "venv"]).arg(&py))?;
+    run(Command::new(bin.join("python3"))
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .arg(SCHEMATHESIS))
 }
 
 /// What building the page needs: the wasm32 target, `wasm-bindgen-cli` at

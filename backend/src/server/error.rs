@@ -77,6 +77,12 @@ pub enum ApiFailure {
     /// A record failed to decrypt: the upload is ended.
     #[error("The encrypted data was damaged in transit. Please send the file again.")]
     DecryptFailed,
+    /// The path exists, the method does not (`allow` lists those it has).
+    #[error("This request method is not possible here.")]
+    MethodNotAllowed {
+        /// The methods the path has, for the `Allow` header.
+        allow: &'static str,
+    },
     /// Something failed on the server; the code names the part (the detail
     /// went to the log where it happened).
     #[error("Internal error. Please try again later.")]
@@ -106,6 +112,7 @@ impl ApiFailure {
             ApiFailure::BadEnvelope => ErrorCode::BadEnvelope,
             ApiFailure::UnknownKey => ErrorCode::UnknownKey,
             ApiFailure::DecryptFailed => ErrorCode::DecryptFailed,
+            ApiFailure::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             ApiFailure::Internal(code) => *code,
         }
     }
@@ -135,6 +142,9 @@ impl ResponseError for ApiFailure {
             }
             ApiFailure::Busy => {
                 resp.insert_header(("Retry-After", "1"));
+            }
+            ApiFailure::MethodNotAllowed { allow } => {
+                resp.insert_header(("Allow", *allow));
             }
             // Room is made by staff or housekeeping, not in a second.
             ApiFailure::Internal(ErrorCode::DiskFull) => {

@@ -55,6 +55,9 @@ pub struct AppState {
     pub layout: Layout,
     /// `GET /api/hospital`, serialised once at start.
     pub hospital_json: String,
+    /// `GET /api/openapi.json`, with this server's privacy statement
+    /// version as the only one a session request may name.
+    pub openapi_json: String,
     /// The departments a submission may name (the hospital's texts).
     pub departments: Vec<mailslot_shared::wire::Department>,
     /// `GET /api/instructions/{de,en}`: the printable instructions, made
@@ -74,6 +77,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     let departments = hospital.departments.clone();
     let hospital_json = serde_json::to_string(&hospital)
         .map_err(|e| crate::Error::Usage(format!("hospital texts: {e}")))?;
+    let openapi_json = openapi_document(&config.privacy_statement_version)?;
     let instructions = crate::instructions::pdfs(&hospital)
         .map_err(|e| crate::Error::Usage(format!("instructions: {e}")))?;
     // Before anything is created: the data must never be served.
@@ -118,6 +122,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         intake,
         layout,
         hospital_json,
+        openapi_json,
         departments,
         instructions,
     })
@@ -221,6 +226,11 @@ impl actix_governor::KeyExtractor for ClientIp {
             .max(1);
         response
             .insert_header(("Retry-After", wait.to_string()))
+            .insert_header(("Cache-Control", "no-store"))
+            .insert_header((
+                mailslot_shared::wire::headers::ERROR,
+                mailslot_shared::wire::ErrorCode::RateLimited.as_str(),
+            ))
             .json(mailslot_shared::wire::ApiError {
                 code: mailslot_shared::wire::ErrorCode::RateLimited
                     .as_str()
@@ -230,36 +240,65 @@ impl actix_governor::KeyExtractor for ClientIp {
     }
 }
 
-/// Registers the API routes.
+/// Registers the API routes. Each path is one resource: a method it does
+/// not have is answered `405 method-not-allowed` with `Allow`, not `404`.
 pub fn routes(cfg: &mut web::ServiceConfig, limit: &SessionLimit) {
+    use actix_web::http::Method;
     cfg.service(
         web::scope("/api")
-            .route(
-                "/health",
-                web::get().to(|| async { HttpResponse::Ok().json("ok") }),
-            )
-            .route("/openapi.json", web::get().to(openapi))
-            .route("/hospital", web::get().to(hospital))
-            .route("/instructions/{lang}", web::get().to(instructions))
-            .route("/key", web::get().to(session::key))
             .service(
-                web::resource("/session")
+                resource("/health", "GET")
+                    .route(web::get().to(|| async { HttpResponse::Ok().json("ok") })),
+            )
+            .service(resource("/openapi.json", "GET").route(web::get().to(openapi)))
+            .service(resource("/hospital", "GET").route(web::get().to(hospital)))
+            .service(resource("/instructions/{lang}", "GET").route(web::get().to(instructions)))
+            .service(resource("/key", "GET").route(web::get().to(session::key)))
+            .service(
+                resource("/session", "POST")
                     .wrap(actix_governor::Governor::new(limit))
                     .route(web::post().to(session::create)),
             )
-            .route("/session/preflight", web::post().to(session::preflight))
-            .route("/session/keepalive", web::post().to(session::keepalive))
-            .route(
-                "/uploads",
-                web::method(actix_web::http::Method::OPTIONS).to(tus::options),
+            .service(
+                resource("/session/preflight", "POST").route(web::post().to(session::preflight)),
             )
-            .route("/uploads", web::post().to(tus::create))
-            .route("/uploads/{id}", web::head().to(tus::head))
-            .route("/uploads/{id}", web::patch().to(tus::patch))
-            .route("/uploads/{id}", web::delete().to(tus::delete))
-            .route("/uploads/{id}/verdict", web::get().to(tus::verdict))
-            .route("/submissions", web::post().to(submit::submit)),
+            .service(
+                resource("/session/keepalive", "POST").route(web::post().to(session::keepalive)),
+            )
+            .service(
+                resource("/uploads", "OPTIONS, POST")
+                    .route(web::method(Method::OPTIONS).to(tus::options))
+                    .route(web::post().to(tus::create)),
+            )
+            .service(
+                resource("/uploads/{id}", "HEAD, PATCH, DELETE")
+                    .route(web::head().to(tus::head))
+                    .route(web::patch().to(tus::patch))
+                    .route(web::delete().to(tus::delete)),
+            )
+            .service(resource("/uploads/{id}/verdict", "GET").route(web::get().to(tus::verdict)))
+            .service(resource("/submissions", "POST").route(web::post().to(submit::submit))),
     );
+}
+
+/// A resource at `path` that answers methods other than `allow` with
+/// `405 method-not-allowed`.
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || async move {
+        Err::<HttpResponse, _>(ApiFailure::MethodNotAllowed { allow })
+    }))
+}
+
+/// The API document (`backend/openapi.json`) with `version` as the one
+/// privacy statement version a session request may name.
+fn openapi_document(version: &str) -> Result<String, crate::Error> {
+    let mut doc: serde_json::Value = serde_json::from_str(include_str!("../../openapi.json"))
+        .map_err(|e| crate::Error::Usage(format!("openapi.json: {e}")))?;
+    let field = doc
+        .pointer_mut("/components/schemas/Consent/properties/statement_version")
+        .ok_or_else(|| crate::Error::Usage("openapi.json: no Consent.statement_version".into()))?;
+    field["enum"] = serde_json::json!([version]);
+    serde_json::to_string(&doc).map_err(|e| crate::Error::Usage(format!("openapi.json: {e}")))
 }
 
 async fn hospital(state: web::Data<AppState>) -> HttpResponse {
@@ -291,10 +330,10 @@ async fn instructions(
         .body(pdf.clone()))
 }
 
-async fn openapi() -> HttpResponse {
+async fn openapi(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
-        .body(include_str!("../../openapi.json"))
+        .body(state.openapi_json.clone())
 }
 
 /// Runs the server until it is stopped.
@@ -343,7 +382,17 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
     let server = HttpServer::new(move || {
         let mut app = App::new()
             .app_data(state.clone())
-            .app_data(web::JsonConfig::default().limit(64 * 1024))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(64 * 1024)
+                    // A JSON error like every other: code, sentence, header.
+                    .error_handler(|_, _| {
+                        ApiFailure::BadRequest(
+                            "the body must be JSON as the API document describes",
+                        )
+                        .into()
+                    }),
+            )
             .wrap(security_headers(tls))
             .configure(|cfg| routes(cfg, &limit));
         if let Some(dir) = &static_dir {

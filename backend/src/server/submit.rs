@@ -52,6 +52,9 @@ pub async fn submit(
     req: HttpRequest,
     mut form: Multipart,
 ) -> Result<HttpResponse, ApiFailure> {
+    // Who is asking comes before what is asked: no session, no form read.
+    let (st, token) = (state.clone(), bearer(&req));
+    web::block(move || authenticate(&st, token.as_deref())).await??;
     let mut details = None;
     let mut department = None;
     while let Some(mut field) = form

@@ -64,10 +64,10 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiFailure> {
-    check_tus_version(&req)?;
     // Who is asking comes before what is asked: no session, no details.
     let (st, token) = (state.clone(), bearer(&req));
     web::block(move || authenticate(&st, token.as_deref())).await??;
+    check_tus_version(&req)?;
     let length: u64 = header_str(&req, "Upload-Length")
         .and_then(|v| v.parse().ok())
         .ok_or(ApiFailure::BadRequest("Upload-Length is required"))?;
@@ -144,21 +144,25 @@ pub async fn patch(
     id: web::Path<String>,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiFailure> {
-    check_tus_version(&req)?;
-    if header_str(&req, "Content-Type") != Some("application/offset+octet-stream") {
-        return Err(ApiFailure::BadRequest(
-            "Content-Type must be application/offset+octet-stream",
-        ));
-    }
-    let offset: u64 = header_str(&req, "Upload-Offset")
-        .and_then(|v| v.parse().ok())
-        .ok_or(ApiFailure::BadRequest("Upload-Offset is required"))?;
+    // Who is asking comes before what is asked: the headers are judged
+    // once the session is known (in the same trip to the database).
+    let well_formed = check_tus_version(&req).and_then(|()| {
+        if header_str(&req, "Content-Type") != Some("application/offset+octet-stream") {
+            return Err(ApiFailure::BadRequest(
+                "Content-Type must be application/offset+octet-stream",
+            ));
+        }
+        header_str(&req, "Upload-Offset")
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or(ApiFailure::BadRequest("Upload-Offset is required"))
+    });
     let id = id.into_inner();
     let (st, token, upload_id) = (state.clone(), bearer(&req), id.clone());
-    let (session, upload) = web::block(move || -> Result<_, ApiFailure> {
+    let (session, upload, offset) = web::block(move || -> Result<_, ApiFailure> {
         let session = authenticate(&st, token.as_deref())?;
+        let offset = well_formed?;
         let upload = st.intake.find(&session, &upload_id)?;
-        Ok((session, upload))
+        Ok((session, upload, offset))
     })
     .await??;
     if upload.state.is_final() {
@@ -193,10 +197,11 @@ pub async fn delete(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiFailure> {
-    check_tus_version(&req)?;
+    let well_formed = check_tus_version(&req);
     let (st, token) = (state.clone(), bearer(&req));
     web::block(move || -> Result<(), ApiFailure> {
         let session = authenticate(&st, token.as_deref())?;
+        well_formed?;
         Ok(st.intake.terminate(&session, &id)?)
     })
     .await??;

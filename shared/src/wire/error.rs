@@ -67,6 +67,8 @@ codes! {
     SessionExpired = "session-expired", Some(401);
     /// No such upload in this session.
     UploadNotFound = "upload-not-found", Some(404);
+    /// The path has no such method (`Allow` lists those it has).
+    MethodNotAllowed = "method-not-allowed", Some(405);
     /// A request body did not arrive in time (`body_timeout_secs`).
     RequestTimeout = "request-timeout", Some(408);
     /// `Upload-Offset` differs from the server's.
