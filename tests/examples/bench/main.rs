@@ -8,15 +8,17 @@
 //! - `path`: choose → all in Orthanc (C-STORE) through the page and through
 //!   `mailslot send`, vs serial `curl POST /instances` into the same
 //!   Orthanc (`tests/e2e/bench-path.mjs`);
+//! - `size`: the same three ways with one file of 1 MB to 2 GB (how the
+//!   path grows with the size of a file; the second plot);
 //! - `forward`: the server's C-STORE forwarding vs `dcmsend` (one
 //!   association, and four in parallel);
 //! - `memory`: the server's peak resident memory growth receiving one
 //!   2 GB file, and 100 uploads at once (over its idle size, measured in
 //!   the same run).
 //!
-//! `cargo run --release -p mailslot-tests --example bench -- [scan|path|forward|all]`
+//! `cargo run --release -p mailslot-tests --example bench -- [scan|path|size|forward|memory|all]`
 //! (after `cargo xtask page`). Results go to `target/bench/*.json` and the
-//! growth plot to `docs/bench-growth.svg` (`plot` draws it again from the
+//! growth plots to `docs/bench-growth.svg` and `docs/bench-size.svg` (`plot` draws it again from the
 //! results).
 
 #![allow(clippy::expect_used, clippy::panic)]
@@ -44,6 +46,9 @@ fn main() {
     if what == "path" || what == "all" {
         results.push(("path", pacs::path()));
     }
+    if what == "size" || what == "all" {
+        results.push(("size", pacs::size()));
+    }
     if what == "forward" || what == "all" {
         results.push(("forward", pacs::forward()));
     }
@@ -51,7 +56,7 @@ fn main() {
         results.push(("memory", memory::memory()));
     }
     if results.is_empty() && what != "plot" {
-        eprintln!("usage: bench [scan|path|forward|memory|all|plot]");
+        eprintln!("usage: bench [scan|path|size|forward|memory|all|plot]");
         std::process::exit(2);
     }
     for (name, value) in results {
@@ -69,6 +74,10 @@ fn main() {
             &serde_json::from_str(&path).unwrap_or_default(),
         );
         std::fs::write(root().join("docs/bench-growth.svg"), svg).expect("write plot");
+    }
+    if let Ok(size) = std::fs::read_to_string(out.join("size.json")) {
+        let svg = plot::size(&serde_json::from_str(&size).unwrap_or_default());
+        std::fs::write(root().join("docs/bench-size.svg"), svg).expect("write plot");
     }
 }
 
@@ -161,10 +170,17 @@ fn summary(name: &str, v: &Value) -> String {
     match name {
         "scan" => each("sizes", &|s| {
             format!(
-                "{} files: page {} ms, dicom-parser {} ms; dicom-parser/page warm {} cold {}; progress shown {} ms, first advance {} ms; renderer {} MB",
+                "{} files: page {} ms, dicom-parser {} ms; dicom-parser/page warm {} cold {}; progress shown {} ms, first advance {} ms; first step interactive {} ms; renderer {} MB",
                 s["files"], f(&s["page_ms"]), f(&s["baseline_ms"]), f(&s["ratio_warm"]),
                 f(&s["ratio_cold"]), f(&s["progress_shown_ms"]), f(&s["first_progress_ms"]),
-                f(&s["renderer_peak_mb"])
+                f(&s["interactive_ms"]), f(&s["renderer_peak_mb"])
+            )
+        }),
+        "size" => each("sizes", &|s| {
+            format!(
+                "{} MB: page {} ms, mailslot send {} ms, curl {} ms; page/curl {}, send/curl {}",
+                s["megabytes"], f(&s["page_ms"]), f(&s["send_ms"]), f(&s["curl_ms"]),
+                f(&s["page_over_curl"]), f(&s["send_over_curl"])
             )
         }),
         "path" => each("sizes", &|s| {

@@ -1,12 +1,14 @@
-//! Into a real Orthanc: the whole path (page, `mailslot send`, curl) and C-STORE forwarding vs `dcmsend`.
+//! Into a real Orthanc: the whole path (page, `mailslot send`, curl) by
+//! number and by size of files, and C-STORE forwarding vs `dcmsend`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use mailslot_tests::fixtures::{get, wait_for, Orthanc, Server, PASSWORD};
 use serde_json::{json, Value};
 
+use super::memory::write_large;
 use super::scan::make_cd;
 use super::{dist, elapsed, machine, median_of, node, sizes};
 
@@ -46,12 +48,48 @@ pub fn path() -> Value {
 }
 
 pub fn path_at(n: usize) -> Value {
-    let dist = dist();
     let dir = tempfile::tempdir().expect("tempdir");
     let cd = dir.path().join("CD");
     let files = make_cd(&cd, n, 2, 512 * 512 * 2, false);
+    let mut out = race(&cd, &files, 2);
+    out["files"] = json!(n);
+    out
+}
+
+/// One file of each size in `BENCH_SIZE_MB` (default 1, 16, 128, 1,024
+/// and 2,000 MB of pixel data) through the same three ways into Orthanc:
+/// how the whole path grows with the size of a file.
+pub fn size() -> Value {
+    let sizes: Vec<Value> = sizes("BENCH_SIZE_MB", &[1, 16, 128, 1024, 2000])
+        .into_iter()
+        .map(|mb| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let cd = dir.path().join("CD");
+            std::fs::create_dir_all(cd.join("DICOM")).expect("mkdir");
+            let file = cd.join("DICOM/IM000001");
+            let pixels = u32::try_from(mb * 1_000_000).expect("at most 4 GB");
+            write_large(&file, &format!("1.2.826.0.1.3680043.9.7.12.8.{mb}"), pixels);
+            // The largest files once: each round is minutes of disk.
+            let mut out = race(
+                &cd,
+                std::slice::from_ref(&file),
+                if mb >= 1000 { 1 } else { 2 },
+            );
+            out["megabytes"] = json!(mb);
+            out
+        })
+        .collect();
+    json!({ "machine": machine(), "sizes": sizes })
+}
+
+/// `cd`'s images (`files`) into a fresh Orthanc each, over C-STORE: through
+/// the page, through `mailslot send`, and by serial `curl POST /instances`
+/// (the baseline), `rounds` times in alternating order; the medians.
+fn race(cd: &Path, files: &[PathBuf], rounds_n: usize) -> Value {
+    let dist = dist();
+    let n = files.len();
     let mut rounds = Vec::new();
-    for round in 0..2 {
+    for round in 0..rounds_n {
         let mut r = serde_json::Map::new();
         let mut order = ["curl", "page", "send"];
         if round % 2 == 1 {
@@ -62,7 +100,7 @@ pub fn path_at(n: usize) -> Value {
             let ms = match who {
                 "curl" => {
                     let t = Instant::now();
-                    for f in &files {
+                    for f in files {
                         let ok = Command::new("curl")
                             .args(["-sf", "-o", "/dev/null", "-X", "POST", "--data-binary"])
                             .arg(format!("@{}", f.display()))
@@ -102,7 +140,7 @@ pub fn path_at(n: usize) -> Value {
                         &[],
                     );
                     let t = Instant::now();
-                    let (code, _, err) = server.send(&[&cd], &[]);
+                    let (code, _, err) = server.send(&[cd], &[]);
                     assert_eq!(code, 0, "mailslot send: {err}");
                     arrived(&orthanc, n);
                     elapsed(t)
@@ -114,7 +152,6 @@ pub fn path_at(n: usize) -> Value {
     }
     let med = |k: &str| median_of(&rounds, k);
     json!({
-        "files": n,
         "bytes": files.iter().filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum::<u64>(),
         "curl_ms": med("curl_ms"),
         "page_ms": med("page_ms"),

@@ -2,40 +2,84 @@
 
 use serde_json::Value;
 
+type Line = (&'static str, Vec<(f64, f64)>, &'static str, &'static str);
+
+/// The points `(v[x], v[y])` of the results' sizes.
+fn series(v: &Value, x: &str, y: &str) -> Vec<(f64, f64)> {
+    v["sizes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| Some((s[x].as_f64()?, s[y].as_f64()?)))
+        .filter(|(x, y)| *x > 0.0 && *y > 0.0)
+        .collect()
+}
+
 /// The growth plot: time against files (both logarithmic) for the scan
 /// (page, dicom-parser) and the whole path (page, `mailslot send`, curl).
 pub fn plot(scan: &Value, path: &Value) -> String {
-    let series = |v: &Value, key: &str| -> Vec<(f64, f64)> {
-        v["sizes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|s| Some((s["files"].as_f64()?, s[key].as_f64()?)))
-            .filter(|(x, y)| *x > 0.0 && *y > 0.0)
-            .collect()
-    };
-    let lines = [
-        ("scan: page", series(scan, "page_ms"), "#1f5fbf", ""),
-        (
-            "scan: dicom-parser page",
-            series(scan, "baseline_ms"),
-            "#1f5fbf",
-            "6 4",
-        ),
-        ("path: page", series(path, "page_ms"), "#b3261e", ""),
-        (
-            "path: mailslot send",
-            series(path, "send_ms"),
-            "#2e7d32",
-            "",
-        ),
-        (
-            "path: curl POST /instances",
-            series(path, "curl_ms"),
-            "#b3261e",
-            "6 4",
-        ),
-    ];
+    draw(
+        "files (log)",
+        &[
+            (
+                "scan: page",
+                series(scan, "files", "page_ms"),
+                "#1f5fbf",
+                "",
+            ),
+            (
+                "scan: dicom-parser page",
+                series(scan, "files", "baseline_ms"),
+                "#1f5fbf",
+                "6 4",
+            ),
+            (
+                "path: page",
+                series(path, "files", "page_ms"),
+                "#b3261e",
+                "",
+            ),
+            (
+                "path: mailslot send",
+                series(path, "files", "send_ms"),
+                "#2e7d32",
+                "",
+            ),
+            (
+                "path: curl POST /instances",
+                series(path, "files", "curl_ms"),
+                "#b3261e",
+                "6 4",
+            ),
+        ],
+    )
+}
+
+/// The size plot: time against the size of one file (MB; both
+/// logarithmic) for the whole path (page, `mailslot send`, curl).
+pub fn size(size: &Value) -> String {
+    draw(
+        "MB in one file (log)",
+        &[
+            ("page", series(size, "megabytes", "page_ms"), "#b3261e", ""),
+            (
+                "mailslot send",
+                series(size, "megabytes", "send_ms"),
+                "#2e7d32",
+                "",
+            ),
+            (
+                "curl POST /instances",
+                series(size, "megabytes", "curl_ms"),
+                "#b3261e",
+                "6 4",
+            ),
+        ],
+    )
+}
+
+/// Lines of `(x, ms)` on logarithmic axes, with a legend.
+fn draw(x_label: &str, lines: &[Line]) -> String {
     let (w, h, left, bottom, top, right) = (720.0, 440.0, 70.0, 50.0, 20.0, 220.0);
     let all: Vec<(f64, f64)> = lines.iter().flat_map(|l| l.1.iter().copied()).collect();
     let lx = |x: f64| x.max(1.0).log10();
@@ -67,7 +111,7 @@ pub fn plot(scan: &Value, path: &Value) -> String {
         svg += &format!("<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{label}</text>\n", w - right, left - 6.0, y + 4.0);
     }
     svg += &format!(
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">files (log)</text>\n",
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{x_label}</text>\n",
         (left + w - right) / 2.0,
         h - 12.0
     );

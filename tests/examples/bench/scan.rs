@@ -115,6 +115,7 @@ pub fn scan() -> Value {
             "ratio_cold": ratio(&r["cold"]),
             "progress_shown_ms": pick("progressShownMs", "page"),
             "first_progress_ms": pick("firstProgressMs", "page"),
+            "interactive_ms": pick("interactiveMs", "page"),
             "page_heap_mb": pick("pageHeapMB", "page"),
             "renderer_peak_mb": pick("rendererPeakMB", "page"),
             "baseline_renderer_peak_mb": pick("rendererPeakMB", "baseline"),
