@@ -254,3 +254,186 @@ fn the_systemd_unit_of_the_deployment_guide_is_valid() {
         "systemd-analyze verify: {said}"
     );
 }
+
+/// The `ENV` settings of the `Dockerfile`'s final stage, in order.
+fn image_env(dockerfile: &str) -> Vec<(String, String)> {
+    let last = dockerfile.rsplit("\nFROM ").next().unwrap_or_default();
+    // `ENV A=1 \` continuation lines joined.
+    let joined = last.replace("\\\n", " ");
+    joined
+        .lines()
+        .filter_map(|l| l.strip_prefix("ENV "))
+        .flat_map(|l| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .filter_map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+/// The `Dockerfile` and `compose.yaml` name only settings the server reads
+/// (a misspelt variable would be ignored in silence), and the image's own
+/// settings start the server as they stand — its two listen addresses
+/// apart, its page and data folders accepted — here with free ports and
+/// folders of the test's own.
+#[test]
+fn the_container_settings_are_ones_the_server_reads() {
+    let root = mailslot_tests::root();
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let known = read("backend/src/config.rs");
+    let (dockerfile, compose) = (read("Dockerfile"), read("compose.yaml"));
+    let named: Vec<&str> = [dockerfile.as_str(), compose.as_str()]
+        .iter()
+        .flat_map(|text| {
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| w.starts_with("MAILSLOT_"))
+        })
+        .collect();
+    assert!(named.len() >= 6, "settings named: {named:?}");
+    for name in &named {
+        assert!(
+            known.contains(&format!("\"{name}\"")),
+            "{name} is not a setting the server reads (backend/src/config.rs)"
+        );
+    }
+    let env = image_env(&dockerfile);
+    let value = |k: &str| {
+        env.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("the image sets {k}"))
+    };
+    assert_eq!(value("MAILSLOT_DATA_DIR"), "/var/lib/mailslot");
+    assert!(dockerfile.contains("VOLUME [\"/var/lib/mailslot\"]"));
+    assert!(
+        dockerfile.contains("\nUSER mailslot:mailslot\n"),
+        "not root"
+    );
+    for (k, _) in &env {
+        assert!(known.contains(&format!("\"{k}\"")), "{k}");
+    }
+    // The image's settings, with this machine's ports and folders.
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page");
+    std::fs::create_dir_all(&page).unwrap();
+    std::fs::write(
+        page.join("index.html"),
+        "<!doctype html><title>page</title>",
+    )
+    .unwrap();
+    let (public, admin) = (
+        mailslot_tests::fixtures::free_port(),
+        mailslot_tests::fixtures::free_port(),
+    );
+    let local = |addr: String, port: u16| {
+        let (host, _) = addr.rsplit_once(':').unwrap();
+        assert_eq!(
+            host, "0.0.0.0",
+            "the container listens on all its interfaces"
+        );
+        format!("127.0.0.1:{port}")
+    };
+    let mut cmd = std::process::Command::new(mailslot_tests::mailslot_bin());
+    cmd.arg("serve").env_clear().env("PATH", "/usr/bin:/bin");
+    for (k, v) in &env {
+        let v = match k.as_str() {
+            "MAILSLOT_DATA_DIR" => dir.path().join("data").display().to_string(),
+            "MAILSLOT_STATIC_DIR" => page.display().to_string(),
+            "MAILSLOT_LISTEN" => local(v.clone(), public),
+            "MAILSLOT_ADMIN_LISTEN" => local(v.clone(), admin),
+            _ => v.clone(),
+        };
+        cmd.env(k, v);
+    }
+    let log = std::fs::File::create(dir.path().join("serve.log")).unwrap();
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let up = wait_for(Duration::from_secs(20), || {
+        mailslot_tests::fixtures::get(&format!("http://127.0.0.1:{public}/"))
+            .is_some_and(|(s, b)| s == 200 && b.starts_with(b"<!doctype html>"))
+            && mailslot_tests::fixtures::get(&format!("http://127.0.0.1:{admin}/health"))
+                .is_some_and(|(s, _)| s == 200)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let said = std::fs::read_to_string(dir.path().join("serve.log")).unwrap_or_default();
+    assert!(up, "the image's settings did not start the server: {said}");
+    // log_format = json, as the image sets it.
+    assert!(
+        said.lines()
+            .filter(|l| !l.trim().is_empty())
+            .all(|l| l.starts_with('{')),
+        "not JSON lines: {said}"
+    );
+}
+
+/// Where a Docker engine runs: the image builds, starts read-only as a
+/// user other than root, serves the page and the API, and keeps its data
+/// only in the volume. Skipped, saying why, where there is no engine (the
+/// machines this project's CI runs on have the client only, and no
+/// registry to pull base images from).
+#[test]
+fn the_container_image_builds_and_starts() {
+    let docker = |args: &[&str]| {
+        std::process::Command::new("docker")
+            .args(args)
+            .output()
+            .map_err(|e| e.to_string())
+            .and_then(|o| {
+                if o.status.success() {
+                    Ok(String::from_utf8_lossy(&o.stdout).trim().to_owned())
+                } else {
+                    Err(String::from_utf8_lossy(&o.stderr).trim().to_owned())
+                }
+            })
+    };
+    if let Err(why) = docker(&["info", "--format", "{{.ServerVersion}}"]) {
+        eprintln!("skipped: no Docker engine here ({why})");
+        return;
+    }
+    let root = mailslot_tests::root();
+    let tag = "mailslot-test:latest";
+    docker(&["build", "-t", tag, &root.display().to_string()]).expect("docker build");
+    let port = mailslot_tests::fixtures::free_port();
+    let name = format!("mailslot-test-{port}");
+    let volume = format!("{name}-data");
+    let publish = format!("127.0.0.1:{port}:8080");
+    let mount = format!("{volume}:/var/lib/mailslot");
+    let run = docker(&[
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "--read-only",
+        "--tmpfs",
+        "/tmp",
+        "--cap-drop",
+        "ALL",
+        "--security-opt",
+        "no-new-privileges",
+        "-p",
+        &publish,
+        "-v",
+        &mount,
+        tag,
+    ]);
+    let outcome = run.and_then(|_| {
+        let up = wait_for(Duration::from_secs(30), || {
+            mailslot_tests::fixtures::get(&format!("http://127.0.0.1:{port}/api/health"))
+                .is_some_and(|(s, _)| s == 200)
+        });
+        let page = mailslot_tests::fixtures::get(&format!("http://127.0.0.1:{port}/"))
+            .is_some_and(|(s, b)| s == 200 && String::from_utf8_lossy(&b).contains("wasm"));
+        let uid = docker(&["exec", &name, "id", "-u"])?;
+        let logs = docker(&["logs", &name]).unwrap_or_default();
+        Ok((up, page, uid, logs))
+    });
+    let _ = docker(&["rm", "-f", &name]);
+    let _ = docker(&["volume", "rm", "-f", &volume]);
+    let (up, page, uid, logs) = outcome.expect("docker run");
+    assert!(up && page, "the container did not serve: {logs}");
+    assert_ne!(uid, "0", "the container runs as root");
+}
