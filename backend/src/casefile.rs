@@ -78,13 +78,19 @@ pub fn record_object(
     crate::durable::create_dir_all(&dir)?;
     let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
     line.push(b'\n');
+    let path = dir.join(OBJECTS);
+    let new = !path.exists();
     let mut file = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o600)
-        .open(dir.join(OBJECTS))?;
+        .open(&path)?;
     file.write_all(&line)?;
     file.sync_all()?;
+    if new {
+        // The file's name, too (its first line).
+        crate::durable::sync_dir(&dir)?;
+    }
     count_inbox_bytes(store, reference, line.len() as u64).map_err(std::io::Error::other)
 }
 

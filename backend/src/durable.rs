@@ -23,12 +23,33 @@ fn parent_of(path: &Path) -> &Path {
 }
 
 /// Creates `dir` (and missing parents, 0700) and makes the creation durable.
+///
+/// A folder found already there is taken as durable (no fsync: the inbox
+/// asks for its submission's folder once per object). The call that made
+/// it synced its parent; a process that crashed between the two left it
+/// to [`sync_tree`] at the next start.
 pub fn create_dir_all(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)?;
     sync_dir(parent_of(dir))
+}
+
+/// fsyncs `dir` and every folder directly in it: at start, so that folders
+/// whose creation a crash interrupted before its fsync are durable before
+/// [`create_dir_all`] takes them as such.
+pub fn sync_tree(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            sync_dir(&entry.path())?;
+        }
+    }
+    sync_dir(dir)
 }
 
 /// Creates an empty private file (0600) unless `path` exists.

@@ -33,12 +33,14 @@ impl Layout {
         }
     }
 
-    /// Creates every folder (durably).
+    /// Creates every folder (durably), and makes durable what a crash may
+    /// have left unsynced (see [`durable::create_dir_all`]).
     pub fn create(&self) -> std::io::Result<()> {
         for dir in [&self.uploads, &self.spool, &self.inbox] {
             durable::create_dir_all(dir)?;
+            durable::sync_dir(dir)?;
         }
-        Ok(())
+        durable::sync_tree(&self.inbox)
     }
 
     /// The partial plaintext of upload `id`.
@@ -67,6 +69,15 @@ impl Layout {
     }
 }
 
+/// [`committed_bytes`]'s query (per upload creation and preflight).
+pub(crate) const COMMITTED_BYTES: &str = "SELECT
+            (SELECT COALESCE(SUM(CASE WHEN last_progress >= ?2 THEN length ELSE offset END), 0)
+               FROM uploads WHERE state = ?1)
+          + (SELECT COALESCE(SUM(u.plaintext_len), 0) FROM uploads u
+               JOIN forward_queue q ON q.upload_id = u.id
+               WHERE q.state IN ('pending', 'sending', 'failed'))
+          + (SELECT COALESCE(SUM(bytes), 0) FROM inbox)";
+
 /// Bytes the mailbox occupies or has promised now, each counted once:
 /// - uploads still receiving: their announced length while they make
 ///   progress (a reservation; progress at or after `active_since`), else
@@ -79,12 +90,7 @@ impl Layout {
 /// delivered into the inbox counts there only; a purge frees its bytes.
 pub fn committed_bytes(store: &Store, active_since: i64) -> Result<u64, StoreError> {
     let total: i64 = store.conn()?.query_row(
-        "SELECT
-            (SELECT COALESCE(SUM(CASE WHEN last_progress >= ?2 THEN length ELSE offset END), 0)
-               FROM uploads WHERE state = ?1)
-          + (SELECT COALESCE(SUM(u.plaintext_len), 0) FROM uploads u
-               JOIN forward_queue q ON q.upload_id = u.id WHERE q.state != 'done')
-          + (SELECT COALESCE(SUM(bytes), 0) FROM inbox)",
+        COMMITTED_BYTES,
         params![UploadState::Receiving.as_str(), active_since],
         |r| r.get(0),
     )?;

@@ -201,24 +201,24 @@ pub fn start(config: Config, store: std::sync::Arc<Store>) -> Result<(), StoreEr
     Ok(())
 }
 
+/// [`claim`]'s query: the next due notification.
+pub(crate) const CLAIM: &str =
+    "SELECT id, reference, channel, target, body, attempts FROM notify_queue
+             WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT 1";
+
 fn claim(store: &Store) -> Result<Option<Queued>, StoreError> {
     let conn = store.conn()?;
     let item = conn
-        .query_row(
-            "SELECT id, reference, channel, target, body, attempts FROM notify_queue
-             WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT 1",
-            params![now()],
-            |r| {
-                Ok(Queued {
-                    id: r.get(0)?,
-                    reference: r.get(1)?,
-                    channel: r.get(2)?,
-                    target: r.get(3)?,
-                    body: r.get(4)?,
-                    attempts: r.get(5)?,
-                })
-            },
-        )
+        .query_row(CLAIM, params![now()], |r| {
+            Ok(Queued {
+                id: r.get(0)?,
+                reference: r.get(1)?,
+                channel: r.get(2)?,
+                target: r.get(3)?,
+                body: r.get(4)?,
+                attempts: r.get(5)?,
+            })
+        })
         .map(Some)
         .or_else(|e| match e {
             rusqlite::Error::QueryReturnedNoRows => Ok(None),

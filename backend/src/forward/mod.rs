@@ -231,16 +231,17 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
     }
 }
 
+/// [`claim`]'s query: due items, oldest first.
+pub(crate) const CLAIM: &str = "SELECT q.upload_id, s.reference, q.attempts FROM forward_queue q JOIN sessions s ON s.id = q.session_id
+             WHERE q.state = 'pending' AND q.next_attempt <= ?1 ORDER BY q.next_attempt, q.upload_id LIMIT ?2";
+
 /// Takes up to `n` due items and marks them in flight.
 fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreError> {
     let layout = crate::mailbox::Layout::of(&config.data_dir);
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
     let items: Vec<Item> = {
-        let mut stmt = tx.prepare(
-            "SELECT q.upload_id, s.reference, q.attempts FROM forward_queue q JOIN sessions s ON s.id = q.session_id
-             WHERE q.state = 'pending' AND q.next_attempt <= ?1 ORDER BY q.next_attempt, q.upload_id LIMIT ?2",
-        )?;
+        let mut stmt = tx.prepare(CLAIM)?;
         let rows = stmt.query_map(params![now(), n as i64], |r| {
             let upload_id: String = r.get(0)?;
             Ok(Item {

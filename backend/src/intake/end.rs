@@ -13,14 +13,16 @@ use crate::store::{Store, StoreError};
 /// How long closing a session waits for an upload being finished.
 pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// [`expire_due`]'s query.
+pub(crate) const EXPIRED: &str = "SELECT id FROM uploads WHERE state = ?1 AND expires_at < ?2";
+
 /// Ends every upload still receiving past its expiry at time `at` and
 /// removes its partial plaintext (housekeeping calls this); returns how
 /// many were ended. Each is written to the audit log.
 pub fn expire_due(store: &Store, layout: &Layout, at: i64) -> Result<usize, StoreError> {
     let expired: Vec<String> = {
         let conn = store.conn()?;
-        let mut stmt =
-            conn.prepare("SELECT id FROM uploads WHERE state = ?1 AND expires_at < ?2")?;
+        let mut stmt = conn.prepare(EXPIRED)?;
         let rows = stmt.query_map(params![UploadState::Receiving.as_str(), at], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };

@@ -17,7 +17,7 @@
 //! the key ring, the mailbox layout and the forwarder to wake. HTTP parsing
 //! and replies are `server::tus`; errors are [`IntakeError`].
 
-mod end;
+pub(crate) mod end;
 mod error;
 mod generated;
 mod receive;

@@ -111,8 +111,11 @@ impl Intake {
         drop(part);
         u.offset = offset;
         if opener.is_done() {
+            // The rename into the spool makes both folders durable.
             self.finish(session, &mut u, &header)?;
         } else {
+            // The part file's name, before its offset is recorded.
+            durable::sync_dir(&self.layout.uploads)?;
             save_progress(&*self.store.conn()?, &mut u)?;
         }
         Ok(u)
@@ -135,8 +138,9 @@ impl Intake {
         if self.keys.get(&header.kid).is_none() {
             return Err(self.fail(u, IntakeError::UnknownKey));
         }
-        durable::create_private(&self.layout.part(&u.id))?.sync_all()?;
-        durable::sync_dir(&self.layout.uploads)?;
+        // Made durable with its first bytes (`receive`): most files arrive
+        // in one request and go straight into the spool.
+        durable::create_private(&self.layout.part(&u.id))?;
         u.header = Some(head.to_vec());
         u.offset = HEADER_LEN as u64;
         Ok(header)

@@ -16,7 +16,7 @@
 pub mod admin;
 mod error;
 mod gate;
-mod session;
+pub(crate) mod session;
 mod submit;
 mod tus;
 
@@ -178,17 +178,25 @@ fn security_headers(tls: bool) -> DefaultHeaders {
 }
 
 /// The per-address rate limit on `POST /api/session` (a maintained crate,
-/// `actix-governor`): a burst of 20, then one attempt per 2 seconds. The
-/// wrong-password lockout in [`session::Lockout`] comes on top.
+/// `actix-governor`): a burst of `max_sessions_per_client` (20), then one
+/// attempt per 2 seconds. The wrong-password lockout in
+/// [`session::Lockout`] comes on top.
 pub type SessionLimit =
     actix_governor::GovernorConfig<ClientIp, actix_governor::governor::middleware::NoOpMiddleware>;
 
 /// The session endpoint's rate limit; create once and share with every worker.
-pub fn session_limit(trusted_proxies: &[crate::lockout::Cidr]) -> Option<SessionLimit> {
+///
+/// A client may open `burst` sessions at once (`max_sessions_per_client`:
+/// a practice behind one address that sends many at once raises both
+/// together), then one every 2 s.
+pub fn session_limit(
+    trusted_proxies: &[crate::lockout::Cidr],
+    burst: usize,
+) -> Option<SessionLimit> {
     actix_governor::GovernorConfigBuilder::default()
         .key_extractor(ClientIp(Arc::new(trusted_proxies.to_vec())))
         .seconds_per_request(2)
-        .burst_size(20)
+        .burst_size(u32::try_from(burst.max(1)).unwrap_or(u32::MAX))
         .finish()
 }
 
@@ -336,6 +344,9 @@ async fn openapi(state: web::Data<AppState>) -> HttpResponse {
         .body(state.openapi_json.clone())
 }
 
+/// Blocking threads per HTTP worker (see `serve`).
+const BLOCKING_THREADS: usize = 8;
+
 /// Runs the server until it is stopped.
 pub async fn serve(config: Config) -> Result<(), crate::Error> {
     let listen = config.listen;
@@ -351,8 +362,11 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
         ),
         _ => {}
     }
-    let limit = session_limit(&state.config.trusted_proxies)
-        .ok_or(crate::Error::Usage("invalid rate limit".into()))?;
+    let limit = session_limit(
+        &state.config.trusted_proxies,
+        state.config.max_sessions_per_client,
+    )
+    .ok_or(crate::Error::Usage("invalid rate limit".into()))?;
     crate::retention::start(
         state.config.clone(),
         state.store.clone(),
@@ -407,6 +421,13 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
         }
         app
     })
+    // Blocking work (the database, decryption, fsync) runs on a few
+    // threads per worker rather than actix's default of up to 256: the
+    // database is one connection, so more threads only wait on its lock —
+    // 50 senders at once had ~100 threads contending, more CPU in the
+    // kernel than in the uploads, and the memory of every thread's malloc
+    // arena.
+    .worker_max_blocking_threads(BLOCKING_THREADS)
     .bind(listen)
     .map_err(|e| crate::Error::Listen(listen, e))?;
     for addr in server.addrs() {

@@ -41,6 +41,10 @@ fn random_hex16() -> Result<String, ApiFailure> {
     Ok(hex::encode(&random32()?[..16]))
 }
 
+/// Sessions a client opened in the last hour and has not finished.
+pub(crate) const OPEN_SESSIONS: &str =
+    "SELECT COUNT(*) FROM sessions WHERE client = ?1 AND created_at > ?2 AND finalized_at IS NULL";
+
 /// `POST /api/session`
 pub async fn create(
     state: web::Data<AppState>,
@@ -65,7 +69,11 @@ pub async fn create(
     let st = state.clone();
     let password = body.password;
     // Argon2id takes ~19 MiB per check: a bounded number at once.
-    let permit = state.password_checks.try_enter().ok_or(ApiFailure::Busy)?;
+    let permit = state
+        .password_checks
+        .enter_within(super::tus::PLACE_WAIT)
+        .await
+        .ok_or(ApiFailure::Busy)?;
     let ok = web::block(move || crate::passwords::check(&st.store, &password, now())).await??;
     drop(permit);
     if !ok {
@@ -78,11 +86,11 @@ pub async fn create(
     let client = attempt.client().to_owned();
     attempt.succeeded()?;
     // One client cannot open sessions (and their reservations) without end.
-    let opened: i64 = state.store.conn()?.query_row(
-        "SELECT COUNT(*) FROM sessions WHERE client = ?1 AND created_at > ?2 AND finalized_at IS NULL",
-        params![client, now() - 3600],
-        |r| r.get(0),
-    )?;
+    let opened: i64 =
+        state
+            .store
+            .conn()?
+            .query_row(OPEN_SESSIONS, params![client, now() - 3600], |r| r.get(0))?;
     if opened as usize >= state.config.max_sessions_per_client {
         return Err(ApiFailure::Busy);
     }
