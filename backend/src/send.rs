@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -74,6 +75,11 @@ pub struct SendArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Write how long each file took to FILE: one line per file,
+    /// milliseconds and outcome, tab-separated (no names: a file's path
+    /// may name the patient). For measuring the line to the hospital.
+    #[arg(long, value_name = "FILE")]
+    pub timings: Option<PathBuf>,
     /// Files or folders to send.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -222,15 +228,20 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
         }
     }
     retry(|| client.fetch_key())?;
-    client.start_session(
-        &password,
-        Consent {
-            statement_version: args.statement_version.clone(),
-            accepted: true,
-            may_send: true,
-        },
-    )?;
-    client.preflight(found.len() as u64, bytes)?;
+    // The server checks a few passwords at a time and answers the rest
+    // `rate-limited` (transient): many senders starting at once wait their
+    // turn rather than give up (a wrong password is not retried).
+    retry(|| {
+        client.start_session(
+            &password,
+            Consent {
+                statement_version: args.statement_version.clone(),
+                accepted: true,
+                may_send: true,
+            },
+        )
+    })?;
+    retry(|| client.preflight(found.len() as u64, bytes))?;
 
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -247,21 +258,27 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
         .collect();
     jobs.extend(args.letters.iter().map(|l| (l.clone(), UploadKind::Letter)));
     let queue = Mutex::new(jobs.into_iter());
-    let results: Mutex<Vec<(PathBuf, Result<Sent>)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<(PathBuf, Result<Sent>, Duration)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..args.parallel.clamp(1, 8) {
             s.spawn(|| loop {
                 let next = queue.lock().ok().and_then(|mut q| q.next());
                 let Some((path, kind)) = next else { break };
+                let started = Instant::now();
                 let r = client.upload_file(&path, kind, &|n| bar.inc(n));
                 if let Ok(mut all) = results.lock() {
-                    all.push((path, r));
+                    all.push((path, r, started.elapsed()));
                 }
             });
         }
     });
     bar.finish_and_clear();
     let results = results.into_inner().unwrap_or_default();
+    if let Some(file) = &args.timings {
+        write_timings(file, &results)?;
+    }
+    let results: Vec<(PathBuf, Result<Sent>)> =
+        results.into_iter().map(|(p, r, _)| (p, r)).collect();
     for (path, r) in &results {
         match r {
             Ok(Sent {
@@ -349,4 +366,25 @@ fn read_password(from_stdin: bool) -> Result<String> {
         return Err(ClientError::NoPassword);
     }
     Ok(password)
+}
+
+/// `--timings`: one line per file, milliseconds and outcome (the verdict,
+/// or the error's code), in the order they finished.
+fn write_timings(
+    file: &std::path::Path,
+    results: &[(PathBuf, Result<Sent>, Duration)],
+) -> Result<()> {
+    let lines: String = results
+        .iter()
+        .map(|(_, r, took)| {
+            let outcome = match r {
+                Ok(sent) => sent.verdict.as_str().to_owned(),
+                Err(ClientError::Api { code, .. }) => code.clone(),
+                Err(e) => e.code().to_owned(),
+            };
+            format!("{:.3}\t{outcome}\n", took.as_secs_f64() * 1000.0)
+        })
+        .collect();
+    std::fs::write(file, lines)
+        .map_err(|e| ClientError::Usage(format!("cannot write {}: {e}", file.display())))
 }

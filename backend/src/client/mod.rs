@@ -30,6 +30,8 @@ pub enum ClientError {
         code: String,
         /// Its sentence.
         message: String,
+        /// Seconds the server asked to wait before trying again.
+        retry_after: Option<u64>,
     },
     /// The server's reply was not what the protocol says.
     #[error("unexpected reply from the server: {0}")]
@@ -127,23 +129,22 @@ pub struct Client {
 /// The error of a reply: the JSON body's, else the code header's (the
 /// body of a reply sent before the request's body was read may be lost
 /// when the server closes the connection), else `http-NNN`.
-fn api_error(status: u16, header_code: Option<&str>, body: &str) -> ClientError {
-    match (serde_json::from_str::<ApiError>(body), header_code) {
-        (Ok(e), _) => ClientError::Api {
-            status,
-            code: e.code,
-            message: e.message,
-        },
-        (Err(_), Some(code)) => ClientError::Api {
-            status,
-            code: code.to_owned(),
-            message: "the server refused the request".into(),
-        },
-        (Err(_), None) => ClientError::Api {
-            status,
-            code: format!("http-{status}"),
-            message: "unexpected reply".into(),
-        },
+fn api_error(
+    status: u16,
+    header_code: Option<&str>,
+    retry_after: Option<u64>,
+    body: &str,
+) -> ClientError {
+    let (code, message) = match (serde_json::from_str::<ApiError>(body), header_code) {
+        (Ok(e), _) => (e.code, e.message),
+        (Err(_), Some(code)) => (code.to_owned(), "the server refused the request".into()),
+        (Err(_), None) => (format!("http-{status}"), "unexpected reply".into()),
+    };
+    ClientError::Api {
+        status,
+        code,
+        message,
+        retry_after,
     }
 }
 
@@ -161,10 +162,16 @@ fn expect(resp: &mut Reply, want: u16) -> Result<()> {
         .get(wire::headers::ERROR)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let retry_after = resp
+        .headers()
+        .get("Retry-After")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
     let text = resp.body_mut().read_to_string().unwrap_or_default();
     Err(api_error(
         resp.status().as_u16(),
         header_code.as_deref(),
+        retry_after,
         &text,
     ))
 }
@@ -416,15 +423,51 @@ fn verdict_of(h: &ureq::http::HeaderMap) -> Result<Option<Sent>> {
 }
 
 /// Runs `f` again after transient failures, up to `ATTEMPTS` times.
+///
+/// Waits as long as the server asked (`Retry-After`), else twice as long
+/// each time from half a second; either with up to half as much again at
+/// random, so that senders refused together do not all come back
+/// together. A busy server (`rate-limited`: every body or password check
+/// slot taken) is waited for [`BUSY_ATTEMPTS`] times: it is not failing,
+/// only full.
 pub fn retry<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
     let mut n = 0;
     loop {
         match f() {
-            Err(e) if e.is_transient() && n < ATTEMPTS => {
-                n += 1;
-                std::thread::sleep(Duration::from_millis(250 << n.min(7)));
-            }
+            Err(e) if wait_to_retry(&e, n) => n += 1,
             other => return other,
         }
+    }
+}
+
+/// After the `done`-th retry failed with `e`: whether to try again, having
+/// waited as [`retry`] says.
+pub(crate) fn wait_to_retry(e: &ClientError, done: u32) -> bool {
+    if !e.is_transient() || done >= attempts_for(e) {
+        return false;
+    }
+    let base = match e {
+        ClientError::Api {
+            retry_after: Some(s),
+            ..
+        } => Duration::from_secs((*s).clamp(1, 300)),
+        _ => Duration::from_millis(500 << done.min(6)),
+    };
+    let spread = random::<2>().map_or(0, u16::from_le_bytes);
+    let jitter = base.mul_f64(f64::from(spread) / f64::from(u16::MAX) / 2.0);
+    std::thread::sleep(base + jitter);
+    true
+}
+
+/// Tries for a busy server: with `Retry-After: 1` and its jitter, about
+/// two minutes of waiting.
+const BUSY_ATTEMPTS: u32 = 80;
+
+fn attempts_for(e: &ClientError) -> u32 {
+    match e {
+        ClientError::Api { code, .. } if code == wire::ErrorCode::RateLimited.as_str() => {
+            BUSY_ATTEMPTS
+        }
+        _ => ATTEMPTS,
     }
 }

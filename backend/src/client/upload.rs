@@ -5,12 +5,11 @@
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use mailslot_shared::envelope::{Id16, Sealer};
 use mailslot_shared::wire::{UploadKind, UploadState, RECORDS_PER_PATCH};
 
-use super::{random, retry, Client, ClientError, Result, Sent, ATTEMPTS};
+use super::{random, retry, wait_to_retry, Client, ClientError, Result, Sent};
 
 impl Client {
     /// The bytes of the envelope from `offset` (a record boundary) for at
@@ -91,9 +90,8 @@ impl Client {
                         return Err(ClientError::Protocol("upload complete without a verdict"));
                     }
                 }
-                Err(e) if e.is_transient() && failures < ATTEMPTS => {
+                Err(e) if wait_to_retry(&e, failures) => {
                     failures += 1;
-                    std::thread::sleep(Duration::from_millis(250 << failures.min(7)));
                     self.resync(up, progress)?;
                 }
                 Err(e) if e.is_transient() || e.ends_session() => return Err(e),
