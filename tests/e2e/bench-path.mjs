@@ -50,7 +50,7 @@ async function main() {
     await h1('Check what will be sent');
     const scannedMs = Date.now() - chosenAt;
     const total = await page.$eval('.selected-total', (e) => e.textContent);
-    expect(total.includes(`${expectImages} images`), `"${total}" counts ${expectImages} images`);
+    expect(new RegExp(`\\b${expectImages} images?\\b`).test(total), `"${total}" counts ${expectImages} images`);
     await button('Continue');
     await h1('About you and your request');
     await page.type('#field-name', 'Erika Mustermann');

@@ -442,8 +442,9 @@ fn a_stalled_body_times_out() {
 }
 
 /// Twenty guesses at once: only a few Argon2id checks (~19 MiB each) run
-/// at a time; the rest are told to wait (`rate-limited`), so the memory a
-/// password-less client can occupy is bounded.
+/// at a time; the rest wait in line (a few seconds at most, then
+/// `rate-limited`), so the memory a password-less client can occupy is
+/// bounded.
 #[test]
 fn concurrent_password_guesses_are_capped() {
     let server = Server::start("inbox", &[]);
@@ -467,12 +468,9 @@ fn concurrent_password_guesses_are_capped() {
     f.check(
         codes
             .iter()
-            .all(|c| c == "wrong-password" || c == "rate-limited"),
+            .all(|c| c == "wrong-password" || c == "rate-limited" || c == "locked-out"),
         || format!("answers: {codes:?}"),
     );
-    f.check(codes.iter().any(|c| c == "rate-limited"), || {
-        format!("no guess was held back: {codes:?}")
-    });
     f.check(peak < 150 << 20, || {
         format!("server peak RSS {} MiB", peak >> 20)
     });

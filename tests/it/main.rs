@@ -15,6 +15,7 @@
 //!   as they stand;
 //! - `faults.rs` — faults on purpose: the line to the server cut again
 //!   and again;
+//! - `load.rs` — 50 senders at once (figures in `target/load.json`);
 //! - `operations.rs` — running it as IT would: readiness and metrics on
 //!   the admin address, JSON logs;
 //! - `page.rs` — the upload page in a real browser (drives
@@ -28,6 +29,7 @@ mod api;
 mod deploy;
 mod faults;
 mod hardening;
+mod load;
 mod operations;
 mod page;
 mod server;

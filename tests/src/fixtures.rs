@@ -209,6 +209,19 @@ impl Server {
         self.status_bytes("VmHWM:")
     }
 
+    /// CPU time the server process has used so far (user + system), in
+    /// seconds.
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        let pid = self.child.as_ref()?.id();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // After the command name in parentheses: state is field 3, utime
+        // and stime fields 14 and 15 (in clock ticks, 100 a second).
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+        Some((ticks(11)? + ticks(12)?) / 100.0)
+    }
+
     /// Resident memory of the server process now, in bytes (`VmRSS`).
     pub fn rss(&self) -> Option<u64> {
         self.status_bytes("VmRSS:")
