@@ -189,7 +189,13 @@ fn schemathesis() -> Result {
     }
     run(Command::new("python3").args(["-m", "venv"]).arg(&py))?;
     run(Command::new(bin.join("python3"))
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         .arg(SCHEMATHESIS))
 }
 
