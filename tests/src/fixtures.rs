@@ -559,13 +559,30 @@ impl Drop for StoreScp {
     }
 }
 
-/// The data set bytes of a PS3.10 file (after preamble and file meta).
+/// The data set bytes of a PS3.10 file (after preamble and file meta):
+/// the file meta group's elements (explicit VR little endian, group 0002)
+/// walked one by one, so that a group without its length (0002,0000) is
+/// found as well.
 pub fn dataset(file: &[u8]) -> &[u8] {
-    let group_length = file
-        .get(140..144)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-        .unwrap_or(0);
-    file.get(144 + group_length..).unwrap_or(&[])
+    let mut at = 132;
+    while file.get(at..at + 2) == Some(&[0x02, 0x00][..]) {
+        let Some(vr) = file.get(at + 4..at + 6) else {
+            break;
+        };
+        let long = matches!(
+            vr,
+            b"OB" | b"OW" | b"OF" | b"SQ" | b"UN" | b"UT" | b"UC" | b"UR" | b"OD" | b"OL" | b"OV"
+        );
+        let (len, head) = if long {
+            let l = file.get(at + 8..at + 12).unwrap_or(&[0; 4]);
+            (u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize, 12)
+        } else {
+            let l = file.get(at + 6..at + 8).unwrap_or(&[0; 2]);
+            (usize::from(u16::from_le_bytes([l[0], l[1]])), 8)
+        };
+        at += head + len;
+    }
+    file.get(at..).unwrap_or(&[])
 }
 
 /// The data set of `file` after a round trip through dcmtk's `dcmconv`

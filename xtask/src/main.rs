@@ -25,7 +25,7 @@ use std::process::{Command, ExitCode};
 type Result<T = ()> = std::result::Result<T, String>;
 
 /// Bump when the corpus recipe changes, so cached corpora are rebuilt.
-const CORPUS_VERSION: &str = "3";
+const CORPUS_VERSION: &str = "4";
 /// The API fuzzer the API test runs.
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 const PYDICOM: &str = "pydicom==3.0.2";
@@ -398,6 +398,16 @@ fn generate_variants(dir: &Path) -> Result {
         .ok_or("CT_small.dcm: SOP Instance UID not in the meta group")?;
     bytes[at + uid.len() - 1] = b'9';
     fs::write(out("ct_meta_mismatch.dcm"), bytes).map_err(|e| e.to_string())?;
+    // No file meta group length (0002,0000), as some tools write: dcmtk and
+    // Orthanc read such files (issue 14). dcmtk always writes the element,
+    // so cut its 12 bytes out.
+    let bytes = fs::read(&mr).map_err(|e| e.to_string())?;
+    if bytes.get(132..140) != Some(&[0x02, 0x00, 0x00, 0x00, b'U', b'L', 4, 0][..]) {
+        return Err("MR_small.dcm: no (0002,0000) UL after DICM".into());
+    }
+    let mut bare = bytes[..132].to_vec();
+    bare.extend_from_slice(&bytes[144..]);
+    fs::write(out("mr_no_meta_group_length.dcm"), bare).map_err(|e| e.to_string())?;
     Ok(())
 }
 

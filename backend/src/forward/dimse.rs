@@ -66,24 +66,17 @@ fn prepare(item: &Item) -> Result<Prepared, Outcome> {
         code: "spool-unreadable",
         status: None,
     };
-    let super::Spooled {
-        summary,
-        prefix,
-        len,
-    } = super::identify(&item.path)?;
-    // The file meta group: 132 bytes of preamble and magic, then
-    // (0002,0000) UL in explicit VR little endian (12 bytes) with the
-    // length of the rest of the group.
-    let group_length = prefix
-        .get(140..144)
-        .filter(|_| prefix.get(132..136) == Some(&[0x02, 0x00, 0x00, 0x00][..]))
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .ok_or_else(|| unreadable.clone())?;
+    let super::Spooled { summary, len } = super::identify(&item.path)?;
+    // Where the data set starts, as the rules found it (after a file meta
+    // group with or without its group length).
+    if summary.dataset_offset < 132 || summary.dataset_offset > len {
+        return Err(unreadable);
+    }
     Ok(Prepared {
         sop_class: summary.sop_class_uid,
         sop_instance: summary.sop_instance_uid,
         transfer_syntax: summary.transfer_syntax_uid,
-        dataset_offset: 144 + u64::from(group_length),
+        dataset_offset: summary.dataset_offset,
         len,
     })
 }

@@ -88,8 +88,6 @@ pub fn classify(status: u16) -> Outcome {
 pub(crate) struct Spooled {
     /// The acceptance rules' summary; its (data set) UIDs are authoritative.
     pub summary: mailslot_shared::dicom::Summary,
-    /// The first 256 KiB of the file (file meta group included).
-    pub prefix: Vec<u8>,
     /// The file's length.
     pub len: u64,
 }
@@ -114,11 +112,7 @@ pub(crate) fn identify(path: &std::path::Path) -> Result<Spooled, Outcome> {
     let verdict =
         mailslot_shared::dicom::inspect(&prefix, len, &mailslot_shared::dicom::Limits::default());
     let summary = verdict.accepted().ok_or(unreadable)?.clone();
-    Ok(Spooled {
-        summary,
-        prefix,
-        len,
-    })
+    Ok(Spooled { summary, len })
 }
 
 /// Wakes the workers; the handle the server keeps.

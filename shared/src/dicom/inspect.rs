@@ -160,12 +160,14 @@ fn run<R: Read>(
     // The file meta group, read into a bounded buffer and checked before
     // dicom-object parses it (it reserves whatever length an element
     // claims, so a crafted header could make it reserve gigabytes).
-    let meta_bytes = match read_meta_group(&mut reader) {
-        Ok(bytes) => bytes,
+    let read_meta = match read_meta_group(&mut reader) {
+        Ok(meta) => meta,
         Err(MetaProblem::Short) if full => return Err(Rejection::new(RejectCode::Truncated)),
         Err(_) => return Err(Rejection::new(RejectCode::BadFileMeta)),
     };
-    let mut meta_src = io::Read::chain(&b"DICM"[..], &meta_bytes[..]);
+    // What was read past the group belongs to the data set.
+    let reader = io::Read::chain(io::Cursor::new(read_meta.after), reader);
+    let mut meta_src = io::Read::chain(&b"DICM"[..], &read_meta.bytes[..]);
     let meta = match FileMetaTable::from_reader(&mut meta_src) {
         Ok(meta) => meta,
         Err(_) => return Err(Rejection::new(RejectCode::BadFileMeta)),
@@ -181,11 +183,15 @@ fn run<R: Read>(
     let mut summary = Summary {
         scope: Some(if full { Scope::Full } else { Scope::Prefix }),
         size: file_len,
+        dataset_offset: read_meta.dataset_offset,
         transfer_syntax_uid: ts_uid.clone(),
         transfer_syntax_name: ts.name().to_owned(),
         ..Summary::default()
     };
 
+    if read_meta.made_up_length {
+        summary.warnings.push(WarningCode::NoMetaGroupLength);
+    }
     let meta_sop_class = trim_uid(meta.media_storage_sop_class_uid()).to_owned();
     if meta_sop_class == uids::MEDIA_STORAGE_DIRECTORY_STORAGE {
         if let (Some(listing), Some(mut source), true) = (listing, dataset(reader, ts), full) {
@@ -258,16 +264,41 @@ enum MetaProblem {
     Malformed,
 }
 
+/// The file meta group as read.
+struct ReadMeta {
+    /// The group, explicit VR little endian, starting with (0002,0000).
+    bytes: Vec<u8>,
+    /// Bytes read past the group: the start of the data set.
+    after: Vec<u8>,
+    /// Where the data set starts in the file.
+    dataset_offset: u64,
+    /// The file had no (0002,0000): its length is made up in `bytes`.
+    made_up_length: bool,
+}
+
+/// (0002,0000) UL, explicit VR little endian, before its 4-byte value.
+const GROUP_LENGTH_HEAD: [u8; 8] = [0x02, 0x00, 0x00, 0x00, b'U', b'L', 0x04, 0x00];
+
 /// Reads the file meta group (after `DICM`): (0002,0000) UL with the
 /// group's length, then exactly that many bytes, whose elements must all be
 /// group 0002, explicit VR little endian, and fit inside the group.
-fn read_meta_group<R: Read>(reader: &mut R) -> Result<Vec<u8>, MetaProblem> {
+///
+/// Without (0002,0000) — common tools write such files, and dcmtk and
+/// Orthanc read them — the group is read element by element while the
+/// tags are group 0002 (each element checked as above, the whole bounded
+/// by [`MAX_META_LEN`]), and its length is made up so that dicom-object
+/// can read it; the file's bytes are forwarded as they are.
+fn read_meta_group<R: Read>(reader: &mut R) -> Result<ReadMeta, MetaProblem> {
     let mut head = [0u8; 12];
     if read_up_to(reader, &mut head).map_err(|_| MetaProblem::Short)? < head.len() {
         return Err(MetaProblem::Short);
     }
-    if head[..8] != [0x02, 0x00, 0x00, 0x00, b'U', b'L', 0x04, 0x00] {
-        return Err(MetaProblem::Malformed);
+    if head[..8] != GROUP_LENGTH_HEAD {
+        return if head[..2] == [0x02, 0x00] {
+            read_meta_elements(reader, &head)
+        } else {
+            Err(MetaProblem::Malformed)
+        };
     }
     let len = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
     if len > MAX_META_LEN {
@@ -279,36 +310,108 @@ fn read_meta_group<R: Read>(reader: &mut R) -> Result<Vec<u8>, MetaProblem> {
     }
     let mut at = 0usize;
     while at < rest.len() {
-        let h = rest.get(at..at + 8).ok_or(MetaProblem::Malformed)?;
-        if h[..2] != [0x02, 0x00] {
+        let (value_len, header_len) = meta_element_extent(rest.get(at..).unwrap_or_default())?
+            .ok_or(MetaProblem::Malformed)?;
+        if rest.get(at..at + 2) != Some(&[0x02, 0x00][..]) {
             return Err(MetaProblem::Malformed);
         }
-        let (value_len, header_len) = match &h[4..6] {
-            b"OB" | b"OW" | b"OF" | b"OD" | b"OL" | b"OV" | b"SQ" | b"UC" | b"UN" | b"UR"
-            | b"UT" | b"SV" | b"UV" => {
-                let long = rest.get(at + 8..at + 12).ok_or(MetaProblem::Malformed)?;
-                (
-                    u32::from_le_bytes([long[0], long[1], long[2], long[3]]) as usize,
-                    12,
-                )
-            }
-            b"AE" | b"AS" | b"AT" | b"CS" | b"DA" | b"DS" | b"DT" | b"FL" | b"FD" | b"IS"
-            | b"LO" | b"LT" | b"PN" | b"SH" | b"SL" | b"SS" | b"ST" | b"TM" | b"UI" | b"UL"
-            | b"US" => (usize::from(u16::from_le_bytes([h[6], h[7]])), 8),
-            // An unknown VR: dicom-object would read it with a 4-byte
-            // length taken from wherever that lands, and reserve it.
-            _ => return Err(MetaProblem::Malformed),
-        };
         at = at
             .checked_add(header_len)
             .and_then(|a| a.checked_add(value_len))
             .filter(|end| *end <= rest.len())
             .ok_or(MetaProblem::Malformed)?;
     }
-    let mut out = Vec::with_capacity(12 + rest.len());
-    out.extend_from_slice(&head);
-    out.extend_from_slice(&rest);
-    Ok(out)
+    let mut bytes = Vec::with_capacity(12 + rest.len());
+    bytes.extend_from_slice(&head);
+    bytes.extend_from_slice(&rest);
+    Ok(ReadMeta {
+        dataset_offset: 132 + bytes.len() as u64,
+        bytes,
+        after: Vec::new(),
+        made_up_length: false,
+    })
+}
+
+/// The meta group without (0002,0000), `head` its first 12 bytes.
+fn read_meta_elements<R: Read>(reader: &mut R, head: &[u8; 12]) -> Result<ReadMeta, MetaProblem> {
+    let mut group = Vec::new();
+    let mut pending = head.to_vec();
+    loop {
+        fill_to(reader, &mut pending, 8)?;
+        if !pending.is_empty() && pending.len() < 8 {
+            // The file ends inside an element's header.
+            return Err(MetaProblem::Short);
+        }
+        if pending.len() < 8 || pending[..2] != [0x02, 0x00] {
+            // The data set begins (or the file ends) here.
+            break;
+        }
+        let extent = match meta_element_extent(&pending)? {
+            Some(extent) => extent,
+            None => {
+                fill_to(reader, &mut pending, 12)?;
+                meta_element_extent(&pending)?.ok_or(MetaProblem::Short)?
+            }
+        };
+        let total = extent
+            .0
+            .checked_add(extent.1)
+            .filter(|t| group.len() + t <= MAX_META_LEN as usize)
+            .ok_or(MetaProblem::Malformed)?;
+        fill_to(reader, &mut pending, total)?;
+        if pending.len() < total {
+            return Err(MetaProblem::Short);
+        }
+        group.extend(pending.drain(..total));
+    }
+    if group.is_empty() {
+        return Err(MetaProblem::Malformed);
+    }
+    let len = u32::try_from(group.len()).map_err(|_| MetaProblem::Malformed)?;
+    let mut bytes = Vec::with_capacity(12 + group.len());
+    bytes.extend_from_slice(&GROUP_LENGTH_HEAD);
+    bytes.extend_from_slice(&len.to_le_bytes());
+    bytes.extend_from_slice(&group);
+    Ok(ReadMeta {
+        dataset_offset: 132 + group.len() as u64,
+        bytes,
+        after: pending,
+        made_up_length: true,
+    })
+}
+
+/// Reads from `reader` until `buf` holds `want` bytes or the source ends.
+fn fill_to<R: Read>(reader: &mut R, buf: &mut Vec<u8>, want: usize) -> Result<(), MetaProblem> {
+    if buf.len() >= want {
+        return Ok(());
+    }
+    let have = buf.len();
+    buf.resize(want, 0);
+    let n = read_up_to(reader, &mut buf[have..]).map_err(|_| MetaProblem::Short)?;
+    buf.truncate(have + n);
+    Ok(())
+}
+
+/// An explicit VR little endian element's (value length, header length)
+/// from its first bytes; `None` when more bytes are needed (8 are; 12 for
+/// the VRs with a 4-byte length).
+fn meta_element_extent(h: &[u8]) -> Result<Option<(usize, usize)>, MetaProblem> {
+    let Some(vr) = h.get(4..6) else {
+        return Ok(None);
+    };
+    match vr {
+        b"OB" | b"OW" | b"OF" | b"OD" | b"OL" | b"OV" | b"SQ" | b"UC" | b"UN" | b"UR" | b"UT"
+        | b"SV" | b"UV" => Ok(h
+            .get(8..12)
+            .map(|l| (u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize, 12))),
+        b"AE" | b"AS" | b"AT" | b"CS" | b"DA" | b"DS" | b"DT" | b"FL" | b"FD" | b"IS" | b"LO"
+        | b"LT" | b"PN" | b"SH" | b"SL" | b"SS" | b"ST" | b"TM" | b"UI" | b"UL" | b"US" => Ok(h
+            .get(6..8)
+            .map(|l| (usize::from(u16::from_le_bytes([l[0], l[1]])), 8))),
+        // An unknown VR: dicom-object would read it with a 4-byte
+        // length taken from wherever that lands, and reserve it.
+        _ => Err(MetaProblem::Malformed),
+    }
 }
 
 /// How the walk over the data set ended.
@@ -720,6 +823,55 @@ mod tests {
             },
         );
         assert_eq!(v.rejected().map(|r| r.code), Some(RejectCode::BadFileMeta));
+    }
+
+    /// Issue 14: files whose file meta group has no (0002,0000) were
+    /// refused as `bad-file-meta`, though dcmtk and Orthanc read them.
+    #[test]
+    #[allow(clippy::unwrap_used, clippy::panic)]
+    fn a_file_meta_group_without_its_length_is_read_element_by_element() {
+        use crate::dicom::synth::{ct_image, without_group_length};
+        let good = ct_image("1.2.3.4", "1.2.3", "DOE^JANE", 64, 0);
+        let bare = without_group_length(&good);
+        assert_eq!(bare.len() + 12, good.len());
+        let v = inspect(&bare, bare.len() as u64, &Limits::default());
+        let s = v.accepted().unwrap_or_else(|| panic!("{v:?}"));
+        assert_eq!(s.warnings, [WarningCode::NoMetaGroupLength]);
+        assert_eq!(s.sop_instance_uid, "1.2.3.4");
+        let w = inspect(&good, good.len() as u64, &Limits::default());
+        let w = w.accepted().unwrap();
+        assert!(w.warnings.is_empty());
+        // The data set starts where it does in the file, in both.
+        assert_eq!(s.dataset_offset + 12, w.dataset_offset);
+        assert_eq!(
+            bare[s.dataset_offset as usize..],
+            good[w.dataset_offset as usize..]
+        );
+        // A prefix (as the page reads a large file) says the same.
+        let head = &bare[..bare.len() - 40];
+        let p = inspect(head, bare.len() as u64, &Limits::default());
+        assert_eq!(
+            p.accepted().map(|p| p.warnings.clone()),
+            Some(s.warnings.clone())
+        );
+        // A group that is actually inconsistent is still refused: an
+        // unknown VR, an element running past the limit, a file ending
+        // inside the group.
+        let mut unknown_vr = bare.clone();
+        unknown_vr[132 + 4..132 + 6].copy_from_slice(b"ZZ");
+        let mut too_long = bare.clone();
+        too_long[132 + 8..132 + 12].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+        for (name, f) in [("unknown VR", &unknown_vr), ("too long", &too_long)] {
+            let v = inspect(f, f.len() as u64, &Limits::default());
+            assert_eq!(
+                v.rejected().map(|r| r.code),
+                Some(RejectCode::BadFileMeta),
+                "{name}"
+            );
+        }
+        let cut = &bare[..150];
+        let v = inspect(cut, cut.len() as u64, &Limits::default());
+        assert_eq!(v.rejected().map(|r| r.code), Some(RejectCode::Truncated));
     }
 
     /// Found by the `dicom_inspect` fuzz target in CI: an item delimiter

@@ -165,4 +165,8 @@ pub struct Summary {
     pub specific_character_set: Option<String>,
     /// Unusual but acceptable properties.
     pub warnings: Vec<WarningCode>,
+    /// Where the data set starts in the file (after the file meta group):
+    /// what a C-STORE sends.
+    #[serde(default)]
+    pub dataset_offset: u64,
 }

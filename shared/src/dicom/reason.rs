@@ -167,6 +167,11 @@ codes! {
         PrivateSopClass = "private-sop-class",
             "The image uses a manufacturer-specific type; the receiving archive may not accept it.",
             "Das Bild verwendet einen herstellerspezifischen Typ; das Archiv nimmt ihn möglicherweise nicht an.";
+        /// The file meta group has no group length (0002,0000); read
+        /// element by element, as dcmtk and Orthanc do.
+        NoMetaGroupLength = "no-meta-group-length",
+            "The file's header lacks its length field; the image was read all the same.",
+            "Im Dateikopf fehlt die Längenangabe; das Bild wurde trotzdem gelesen.";
         /// The Specific Character Set is unknown; text may display wrongly.
         UnknownCharacterSet = "unknown-character-set",
             "The image's text uses an unknown character set; names may display incorrectly.",

@@ -51,6 +51,14 @@ pub fn file_head(sop_class: &str, instance: &str) -> Vec<u8> {
     out
 }
 
+/// `file` (as [`file_head`] writes it) without its file meta group length
+/// (0002,0000): as some tools write files.
+pub fn without_group_length(file: &[u8]) -> Vec<u8> {
+    let mut out = file.get(..132).unwrap_or_default().to_vec();
+    out.extend_from_slice(file.get(144..).unwrap_or_default());
+    out
+}
+
 /// A CT image of one patient: `pixels` bytes of pixel data and, if
 /// `private` > 0, a vendor element of that many bytes before the patient's
 /// name.
