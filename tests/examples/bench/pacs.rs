@@ -101,9 +101,16 @@ fn race(cd: &Path, files: &[PathBuf], rounds_n: usize) -> Value {
                 "curl" => {
                     let t = Instant::now();
                     for f in files {
-                        let ok = Command::new("curl")
-                            .args(["-sf", "-o", "/dev/null", "-X", "POST", "--data-binary"])
-                            .arg(format!("@{}", f.display()))
+                        let mut curl = Command::new("curl");
+                        curl.args(["-sf", "-o", "/dev/null", "-X", "POST"]);
+                        // `--data-binary @file` holds the file in memory
+                        // (curl refuses 2 GB); `-T` streams it.
+                        if f.metadata().map_or(0, |m| m.len()) > 256 << 20 {
+                            curl.args(["-H", "Expect:", "-T"]).arg(f);
+                        } else {
+                            curl.arg("--data-binary").arg(format!("@{}", f.display()));
+                        }
+                        let ok = curl
                             .arg(format!("{}/instances", orthanc.rest()))
                             .status()
                             .is_ok_and(|s| s.success());
