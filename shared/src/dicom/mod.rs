@@ -23,6 +23,7 @@
 mod dicomdir;
 mod inspect;
 mod iso2022;
+mod meta;
 mod reason;
 mod uid;
 
