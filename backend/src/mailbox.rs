@@ -34,11 +34,16 @@ impl Layout {
     }
 
     /// Creates every folder (durably), and makes durable what a crash may
-    /// have left unsynced (see [`durable::create_dir_all`]).
+    /// have left unsynced: [`durable::create_dir_all`] takes a folder it
+    /// finds as durable, which holds once the folder holding its name has
+    /// been synced — the data folder (these three), the inbox (each
+    /// submission's folder) and each submission's folder (its `letters`).
     pub fn create(&self) -> std::io::Result<()> {
         for dir in [&self.uploads, &self.spool, &self.inbox] {
             durable::create_dir_all(dir)?;
-            durable::sync_dir(dir)?;
+        }
+        if let Some(data) = self.inbox.parent().filter(|p| !p.as_os_str().is_empty()) {
+            durable::sync_dir(data)?;
         }
         durable::sync_tree(&self.inbox)
     }
