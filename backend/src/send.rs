@@ -277,9 +277,7 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
     if let Some(file) = &args.timings {
         write_timings(file, &results)?;
     }
-    let results: Vec<(PathBuf, Result<Sent>)> =
-        results.into_iter().map(|(p, r, _)| (p, r)).collect();
-    for (path, r) in &results {
+    for (path, r, _) in &results {
         match r {
             Ok(Sent {
                 verdict, reason, ..
@@ -294,7 +292,7 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
     }
     if results
         .iter()
-        .any(|(_, r)| matches!(r, Err(e) if e.ends_session()))
+        .any(|(_, r, _)| matches!(r, Err(e) if e.ends_session()))
     {
         return Err(ClientError::Protocol(
             "the upload was stopped by the server",
@@ -317,10 +315,10 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
             dicomdir: Some(dicomdirs),
             letters: results
                 .iter()
-                .filter(|(path, r)| {
+                .filter(|(path, r, _)| {
                     args.letters.contains(path) && r.as_ref().is_ok_and(|s| s.verdict.arrived())
                 })
-                .filter_map(|(path, r)| {
+                .filter_map(|(path, r, _)| {
                     Some(mailslot_shared::wire::LetterName {
                         upload: r.as_ref().ok()?.upload.clone(),
                         name: path.file_name()?.to_string_lossy().into_owned(),
@@ -342,7 +340,7 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
     }
     let undelivered = results
         .iter()
-        .filter(|(_, r)| !matches!(r, Ok(Sent { verdict, .. }) if verdict.arrived()))
+        .filter(|(_, r, _)| !matches!(r, Ok(Sent { verdict, .. }) if verdict.arrived()))
         .count();
     if undelivered > 0 {
         return Err(ClientError::Undelivered(undelivered));

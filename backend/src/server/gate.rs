@@ -10,6 +10,10 @@ use std::time::Duration;
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+/// How long a request waits in line for a place before it is refused as
+/// busy.
+pub const WAIT: Duration = Duration::from_secs(5);
+
 /// At most `max` holders at a time; the others in line, first come first
 /// served.
 #[derive(Debug)]

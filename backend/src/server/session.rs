@@ -71,7 +71,7 @@ pub async fn create(
     // Argon2id takes ~19 MiB per check: a bounded number at once.
     let permit = state
         .password_checks
-        .enter_within(super::tus::PLACE_WAIT)
+        .enter_within(super::gate::WAIT)
         .await
         .ok_or(ApiFailure::Busy)?;
     let ok = web::block(move || crate::passwords::check(&st.store, &password, now())).await??;

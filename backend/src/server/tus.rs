@@ -24,10 +24,6 @@ fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name)?.to_str().ok()
 }
 
-/// How long a request waits in line for a body or password-check place
-/// before it is refused as busy (see [`super::gate`]).
-pub(crate) const PLACE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
-
 fn check_tus_version(req: &HttpRequest) -> Result<(), ApiFailure> {
     match header_str(req, "Tus-Resumable") {
         Some(TUS_VERSION) => Ok(()),
@@ -177,7 +173,7 @@ pub async fn patch(
     }
     let _permit = state
         .bodies
-        .enter_within(PLACE_WAIT)
+        .enter_within(super::gate::WAIT)
         .await
         .ok_or(ApiFailure::Busy)?;
     let needed = upload.length.saturating_sub(upload.offset);
