@@ -15,7 +15,8 @@
 //!   as they stand;
 //! - `faults.rs` — faults on purpose: the line to the server cut again
 //!   and again;
-//! - `load.rs` — 50 senders at once (figures in `target/load.json`);
+//! - `load.rs` — 50 senders at once (figures in `target/load.json`; runs
+//!   alone, `--ignored`, after the suite);
 //! - `operations.rs` — running it as IT would: readiness and metrics on
 //!   the admin address, JSON logs;
 //! - `page.rs` — the upload page in a real browser (drives

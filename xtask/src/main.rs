@@ -481,6 +481,11 @@ fn test() -> Result {
     run(cargo()
         .args(["test", "--workspace", "--locked"])
         .env("MAILSLOT_CORPUS", &corpus))?;
+    // The load test alone: it takes both cores for minutes.
+    run(cargo()
+        .args(["test", "--locked", "-p", "mailslot-tests", "--test", "it"])
+        .args(["--", "--ignored", "load::"])
+        .env("MAILSLOT_CORPUS", &corpus))?;
     // `shared`'s rules and envelope under wasm32 (Node), then the page's
     // scan, ZIP and WebCrypto code in headless Chromium.
     run(cargo().args([
