@@ -334,6 +334,7 @@ rule-unknown-transfer-syntax = تستخدم الصورة ترميزًا غير �
 rule-unsupported-transfer-syntax = تستخدم الصورة ترميزًا (بنية النقل) لا تستطيع هذه الخدمة قراءته.
 rule-malformed = ملف DICOM تالف ولا يمكن قراءته.
 rule-truncated = الملف غير مكتمل (مقطوع)، مثلًا لأن النسخ فشل.
+rule-trailing-data = بعد نهاية الصورة يحتوي الملف على بيانات أخرى لا تنتمي إليها؛ ربما تلف الملف أثناء كتابته أو نسخه.
 rule-dicomdir = هذا فهرس القرص المدمج (DICOMDIR)، وليس صورة. يُستخدم فقط للمقارنة.
 rule-not-storage = ملف DICOM هذا ليس صورة أو مستندًا يمكن حفظه.
 rule-missing-sop-class-uid = ينقص الصورة معرّف نوعها (SOP Class UID).

@@ -342,6 +342,7 @@ rule-unknown-transfer-syntax = Obraz używa nieznanego kodowania (składni trans
 rule-unsupported-transfer-syntax = Obraz używa kodowania (składni transferu), którego ta usługa nie potrafi odczytać.
 rule-malformed = Plik DICOM jest uszkodzony i nie można go odczytać.
 rule-truncated = Plik jest niekompletny (ucięty), na przykład z powodu nieudanego kopiowania.
+rule-trailing-data = Po końcu obrazu plik zawiera inne dane, które do niego nie należą; plik został prawdopodobnie uszkodzony podczas zapisywania lub kopiowania.
 rule-dicomdir = To jest spis treści płyty (DICOMDIR), a nie obraz. Służy tylko do kontroli.
 rule-not-storage = Ten plik DICOM nie jest obrazem ani dokumentem, który można zapisać.
 rule-missing-sop-class-uid = Obrazowi brakuje identyfikatora typu (SOP Class UID).

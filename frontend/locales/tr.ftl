@@ -334,6 +334,7 @@ rule-unknown-transfer-syntax = Görüntü bilinmeyen bir kodlama (aktarım sözd
 rule-unsupported-transfer-syntax = Görüntü bu hizmetin okuyamadığı bir kodlama (aktarım sözdizimi) kullanıyor.
 rule-malformed = DICOM dosyası hasarlı ve okunamıyor.
 rule-truncated = Dosya eksik (kesilmiş), örneğin kopyalama başarısız olduğu için.
+rule-trailing-data = Görüntünün bitişinden sonra dosya, ona ait olmayan başka veriler içeriyor; dosya muhtemelen yazılırken veya kopyalanırken bozuldu.
 rule-dicomdir = Bu, CD'nin içindekiler listesidir (DICOMDIR), görüntü değildir. Yalnızca karşılaştırma için kullanılır.
 rule-not-storage = Bu DICOM dosyası saklanabilecek bir görüntü veya belge değil.
 rule-missing-sop-class-uid = Görüntünün tür tanımlayıcısı (SOP Class UID) eksik.

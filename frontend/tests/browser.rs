@@ -82,6 +82,11 @@ async fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_fi
     let mut truncated = dicom("1.2.3.3", "1.2.3", "DOE^JANE", 4096);
     truncated.truncate(truncated.len() - 1000);
     let exe = [b"MZ\x90\x00".to_vec(), vec![0u8; 2000]].concat();
+    // Issue 14: large files as the server sees them, whole — cut short,
+    // padded with zeros (as a viewer wrote one), followed by other data.
+    let large_cut = large[..large.len() - 1000].to_vec();
+    let large_padded = [&large[..], &vec![0u8; 2_400_000]].concat();
+    let large_trailing = [&large[..], &[0u8; 64], b"not an image"].concat();
     let files = [
         (small.clone(), "CD/DICOM/IM000001"),
         (large.clone(), "CD/DICOM/IM000002"),
@@ -94,6 +99,9 @@ async fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_fi
         (exe, "CD/VIEWER.EXE"),
         (b"<html><body>viewer</body></html>".to_vec(), "CD/INDEX.HTM"),
         (Vec::new(), "CD/EMPTY"),
+        (large_cut, "CD/DICOM/IM000005"),
+        (large_padded, "CD/DICOM/IM000006"),
+        (large_trailing, "CD/DICOM/IM000007"),
     ];
     let report = scan_blobs(&files, 4 << 30, 1 << 30).await;
     let found: Vec<&str> = report.found.iter().map(|f| f.path.as_str()).collect();
@@ -102,14 +110,21 @@ async fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_fi
         [
             "CD/DICOM/IM000001",
             "CD/DICOM/IM000002",
-            "CD/DICOM/IM000004"
+            "CD/DICOM/IM000004",
+            "CD/DICOM/IM000006"
         ]
     );
     // Each found image keeps its own file: sizes match what was chosen.
     let sizes: Vec<u64> = report.found.iter().map(|f| blob::size(&f.file)).collect();
     assert_eq!(
         sizes,
-        [files[0].0.len(), files[1].0.len(), files[3].0.len()].map(|n| n as u64)
+        [
+            files[0].0.len(),
+            files[1].0.len(),
+            files[3].0.len(),
+            files[9].0.len()
+        ]
+        .map(|n| n as u64)
     );
     assert_eq!(
         report.found[2].summary.patient_name.as_deref(),
@@ -125,6 +140,18 @@ async fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_fi
         reason_of(&report, "CD/DICOM/IM000003"),
         Some(IgnoreReason::Rule(RejectCode::Truncated))
     );
+    assert_eq!(
+        reason_of(&report, "CD/DICOM/IM000005"),
+        Some(IgnoreReason::Rule(RejectCode::Truncated))
+    );
+    assert_eq!(
+        reason_of(&report, "CD/DICOM/IM000007"),
+        Some(IgnoreReason::Rule(RejectCode::TrailingData))
+    );
+    assert!(report.found[3]
+        .summary
+        .warnings
+        .contains(&mailslot_shared::dicom::WarningCode::TrailingPadding));
     assert_eq!(
         reason_of(&report, "CD/AUTORUN.INF"),
         Some(IgnoreReason::Rule(RejectCode::NotDicom))

@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use mailslot_shared::dicom::{inspect, Limits, RejectCode, Scope, WarningCode};
+use mailslot_shared::dicom::{
+    inspect, inspect_reader, inspect_seekable, Limits, RejectCode, Scope, WarningCode,
+};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -89,7 +91,8 @@ fn truncated_pixel_data_is_caught_by_the_full_check_only() {
     let bytes = file(&Spec::default());
     let cut = &bytes[..bytes.len() - 100];
     assert_eq!(code(cut), Some(RejectCode::Truncated));
-    // The page's prefix scan cannot know; the server's full check decides.
+    // A check of a prefix cannot know (the page now checks whole files,
+    // passing over the pixel data: see below).
     assert!(inspect(cut, bytes.len() as u64, &Limits::default())
         .accepted()
         .is_some());
@@ -179,4 +182,140 @@ fn every_code_has_both_sentences_and_a_kebab_code() {
         let json = serde_json::to_string(c).unwrap();
         assert_eq!(json, format!("\"{}\"", c.code()));
     }
+}
+
+/// Issue 14: the verdict on bytes after the data set. Zero padding of any
+/// length is accepted with a warning (it was accepted for 12, 24 or 48
+/// bytes and refused as `truncated` for 8 or 1000: the parser read zero
+/// runs as 12-byte elements); anything else after it is `trailing-data`.
+#[test]
+fn zero_padding_of_any_length_is_accepted_with_a_warning() {
+    let good = file(&Spec::default());
+    let mut lens: Vec<usize> = (0..=64).collect();
+    lens.extend([1000, 4095, 2_400_000]);
+    for n in lens {
+        let mut f = good.clone();
+        f.resize(good.len() + n, 0);
+        for (how, v) in both(&f) {
+            let s = v
+                .accepted()
+                .unwrap_or_else(|| panic!("{n} zero bytes, {how}: {v:?}"));
+            let padded = s.warnings.contains(&WarningCode::TrailingPadding);
+            assert_eq!(padded, n > 0, "{n} zero bytes, {how}");
+            // A C-STORE sends the data set without the padding.
+            let end = (n > 0).then_some(good.len() as u64);
+            assert_eq!(s.dataset_end, end, "{n} zero bytes, {how}");
+        }
+    }
+}
+
+#[test]
+fn other_bytes_after_the_data_set_are_trailing_data() {
+    let good = file(&Spec::default());
+    let tails: [(&str, Vec<u8>); 4] = [
+        ("zeros then text", [&[0u8; 16][..], b"garbage!"].concat()),
+        ("a zero tag then a byte", vec![0, 0, 0, 0, 0, 1]),
+        // Tag (0008,0018) again, claiming more than the file holds.
+        (
+            "a tag going back",
+            [&[8u8, 0, 0x18, 0, b'U', b'I', 0xff, 0x7f][..], b"1.2"].concat(),
+        ),
+        ("a copy of the file", good.clone()),
+    ];
+    for (name, tail) in tails {
+        let f = [&good[..], &tail[..]].concat();
+        for (how, v) in both(&f) {
+            assert_eq!(
+                v.rejected().map(|r| r.code),
+                Some(RejectCode::TrailingData),
+                "{name}, {how}"
+            );
+        }
+    }
+    // An element out of order that reads as one is accepted, as dcmtk
+    // reads it: the order alone refuses nothing.
+    let mut disordered = good.clone();
+    el(&mut disordered, 0x0008, 0x0070, b"LO", b"ACME");
+    for (how, v) in both(&disordered) {
+        assert!(v.accepted().is_some(), "{how}: {v:?}");
+    }
+}
+
+/// The page's check (the file read out of order, values passed over) and
+/// the server's (the whole file streamed) agree on every cut and padding
+/// of a file, and the page's reads only what it looks at.
+#[test]
+fn the_pages_check_and_the_servers_agree_on_every_cut_and_padding() {
+    let mut good = file(&Spec::default());
+    // A sequence with an item, so that cuts fall inside nesting too.
+    el(&mut good, 0x7FE1, 0x0010, b"LO", b"ACME 1.0");
+    let mut item = Vec::new();
+    el(&mut item, 0x7FE1, 0x1001, b"LO", b"x");
+    let mut seq = vec![0xfe, 0xff, 0x00, 0xe0];
+    seq.extend_from_slice(&(item.len() as u32).to_le_bytes());
+    seq.extend_from_slice(&item);
+    el(&mut good, 0x7FE1, 0x1010, b"SQ", &seq);
+    assert!(code(&good).is_none());
+    for cut in 0..good.len() {
+        let f = &good[..cut];
+        let [(_, page), (_, server)] = both(f);
+        assert_eq!(page, server, "cut at {cut}");
+    }
+    for n in 0..=64 {
+        for fill in [0u8, 1, 0xff] {
+            let mut f = good.clone();
+            f.resize(good.len() + n, fill);
+            let [(_, page), (_, server)] = both(&f);
+            assert_eq!(page, server, "{n} bytes of {fill}");
+        }
+    }
+}
+
+#[test]
+fn the_pages_check_passes_over_pixel_data_without_reading_it() {
+    let big = file(&Spec {
+        pixels: 8 << 20,
+        ..Spec::default()
+    });
+    let mut counted = Counted(std::io::Cursor::new(&big[..]), 0);
+    let v = inspect_seekable(&mut counted, big.len() as u64, &Limits::default());
+    assert!(v.accepted().is_some(), "{v:?}");
+    assert!(counted.1 < 4096, "read {} bytes", counted.1);
+    // Cut short: the page sees it too now (it stopped at Pixel Data).
+    let cut = &big[..big.len() - 100];
+    let v = inspect_seekable(
+        std::io::Cursor::new(cut),
+        cut.len() as u64,
+        &Limits::default(),
+    );
+    assert_eq!(v.rejected().map(|r| r.code), Some(RejectCode::Truncated));
+}
+
+/// A reader counting the bytes read through it.
+struct Counted<R>(R, usize);
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        self.1 += n;
+        Ok(n)
+    }
+}
+
+impl<R: std::io::Seek> std::io::Seek for Counted<R> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.0.seek(to)
+    }
+}
+
+/// The page's verdict and the server's on a whole file.
+fn both(f: &[u8]) -> [(&'static str, mailslot_shared::dicom::Verdict); 2] {
+    let len = f.len() as u64;
+    [
+        (
+            "page",
+            inspect_seekable(std::io::Cursor::new(f), len, &Limits::default()),
+        ),
+        ("server", inspect_reader(f, len, len, &Limits::default())),
+    ]
 }

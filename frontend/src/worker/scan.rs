@@ -3,24 +3,20 @@
 //! the server applies again after upload.
 //!
 //! Files are read through [`BlobReader`]: small files whole, large ones in
-//! chunks, and only up to Pixel Data. ZIP archives are opened over blob
+//! chunks, passing over the values the rules do not look at (the pixel
+//! data) — so the page's verdict is the server's. ZIP archives are opened over blob
 //! slices and their members extracted into browser-held blobs
 //! (`zipscan.rs`). A DICOMDIR is read for cross-checking only: every file
 //! is looked at whether the DICOMDIR lists it or not.
 
 use std::io::{self, Read, Seek, SeekFrom};
 
-use mailslot_shared::dicom::{inspect_reader, listed_instances, Limits, RejectCode, Verdict};
+use mailslot_shared::dicom::{inspect_seekable, listed_instances, Limits, RejectCode, Verdict};
 use web_sys::Blob;
 
 use super::protocol::{Dicomdir, Found, FoundFile, IgnoreReason, Ignored, ScanReport};
 use super::zipscan::{scan_zip, Member};
 use crate::blob::{self, BlobReader};
-
-/// Files up to this size (read whole by the first read anyway) get the
-/// full check; for larger ones the check stops at Pixel Data (the server
-/// checks the whole file again).
-pub const FULL_CHECK_MAX: u64 = blob::FIRST;
 
 /// Scans files one by one, collecting a report of what was found (with
 /// each found file's blob) and what was left out.
@@ -87,10 +83,10 @@ impl Scanner {
     /// through `reader` (at its start).
     fn check(&mut self, handle: FoundFile, mut reader: BlobReader, path: &str) {
         let size = reader.len();
-        // Claiming at most FULL_CHECK_MAX bytes available makes the rules
-        // stop at Pixel Data for larger files; the reader still supplies
-        // more if the header is longer than that.
-        match inspect_reader(&mut reader, size, size.min(FULL_CHECK_MAX), &self.limits) {
+        // The whole file's structure, as the server checks it: values the
+        // rules do not look at (the pixel data) are passed over by seeking,
+        // so a large file costs its headers and its end, not its size.
+        match inspect_seekable(&mut reader, size, &self.limits) {
             Verdict::Accepted(summary) => {
                 self.report.found.push(Found {
                     file: handle,

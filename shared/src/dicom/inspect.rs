@@ -1,6 +1,7 @@
 //! The inspector: one streaming pass over a file that applies the rules.
 
-use std::io::{self, Read};
+use std::cell::RefCell;
+use std::io::{self, Read, Seek};
 
 use dicom_core::dictionary::{UidDictionary, UidType};
 use dicom_core::header::Header as _;
@@ -16,6 +17,7 @@ use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
 
 use super::meta::{read_meta_group, MetaProblem};
 use super::reason::{RejectCode, WarningCode};
+use super::source::{Feed, Prefixed, Seekable, Shared, Skip, Streamed};
 use super::uid::is_valid_uid;
 use super::{Limits, Rejection, Scope, Summary, Verdict};
 
@@ -39,38 +41,29 @@ pub fn inspect_reader<R: Read>(
     available: u64,
     limits: &Limits,
 ) -> Verdict {
-    match run(reader, file_len, available, limits, None) {
+    verdict(run(Streamed(reader), file_len, available, limits, None))
+}
+
+/// Applies the rules to a whole file of `file_len` bytes that can be read
+/// out of order (`reader` at its start): the same check as over the whole
+/// stream, but the values it does not look at — the pixel data above all —
+/// are passed over rather than read. What the page does for every file.
+pub fn inspect_seekable<R: Read + Seek>(reader: R, file_len: u64, limits: &Limits) -> Verdict {
+    verdict(run(
+        Seekable::new(reader, file_len),
+        file_len,
+        file_len,
+        limits,
+        None,
+    ))
+}
+
+fn verdict(ran: Result<Summary, Rejection>) -> Verdict {
+    match ran {
         Ok(summary) => Verdict::Accepted(Box::new(summary)),
         Err(rejection) => Verdict::Rejected(rejection),
     }
 }
-
-/// Counts the bytes actually delivered and whether the source ran dry; it
-/// fails once more than `cap` bytes came out (a deflated data set may not
-/// inflate beyond the largest file accepted).
-struct Counting<R> {
-    inner: R,
-    read: u64,
-    eof: bool,
-    cap: u64,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n == 0 && !buf.is_empty() {
-            self.eof = true;
-        }
-        self.read += n as u64;
-        if self.read > self.cap {
-            return Err(io::Error::other(INFLATED_TOO_LARGE));
-        }
-        Ok(n)
-    }
-}
-
-/// The walk's message for a data set that inflates beyond the limit.
-const INFLATED_TOO_LARGE: &str = "the data set inflates beyond the largest file accepted";
 
 /// Sequences and items open at once, at most. Real objects nest a few
 /// levels (structured reports a dozen or two); dicom-parser keeps state for
@@ -101,7 +94,7 @@ pub(super) fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize
 pub(super) fn dicomdir_listing<R: Read>(reader: R, file_len: u64) -> Option<Vec<String>> {
     let mut listing = Listing::default();
     let verdict = run(
-        reader,
+        Streamed(reader),
         file_len,
         file_len,
         &Limits::default(),
@@ -132,8 +125,8 @@ enum Collect<'a> {
 
 /// The rules. With `listing`, a DICOMDIR's records are read into it before
 /// the file is refused as a DICOMDIR.
-fn run<R: Read>(
-    mut reader: R,
+fn run<S: Skip>(
+    mut reader: S,
     file_len: u64,
     available: u64,
     limits: &Limits,
@@ -167,7 +160,7 @@ fn run<R: Read>(
         Err(_) => return Err(Rejection::new(RejectCode::BadFileMeta)),
     };
     // What was read past the group belongs to the data set.
-    let reader = io::Read::chain(io::Cursor::new(read_meta.after), reader);
+    let reader = Prefixed::new(read_meta.after, reader);
     let mut meta_src = io::Read::chain(&b"DICM"[..], &read_meta.bytes[..]);
     let meta = match FileMetaTable::from_reader(&mut meta_src) {
         Ok(meta) => meta,
@@ -195,12 +188,13 @@ fn run<R: Read>(
     }
     let meta_sop_class = trim_uid(meta.media_storage_sop_class_uid()).to_owned();
     if meta_sop_class == uids::MEDIA_STORAGE_DIRECTORY_STORAGE {
-        if let (Some(listing), Some(mut source), true) = (listing, dataset(reader, ts), full) {
-            let walked = walk(&mut source, ts, true, Collect::Listing(&mut *listing));
+        if let (Some(listing), Some(source), true) = (listing, dataset(reader, ts), full) {
+            let feed = RefCell::new(Feed::new(source, u64::MAX));
+            let walked = walk(&feed, ts, true, Collect::Listing(&mut *listing));
             // Lenient like dcmtk: a DICOMDIR whose records run past its
             // end (a sequence length not updated after an edit) still
             // lists what it holds; only a parse error voids the list.
-            listing.complete = walked.is_ok();
+            listing.complete = walked.end.is_ok();
         }
         return Err(Rejection::new(RejectCode::Dicomdir));
     }
@@ -212,29 +206,40 @@ fn run<R: Read>(
             ts_uid,
         ));
     };
-    let mut counted = Counting {
-        inner: source,
-        read: 0,
-        eof: false,
-        cap: limits.max_file_size,
-    };
-    let walked = walk(&mut counted, ts, full, Collect::Summary(&mut summary));
-    if counted.read > counted.cap {
+    let feed = RefCell::new(Feed::new(source, limits.max_file_size));
+    let walked = walk(&feed, ts, full, Collect::Summary(&mut summary));
+    let Feed { read, eof, cap, .. } = *feed.borrow();
+    if read > cap {
         return Err(Rejection::new(RejectCode::TooLarge));
     }
-    match walked {
-        Ok(Walk::Complete { assumed }) => {
-            // The parser skips values by copying; a short copy is not an
-            // error to it, so compare what it assumed with what arrived.
-            if full && assumed > counted.read {
-                return Err(Rejection::new(RejectCode::Truncated));
+    let (end, out_of_order) = (walked.end, walked.out_of_order);
+    // The parser skips values by copying; a short copy is not an error to
+    // it, so compare what it assumed with what arrived.
+    let cut = match &end {
+        Ok(End::Complete { assumed }) => full && *assumed > read,
+        Ok(End::Unclosed) => full,
+        Ok(End::StoppedAtPixelData | End::Padded { .. }) | Err(Stop::TrailingData) => false,
+        Err(Stop::Parser(_)) => full && eof,
+    };
+    if out_of_order && (cut || matches!(end, Err(Stop::Parser(_)))) {
+        // An element out of order after which nothing can be read: bytes
+        // that are not part of the data set follow it.
+        return Err(Rejection::new(RejectCode::TrailingData));
+    }
+    match end {
+        _ if cut => return Err(Rejection::new(RejectCode::Truncated)),
+        Ok(End::Padded { at }) => {
+            summary.warnings.push(WarningCode::TrailingPadding);
+            // What a C-STORE sends ends there (a deflated stream ends
+            // where the inflater stops, before any padding).
+            if !matches!(ts.codec(), Codec::Dataset(Some(_))) {
+                summary.dataset_end = Some(summary.dataset_offset + at);
             }
         }
-        Ok(Walk::Unclosed) if full => return Err(Rejection::new(RejectCode::Truncated)),
-        Ok(Walk::Unclosed | Walk::StoppedAtPixelData) => {}
-        Err(_) if counted.eof && !full => {} // the prefix ended mid-element
-        Err(_) if counted.eof => return Err(Rejection::new(RejectCode::Truncated)),
-        Err(e) => return Err(Rejection::with(RejectCode::Malformed, e)),
+        Ok(_) => {}
+        Err(Stop::TrailingData) => return Err(Rejection::new(RejectCode::TrailingData)),
+        Err(Stop::Parser(_)) if eof && !full => {} // the prefix ended mid-element
+        Err(Stop::Parser(e)) => return Err(Rejection::with(RejectCode::Malformed, e)),
     }
 
     check_identity(&mut summary, &meta, &meta_sop_class)?;
@@ -243,26 +248,53 @@ fn run<R: Read>(
 
 /// The data set after the file meta group, inflated if the transfer syntax
 /// is deflated; `None` for a data set codec this build lacks.
-fn dataset<'r, R: Read + 'r>(
-    reader: R,
+fn dataset<'r, S: Skip + 'r>(
+    reader: S,
     ts: &dicom_encoding::TransferSyntax,
-) -> Option<Box<dyn Read + 'r>> {
+) -> Option<Box<dyn Skip + 'r>> {
     match ts.codec() {
-        Codec::Dataset(Some(adapter)) => Some(adapter.adapt_reader(Box::new(reader))),
+        Codec::Dataset(Some(adapter)) => {
+            Some(Box::new(Streamed(adapter.adapt_reader(Box::new(reader)))))
+        }
         Codec::Dataset(None) => None,
         Codec::None | Codec::EncapsulatedPixelData(..) => Some(Box::new(reader)),
     }
 }
 
 /// How the walk over the data set ended.
-enum Walk {
+enum End {
     /// The source ended at an element boundary at the top level.
     /// `assumed` is how many bytes the parser believes it consumed.
     Complete { assumed: u64 },
+    /// The data set ended `at` bytes into its stream and only zero bytes
+    /// followed it.
+    Padded { at: u64 },
     /// The source ended inside an open sequence or item.
     Unclosed,
     /// A prefix scan reached Pixel Data and stopped there.
     StoppedAtPixelData,
+}
+
+/// Why the walk stopped short.
+enum Stop {
+    /// The parser's message, without values (safe to show).
+    Parser(String),
+    /// The data set ended and bytes other than zeros followed it.
+    TrailingData,
+}
+
+impl<E: std::fmt::Display> From<E> for Stop {
+    fn from(e: E) -> Self {
+        Stop::Parser(e.to_string())
+    }
+}
+
+/// The outcome of a walk.
+struct Walked {
+    end: Result<End, Stop>,
+    /// A top-level element did not ascend (PS3.5 7.1); dcmtk reads such
+    /// files, so this alone refuses nothing.
+    out_of_order: bool,
 }
 
 /// A sequence or item the walk is inside.
@@ -276,53 +308,121 @@ enum Nest {
 const NESTING: &str = "a sequence or item delimiter does not match what is open";
 
 /// Closes the innermost open `what`, or says the input's nesting is wrong.
-fn close(open: &mut Vec<Nest>, what: Nest) -> Result<(), String> {
+fn close(open: &mut Vec<Nest>, what: Nest) -> Result<(), Stop> {
     if open.pop() == Some(what) {
         Ok(())
     } else {
-        Err(NESTING.to_owned())
+        Err(Stop::Parser(NESTING.to_owned()))
     }
 }
 
-/// Walks the data set, keeping what `collect` asks for and skipping every
-/// other value. The error is a parser message without values (safe to
-/// show).
-fn walk<R: Read>(
-    src: &mut R,
+/// Walks the data set in `feed`, keeping what `collect` asks for and
+/// passing over every other value.
+fn walk(
+    feed: &RefCell<Feed<'_>>,
+    ts: &dicom_encoding::TransferSyntax,
+    full: bool,
+    collect: Collect<'_>,
+) -> Walked {
+    let mut out_of_order = false;
+    let end = walk_tokens(feed, ts, full, collect, &mut out_of_order);
+    Walked { end, out_of_order }
+}
+
+/// Where the data set ends (PS3.5 7.1: top-level elements ascend). Looks
+/// at the next element's tag before the parser reads it, `last` being the
+/// previous top-level element's. A tag of zeros cannot follow any element:
+/// the data set has ended, and the rest must be zeros (padding, as some
+/// viewers write) — or it is data that does not belong to it. Any other tag
+/// that does not ascend is noted (`out_of_order`) and read on.
+fn data_set_ended(
+    feed: &RefCell<Feed<'_>>,
+    last: Tag,
+    big_endian: bool,
+    out_of_order: &mut bool,
+) -> Result<Option<End>, Stop> {
+    let mut feed = feed.borrow_mut();
+    let next = feed.peek(4)?;
+    if next.is_empty() {
+        return Ok(None);
+    }
+    if next.iter().all(|&b| b == 0) {
+        // Fewer than four bytes can only be padding if they are zeros;
+        // otherwise the parser says what is wrong with them.
+        let peeked = next.len() as u64;
+        let at = feed.read - peeked;
+        return if feed.rest_is_zero()? {
+            Ok(Some(End::Padded { at }))
+        } else {
+            Err(Stop::TrailingData)
+        };
+    }
+    if let [a, b, c, d] = *next {
+        let (group, element) = if big_endian {
+            (u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d]))
+        } else {
+            (u16::from_le_bytes([a, b]), u16::from_le_bytes([c, d]))
+        };
+        if Tag(group, element) <= last {
+            *out_of_order = true;
+        }
+    }
+    Ok(None)
+}
+
+fn walk_tokens(
+    feed: &RefCell<Feed<'_>>,
     ts: &dicom_encoding::TransferSyntax,
     full: bool,
     mut collect: Collect<'_>,
-) -> Result<Walk, String> {
-    let decoder = DynStatefulDecoder::new_with(src, ts, SpecificCharacterSet::default(), 0)
-        .map_err(|e| e.to_string())?;
+    out_of_order: &mut bool,
+) -> Result<End, Stop> {
+    let big_endian = ts.endianness() == dicom_encoding::transfer_syntax::Endianness::Big;
+    let decoder =
+        DynStatefulDecoder::new_with(Shared(feed), ts, SpecificCharacterSet::default(), 0)?;
     let mut tokens = LazyDataSetReader::new(decoder);
     // What is open, innermost last. dicom-parser 0.10's lazy reader trusts
     // the input's delimiters: a delimiter that closes nothing leaves it in
     // a state where the next item header panics. Every opening and closing
     // token is checked here, and the walk stops before the parser reads on.
     let mut open: Vec<Nest> = Vec::new();
-    while let Some(token) = tokens.advance() {
-        let token = token.map_err(|e| e.to_string())?;
+    // The last top-level element's tag.
+    let mut last: Option<Tag> = None;
+    // Between two elements (not after an element's header, before its
+    // value).
+    let mut between = true;
+    loop {
+        if let (true, true, Some(tag)) = (between, open.is_empty(), last) {
+            if let Some(end) = data_set_ended(feed, tag, big_endian, out_of_order)? {
+                return Ok(end);
+            }
+        }
+        let Some(token) = tokens.advance() else { break };
+        let token = token?;
         let depth = open.len();
         if depth >= MAX_NESTING {
-            return Err(TOO_DEEP.to_owned());
+            return Err(Stop::Parser(TOO_DEEP.to_owned()));
         }
+        if depth == 0 {
+            last = top_level_tag(&token).or(last);
+        }
+        between = !matches!(token, LazyDataToken::ElementHeader(_));
         match token {
             LazyDataToken::ElementHeader(header)
                 if depth == 0 && header.tag() == tags::PIXEL_DATA && !full =>
             {
-                return Ok(Walk::StoppedAtPixelData);
+                return Ok(End::StoppedAtPixelData);
             }
             LazyDataToken::PixelSequenceStart => {
                 if depth == 0 && !full {
-                    return Ok(Walk::StoppedAtPixelData);
+                    return Ok(End::StoppedAtPixelData);
                 }
                 open.push(Nest::Sequence);
             }
             LazyDataToken::SequenceStart { .. } => open.push(Nest::Sequence),
             LazyDataToken::ItemStart { .. } => {
                 if open.last() != Some(&Nest::Sequence) {
-                    return Err(NESTING.to_owned());
+                    return Err(Stop::Parser(NESTING.to_owned()));
                 }
                 open.push(Nest::Item);
             }
@@ -336,30 +436,43 @@ fn walk<R: Read>(
                 };
                 if wanted && header.len.0 <= MAX_READ_VALUE {
                     let token = LazyDataToken::LazyValue { header, decoder };
-                    let value = token.into_value().map_err(|e| e.to_string())?;
+                    let value = token.into_value()?;
                     let text = clean(&value_text(&value));
                     match &mut collect {
                         Collect::Summary(summary) => keep(summary, tag, text),
                         Collect::Listing(listing) => listing.uids.push(trim_uid(&text).to_owned()),
                     }
                 } else {
-                    LazyDataToken::LazyValue { header, decoder }
-                        .skip()
-                        .map_err(|e| e.to_string())?;
+                    if let Some(len) = header.len.get() {
+                        feed.borrow_mut().pass(u64::from(len))?;
+                    }
+                    LazyDataToken::LazyValue { header, decoder }.skip()?;
                 }
             }
-            token @ LazyDataToken::LazyItemValue { .. } => {
-                token.skip().map_err(|e| e.to_string())?
+            LazyDataToken::LazyItemValue { len, decoder } => {
+                feed.borrow_mut().pass(u64::from(len))?;
+                LazyDataToken::LazyItemValue { len, decoder }.skip()?;
             }
             _ => {}
         }
     }
     if !open.is_empty() {
-        return Ok(Walk::Unclosed);
+        return Ok(End::Unclosed);
     }
-    Ok(Walk::Complete {
+    Ok(End::Complete {
         assumed: tokens.into_decoder().position(),
     })
+}
+
+/// The tag of a token that starts a top-level element.
+fn top_level_tag<D>(token: &LazyDataToken<D>) -> Option<Tag> {
+    match token {
+        LazyDataToken::ElementHeader(h) => Some(h.tag()),
+        LazyDataToken::LazyValue { header, .. } => Some(header.tag()),
+        LazyDataToken::SequenceStart { tag, .. } => Some(*tag),
+        LazyDataToken::PixelSequenceStart => Some(tags::PIXEL_DATA),
+        _ => None,
+    }
 }
 
 const WANTED: &[Tag] = &[

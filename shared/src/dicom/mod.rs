@@ -25,6 +25,7 @@ mod inspect;
 mod iso2022;
 mod meta;
 mod reason;
+mod source;
 mod uid;
 
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,7 @@ use serde::{Deserialize, Serialize};
 pub mod synth;
 
 pub use dicomdir::{listed_instances, MAX_DICOMDIR_LEN};
-pub use inspect::{inspect, inspect_reader};
+pub use inspect::{inspect, inspect_reader, inspect_seekable};
 pub use reason::{Lang, RejectCode, WarningCode};
 pub use uid::is_valid_uid;
 
@@ -170,4 +171,8 @@ pub struct Summary {
     /// what a C-STORE sends.
     #[serde(default)]
     pub dataset_offset: u64,
+    /// Where the data set ends when zero padding follows it
+    /// ([`WarningCode::TrailingPadding`]); `None`: at the end of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset_end: Option<u64>,
 }

@@ -113,6 +113,12 @@ codes! {
         Truncated = "truncated",
             "The file is incomplete (cut short), for example because copying it failed.",
             "Die Datei ist unvollständig (abgeschnitten), zum Beispiel weil das Kopieren fehlgeschlagen ist.";
+        /// Bytes other than zeros after the end of the data set (PS3.5
+        /// 7.1: its top-level elements ascend; a tag of zeros or one that
+        /// does not ascend, after which nothing can be read, ends it).
+        TrailingData = "trailing-data",
+            "After the end of the image, the file holds other data that does not belong to it; the file was probably damaged when it was written or copied.",
+            "Nach dem Ende des Bildes enthält die Datei weitere Daten, die nicht dazugehören; die Datei wurde vermutlich beim Schreiben oder Kopieren beschädigt.";
         /// A DICOMDIR: the CD's table of contents.
         Dicomdir = "dicomdir",
             "This is the CD's table of contents (DICOMDIR), not an image. It is used only to cross-check.",
@@ -172,6 +178,11 @@ codes! {
         NoMetaGroupLength = "no-meta-group-length",
             "The file's header lacks its length field; the image was read all the same.",
             "Im Dateikopf fehlt die Längenangabe; das Bild wurde trotzdem gelesen.";
+        /// Zero bytes after the end of the data set (as some viewers
+        /// write files); dcmtk reads such files, and the data set is whole.
+        TrailingPadding = "trailing-padding",
+            "The file ends with empty padding after the image; the image was read all the same.",
+            "Die Datei endet nach dem Bild mit leeren Füllbytes; das Bild wurde trotzdem gelesen.";
         /// The Specific Character Set is unknown; text may display wrongly.
         UnknownCharacterSet = "unknown-character-set",
             "The image's text uses an unknown character set; names may display incorrectly.",
