@@ -1,5 +1,6 @@
 //! `mailslot verify` over the real corpus: every valid file accepted, every
-//! broken one rejected with its specific code; prefix and full checks agree;
+//! broken one rejected with its specific code; the page's check and the
+//! server's agree;
 //! dcmtk reads the same identifiers the rules report.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -8,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use mailslot_shared::dicom::{inspect, listed_instances, Limits};
+use mailslot_shared::dicom::{inspect, inspect_reader, inspect_seekable, listed_instances, Limits};
 use mailslot_tests::fixtures::files_under;
 use mailslot_tests::{corpus, mailslot, Failures};
 use serde_json::Value;
@@ -86,6 +87,7 @@ const REAL_REJECTED: &[(&str, &str)] = &[
 /// Broken and junk files made by `cargo xtask corpus`, with their codes.
 const BROKEN: &[(&str, &str)] = &[
     ("truncated.dcm", "truncated"),
+    ("trailing_data.dcm", "trailing-data"),
     ("random.bin", "not-dicom"),
     ("AUTORUN.INF", "not-dicom"),
     ("VIEWER.EXE", "program"),
@@ -108,6 +110,7 @@ const GENERATED: &[(&str, &str)] = &[
     ("encapsulated_pdf.dcm", "1.2.840.10008.1.2.1"),
     ("ct_meta_mismatch.dcm", "1.2.840.10008.1.2.1"),
     ("mr_no_meta_group_length.dcm", "1.2.840.10008.1.2.1"),
+    ("mr_trailing_padding.dcm", "1.2.840.10008.1.2.1"),
 ];
 
 /// Runs `mailslot verify --json` on `dir`; returns (exit code, lines by
@@ -237,6 +240,13 @@ fn generated_variants_are_accepted_with_their_transfer_syntax() {
             .contains("no-meta-group-length"),
         || format!("no warning: {bare}"),
     );
+    // Zero padding after the data set: read all the same (Orthanc and
+    // storescp receive it: `server::`).
+    let padded = &lines["mr_trailing_padding.dcm"];
+    f.check(
+        padded["warnings"].to_string().contains("trailing-padding"),
+        || format!("no warning: {padded}"),
+    );
     f.finish();
 }
 
@@ -276,47 +286,111 @@ fn usage_errors_exit_2_and_text_mode_works() {
     assert!(String::from_utf8_lossy(&de.stdout).contains("Programm"));
 }
 
-/// The page decides on a prefix, the server on the whole file: every file
-/// accepted whole must be accepted from its prefix with the same identity.
+/// The page checks a file read out of order (the values the rules do not
+/// look at passed over by seeking); the server streams it whole. Issue 14:
+/// the two verdicts are equal on every file of the corpus, on each followed
+/// by zero padding of 0–64, 1,000 and 70,000 bytes or by other bytes, and
+/// on each cut at every top-level element boundary and one byte either
+/// side of it.
 #[test]
-fn prefix_scan_agrees_with_full_check() {
+fn the_pages_check_and_the_servers_agree_on_every_file_and_variant() {
     let limits = Limits::default();
     let mut f = Failures::default();
-    let mut checked = 0;
+    let mut compared = 0;
+    let mut accepted_padded = 0;
     for path in files_under(&corpus()) {
         let bytes = std::fs::read(&path).unwrap();
-        let full = inspect(&bytes, bytes.len() as u64, &limits);
-        let Some(full) = full.accepted() else {
-            continue;
+        let mut agree = |f: &mut Failures, file: &[u8], what: &dyn Fn() -> String| {
+            let len = file.len() as u64;
+            let page = inspect_seekable(std::io::Cursor::new(file), len, &limits);
+            let server = inspect_reader(file, len, len, &limits);
+            f.check(page == server, || {
+                format!(
+                    "{}, {}: page {:?}, server {:?}",
+                    path.display(),
+                    what(),
+                    page.rejected(),
+                    server.rejected()
+                )
+            });
+            compared += 1;
+            server
         };
-        for prefix_len in [2048usize, 64 * 1024] {
-            if prefix_len >= bytes.len() {
-                continue;
+        let whole = agree(&mut f, &bytes, &|| "whole".into());
+        let small = bytes.len() < 1 << 20;
+        let mut pads: Vec<usize> = if small {
+            (1..=64).collect()
+        } else {
+            vec![1, 8, 12]
+        };
+        pads.extend([1000, 70_000]);
+        for n in pads {
+            let mut padded = bytes.clone();
+            padded.resize(bytes.len() + n, 0);
+            let v = agree(&mut f, &padded, &|| format!("{n} zero bytes after"));
+            // Padding changes nothing about an accepted file but a warning.
+            if let (Some(w), Some(p)) = (whole.accepted(), v.accepted()) {
+                accepted_padded += 1;
+                f.check(p.sop_instance_uid == w.sop_instance_uid, || {
+                    format!("{}: {n} zero bytes changed the identity", path.display())
+                });
             }
-            let prefix = inspect(&bytes[..prefix_len], bytes.len() as u64, &limits);
-            match prefix.accepted() {
-                Some(p) => f.check(
-                    p.sop_instance_uid == full.sop_instance_uid
-                        && p.study_instance_uid == full.study_instance_uid,
-                    || format!("{}: prefix {prefix_len} saw other UIDs", path.display()),
-                ),
-                // A 2 KiB prefix may end before the identifying attributes.
-                None => f.check(prefix_len < 64 * 1024, || {
-                    format!(
-                        "{}: prefix {prefix_len} rejected: {:?}",
-                        path.display(),
-                        prefix.rejected()
-                    )
-                }),
+            f.check(whole.accepted().is_none() || v.accepted().is_some(), || {
+                format!("{}: refused with {n} zero bytes: {:?}", path.display(), v)
+            });
+        }
+        let garbage = [&bytes[..], &[0u8; 8], b"not part of it"].concat();
+        agree(&mut f, &garbage, &|| "other bytes after".into());
+        let Some(s) = whole.accepted() else { continue };
+        for cut in top_level_boundaries(&bytes, s)
+            .into_iter()
+            .filter(|_| small)
+        {
+            for at in [cut - 1, cut, cut + 1] {
+                if let Some(part) = bytes.get(..at) {
+                    agree(&mut f, part, &|| format!("cut at {at}"));
+                }
             }
-            checked += 1;
         }
     }
-    f.check(checked > 100, || format!("only {checked} prefix checks"));
+    f.check(compared > 20_000, || format!("only {compared} compared"));
+    f.check(accepted_padded > 5_000, || {
+        format!("only {accepted_padded} accepted files padded")
+    });
     f.finish();
 }
 
-/// dcmtk, the reference toolkit, reads the same SOP Instance and Study UIDs.
+/// Where each top-level element of an explicit VR little endian data set
+/// starts (up to the first of undefined length); none for other syntaxes.
+fn top_level_boundaries(file: &[u8], s: &mailslot_shared::dicom::Summary) -> Vec<usize> {
+    let explicit_le = s.transfer_syntax_uid == "1.2.840.10008.1.2.1"
+        || s.transfer_syntax_uid.starts_with("1.2.840.10008.1.2.4.")
+        || s.transfer_syntax_uid == "1.2.840.10008.1.2.5";
+    let mut out = Vec::new();
+    let mut at = s.dataset_offset as usize;
+    while explicit_le && at + 8 <= file.len() {
+        out.push(at);
+        let vr = &file[at + 4..at + 6];
+        let long = matches!(
+            vr,
+            b"OB" | b"OW" | b"OF" | b"SQ" | b"UN" | b"UT" | b"UC" | b"UR" | b"OD" | b"OL" | b"OV"
+        );
+        let (len, head) = match (long, file.get(at + 8..at + 12)) {
+            (true, Some(l)) => (u32::from_le_bytes([l[0], l[1], l[2], l[3]]), 12),
+            (true, None) => break,
+            (false, _) => (
+                u32::from(u16::from_le_bytes([file[at + 6], file[at + 7]])),
+                8,
+            ),
+        };
+        if len == u32::MAX {
+            break;
+        }
+        at += head + len as usize;
+    }
+    out
+}
+
 #[test]
 fn dcmtk_reads_the_same_identifiers() {
     let limits = Limits::default();

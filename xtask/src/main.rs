@@ -25,7 +25,7 @@ use std::process::{Command, ExitCode};
 type Result<T = ()> = std::result::Result<T, String>;
 
 /// Bump when the corpus recipe changes, so cached corpora are rebuilt.
-const CORPUS_VERSION: &str = "4";
+const CORPUS_VERSION: &str = "5";
 /// The API fuzzer the API test runs.
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 const PYDICOM: &str = "pydicom==3.0.2";
@@ -408,6 +408,18 @@ fn generate_variants(dir: &Path) -> Result {
     let mut bare = bytes[..132].to_vec();
     bare.extend_from_slice(&bytes[144..]);
     fs::write(out("mr_no_meta_group_length.dcm"), bare).map_err(|e| e.to_string())?;
+    // Zero bytes after the data set, as a real viewer's test volume has
+    // them (~2.4 MB after Pixel Data): dcmtk and Orthanc read such files
+    // (issue 14). An instance UID of its own, so that the PACS holds it as
+    // an object of its own.
+    let padded = out("mr_trailing_padding.dcm");
+    fs::copy(&mr, &padded).map_err(|e| e.to_string())?;
+    run(Command::new("dcmodify")
+        .args(["-nb", "-m", "(0008,0018)=1.2.826.0.1.3680043.9.7.14.1"])
+        .arg(&padded))?;
+    let mut bytes = fs::read(&padded).map_err(|e| e.to_string())?;
+    bytes.resize(bytes.len() + 2_400_000, 0);
+    fs::write(&padded, bytes).map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -419,6 +431,12 @@ fn make_broken(dir: &Path) -> Result {
     let write =
         |name: &str, bytes: &[u8]| fs::write(b.join(name), bytes).map_err(|e| e.to_string());
     write("truncated.dcm", &ct[..ct.len() * 6 / 10])?;
+    // Other bytes after the data set (issue 14): refused as such, not as
+    // `truncated`; Orthanc refuses the file too.
+    write(
+        "trailing_data.dcm",
+        &[&ct[..], &[0u8; 64], b"not part of the image"].concat(),
+    )?;
     let mut x: u32 = 0x1234_5678;
     let random: Vec<u8> = (0..4096)
         .map(|_| {

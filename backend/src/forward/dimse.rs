@@ -56,7 +56,9 @@ struct Prepared {
     sop_instance: String,
     transfer_syntax: String,
     dataset_offset: u64,
-    len: u64,
+    /// Where the data set ends: the file's end, or where zero padding
+    /// after it starts (not part of the data set, so not sent).
+    dataset_end: u64,
 }
 
 /// Reads the identifiers from the data set (authoritative over the meta
@@ -69,7 +71,8 @@ fn prepare(item: &Item) -> Result<Prepared, Outcome> {
     let super::Spooled { summary, len } = super::identify(&item.path)?;
     // Where the data set starts, as the rules found it (after a file meta
     // group with or without its group length).
-    if summary.dataset_offset < 132 || summary.dataset_offset > len {
+    let end = summary.dataset_end.unwrap_or(len);
+    if summary.dataset_offset < 132 || summary.dataset_offset > end || end > len {
         return Err(unreadable);
     }
     Ok(Prepared {
@@ -77,7 +80,7 @@ fn prepare(item: &Item) -> Result<Prepared, Outcome> {
         sop_instance: summary.sop_instance_uid,
         transfer_syntax: summary.transfer_syntax_uid,
         dataset_offset: summary.dataset_offset,
-        len,
+        dataset_end: end,
     })
 }
 
@@ -311,7 +314,7 @@ where
         let mut file = File::open(&item.path)?;
         file.seek(SeekFrom::Start(p.dataset_offset))?;
         let mut writer = scu.send_pdata(pc);
-        let data_len = p.len - p.dataset_offset;
+        let data_len = p.dataset_end - p.dataset_offset;
         std::io::copy(&mut file.take(data_len), &mut writer)?;
         // A P-DATA fragment must be even. Only a deflated data set can be
         // odd, and PS3.5 A.5 pads a deflated stream with one NUL byte.
