@@ -319,3 +319,126 @@ fn both(f: &[u8]) -> [(&'static str, mailslot_shared::dicom::Verdict); 2] {
         ("server", inspect_reader(f, len, len, &Limits::default())),
     ]
 }
+
+/// A private sequence converted to VR UN with undefined length (CP-246):
+/// its content is implicit VR little endian. dicom-rs 0.10 read it in the
+/// file's syntax and the file was refused as `truncated` (issue 14).
+fn un_sequence(tag: (u16, u16)) -> Vec<u8> {
+    let implicit = |out: &mut Vec<u8>, g: u16, e: u16, value: &[u8]| {
+        out.extend_from_slice(&g.to_le_bytes());
+        out.extend_from_slice(&e.to_le_bytes());
+        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        out.extend_from_slice(value);
+    };
+    let mut out = Vec::new();
+    out.extend_from_slice(&tag.0.to_le_bytes());
+    out.extend_from_slice(&tag.1.to_le_bytes());
+    out.extend_from_slice(b"UN\0\0");
+    out.extend_from_slice(&[0xff; 4]);
+    out.extend_from_slice(&[0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff]);
+    implicit(&mut out, 0x0029, 0x1001, b"abcd");
+    // A nested sequence (undefined length: implicit VR's only sign of one).
+    out.extend_from_slice(&[0x29, 0x00, 0x02, 0x10, 0xff, 0xff, 0xff, 0xff]);
+    out.extend_from_slice(&[0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff]);
+    implicit(&mut out, 0x0029, 0x1003, b"xy");
+    out.extend_from_slice(&[0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0]);
+    out.extend_from_slice(&[0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
+    out.extend_from_slice(&[0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0]);
+    // An item of defined length.
+    out.extend_from_slice(&[0xfe, 0xff, 0x00, 0xe0, 10, 0, 0, 0]);
+    implicit(&mut out, 0x0029, 0x1001, b"zz");
+    out.extend_from_slice(&[0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
+    out
+}
+
+/// `good` with `block` inserted before Pixel Data.
+fn before_pixel_data(good: &[u8], block: &[u8]) -> Vec<u8> {
+    let at = good
+        .windows(6)
+        .rposition(|w| w == [0xe0, 0x7f, 0x10, 0x00, b'O', b'W'])
+        .unwrap();
+    [&good[..at], block, &good[at..]].concat()
+}
+
+#[test]
+fn un_sequences_in_items_and_at_the_top_are_read_as_implicit_vr() {
+    let good = file(&Spec::default());
+    let creator = {
+        let mut c = Vec::new();
+        el(&mut c, 0x0029, 0x0010, b"LO", b"ACME 1.0");
+        c
+    };
+    // At the top level.
+    let top = before_pixel_data(
+        &good,
+        &[&creator[..], &un_sequence((0x0029, 0x1010))].concat(),
+    );
+    // Nested in an item of an SQ of undefined length, and of an SQ and item
+    // of defined length (which the parser ends by counting bytes).
+    let nest = |defined: bool| {
+        let inner = un_sequence((0x0029, 0x1020));
+        let mut sq = Vec::new();
+        let item_len: [u8; 4] = if defined {
+            (inner.len() as u32).to_le_bytes()
+        } else {
+            [0xff; 4]
+        };
+        sq.extend_from_slice(&[0xfe, 0xff, 0x00, 0xe0]);
+        sq.extend_from_slice(&item_len);
+        sq.extend_from_slice(&inner);
+        if !defined {
+            sq.extend_from_slice(&[0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0]);
+            sq.extend_from_slice(&[0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
+        }
+        let mut block = creator.clone();
+        block.extend_from_slice(&[0x29, 0x00, 0x10, 0x10, b'S', b'Q', 0, 0]);
+        let sq_len: [u8; 4] = if defined {
+            (sq.len() as u32).to_le_bytes()
+        } else {
+            [0xff; 4]
+        };
+        block.extend_from_slice(&sq_len);
+        block.extend_from_slice(&sq);
+        // An element after the sequence, read in the file's syntax again.
+        el(&mut block, 0x0029, 0x1030, b"LO", b"after");
+        before_pixel_data(&good, &block)
+    };
+    for (name, f) in [
+        ("top", top.clone()),
+        ("nested", nest(false)),
+        ("nested, defined lengths", nest(true)),
+    ] {
+        for (how, v) in both(&f) {
+            let s = v
+                .accepted()
+                .unwrap_or_else(|| panic!("{name}, {how}: {v:?}"));
+            assert_eq!(s.sop_instance_uid, "1.2.3.4.5", "{name}, {how}");
+            assert!(s.warnings.is_empty(), "{name}, {how}: {:?}", s.warnings);
+        }
+        // Cut inside the UN sequence: cut short, as before.
+        let at = f
+            .windows(4)
+            .position(|w| w == [0x29, 0x00, 0x10, 0x10])
+            .unwrap();
+        let cut = &f[..at + 40];
+        for (how, v) in both(cut) {
+            assert_eq!(
+                v.rejected().map(|r| r.code),
+                Some(RejectCode::Truncated),
+                "{name} cut, {how}"
+            );
+        }
+    }
+    // Content that does not nest right (an item delimiter where an item
+    // should start) is malformed.
+    let mut bad = un_sequence((0x0029, 0x1010));
+    bad[12..16].copy_from_slice(&[0xfe, 0xff, 0x0d, 0xe0]);
+    let f = before_pixel_data(&good, &[&creator[..], &bad].concat());
+    for (how, v) in both(&f) {
+        assert_eq!(
+            v.rejected().map(|r| r.code),
+            Some(RejectCode::Malformed),
+            "{how}"
+        );
+    }
+}

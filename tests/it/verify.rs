@@ -50,7 +50,9 @@ const REAL_REJECTED: &[(&str, &str)] = &[
     // An element claims more bytes than the file holds (dcmdump agrees).
     ("pydicom/SC_rgb_jpeg.dcm", "truncated"),
     // CP-246 UN sequence inside an item: dicom-rs 0.10 reads past the end.
-    ("pydicom/UN_sequence.dcm", "truncated"),
+    // A CP-246 UN sequence, now walked (issue 14); nothing else at the
+    // top level, so no identifiers.
+    ("pydicom/UN_sequence.dcm", "missing-sop-class-uid"),
     ("pydicom/meta_missing_tsyntax.dcm", "bad-file-meta"),
     // No file meta group length (0002,0000): read all the same since
     // issue 14; this 408-byte test stub's data set then lacks its UIDs.
@@ -111,6 +113,7 @@ const GENERATED: &[(&str, &str)] = &[
     ("ct_meta_mismatch.dcm", "1.2.840.10008.1.2.1"),
     ("mr_no_meta_group_length.dcm", "1.2.840.10008.1.2.1"),
     ("mr_trailing_padding.dcm", "1.2.840.10008.1.2.1"),
+    ("mr_un_sequences.dcm", "1.2.840.10008.1.2.1"),
 ];
 
 /// Runs `mailslot verify --json` on `dir`; returns (exit code, lines by

@@ -25,7 +25,7 @@ use std::process::{Command, ExitCode};
 type Result<T = ()> = std::result::Result<T, String>;
 
 /// Bump when the corpus recipe changes, so cached corpora are rebuilt.
-const CORPUS_VERSION: &str = "5";
+const CORPUS_VERSION: &str = "6";
 /// The API fuzzer the API test runs.
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 const PYDICOM: &str = "pydicom==3.0.2";
@@ -420,7 +420,67 @@ fn generate_variants(dir: &Path) -> Result {
     let mut bytes = fs::read(&padded).map_err(|e| e.to_string())?;
     bytes.resize(bytes.len() + 2_400_000, 0);
     fs::write(&padded, bytes).map_err(|e| e.to_string())?;
-    Ok(())
+    un_sequences(&mr, &out("mr_un_sequences.dcm"))
+}
+
+/// A real MR slice with private sequences of VR UN and undefined length
+/// (CP-246: their content is implicit VR little endian), one nested in an
+/// item of an explicit SQ and one at the top level, before Pixel Data, and
+/// an instance UID of its own. dicom-rs 0.10 cannot walk them; dcmtk reads
+/// them (issue 14).
+fn un_sequences(mr: &Path, out: &Path) -> Result {
+    fs::copy(mr, out).map_err(|e| e.to_string())?;
+    run(Command::new("dcmodify")
+        .args(["-nb", "-m", "(0008,0018)=1.2.826.0.1.3680043.9.7.14.2"])
+        .arg(out))?;
+    let bytes = fs::read(out).map_err(|e| e.to_string())?;
+    let pixel_data = [0xe0, 0x7f, 0x10, 0x00, b'O', b'W'];
+    let at = bytes
+        .windows(pixel_data.len())
+        .rposition(|w| w == pixel_data)
+        .ok_or("MR_small.dcm: no Pixel Data")?;
+    // Implicit VR little endian: tag, 4-byte length, value.
+    let implicit = |out: &mut Vec<u8>, g: u16, e: u16, value: &[u8]| {
+        out.extend_from_slice(&g.to_le_bytes());
+        out.extend_from_slice(&e.to_le_bytes());
+        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        out.extend_from_slice(value);
+    };
+    const UNDEFINED: [u8; 4] = [0xff; 4];
+    const ITEM: [u8; 4] = [0xfe, 0xff, 0x00, 0xe0];
+    const ITEM_END: [u8; 8] = [0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0];
+    const SEQ_END: [u8; 8] = [0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0];
+    // The UN sequence's content: an item of undefined length holding a
+    // UID and a nested sequence, then an item of defined length.
+    let mut content = [&ITEM[..], &UNDEFINED].concat();
+    implicit(&mut content, 0x0008, 0x1150, b"1.2.840.10008.5.1.4.1.1.4\0");
+    content.extend_from_slice(&[0x29, 0x00, 0x40, 0x10]);
+    content.extend_from_slice(&UNDEFINED);
+    content.extend_from_slice(&[&ITEM[..], &UNDEFINED].concat());
+    implicit(&mut content, 0x0029, 0x1041, b"nested  ");
+    content.extend_from_slice(&ITEM_END);
+    content.extend_from_slice(&SEQ_END);
+    content.extend_from_slice(&ITEM_END);
+    let mut small = Vec::new();
+    implicit(&mut small, 0x0029, 0x1042, b"12");
+    content.extend_from_slice(&ITEM);
+    content.extend_from_slice(&(small.len() as u32).to_le_bytes());
+    content.extend_from_slice(&small);
+    content.extend_from_slice(&SEQ_END);
+    let un = |tag: [u8; 4]| [&tag[..], b"UN\0\0", &UNDEFINED, &content].concat();
+    // (0029,0010) LO creator; (0029,1010) SQ { item { (0029,1020) UN } };
+    // (0029,1030) UN at the top level.
+    let mut block = vec![0x29, 0x00, 0x10, 0x00, b'L', b'O', 14, 0];
+    block.extend_from_slice(b"MAILSLOT TEST ");
+    block.extend_from_slice(&[0x29, 0x00, 0x10, 0x10, b'S', b'Q', 0, 0]);
+    block.extend_from_slice(&UNDEFINED);
+    block.extend_from_slice(&[&ITEM[..], &UNDEFINED].concat());
+    block.extend_from_slice(&un([0x29, 0x00, 0x20, 0x10]));
+    block.extend_from_slice(&ITEM_END);
+    block.extend_from_slice(&SEQ_END);
+    block.extend_from_slice(&un([0x29, 0x00, 0x30, 0x10]));
+    let file = [&bytes[..at], &block, &bytes[at..]].concat();
+    fs::write(out, file).map_err(|e| e.to_string())
 }
 
 /// Files a sender's folder contains that are not images, and broken images.

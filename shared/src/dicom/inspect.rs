@@ -378,6 +378,8 @@ fn walk_tokens(
     out_of_order: &mut bool,
 ) -> Result<End, Stop> {
     let big_endian = ts.endianness() == dicom_encoding::transfer_syntax::Endianness::Big;
+    // Implicit VR little endian is the one standard syntax without VRs.
+    let explicit = ts.uid() != uids::IMPLICIT_VR_LITTLE_ENDIAN;
     let decoder =
         DynStatefulDecoder::new_with(Shared(feed), ts, SpecificCharacterSet::default(), 0)?;
     let mut tokens = LazyDataSetReader::new(decoder);
@@ -392,9 +394,16 @@ fn walk_tokens(
     // value).
     let mut between = true;
     loop {
-        if let (true, true, Some(tag)) = (between, open.is_empty(), last) {
-            if let Some(end) = data_set_ended(feed, tag, big_endian, out_of_order)? {
-                return Ok(end);
+        // Before an element's header (not inside a sequence, where items
+        // come, nor after a header).
+        if between && open.last() != Some(&Nest::Sequence) {
+            if let (true, Some(tag)) = (open.is_empty(), last) {
+                if let Some(end) = data_set_ended(feed, tag, big_endian, out_of_order)? {
+                    return Ok(end);
+                }
+            }
+            if explicit {
+                un_sequence(&mut feed.borrow_mut(), big_endian)?;
             }
         }
         let Some(token) = tokens.advance() else { break };
@@ -462,6 +471,87 @@ fn walk_tokens(
     Ok(End::Complete {
         assumed: tokens.into_decoder().position(),
     })
+}
+
+/// The walk's message for a sequence of VR UN that does not nest right.
+const UN_NESTING: &str = "a sequence of VR UN with undefined length is not closed right";
+
+/// CP-246: a sequence converted to VR UN (by a system that did not know
+/// it, often a private one) keeps its undefined length, and its content is
+/// implicit VR little endian whatever the file's transfer syntax.
+/// dicom-parser 0.10 reads such content in the file's syntax and fails
+/// (pydicom's `UN_sequence.dcm`), though dcmtk reads it. When the next
+/// element is one, the walk reads past it here — items and their elements
+/// in implicit VR, nested sequences by their delimiters — and hands the
+/// parser a header with the length it found, so the parser passes over it
+/// as one value. Nothing in it is summarised.
+fn un_sequence(feed: &mut Feed<'_>, big_endian: bool) -> Result<(), Stop> {
+    let head = feed.peek(12)?;
+    let is_un_sequence = head.len() == 12
+        && head[..2] != [0xfe, 0xff]
+        && head[..2] != [0xff, 0xfe]
+        && &head[4..6] == b"UN"
+        && head[8..12] == [0xff; 4];
+    if !is_un_sequence {
+        return Ok(());
+    }
+    let mut header = feed.take(12);
+    let mut open = vec![Nest::Sequence];
+    let mut len: u64 = 0;
+    while !open.is_empty() {
+        if open.len() > MAX_NESTING {
+            return Err(Stop::Parser(TOO_DEEP.to_owned()));
+        }
+        let mut h = [0u8; 8];
+        if !feed.read_ahead(&mut h)? {
+            return Err(Stop::Parser(UN_NESTING.to_owned()));
+        }
+        len += 8;
+        let group = u16::from_le_bytes([h[0], h[1]]);
+        let element = u16::from_le_bytes([h[2], h[3]]);
+        let value = u32::from_le_bytes([h[4], h[5], h[6], h[7]]);
+        let undefined = value == u32::MAX;
+        match open.last() {
+            Some(Nest::Sequence) => match (group, element) {
+                (0xfffe, 0xe000) if undefined => open.push(Nest::Item),
+                // An item of defined length: passed over whole.
+                (0xfffe, 0xe000) => skip_ahead(feed, value, &mut len)?,
+                (0xfffe, 0xe0dd) => {
+                    open.pop();
+                }
+                _ => return Err(Stop::Parser(UN_NESTING.to_owned())),
+            },
+            Some(Nest::Item) => match (group, element) {
+                (0xfffe, 0xe00d) => {
+                    open.pop();
+                }
+                (0xfffe, _) => return Err(Stop::Parser(UN_NESTING.to_owned())),
+                // In implicit VR only a sequence has an undefined length.
+                _ if undefined => open.push(Nest::Sequence),
+                _ => skip_ahead(feed, value, &mut len)?,
+            },
+            None => break,
+        }
+    }
+    let len = u32::try_from(len)
+        .ok()
+        .filter(|&l| l != u32::MAX)
+        .ok_or_else(|| Stop::Parser(UN_NESTING.to_owned()))?;
+    header[8..12].copy_from_slice(&if big_endian {
+        len.to_be_bytes()
+    } else {
+        len.to_le_bytes()
+    });
+    feed.put_back(&header);
+    Ok(())
+}
+
+fn skip_ahead(feed: &mut Feed<'_>, n: u32, len: &mut u64) -> Result<(), Stop> {
+    if !feed.skip_ahead(u64::from(n))? {
+        return Err(Stop::Parser(UN_NESTING.to_owned()));
+    }
+    *len += u64::from(n);
+    Ok(())
 }
 
 /// The tag of a token that starts a top-level element.

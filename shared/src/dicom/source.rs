@@ -118,6 +118,9 @@ impl<S: Skip> Skip for Prefixed<S> {
 pub(super) const INFLATED_TOO_LARGE: &str =
     "the data set inflates beyond the largest file accepted";
 
+/// The error for a parser reading bytes the walk read ahead.
+const READ_AHEAD: &str = "a value of VR UN with undefined length where a value was expected";
+
 /// What the parser reads: counted, with a look ahead, and values passed
 /// over without reading them where the file allows it.
 pub(super) struct Feed<'r> {
@@ -133,6 +136,9 @@ pub(super) struct Feed<'r> {
     peeked: Vec<u8>,
     /// Bytes passed over that the parser is still to be handed.
     passing: u64,
+    /// Bytes the walk read past the parser ([`Feed::read_ahead`]), which
+    /// the parser is to pass over next.
+    ahead: u64,
 }
 
 impl<'r> Feed<'r> {
@@ -144,6 +150,7 @@ impl<'r> Feed<'r> {
             cap,
             peeked: Vec::new(),
             passing: 0,
+            ahead: 0,
         }
     }
 
@@ -157,7 +164,7 @@ impl<'r> Feed<'r> {
 
     /// The next `n` bytes (fewer at the end), without consuming them.
     pub(super) fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
-        while self.peeked.len() < n && !self.eof {
+        while self.peeked.len() < n && !self.eof && self.ahead == 0 {
             let mut buf = [0u8; 16];
             let want = (n - self.peeked.len()).min(buf.len());
             let got = self.inner.read(&mut buf[..want])?;
@@ -177,13 +184,63 @@ impl<'r> Feed<'r> {
     pub(super) fn pass(&mut self, n: u64) -> io::Result<()> {
         let from_peek = n.min(self.peeked.len() as u64);
         self.peeked.drain(..from_peek as usize);
-        let skipped = self.inner.skip(n - from_peek)?;
-        if skipped < n - from_peek {
+        let from_ahead = (n - from_peek).min(self.ahead);
+        self.ahead -= from_ahead;
+        let rest = n - from_peek - from_ahead;
+        let skipped = self.inner.skip(rest)?;
+        if skipped < rest {
             self.eof = true;
         }
         self.count(skipped)?;
-        self.passing += from_peek + skipped;
+        self.passing += from_peek + from_ahead + skipped;
         Ok(())
+    }
+
+    /// Takes the next `n` peeked bytes out of the stream: the walk reads
+    /// them itself (a header it rewrites and [`Feed::put_back`]s).
+    pub(super) fn take(&mut self, n: usize) -> Vec<u8> {
+        self.peeked.drain(..n.min(self.peeked.len())).collect()
+    }
+
+    /// Puts `bytes` in front of the stream.
+    pub(super) fn put_back(&mut self, bytes: &[u8]) {
+        self.peeked.splice(0..0, bytes.iter().copied());
+    }
+
+    /// Reads the next bytes for the walk, past the parser: the parser is
+    /// to pass over them next ([`Feed::pass`]). `false` if the file ends
+    /// first.
+    pub(super) fn read_ahead(&mut self, buf: &mut [u8]) -> io::Result<bool> {
+        let from_peek = buf.len().min(self.peeked.len());
+        buf[..from_peek].copy_from_slice(&self.peeked[..from_peek]);
+        self.peeked.drain(..from_peek);
+        let mut filled = from_peek;
+        while filled < buf.len() {
+            let n = self.inner.read(&mut buf[filled..])?;
+            if n == 0 {
+                self.eof = true;
+                break;
+            }
+            self.count(n as u64)?;
+            filled += n;
+        }
+        self.ahead += filled as u64;
+        Ok(filled == buf.len())
+    }
+
+    /// Passes over the next `n` bytes for the walk, past the parser, as
+    /// [`Feed::read_ahead`]. `false` if the file ends first.
+    pub(super) fn skip_ahead(&mut self, n: u64) -> io::Result<bool> {
+        let from_peek = n.min(self.peeked.len() as u64);
+        self.peeked.drain(..from_peek as usize);
+        let skipped = self.inner.skip(n - from_peek)?;
+        self.count(skipped)?;
+        self.ahead += from_peek + skipped;
+        if skipped < n - from_peek {
+            self.eof = true;
+            return Ok(false);
+        }
+        Ok(true)
     }
 
     /// Whether every byte from here to the end is zero; reads them all.
@@ -218,6 +275,10 @@ impl Read for Feed<'_> {
             buf[..n].copy_from_slice(&self.peeked[..n]);
             self.peeked.drain(..n);
             return Ok(n);
+        }
+        if self.ahead > 0 {
+            // Bytes the walk read ahead are only ever passed over.
+            return Err(io::Error::other(READ_AHEAD));
         }
         let n = self.inner.read(buf)?;
         if n == 0 {
