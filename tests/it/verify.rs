@@ -114,6 +114,7 @@ const GENERATED: &[(&str, &str)] = &[
     ("mr_no_meta_group_length.dcm", "1.2.840.10008.1.2.1"),
     ("mr_trailing_padding.dcm", "1.2.840.10008.1.2.1"),
     ("mr_un_sequences.dcm", "1.2.840.10008.1.2.1"),
+    ("mr_jis_x_0212.dcm", "1.2.840.10008.1.2.1"),
 ];
 
 /// Runs `mailslot verify --json` on `dir`; returns (exit code, lines by
@@ -392,6 +393,42 @@ fn top_level_boundaries(file: &[u8], s: &mailslot_shared::dicom::Summary) -> Vec
         at += head + len as usize;
     }
     out
+}
+
+/// Issue 14: a Japanese name with a kanji of JIS X 0212 (ISO 2022 IR 159)
+/// is shown as Python's `iso2022_jp_2` codec decodes the same bytes (dcmtk
+/// cannot: its converter lacks the set). The raw value comes from dcmtk.
+#[test]
+fn a_jis_x_0212_name_is_decoded_as_python_decodes_it() {
+    let path = corpus().join("generated/mr_jis_x_0212.dcm");
+    let bytes = std::fs::read(&path).unwrap();
+    let v = inspect(&bytes, bytes.len() as u64, &Limits::default());
+    let name = v.accepted().and_then(|s| s.patient_name.clone());
+    let dump = Command::new("dcmdump")
+        .args(["-q", "+P", "0010,0010"])
+        .arg(&path)
+        .output()
+        .expect("dcmdump (dcmtk)")
+        .stdout;
+    let raw = dump
+        .split(|&b| b == b'[')
+        .nth(1)
+        .and_then(|rest| rest.split(|&b| b == b']').next())
+        .expect("a value in dcmdump's line")
+        .to_vec();
+    let mut python = Command::new("python3")
+        .args([
+            "-c",
+            "import sys; sys.stdout.write(sys.stdin.buffer.read().decode('iso2022_jp_2'))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    std::io::Write::write_all(&mut python.stdin.take().unwrap(), &raw).unwrap();
+    let expected = String::from_utf8(python.wait_with_output().unwrap().stdout).unwrap();
+    assert!(expected.contains('鷗'), "python: {expected}");
+    assert_eq!(name.as_deref(), Some(expected.as_str()));
 }
 
 #[test]

@@ -25,7 +25,7 @@ use std::process::{Command, ExitCode};
 type Result<T = ()> = std::result::Result<T, String>;
 
 /// Bump when the corpus recipe changes, so cached corpora are rebuilt.
-const CORPUS_VERSION: &str = "6";
+const CORPUS_VERSION: &str = "7";
 /// The API fuzzer the API test runs.
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 const PYDICOM: &str = "pydicom==3.0.2";
@@ -420,7 +420,22 @@ fn generate_variants(dir: &Path) -> Result {
     let mut bytes = fs::read(&padded).map_err(|e| e.to_string())?;
     bytes.resize(bytes.len() + 2_400_000, 0);
     fs::write(&padded, bytes).map_err(|e| e.to_string())?;
-    un_sequences(&mr, &out("mr_un_sequences.dcm"))
+    un_sequences(&mr, &out("mr_un_sequences.dcm"))?;
+    // A Japanese name with a kanji of JIS X 0212 (ISO 2022 IR 159): 鷗 in
+    // 森鷗外. The bytes are Python's "森^鷗外".encode("iso2022_jp_2").
+    let jis = out("mr_jis_x_0212.dcm");
+    fs::copy(&mr, &jis).map_err(|e| e.to_string())?;
+    run(Command::new("dcmodify")
+        .arg("-nb")
+        .args([
+            "-i",
+            "(0008,0018)=1.2.826.0.1.3680043.9.7.14.3",
+            "-i",
+            "(0008,0005)=\\ISO 2022 IR 87\\ISO 2022 IR 159",
+            "-i",
+            "(0010,0010)=Mori^Ougai=\x1b$B?9\x1b(B^\x1b$(Dl?\x1b$B30\x1b(B",
+        ])
+        .arg(&jis))
 }
 
 /// A real MR slice with private sequences of VR UN and undefined length

@@ -8,7 +8,7 @@
 //! unknown are kept as they came.
 
 use encoding_rs::{
-    Encoding, EUC_KR, GBK, ISO_2022_JP, ISO_8859_5, ISO_8859_6, ISO_8859_7, ISO_8859_8,
+    Encoding, EUC_JP, EUC_KR, GBK, ISO_2022_JP, ISO_8859_5, ISO_8859_6, ISO_8859_7, ISO_8859_8,
     WINDOWS_1254,
 };
 
@@ -23,6 +23,10 @@ enum Set {
     Katakana,
     /// JIS X 0208 in G0: 7-bit byte pairs, decoded as ISO-2022-JP.
     Jis0208,
+    /// JIS X 0212 in G0 (ISO 2022 IR 159, supplementary kanji used in
+    /// names such as 鷗): 7-bit byte pairs, decoded as EUC-JP's
+    /// three-byte form (0x8F, then each byte with its high bit set).
+    Jis0212,
     /// A multi-byte or 8-bit set whose high bytes a WHATWG encoding decodes.
     HighBytes(&'static Encoding),
     /// ISO 8859-1 in G1: bytes are code points.
@@ -35,6 +39,7 @@ const ESCAPES: &[(&str, Set)] = &[
     ("(J", Set::Plain),
     (")I", Set::Katakana),
     ("$B", Set::Jis0208),
+    ("$(D", Set::Jis0212),
     ("$)C", Set::HighBytes(EUC_KR)),
     ("$)A", Set::HighBytes(GBK)),
     ("-A", Set::Latin1),
@@ -96,6 +101,17 @@ fn decode_run(run: &str, set: Set) -> String {
                 .0
                 .into_owned()
         }
+        Set::Jis0212 => {
+            let mut euc = Vec::with_capacity(bytes.len() * 3 / 2 + 1);
+            for pair in bytes.chunks(2) {
+                match *pair {
+                    [a, b] => euc.extend_from_slice(&[0x8f, a | 0x80, b | 0x80]),
+                    // An odd byte out is not JIS X 0212: kept as it came.
+                    _ => euc.extend_from_slice(pair),
+                }
+            }
+            EUC_JP.decode_without_bom_handling(&euc).0.into_owned()
+        }
         Set::HighBytes(encoding) => encoding.decode_without_bom_handling(&bytes).0.into_owned(),
     }
 }
@@ -117,6 +133,18 @@ mod tests {
             decode_extensions(raw),
             "Yamada^Tarou=山田^太郎=やまだ^たろう"
         );
+    }
+
+    /// Issue 14: JIS X 0212 runs were kept undecoded. 鷗 (as in 森鷗外) is
+    /// in JIS X 0212, not in JIS X 0208; the bytes are Python's
+    /// `"森^鷗外".encode("iso2022_jp_2")`, as pydicom writes ISO 2022 IR 159.
+    #[test]
+    fn japanese_jis_x_0212() {
+        let raw = "Mori^Ougai=\u{1b}$B?9\u{1b}(B^\u{1b}$(Dl?\u{1b}$B30\u{1b}(B";
+        assert_eq!(decode_extensions(raw), "Mori^Ougai=森^鷗外");
+        // 草彅 (Kusanagi): 草 in JIS X 0208, 彅 in JIS X 0212.
+        let raw = "\u{1b}$BAp\u{1b}$(D<t\u{1b}(B";
+        assert_eq!(decode_extensions(raw), "草彅");
     }
 
     #[test]
