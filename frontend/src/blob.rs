@@ -16,6 +16,8 @@ pub const FIRST: u64 = 64 * 1024;
 /// Bytes fetched per later read, when a header is longer or a whole file
 /// is read (ZIP members, DICOMDIR).
 pub const CHUNK: u64 = 256 * 1024;
+/// Bytes read after a seek past the bytes at hand.
+const AFTER_JUMP: u64 = 16 * 1024;
 
 /// A blob's size in bytes.
 pub fn size(blob: &Blob) -> u64 {
@@ -146,6 +148,9 @@ pub struct BlobReader {
     pos: u64,
     buf: Vec<u8>,
     buf_start: u64,
+    /// The last seek left the bytes at hand: the rules passed over a value
+    /// (pixel data, a fragment) and want the next header, not a chunk.
+    jumped: bool,
 }
 
 impl BlobReader {
@@ -159,6 +164,7 @@ impl BlobReader {
             pos: 0,
             buf: head,
             buf_start: 0,
+            jumped: false,
         }
     }
 
@@ -225,7 +231,12 @@ impl Read for BlobReader {
         }
         let cached = self.buf_start..self.buf_start + self.buf.len() as u64;
         if !cached.contains(&self.pos) {
-            self.fill(self.pos, CHUNK)?;
+            // After a jump, a small read: the rules look at a header and
+            // may jump again (a fragment of every frame of a multi-frame
+            // image); reading on in order, whole chunks.
+            let want = if self.jumped { AFTER_JUMP } else { CHUNK };
+            self.fill(self.pos, want)?;
+            self.jumped = false;
         }
         let from = usize::try_from(self.pos - self.buf_start).map_err(io::Error::other)?;
         let n = out.len().min(self.buf.len() - from);
@@ -243,6 +254,8 @@ impl Seek for BlobReader {
             SeekFrom::Current(d) => self.pos.checked_add_signed(d),
         };
         self.pos = target.ok_or_else(|| io::Error::other("seek before the start"))?;
+        let cached = self.buf_start..self.buf_start + self.buf.len() as u64;
+        self.jumped = !cached.contains(&self.pos);
         Ok(self.pos)
     }
 }
