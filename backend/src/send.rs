@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use mailslot_shared::dicom::{inspect_reader, listed_instances, Lang, Limits, RejectCode, Verdict};
+use mailslot_shared::dicom::{
+    inspect_seekable, listed_instances, Lang, Limits, RejectCode, Verdict,
+};
 use mailslot_shared::letter::{self, LetterRefusal};
 use mailslot_shared::wire::{Consent, DicomdirCheck, SenderDetails, UploadKind};
 
@@ -131,9 +133,10 @@ pub fn scan(paths: &[PathBuf]) -> Result<Scanned> {
             .metadata()
             .map_err(|e| ClientError::File(path.clone(), e))?
             .len();
-        match inspect_reader(
+        // The rules over the whole file, passing over the pixel data by
+        // seeking (the same verdict as reading it; the upload reads it).
+        match inspect_seekable(
             BufReader::with_capacity(64 * 1024, file),
-            len,
             len,
             &Limits::default(),
         ) {
