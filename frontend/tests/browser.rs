@@ -136,38 +136,25 @@ async fn the_scan_finds_images_in_extensionless_files_and_names_every_ignored_fi
     assert_eq!(s.study_instance_uid, "1.2.3");
     assert_eq!(s.modality.as_deref(), Some("CT"));
     assert_eq!(report.found[1].summary.sop_instance_uid, "1.2.3.2");
-    assert_eq!(
-        reason_of(&report, "CD/DICOM/IM000003"),
-        Some(IgnoreReason::Rule(RejectCode::Truncated))
-    );
-    assert_eq!(
-        reason_of(&report, "CD/DICOM/IM000005"),
-        Some(IgnoreReason::Rule(RejectCode::Truncated))
-    );
-    assert_eq!(
-        reason_of(&report, "CD/DICOM/IM000007"),
-        Some(IgnoreReason::Rule(RejectCode::TrailingData))
-    );
+    for (path, code) in [
+        ("CD/DICOM/IM000003", RejectCode::Truncated),
+        ("CD/DICOM/IM000005", RejectCode::Truncated),
+        ("CD/DICOM/IM000007", RejectCode::TrailingData),
+        ("CD/AUTORUN.INF", RejectCode::NotDicom),
+        ("CD/VIEWER.EXE", RejectCode::Program),
+        ("CD/INDEX.HTM", RejectCode::NotDicom),
+        ("CD/EMPTY", RejectCode::Empty),
+    ] {
+        assert_eq!(
+            reason_of(&report, path),
+            Some(IgnoreReason::Rule(code)),
+            "{path}"
+        );
+    }
     assert!(report.found[3]
         .summary
         .warnings
         .contains(&mailslot_shared::dicom::WarningCode::TrailingPadding));
-    assert_eq!(
-        reason_of(&report, "CD/AUTORUN.INF"),
-        Some(IgnoreReason::Rule(RejectCode::NotDicom))
-    );
-    assert_eq!(
-        reason_of(&report, "CD/VIEWER.EXE"),
-        Some(IgnoreReason::Rule(RejectCode::Program))
-    );
-    assert_eq!(
-        reason_of(&report, "CD/INDEX.HTM"),
-        Some(IgnoreReason::Rule(RejectCode::NotDicom))
-    );
-    assert_eq!(
-        reason_of(&report, "CD/EMPTY"),
-        Some(IgnoreReason::Rule(RejectCode::Empty))
-    );
 
     // The server's file size limit applies in the browser too.
     let report = scan_blobs(&files[..1], 1000, 1 << 30).await;
