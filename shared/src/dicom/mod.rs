@@ -27,6 +27,7 @@ mod meta;
 mod reason;
 mod source;
 mod uid;
+mod walk;
 
 use serde::{Deserialize, Serialize};
 
