@@ -198,7 +198,7 @@ impl<'r> Feed<'r> {
 
     /// Takes the next `n` peeked bytes out of the stream: the walk reads
     /// them itself (a header it rewrites and [`Feed::put_back`]s).
-    pub(super) fn take(&mut self, n: usize) -> Vec<u8> {
+    pub(super) fn take_peeked(&mut self, n: usize) -> Vec<u8> {
         self.peeked.drain(..n.min(self.peeked.len())).collect()
     }
 
@@ -336,6 +336,37 @@ mod tests {
             assert_eq!(f.read(&mut big).unwrap(), 21);
             assert_eq!(f.read(&mut big).unwrap(), 0);
             assert_eq!(f.read, 32);
+        }
+    }
+
+    /// The CP-246 path: the walk takes a header out, reads past the parser,
+    /// puts the header back rewritten; the parser then reads the header
+    /// and passes over what the walk read, then reads on in order.
+    #[test]
+    fn bytes_read_ahead_are_passed_over_after_the_header_put_back() {
+        let data: Vec<u8> = (0..40).collect();
+        for seekable in [false, true] {
+            let mut f = feed(&data, seekable);
+            assert_eq!(f.peek(4).unwrap(), [1, 2, 0, 1]);
+            let header = f.take_peeked(4);
+            let mut h = [0u8; 3];
+            assert!(f.read_ahead(&mut h).unwrap());
+            assert_eq!(h, [2, 3, 4]);
+            assert!(f.skip_ahead(5).unwrap());
+            f.put_back(&[9, 9, 9, 9]);
+            let mut b = [0u8; 4];
+            assert_eq!(f.read(&mut b).unwrap(), 4);
+            assert_eq!((b, header), ([9; 4], vec![1, 2, 0, 1]));
+            // Reading the bytes read ahead instead of passing them is an error.
+            assert!(f.read(&mut b).is_err());
+            f.pass(8).unwrap();
+            let mut sink = [0u8; 8];
+            assert_eq!(f.read(&mut sink).unwrap(), 8);
+            assert_eq!(f.read(&mut b).unwrap(), 4);
+            assert_eq!(b, [10, 11, 12, 13]);
+            // Past the end: skip_ahead says so.
+            assert!(!f.skip_ahead(100).unwrap());
+            assert_eq!(f.read, 42);
         }
     }
 

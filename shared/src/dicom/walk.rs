@@ -283,7 +283,7 @@ fn un_sequence(feed: &mut Feed<'_>, big_endian: bool) -> Result<(), Stop> {
     if !is_un_sequence {
         return Ok(());
     }
-    let mut header = feed.take(12);
+    let mut header = feed.take_peeked(12);
     let mut open = vec![Nest::Sequence];
     let mut len: u64 = 0;
     while !open.is_empty() {
