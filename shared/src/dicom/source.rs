@@ -15,6 +15,8 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
+use super::inspect::read_up_to;
+
 /// A source that can pass over bytes.
 pub(super) trait Skip: Read {
     /// Passes over the next `n` bytes; returns how many there were (fewer
@@ -214,16 +216,10 @@ impl<'r> Feed<'r> {
         let from_peek = buf.len().min(self.peeked.len());
         buf[..from_peek].copy_from_slice(&self.peeked[..from_peek]);
         self.peeked.drain(..from_peek);
-        let mut filled = from_peek;
-        while filled < buf.len() {
-            let n = self.inner.read(&mut buf[filled..])?;
-            if n == 0 {
-                self.eof = true;
-                break;
-            }
-            self.count(n as u64)?;
-            filled += n;
-        }
+        let got = read_up_to(&mut self.inner, &mut buf[from_peek..])?;
+        self.count(got as u64)?;
+        let filled = from_peek + got;
+        self.eof |= filled < buf.len();
         self.ahead += filled as u64;
         Ok(filled == buf.len())
     }
