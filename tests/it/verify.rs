@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use mailslot_shared::dicom::{inspect, inspect_reader, inspect_seekable, listed_instances, Limits};
-use mailslot_tests::fixtures::files_under;
+use mailslot_tests::fixtures::{explicit_le_element, files_under};
 use mailslot_tests::{corpus, mailslot, Failures};
 use serde_json::Value;
 
@@ -374,20 +374,10 @@ fn top_level_boundaries(file: &[u8], s: &mailslot_shared::dicom::Summary) -> Vec
     let mut at = s.dataset_offset as usize;
     while explicit_le && at + 8 <= file.len() {
         out.push(at);
-        let vr = &file[at + 4..at + 6];
-        let long = matches!(
-            vr,
-            b"OB" | b"OW" | b"OF" | b"SQ" | b"UN" | b"UT" | b"UC" | b"UR" | b"OD" | b"OL" | b"OV"
-        );
-        let (len, head) = match (long, file.get(at + 8..at + 12)) {
-            (true, Some(l)) => (u32::from_le_bytes([l[0], l[1], l[2], l[3]]), 12),
-            (true, None) => break,
-            (false, _) => (
-                u32::from(u16::from_le_bytes([file[at + 6], file[at + 7]])),
-                8,
-            ),
+        let Some((head, len)) = explicit_le_element(file, at) else {
+            break;
         };
-        if len == u32::MAX {
+        if at + head > file.len() || len == u32::MAX {
             break;
         }
         at += head + len as usize;

@@ -566,23 +566,30 @@ impl Drop for StoreScp {
 pub fn dataset(file: &[u8]) -> &[u8] {
     let mut at = 132;
     while file.get(at..at + 2) == Some(&[0x02, 0x00][..]) {
-        let Some(vr) = file.get(at + 4..at + 6) else {
+        let Some((head, len)) = explicit_le_element(file, at) else {
             break;
         };
-        let long = matches!(
-            vr,
-            b"OB" | b"OW" | b"OF" | b"SQ" | b"UN" | b"UT" | b"UC" | b"UR" | b"OD" | b"OL" | b"OV"
-        );
-        let (len, head) = if long {
-            let l = file.get(at + 8..at + 12).unwrap_or(&[0; 4]);
-            (u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize, 12)
-        } else {
-            let l = file.get(at + 6..at + 8).unwrap_or(&[0; 2]);
-            (usize::from(u16::from_le_bytes([l[0], l[1]])), 8)
-        };
-        at += head + len;
+        at += head + len as usize;
     }
     file.get(at..).unwrap_or(&[])
+}
+
+/// The explicit VR little endian element header at `at` in `file`: its own
+/// length (8 or 12 bytes) and the value length it declares (0 where the
+/// file ends inside the length field); `None` where it ends before the VR.
+pub fn explicit_le_element(file: &[u8], at: usize) -> Option<(usize, u32)> {
+    let vr = file.get(at + 4..at + 6)?;
+    let long = matches!(
+        vr,
+        b"OB" | b"OW" | b"OF" | b"SQ" | b"UN" | b"UT" | b"UC" | b"UR" | b"OD" | b"OL" | b"OV"
+    );
+    Some(if long {
+        let l = file.get(at + 8..at + 12).unwrap_or(&[0; 4]);
+        (12, u32::from_le_bytes([l[0], l[1], l[2], l[3]]))
+    } else {
+        let l = file.get(at + 6..at + 8).unwrap_or(&[0; 2]);
+        (8, u32::from(u16::from_le_bytes([l[0], l[1]])))
+    })
 }
 
 /// The data set of `file` after a round trip through dcmtk's `dcmconv`
