@@ -127,7 +127,12 @@ async function aboutYou(thorough) {
       page.getByRole('button', { name: 'Add letters (PDF or photo)' }).click(),
     ]);
     await chooser.setFiles(`${cd}/AUTORUN.INF`);
-    await page.locator('#error-summary').waitFor();
+    // The summary is on the page already (from the Send above): wait for
+    // it to name the file (the page checks the file before it says so),
+    // not merely for the summary.
+    await page.locator('#error-summary', { hasText: 'AUTORUN.INF' })
+      .waitFor({ timeout: 10_000 })
+      .catch(() => {});
     const said = await page.locator('#error-summary').innerText();
     expect(/neither PDF documents nor photos \(JPEG, PNG\).*AUTORUN\.INF/s.test(said), `a file that is no letter is explained: ${said}`);
     expect(await page.locator('ul.letters li').count() === 0, 'it is not attached');
