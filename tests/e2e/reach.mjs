@@ -264,11 +264,17 @@ async function main() {
       if (refused) await gate;
       const response = await route.fetch();
       const headers = response.headers();
+      // A request the page gave up meanwhile (it was paused while this one
+      // waited at the gate) was handled by Playwright already: fulfilling
+      // it again throws "Route is already handled!" and would end the run.
+      const fulfill = (options) => route.fulfill(options).catch((e) => {
+        if (!String(e).includes('already handled')) throw e;
+      });
       if (!refused && headers['mailslot-verdict'] === 'accepted') {
         refused = true;
-        return route.fulfill({ response, headers: { ...headers, 'mailslot-verdict': 'rejected', 'mailslot-reason': 'truncated' } });
+        return fulfill({ response, headers: { ...headers, 'mailslot-verdict': 'rejected', 'mailslot-reason': 'truncated' } });
       }
-      return route.fulfill({ response });
+      return fulfill({ response });
     });
     await tabTo(named(msg('send')));
     await page.keyboard.press('Enter');
