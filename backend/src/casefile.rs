@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 
+use crate::params;
+use crate::store::Sql;
 use mailslot_shared::dicom::Summary;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::mailbox::{count_inbox_bytes, Layout};

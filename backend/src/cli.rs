@@ -340,9 +340,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 fn open_store(config: &Config) -> Result<crate::store::Store, Error> {
     crate::durable::create_dir_all(&config.data_dir)
         .map_err(|e| Error::DataDir(config.data_dir.clone(), e))?;
-    Ok(crate::store::Store::open(
-        &config.data_dir.join("mailslot.sqlite3"),
-    )?)
+    Ok(crate::store::Store::for_config(config)?)
 }
 
 fn serve(config: Config) -> Result<ExitCode, Error> {

@@ -148,6 +148,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// All state: database, spool, inbox, keys.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database instead of the embedded SQLite one
+    /// (`postgres://user:password@host/db`): several nodes share it and
+    /// one `data_dir` on a shared file system.
+    pub database_url: Option<String>,
     /// Where accepted objects are forwarded.
     pub forward: Destination,
     /// Our AE title for C-STORE.
@@ -252,6 +256,7 @@ struct FileLayer {
     min_free_disk_bytes: Option<u64>,
     log_format: Option<String>,
     data_dir: Option<PathBuf>,
+    database_url: Option<String>,
     forward: Option<String>,
     calling_ae_title: Option<String>,
     dimse_associations: Option<usize>,
@@ -379,6 +384,7 @@ struct RawConfig {
     notify_department_to: BTreeMap<String, String>,
     notify_webhook_url: Option<String>,
     notify_webhook_secret: Option<String>,
+    database_url: Option<String>,
 }
 
 const GIB: u64 = 1024 * 1024 * 1024;
@@ -427,6 +433,7 @@ impl RawConfig {
             notify_department_to: BTreeMap::new(),
             notify_webhook_url: None,
             notify_webhook_secret: None,
+            database_url: None,
         }
     }
 
@@ -479,6 +486,7 @@ impl RawConfig {
             (&mut self.notify_to, layer.notify_to),
             (&mut self.notify_webhook_url, layer.notify_webhook_url),
             (&mut self.notify_webhook_secret, layer.notify_webhook_secret),
+            (&mut self.database_url, layer.database_url),
         ] {
             if value.is_some() {
                 *field = value;
@@ -566,6 +574,7 @@ impl RawConfig {
                 &mut self.notify_webhook_secret,
                 "MAILSLOT_NOTIFY_WEBHOOK_SECRET",
             ),
+            (&mut self.database_url, "MAILSLOT_DATABASE_URL"),
         ] {
             if let Some(v) = env(key) {
                 *field = Some(v);
@@ -594,6 +603,17 @@ impl RawConfig {
 
     fn validate(self) -> Result<Config, ConfigError> {
         let invalid = |key: &'static str, message: String| ConfigError::Invalid { key, message };
+        if let Some(url) = &self.database_url {
+            // Not echoed: it may carry the database's password.
+            if url.parse::<postgres::Config>().is_err()
+                || !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+            {
+                return Err(invalid(
+                    "database_url",
+                    "must be a URL like postgres://mailslot:password@db.example/mailslot".into(),
+                ));
+            }
+        }
         let listen: SocketAddr = self.listen.parse().map_err(|_| {
             invalid(
                 "listen",
@@ -760,6 +780,7 @@ impl RawConfig {
             notify_department_to: self.notify_department_to,
             notify_webhook_url: self.notify_webhook_url,
             notify_webhook_secret: self.notify_webhook_secret,
+            database_url: self.database_url,
         })
     }
 

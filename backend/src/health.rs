@@ -78,7 +78,7 @@ pub fn database(store: &Store) -> Check {
         .conn()
         .map_err(|e| e.to_string())
         .and_then(|c| {
-            c.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+            c.check_writable()
                 .map_err(|e| format!("the database cannot be written: {e}"))
         })
         .map(|()| "writable".to_owned());

@@ -22,7 +22,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{params, OptionalExtension};
+use crate::params;
+use crate::store::{OptionalExtension, Sql};
 
 use crate::secret::ServerSecret;
 use crate::store::{now, Store, StoreError};
@@ -122,8 +123,8 @@ pub struct Lockout {
 
 /// One booked attempt; dropped without a verdict it is simply given back.
 #[derive(Debug)]
-pub struct Attempt<'a> {
-    lockout: &'a Lockout,
+pub struct Attempt {
+    lockout: Arc<Lockout>,
     client: String,
 }
 
@@ -144,7 +145,8 @@ impl Lockout {
 
     /// Books an attempt for `ip`, or `Err(seconds)` while it must wait —
     /// also when the attempts in flight would use up its free ones.
-    pub fn reserve(&self, ip: IpAddr) -> Result<Attempt<'_>, u64> {
+    /// Blocking (it reads the database): call it from `web::block`.
+    pub fn reserve(self: &Arc<Self>, ip: IpAddr) -> Result<Attempt, u64> {
         let client = self.client_key(ip);
         let t = now();
         let (failures, until) = self.row(&client).map_err(|_| 1u64)?.unwrap_or((0, None));
@@ -158,33 +160,32 @@ impl Lockout {
         }
         *pending += 1;
         Ok(Attempt {
-            lockout: self,
+            lockout: Arc::clone(self),
             client,
         })
     }
 
     fn row(&self, client: &str) -> Result<Option<(u32, Option<i64>)>, StoreError> {
-        Ok(self
-            .store
+        self.store
             .conn()?
             .query_row(
                 "SELECT failures, locked_until FROM lockouts WHERE client = ?1",
                 params![client],
-                |r| Ok((r.get::<_, u32>(0)?, r.get(1)?)),
+                |r| Ok((r.get::<u32>(0)?, r.get(1)?)),
             )
-            .optional()?)
+            .optional()
     }
 
     /// Forgets counters not touched for a day (housekeeping).
     pub fn forget_old(store: &Store, at: i64) -> Result<usize, StoreError> {
-        Ok(store.conn()?.execute(
+        store.conn()?.execute(
             "DELETE FROM lockouts WHERE updated_at < ?1 AND COALESCE(locked_until, 0) < ?2",
             params![at - 86_400, at],
-        )?)
+        )
     }
 }
 
-impl Attempt<'_> {
+impl Attempt {
     /// The client's keyed hash (for the audit log).
     pub fn client(&self) -> &str {
         &self.client
@@ -193,17 +194,24 @@ impl Attempt<'_> {
     /// A wrong password: counted, and the lockout set once past the free ones.
     pub fn failed(self) -> Result<(), StoreError> {
         let t = now();
-        let (failures, _) = self.lockout.row(&self.client)?.unwrap_or((0, None));
-        let failures = failures + 1;
-        let until = (failures >= FREE_FAILURES).then(|| {
-            let exp = (failures - FREE_FAILURES).min(10);
-            t + (FIRST_LOCKOUT << exp).min(MAX_LOCKOUT)
-        });
-        self.lockout.store.conn()?.execute(
-            "INSERT INTO lockouts (client, failures, locked_until, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(client) DO UPDATE SET failures = ?2, locked_until = ?3, updated_at = ?4",
-            params![self.client, failures, until, t],
+        let conn = self.lockout.store.conn()?;
+        // Counted in the database in one statement: nodes sharing it
+        // cannot lose a failure between reading and writing the count.
+        let failures: u32 = conn.query_row(
+            "INSERT INTO lockouts (client, failures, locked_until, updated_at) VALUES (?1, 1, NULL, ?2)
+             ON CONFLICT(client) DO UPDATE SET failures = lockouts.failures + 1, updated_at = ?2
+             RETURNING failures",
+            params![self.client, t],
+            |r| r.get(0),
         )?;
+        if failures >= FREE_FAILURES {
+            let exp = (failures - FREE_FAILURES).min(10);
+            let until = t + (FIRST_LOCKOUT << exp).min(MAX_LOCKOUT);
+            conn.execute(
+                "UPDATE lockouts SET locked_until = ?2 WHERE client = ?1",
+                params![self.client, until],
+            )?;
+        }
         Ok(())
     }
 
@@ -217,7 +225,7 @@ impl Attempt<'_> {
     }
 }
 
-impl Drop for Attempt<'_> {
+impl Drop for Attempt {
     fn drop(&mut self) {
         if let Ok(mut flight) = self.lockout.in_flight.lock() {
             if let Some(n) = flight.get_mut(&self.client) {

@@ -6,8 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::params;
+use crate::store::{Sql, ToSql, Value};
 use mailslot_shared::wire::UploadState;
-use rusqlite::params;
 
 use crate::durable;
 use crate::store::{now, Store, StoreError};
@@ -74,14 +75,15 @@ impl Layout {
     }
 }
 
-/// [`committed_bytes`]'s query (per upload creation and preflight).
-pub(crate) const COMMITTED_BYTES: &str = "SELECT
-            (SELECT COALESCE(SUM(CASE WHEN last_progress >= ?2 THEN length ELSE offset END), 0)
+/// [`committed_bytes`]'s query (per upload creation and preflight). The
+/// sum is cast: PostgreSQL sums BIGINTs as NUMERIC.
+pub(crate) const COMMITTED_BYTES: &str = r#"SELECT CAST(
+            (SELECT COALESCE(SUM(CASE WHEN last_progress >= ?2 THEN length ELSE "offset" END), 0)
                FROM uploads WHERE state = ?1)
           + (SELECT COALESCE(SUM(u.plaintext_len), 0) FROM uploads u
                JOIN forward_queue q ON q.upload_id = u.id
                WHERE q.state IN ('pending', 'sending', 'failed'))
-          + (SELECT COALESCE(SUM(bytes), 0) FROM inbox)";
+          + (SELECT COALESCE(SUM(bytes), 0) FROM inbox) AS BIGINT)"#;
 
 /// Bytes the mailbox occupies or has promised now, each counted once:
 /// - uploads still receiving: their announced length while they make
@@ -106,7 +108,7 @@ pub fn committed_bytes(store: &Store, active_since: i64) -> Result<u64, StoreErr
 pub fn count_inbox_bytes(store: &Store, reference: &str, bytes: u64) -> Result<(), StoreError> {
     store.conn()?.execute(
         "INSERT INTO inbox (reference, created_at, bytes) VALUES (?1, ?2, ?3)
-         ON CONFLICT(reference) DO UPDATE SET bytes = bytes + excluded.bytes",
+         ON CONFLICT(reference) DO UPDATE SET bytes = inbox.bytes + excluded.bytes",
         params![reference, now(), bytes as i64],
     )?;
     Ok(())
@@ -130,11 +132,8 @@ pub fn sweep_orphans(store: &Store, layout: &Layout, at: i64) -> Result<usize, S
             .is_ok_and(|t| t < cutoff)
     };
     let owned = |sql: &str, values: &[&str]| -> Result<bool, StoreError> {
-        let values = rusqlite::params_from_iter(values.iter());
-        Ok(store
-            .conn()?
-            .query_row(sql, values, |r| r.get::<_, i64>(0))?
-            > 0)
+        let values: Vec<Value> = values.iter().map(ToSql::to_value).collect();
+        Ok(store.conn()?.query_row(sql, &values, |r| r.get::<i64>(0))? > 0)
     };
     let mut swept = 0;
     let mut sweep = |kind: &str, path: &Path, name: &str| -> Result<(), StoreError> {

@@ -13,7 +13,8 @@ use std::sync::LazyLock;
 use prometheus::{Encoder, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
 use crate::mailbox::committed_bytes;
-use crate::store::{now, Store, StoreError};
+use crate::params;
+use crate::store::{now, Sql, Store, StoreError};
 
 /// Every metric the server exposes.
 #[derive(Debug)]
@@ -173,14 +174,14 @@ impl Metrics {
             let oldest: Option<i64> = conn.query_row(
                 "SELECT MIN(u.created_at) FROM forward_queue q JOIN uploads u ON u.id = q.upload_id
                  WHERE q.state IN ('pending', 'sending')",
-                [],
+                params![],
                 |r| r.get(0),
             )?;
             self.forward_oldest
                 .set(oldest.map_or(0, |o| (t - o).max(0)));
             let pending: i64 = conn.query_row(
                 "SELECT COUNT(*) FROM notify_queue WHERE state = 'pending'",
-                [],
+                params![],
                 |r| r.get(0),
             )?;
             self.notifications_pending.set(pending);

@@ -16,8 +16,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::params;
+use crate::store::{OptionalExtension, Sql, Tx};
 use hmac::{KeyInit, Mac};
-use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
@@ -127,7 +128,7 @@ fn recipient(config: &Config, department: Option<&str>) -> Option<String> {
 
 /// Queues `message` on every configured channel, inside the transaction
 /// that completes the submission.
-pub fn enqueue(config: &Config, tx: &Transaction<'_>, message: &Message) -> Result<(), StoreError> {
+pub fn enqueue(config: &Config, tx: &Tx<'_>, message: &Message) -> Result<(), StoreError> {
     let mut channels = Vec::new();
     if config.notify_smtp_url.is_some() {
         if let Some(to) = recipient(config, message.department.as_deref()) {
@@ -174,10 +175,7 @@ pub fn start(config: Config, store: std::sync::Arc<Store>) -> Result<(), StoreEr
     if config.notify_smtp_url.is_none() && config.notify_webhook_url.is_none() {
         return Ok(());
     }
-    store.conn()?.execute(
-        "UPDATE notify_queue SET state = 'pending' WHERE state = 'sending'",
-        [],
-    )?;
+    store.requeue_orphans(crate::store::Queue::Notify)?;
     let spawned = std::thread::Builder::new()
         .name("notify".into())
         .spawn(move || loop {
@@ -207,9 +205,16 @@ pub(crate) const CLAIM: &str =
              WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT 1";
 
 fn claim(store: &Store) -> Result<Option<Queued>, StoreError> {
-    let conn = store.conn()?;
-    let item = conn
-        .query_row(CLAIM, params![now()], |r| {
+    let mut conn = store.conn()?;
+    let tx = conn.transaction()?;
+    // Other nodes skip the row this one locked (PostgreSQL).
+    let sql = if tx.is_postgres() {
+        format!("{CLAIM} FOR UPDATE SKIP LOCKED")
+    } else {
+        CLAIM.to_owned()
+    };
+    let item = tx
+        .query_row(&sql, params![now()], |r| {
             Ok(Queued {
                 id: r.get(0)?,
                 reference: r.get(1)?,
@@ -219,17 +224,14 @@ fn claim(store: &Store) -> Result<Option<Queued>, StoreError> {
                 attempts: r.get(5)?,
             })
         })
-        .map(Some)
-        .or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            e => Err(e),
-        })?;
+        .optional()?;
     if let Some(item) = &item {
-        conn.execute(
-            "UPDATE notify_queue SET state = 'sending', updated_at = ?1 WHERE id = ?2",
-            params![now(), item.id],
+        tx.execute(
+            "UPDATE notify_queue SET state = 'sending', updated_at = ?1, node = ?3 WHERE id = ?2",
+            params![now(), item.id, store.node()],
         )?;
     }
+    tx.commit()?;
     Ok(item)
 }
 
@@ -394,8 +396,8 @@ pub fn queue_counts(store: &Store) -> Result<Vec<(String, String, i64)>, StoreEr
     let mut stmt = conn.prepare(
         "SELECT channel, state, COUNT(*) FROM notify_queue GROUP BY channel, state ORDER BY channel, state",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    rows.collect::<Result<_, _>>().map_err(StoreError::from)
+    let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect::<Result<_, _>>()
 }
 
 /// Failed notifications: (reference, channel, code).
@@ -404,8 +406,8 @@ pub fn failures(store: &Store) -> Result<Vec<(String, String, Option<String>)>, 
     let mut stmt = conn.prepare(
         "SELECT reference, channel, last_code FROM notify_queue WHERE state = 'failed' ORDER BY updated_at",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    rows.collect::<Result<_, _>>().map_err(StoreError::from)
+    let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect::<Result<_, _>>()
 }
 
 #[cfg(test)]

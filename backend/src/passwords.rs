@@ -7,9 +7,10 @@
 
 use std::sync::Mutex;
 
+use crate::params;
+use crate::store::Sql;
 use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
-use rusqlite::params;
 
 use crate::store::{now, Store, StoreError};
 
@@ -67,39 +68,33 @@ pub fn add(store: &Store, password: &str, expires_at: Option<i64>) -> Result<i64
         .hash_password(password.as_bytes(), &salt)
         .map_err(|_| PasswordError::Hash)?
         .to_string();
-    let conn = store.conn()?;
-    conn.execute(
-        "INSERT INTO passwords (hash, created_at, expires_at) VALUES (?1, ?2, ?3)",
+    let id = store.conn()?.query_row(
+        "INSERT INTO passwords (hash, created_at, expires_at) VALUES (?1, ?2, ?3) RETURNING id",
         params![hash, now(), expires_at],
-    )
-    .map_err(StoreError::from)?;
-    Ok(conn.last_insert_rowid())
+        |r| r.get(0),
+    )?;
+    Ok(id)
 }
 
 /// Every stored password's id and dates.
 pub fn list(store: &Store) -> Result<Vec<PasswordInfo>, PasswordError> {
     let conn = store.conn()?;
-    let mut stmt = conn
-        .prepare("SELECT id, created_at, expires_at FROM passwords ORDER BY id")
-        .map_err(StoreError::from)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(PasswordInfo {
-                id: r.get(0)?,
-                created_at: r.get(1)?,
-                expires_at: r.get(2)?,
-            })
+    let mut stmt = conn.prepare("SELECT id, created_at, expires_at FROM passwords ORDER BY id")?;
+    let rows = stmt.query_map(params![], |r| {
+        Ok(PasswordInfo {
+            id: r.get(0)?,
+            created_at: r.get(1)?,
+            expires_at: r.get(2)?,
         })
-        .map_err(StoreError::from)?;
-    Ok(rows.collect::<Result<_, _>>().map_err(StoreError::from)?)
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Removes a password; false when there was none with this id.
 pub fn remove(store: &Store, id: i64) -> Result<bool, PasswordError> {
     let n = store
         .conn()?
-        .execute("DELETE FROM passwords WHERE id = ?1", params![id])
-        .map_err(StoreError::from)?;
+        .execute("DELETE FROM passwords WHERE id = ?1", params![id])?;
     Ok(n > 0)
 }
 
@@ -126,13 +121,9 @@ fn dummy_hash() -> &'static str {
 pub fn check(store: &Store, password: &str, at: i64) -> Result<bool, PasswordError> {
     let rows: Vec<(String, Option<i64>)> = {
         let conn = store.conn()?;
-        let mut stmt = conn
-            .prepare("SELECT hash, expires_at FROM passwords")
-            .map_err(StoreError::from)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(StoreError::from)?;
-        rows.collect::<Result<_, _>>().map_err(StoreError::from)?
+        let mut stmt = conn.prepare("SELECT hash, expires_at FROM passwords")?;
+        let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
     };
     let mut memory = Memory::take();
     let mut verify = |hash: &str| verify(password.as_bytes(), hash, &mut memory.0);
@@ -327,7 +318,7 @@ mod tests {
         assert!(!check(&store, "correct horse battery", now()).unwrap());
         // The stored hash is Argon2id, never the password.
         let hash: String = store
-            .query_opt("SELECT hash FROM passwords", [])
+            .query_opt("SELECT hash FROM passwords", params![])
             .unwrap()
             .unwrap();
         assert!(hash.starts_with("$argon2id$"));

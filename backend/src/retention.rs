@@ -17,9 +17,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::params;
+use crate::store::Sql;
 use mailslot_shared::envelope::Id16;
 use mailslot_shared::wire::UploadState;
-use rusqlite::params;
 
 use crate::config::Config;
 use crate::keys::Keyring;
@@ -42,7 +43,7 @@ fn purge_records(
         let conn = store.conn()?;
         let mut stmt = conn.prepare(sql)?;
         let rows = stmt.query_map(params![cutoff], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     };
     // Objects the PACS refused for good, kept for staff until now.
     for id in ids("SELECT upload_id FROM forward_queue WHERE state = 'failed' AND updated_at < ?1")?
@@ -125,7 +126,7 @@ pub fn start(config: Config, store: Arc<Store>, keys: Arc<Keyring>) {
     let spawned = std::thread::Builder::new()
         .name("retention".into())
         .spawn(move || loop {
-            if let Err(e) = run_once(&config, &store, &keys, now()) {
+            if let Err(e) = run_shared(&config, &store, &keys) {
                 tracing::error!(error = %e, "retention pass failed");
             }
             std::thread::sleep(Duration::from_secs(60));
@@ -133,6 +134,29 @@ pub fn start(config: Config, store: Arc<Store>, keys: Arc<Keyring>) {
     if let Err(e) = spawned {
         tracing::error!(error = %e, "cannot start the retention thread");
     }
+}
+
+/// One pass now, on one node at a time: nodes sharing a PostgreSQL
+/// database take turns by an advisory lock (a node that finds it held
+/// skips this minute). Each pass also takes back what dead nodes were
+/// sending.
+fn run_shared(config: &Config, store: &Store, keys: &Keyring) -> Result<(), StoreError> {
+    let Some(_turn) = store.try_lock(crate::store::LockSpace::Housekeeping, "")? else {
+        return Ok(());
+    };
+    if store.is_shared() {
+        for queue in [crate::store::Queue::Forward, crate::store::Queue::Notify] {
+            let n = store.requeue_orphans(queue)?;
+            if n > 0 {
+                tracing::warn!(
+                    items = n,
+                    ?queue,
+                    "took back what a stopped node was sending"
+                );
+            }
+        }
+    }
+    run_once(config, store, keys, now()).map(|_| ())
 }
 
 /// One housekeeping pass at time `at`.
@@ -156,7 +180,7 @@ pub fn run_once(
         let mut stmt = conn.prepare(
             "SELECT reference, created_at, bytes FROM inbox ORDER BY created_at, reference",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect::<Result<_, _>>()?
     };
     let cutoff = at - (config.retention_days * 86_400) as i64;
@@ -206,7 +230,7 @@ pub fn run_once(
         let mut stmt =
             conn.prepare("SELECT DISTINCT kid FROM uploads WHERE state = ?1 AND kid IS NOT NULL")?;
         let rows = stmt.query_map(params![UploadState::Receiving.as_str()], |r| {
-            r.get::<_, String>(0)
+            r.get::<String>(0)
         })?;
         rows.filter_map(|r| r.ok().and_then(|k| Id16::from_hex(&k)))
             .collect()

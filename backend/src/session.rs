@@ -2,7 +2,8 @@
 //! idle and absolute expiry every authenticated call checks. The HTTP side
 //! (password exchange, lockout, preflight) is `server::session`.
 
-use rusqlite::{params, OptionalExtension};
+use crate::params;
+use crate::store::{OptionalExtension, Sql};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -35,12 +36,6 @@ pub enum SessionError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for SessionError {
-    fn from(e: rusqlite::Error) -> Self {
-        SessionError::Store(e.into())
-    }
-}
-
 /// What the database keeps of a token: its SHA-256.
 pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -66,13 +61,13 @@ pub fn authenticate(
             params![token_hash(token)],
             |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, Option<i64>>(6)?,
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<i64>(2)?,
+                    r.get::<i64>(3)?,
+                    r.get::<String>(4)?,
+                    r.get::<i64>(5)?,
+                    r.get::<Option<i64>>(6)?,
                 ))
             },
         )

@@ -15,7 +15,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use rusqlite::params;
+use crate::params;
+use crate::store::Sql;
 
 use crate::config::{Config, Destination};
 use crate::store::{now, Store, StoreError};
@@ -124,11 +125,9 @@ pub struct Forwarder {
 impl Forwarder {
     /// Starts the workers for `config.forward`.
     pub fn start(config: Config, store: Arc<Store>) -> Result<Self, StoreError> {
-        // Items a crash left in flight go back to the queue.
-        store.conn()?.execute(
-            "UPDATE forward_queue SET state = 'pending' WHERE state = 'sending'",
-            [],
-        )?;
+        // Items a crash left in flight go back to the queue (with several
+        // nodes: those of nodes that no longer run; housekeeping repeats it).
+        store.requeue_orphans(crate::store::Queue::Forward)?;
         let signal = Arc::new((Mutex::new(0u64), Condvar::new()));
         let workers = match config.forward {
             Destination::Dimse { .. } => config.dimse_associations,
@@ -234,8 +233,15 @@ fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreErr
     let layout = crate::mailbox::Layout::of(&config.data_dir);
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
+    // With PostgreSQL, workers on other nodes skip the rows this one
+    // locked: no item is sent twice.
+    let sql = if tx.is_postgres() {
+        format!("{CLAIM} FOR UPDATE OF q SKIP LOCKED")
+    } else {
+        CLAIM.to_owned()
+    };
     let items: Vec<Item> = {
-        let mut stmt = tx.prepare(CLAIM)?;
+        let mut stmt = tx.prepare(&sql)?;
         let rows = stmt.query_map(params![now(), n as i64], |r| {
             let upload_id: String = r.get(0)?;
             Ok(Item {
@@ -249,8 +255,8 @@ fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreErr
     };
     for item in &items {
         tx.execute(
-            "UPDATE forward_queue SET state = 'sending', updated_at = ?1 WHERE upload_id = ?2",
-            params![now(), item.upload_id],
+            "UPDATE forward_queue SET state = 'sending', updated_at = ?1, node = ?3 WHERE upload_id = ?2",
+            params![now(), item.upload_id, store.node()],
         )?;
     }
     tx.commit()?;
@@ -320,8 +326,8 @@ pub fn queue_counts(store: &Store) -> Result<Vec<(String, i64)>, StoreError> {
     let conn = store.conn()?;
     let mut stmt =
         conn.prepare("SELECT state, COUNT(*) FROM forward_queue GROUP BY state ORDER BY state")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect::<Result<_, _>>().map_err(StoreError::from)
+    let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect::<Result<_, _>>()
 }
 
 /// A permanently failed item.
@@ -345,7 +351,7 @@ pub fn retry_failed(store: &Store, layout: &crate::mailbox::Layout) -> Result<us
     let tx = conn.transaction()?;
     let failed: Vec<String> = {
         let mut stmt = tx.prepare("SELECT upload_id FROM forward_queue WHERE state = 'failed'")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
+        let rows = stmt.query_map(params![], |r| r.get(0))?;
         rows.collect::<Result<_, _>>()?
     };
     let mut again = 0;
@@ -368,7 +374,7 @@ pub fn failures(store: &Store) -> Result<Vec<Failure>, StoreError> {
         "SELECT q.upload_id, s.reference, q.last_code, q.last_status FROM forward_queue q
          JOIN sessions s ON s.id = q.session_id WHERE q.state = 'failed' ORDER BY q.updated_at",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map(params![], |r| {
         Ok(Failure {
             upload_id: r.get(0)?,
             reference: r.get(1)?,
@@ -376,5 +382,5 @@ pub fn failures(store: &Store) -> Result<Vec<Failure>, StoreError> {
             status: r.get(3)?,
         })
     })?;
-    rows.collect::<Result<_, _>>().map_err(StoreError::from)
+    rows.collect::<Result<_, _>>()
 }

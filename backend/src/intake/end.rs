@@ -2,8 +2,9 @@
 //! the submission closes the session, an unfinished one expires, or a
 //! crash left one between spooling and its verdict (recovered at start-up).
 
+use crate::params;
+use crate::store::Sql;
 use mailslot_shared::wire::UploadState;
-use rusqlite::params;
 
 use super::{kind_of, state_of, FileRecord, Intake, IntakeError, Result};
 use crate::mailbox::Layout;
@@ -24,7 +25,7 @@ pub fn expire_due(store: &Store, layout: &Layout, at: i64) -> Result<usize, Stor
         let conn = store.conn()?;
         let mut stmt = conn.prepare(EXPIRED)?;
         let rows = stmt.query_map(params![UploadState::Receiving.as_str(), at], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<Result<_, StoreError>>()?
     };
     for id in &expired {
         let _ = std::fs::remove_file(layout.part(id));
@@ -80,7 +81,7 @@ impl Intake {
                     .query_map(params![session.id, UploadState::Receiving.as_str()], |r| {
                         r.get(0)
                     })?;
-                rows.collect::<rusqlite::Result<_>>()?
+                rows.collect::<Result<_, StoreError>>()?
             };
             if !receiving.iter().any(|id| busy.contains(id))
                 || std::time::Instant::now() >= deadline
@@ -111,7 +112,7 @@ impl Intake {
                         bytes: r.get(4)?,
                     })
                 })?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()?
+                rows.collect::<Result<Vec<_>, crate::store::StoreError>>()?
             };
             tx.commit()?;
             files
@@ -135,7 +136,7 @@ impl Intake {
             let rows = stmt.query_map(params![UploadState::Receiving.as_str()], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?;
-            rows.collect::<rusqlite::Result<_>>()?
+            rows.collect::<Result<_, StoreError>>()?
         };
         for (id, session_id, reference) in &pending {
             let session = Session {

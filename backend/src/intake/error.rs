@@ -94,12 +94,6 @@ impl IntakeError {
     }
 }
 
-impl From<rusqlite::Error> for IntakeError {
-    fn from(e: rusqlite::Error) -> Self {
-        IntakeError::Store(e.into())
-    }
-}
-
 impl From<SessionError> for IntakeError {
     fn from(e: SessionError) -> Self {
         match e {

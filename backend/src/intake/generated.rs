@@ -9,9 +9,10 @@
 //! several patients, and a letter must not land in another patient's
 //! record. Without images, letters stay in the inbox only.
 
+use crate::params;
+use crate::store::Sql;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
-use rusqlite::params;
 
 use super::{random32, FileRecord, Intake, Result};
 use crate::casefile::ObjectRecord;

@@ -27,9 +27,10 @@ mod tests;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
+use crate::params;
+use crate::store::{OptionalExtension, Sql, StoreError};
 use mailslot_shared::envelope::{envelope_len, Header, MIN_RECORD_SIZE};
 use mailslot_shared::wire::{UploadKind, UploadMetadata, UploadState};
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 pub use end::{expire_due, CLOSE_WAIT};
@@ -144,22 +145,25 @@ pub struct Intake {
 }
 
 /// A stored vocabulary word (`UploadState`, `UploadKind`) read back.
-fn word<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, s.into())
-    })
+fn word<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    parse(&s).ok_or(StoreError::Word(s))
 }
 
-fn state_of(s: String) -> rusqlite::Result<UploadState> {
+fn state_of(s: String) -> Result<UploadState, StoreError> {
     word(s, UploadState::parse)
 }
 
-fn kind_of(s: String) -> rusqlite::Result<UploadKind> {
+fn kind_of(s: String) -> Result<UploadKind, StoreError> {
     word(s, UploadKind::parse)
 }
 
-/// Marks an upload busy for the duration of one request.
-struct BusyGuard<'a>(&'a Mutex<HashSet<String>>, String);
+/// Marks an upload busy for the duration of one request: in this process,
+/// and (PostgreSQL) for every node, by the upload's advisory lock.
+struct BusyGuard<'a>(
+    &'a Mutex<HashSet<String>>,
+    String,
+    #[allow(dead_code)] Option<crate::store::Lock<'a>>,
+);
 
 impl Drop for BusyGuard<'_> {
     fn drop(&mut self) {
@@ -225,7 +229,7 @@ impl Intake {
         // too: a session cannot make the server open and check more than
         // its limit by sending what will be refused.
         let total: i64 = conn.query_row(
-            "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE session_id = ?1",
+            "SELECT CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM uploads WHERE session_id = ?1",
             params![session.id],
             |r| r.get(0),
         )?;
@@ -275,7 +279,7 @@ impl Intake {
         self.store
             .conn()?
             .query_row(
-                "SELECT id, file_id, kind, length, offset, header, state, code, expires_at
+                "SELECT id, file_id, kind, length, \"offset\", header, state, code, expires_at
                  FROM uploads WHERE id = ?1 AND session_id = ?2",
                 params![id, session.id],
                 |r| {
@@ -283,9 +287,9 @@ impl Intake {
                         id: r.get(0)?,
                         file_id: r.get(1)?,
                         kind: kind_of(r.get(2)?)?,
-                        length: r.get::<_, i64>(3)? as u64,
-                        offset: r.get::<_, i64>(4)? as u64,
-                        saved_offset: r.get::<_, i64>(4)? as u64,
+                        length: r.get::<i64>(3)? as u64,
+                        offset: r.get::<i64>(4)? as u64,
+                        saved_offset: r.get::<i64>(4)? as u64,
                         header: r.get(5)?,
                         state: state_of(r.get(6)?)?,
                         code: r.get(7)?,
@@ -307,7 +311,15 @@ impl Intake {
         if !busy.insert(id.to_owned()) {
             return Err(IntakeError::UploadBusy);
         }
-        Ok(BusyGuard(&self.busy, id.to_owned()))
+        let mut guard = BusyGuard(&self.busy, id.to_owned(), None);
+        drop(busy);
+        // Another node writing this upload's part file now: the sender
+        // retries, and finds the offset that node recorded.
+        match self.store.try_lock(crate::store::LockSpace::Upload, id)? {
+            Some(lock) => guard.2 = Some(lock),
+            None => return Err(IntakeError::UploadBusy),
+        }
+        Ok(guard)
     }
 
     /// Removes what an upload that ends unaccepted left: its part file,

@@ -18,11 +18,12 @@
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 
+use crate::params;
+use crate::store::Sql;
 use mailslot_shared::dicom::{inspect_reader, Limits, Verdict};
 use mailslot_shared::envelope::{Header, Opener, HEADER_LEN};
 use mailslot_shared::letter::{self, LetterKind};
 use mailslot_shared::wire::{UploadKind, UploadState};
-use rusqlite::params;
 
 use super::{Intake, IntakeError, Result, Upload};
 use crate::durable;
@@ -256,6 +257,9 @@ impl Intake {
                 u.state = UploadState::parse(&state).unwrap_or(UploadState::Incomplete);
                 return Ok(());
             }
+            // Two uploads of one instance finishing at once (two requests,
+            // two nodes): the unique index `uploads_one_accepted_instance`
+            // lets only the first accept it; the other is a duplicate.
             let claimed = tx.execute(
                 "UPDATE uploads SET state = ?5, code = NULL, instance_hash = ?1, plaintext_len = ?2
                  WHERE id = ?3 AND state = ?6 AND NOT EXISTS (SELECT 1 FROM uploads WHERE session_id = ?4
@@ -268,15 +272,19 @@ impl Intake {
                     UploadState::Accepted.as_str(),
                     UploadState::Receiving.as_str()
                 ],
-            )?;
+            );
+            let claimed = match claimed {
+                Err(e) if e.is_unique_violation() => 0,
+                other => other?,
+            };
             if claimed == 1 {
                 // A retry after a crash finds the file already moved.
                 if part.exists() || !spooled.exists() {
                     durable::rename(&part, &spooled)?;
                 }
                 tx.execute(
-                    "INSERT OR IGNORE INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
-                     VALUES (?1, ?2, 'pending', ?3, ?3)",
+                    "INSERT INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
+                     VALUES (?1, ?2, 'pending', ?3, ?3) ON CONFLICT DO NOTHING",
                     params![u.id, session.id, now()],
                 )?;
                 audit_verdict(&tx, u, UploadState::Accepted, None, len)?;
@@ -339,7 +347,7 @@ fn count_verdict(verdict: UploadState) {
 
 /// Writes the progress of `u` the database does not hold yet: its header
 /// (when this request brought it) and its offset.
-fn save_progress(conn: &rusqlite::Connection, u: &mut Upload) -> Result<()> {
+fn save_progress(conn: &impl Sql, u: &mut Upload) -> Result<()> {
     if u.offset == u.saved_offset {
         return Ok(());
     }
@@ -358,8 +366,8 @@ fn save_progress(conn: &rusqlite::Connection, u: &mut Upload) -> Result<()> {
         None => None,
     };
     conn.execute(
-        "UPDATE uploads SET offset = ?1, last_progress = ?2, header = COALESCE(?3, header), kid = COALESCE(?4, kid)
-         WHERE id = ?5 AND offset = ?6",
+        "UPDATE uploads SET \"offset\" = ?1, last_progress = ?2, header = COALESCE(?3, header), kid = COALESCE(?4, kid)
+         WHERE id = ?5 AND \"offset\" = ?6",
         params![u.offset as i64, now(), header, kid, u.id, u.saved_offset as i64],
     )?;
     u.saved_offset = u.offset;
@@ -368,7 +376,7 @@ fn save_progress(conn: &rusqlite::Connection, u: &mut Upload) -> Result<()> {
 
 /// The audit event of an upload's verdict.
 fn audit_verdict(
-    conn: &rusqlite::Connection,
+    conn: &impl Sql,
     u: &Upload,
     verdict: UploadState,
     code: Option<&str>,

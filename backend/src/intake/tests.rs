@@ -57,7 +57,7 @@ fn closing_waits_for_an_upload_being_finished() {
             .unwrap()
             .execute(
                 "UPDATE uploads SET state = 'accepted' WHERE id = 'u' AND state = 'receiving'",
-                [],
+                crate::params![],
             )
             .unwrap();
         drop(guard);
@@ -86,7 +86,7 @@ fn an_upload_ending_unaccepted_leaves_no_spooled_copy() {
         .execute(
             "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
              VALUES ('v', 's', 'g', 'dicom', 100, 'receiving', ?1, ?1)",
-            [t - 10],
+            crate::params![t - 10],
         )
         .unwrap();
     std::fs::write(layout.spooled("v"), b"left by a crash").unwrap();

@@ -213,12 +213,6 @@ impl From<PasswordError> for ApiFailure {
     }
 }
 
-impl From<rusqlite::Error> for ApiFailure {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError::from(e).into()
-    }
-}
-
 impl From<std::io::Error> for ApiFailure {
     fn from(e: std::io::Error) -> Self {
         tracing::error!(error = %e, "file system failure");

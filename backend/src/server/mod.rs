@@ -44,7 +44,7 @@ pub struct AppState {
     /// The key pairs.
     pub keys: Arc<Keyring>,
     /// Wrong-password lockout per client.
-    pub lockout: crate::lockout::Lockout,
+    pub lockout: Arc<crate::lockout::Lockout>,
     /// Upload bodies being read, server-wide.
     pub bodies: gate::Gate,
     /// Password checks running, server-wide.
@@ -92,7 +92,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
         std::fs::set_permissions(&config.data_dir, std::fs::Permissions::from_mode(0o700))
             .map_err(|e| crate::Error::DataDir(config.data_dir.clone(), e))?;
     }
-    let store = Arc::new(Store::open(&config.data_dir.join("mailslot.sqlite3"))?);
+    let store = Arc::new(Store::for_config(&config)?);
     let keys = Arc::new(Keyring::open(&config.data_dir.join("keys"))?);
     // Keys the hashes the database keeps (clients, SOP Instance UIDs); it
     // never leaves the data directory.
@@ -111,7 +111,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     );
     // Uploads a crash left between spooling and their verdict.
     intake.recover()?;
-    let lockout = crate::lockout::Lockout::new(store.clone(), secret);
+    let lockout = Arc::new(crate::lockout::Lockout::new(store.clone(), secret));
     Ok(AppState {
         bodies: gate::Gate::new(config.max_concurrent_bodies),
         password_checks: gate::Gate::new(config.max_concurrent_password_checks),
@@ -354,7 +354,11 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
     let tls = config.tls;
     let admin_listen = config.admin_listen;
     crate::metrics::get().map_err(|e| crate::Error::Usage(format!("metrics: {e}")))?;
-    let state = web::Data::new(state(config)?);
+    // Off the runtime: the state's database calls block (PostgreSQL's
+    // client would refuse to run inside it).
+    let state = std::thread::scope(|s| s.spawn(|| state(config)).join())
+        .map_err(|_| crate::Error::Usage("the start panicked".into()))??;
+    let state = web::Data::new(state);
     match &static_dir {
         Some(dir) if !dir.join("index.html").is_file() => eprintln!(
             "mailslot: no upload page in {} (build it with `cargo xtask page`); serving the API only",

@@ -1,12 +1,13 @@
 //! The public key, password → session exchange, pre-flight, and the
 //! session check every other call makes.
 
+use crate::params;
+use crate::store::Sql;
 use actix_web::{web, HttpRequest, HttpResponse};
 use mailslot_shared::envelope::DEFAULT_RECORD_SIZE;
 use mailslot_shared::wire::{
     ErrorCode, Preflight, ServerKey, SessionCreated, SessionRequest, UploadLimits,
 };
-use rusqlite::params;
 
 use super::{ApiFailure, AppState};
 use crate::keys::random32;
@@ -57,10 +58,14 @@ pub async fn create(
         &state.config.trusted_proxies,
     );
     // Booked before the password is hashed: guesses in flight count.
-    let attempt = state.lockout.reserve(ip).map_err(|retry_after| {
-        crate::metrics::count(|m| m.password_refusals.inc());
-        ApiFailure::LockedOut { retry_after }
-    })?;
+    // Every database call runs off the async workers (`web::block`).
+    let lockout = state.lockout.clone();
+    let attempt = web::block(move || lockout.reserve(ip))
+        .await?
+        .map_err(|retry_after| {
+            crate::metrics::count(|m| m.password_refusals.inc());
+            ApiFailure::LockedOut { retry_after }
+        })?;
     let body = body.into_inner();
     let c = &body.consent;
     if !c.accepted || !c.may_send || c.statement_version != state.config.privacy_statement_version {
@@ -74,26 +79,31 @@ pub async fn create(
         .enter_within(super::gate::WAIT)
         .await
         .ok_or(ApiFailure::Busy)?;
+    let max_sessions = state.config.max_sessions_per_client;
     let ok = web::block(move || crate::passwords::check(&st.store, &password, now())).await??;
     drop(permit);
-    if !ok {
-        let detail = format!("wrong or expired password client={}", attempt.client());
-        attempt.failed()?;
-        crate::metrics::count(|m| m.password_refusals.inc());
-        state.store.audit("session-refused", &detail)?;
-        return Err(ApiFailure::WrongPassword);
-    }
-    let client = attempt.client().to_owned();
-    attempt.succeeded()?;
-    // One client cannot open sessions (and their reservations) without end.
-    let opened: i64 =
-        state
-            .store
-            .conn()?
-            .query_row(OPEN_SESSIONS, params![client, now() - 3600], |r| r.get(0))?;
-    if opened as usize >= state.config.max_sessions_per_client {
-        return Err(ApiFailure::Busy);
-    }
+    let st = state.clone();
+    let client = web::block(move || -> Result<String, ApiFailure> {
+        if !ok {
+            let detail = format!("wrong or expired password client={}", attempt.client());
+            attempt.failed()?;
+            crate::metrics::count(|m| m.password_refusals.inc());
+            st.store.audit("session-refused", &detail)?;
+            return Err(ApiFailure::WrongPassword);
+        }
+        let client = attempt.client().to_owned();
+        attempt.succeeded()?;
+        // One client cannot open sessions (and their reservations) without end.
+        let opened: i64 =
+            st.store
+                .conn()?
+                .query_row(OPEN_SESSIONS, params![client, now() - 3600], |r| r.get(0))?;
+        if opened as usize >= max_sessions {
+            return Err(ApiFailure::Busy);
+        }
+        Ok(client)
+    })
+    .await??;
 
     let token = hex::encode(random32()?);
     let token_hash = token_hash(&token);
@@ -109,8 +119,8 @@ pub async fn create(
             r.copy_from_slice(&random32()?[..9]);
             let reference = mailslot_shared::wire::reference_from_random(&r);
             let inserted = st.store.conn()?.execute(
-                "INSERT OR IGNORE INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at, client)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?4, ?6)",
+                "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at, client)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?4, ?6) ON CONFLICT DO NOTHING",
                 params![sid, token_hash, reference, created, consent_version, client],
             )?;
             if inserted == 1 {

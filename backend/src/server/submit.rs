@@ -9,12 +9,13 @@
 //! record (details, consent, verdicts) goes to `<inbox>/<reference>/
 //! submission.json` (mode 0600) for staff; the reply is the receipt.
 
+use crate::params;
+use crate::store::Sql;
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::TryStreamExt as _;
 use mailslot_shared::envelope::{open_all, Header, HEADER_LEN};
 use mailslot_shared::wire::{ErrorCode, Receipt, SenderDetails, UploadKind, UploadState};
-use rusqlite::params;
 use serde::Serialize;
 
 use super::session::{authenticate, bearer};

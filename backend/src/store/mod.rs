@@ -1,0 +1,572 @@
+//! Durable state in SQLite: passwords, sessions, uploads, submissions, the
+//! forward queue and the audit log. The database runs in WAL mode with
+//! `synchronous = FULL`, so what was acknowledged survives a crash or
+//! restart. Each statement is atomic; changes that must happen together
+//! (accepting an object and queueing it, closing a session's uploads,
+//! recording a submission and ending its session) run in one transaction
+//! where they are made (`intake`, `server::submit`). The modules that own a
+//! table write its SQL; this module holds the schema and the connection.
+//!
+//! Patient data never enters the database: uploads are known by opaque ids,
+//! SOP Instance UIDs are kept only as a SHA-256 (for idempotence), and the
+//! sender's contact data is not stored here at all: it exists in clear only
+//! in `inbox/<reference>/submission.json` (mode 0600) for staff.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+mod pool;
+mod sql;
+
+pub use pool::LockSpace;
+pub use sql::{Conn, FromSql, OptionalExtension, Row, Sql, ToSql, Tx, Value};
+
+use crate::params;
+
+/// A database failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL reported an error.
+    #[error("database error: {}", postgres_message(.0))]
+    Postgres(#[from] postgres::Error),
+    /// A query that must return a row returned none.
+    #[error("no row")]
+    NoRows,
+    /// A column was missing or held a value of another type.
+    #[error("column {0} missing or of another type")]
+    Column(usize),
+    /// A stored word (an upload's state or kind) this version does not know.
+    #[error("unknown stored word {0:?}")]
+    Word(String),
+    /// The database takes no writes (a PostgreSQL standby).
+    #[error("the database is read-only")]
+    ReadOnly,
+    /// A statement was started inside another on the same connection.
+    #[error("statement inside a statement")]
+    Reentrant,
+    /// The database lock was poisoned by a panic elsewhere.
+    #[error("database lock poisoned")]
+    Poisoned,
+    /// The database file could not be created.
+    #[error("cannot create {0}: {1}")]
+    Io(std::path::PathBuf, std::io::Error),
+}
+
+/// PostgreSQL's own message and code ("db error" alone says nothing); not
+/// its detail, which may quote a row's values.
+fn postgres_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
+    }
+}
+
+impl StoreError {
+    /// Stable kebab-case code.
+    pub fn code(&self) -> &'static str {
+        "storage-failed"
+    }
+
+    /// Whether a write broke a unique index (another transaction made the
+    /// same row first).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.code == rusqlite::ErrorCode::ConstraintViolation
+            }
+            StoreError::Postgres(e) => {
+                e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the database could not write for lack of disk space.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.code == rusqlite::ErrorCode::DiskFull
+            }
+            StoreError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::DISK_FULL),
+            _ => false,
+        }
+    }
+}
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS passwords (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    reference TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    consent_version TEXT NOT NULL,
+    consent_at INTEGER NOT NULL,
+    announced_files INTEGER NOT NULL DEFAULT 0,
+    announced_bytes INTEGER NOT NULL DEFAULT 0,
+    finalized_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS uploads (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    file_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    "offset" INTEGER NOT NULL DEFAULT 0,
+    header BLOB,
+    kid TEXT,
+    state TEXT NOT NULL,
+    code TEXT,
+    instance_hash TEXT,
+    plaintext_len INTEGER,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    UNIQUE(session_id, file_id)
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    reference TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL UNIQUE REFERENCES sessions(id),
+    department TEXT,
+    created_at INTEGER NOT NULL,
+    files INTEGER NOT NULL,
+    bytes INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS forward_queue (
+    upload_id TEXT PRIMARY KEY REFERENCES uploads(id),
+    session_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt INTEGER NOT NULL,
+    last_code TEXT,
+    last_status INTEGER,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS inbox (
+    reference TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    bytes INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lockouts (
+    client TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    locked_until INTEGER,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notify_queue (
+    id INTEGER PRIMARY KEY,
+    reference TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    target TEXT NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt INTEGER NOT NULL,
+    last_code TEXT,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+"#;
+
+/// Columns added to existing tables: (table, column, declaration).
+const MIGRATIONS: &[(&str, &str, &str)] = &[
+    // Unix seconds of an upload's last progress (creation, or bytes kept).
+    ("uploads", "last_progress", "INTEGER NOT NULL DEFAULT 0"),
+    // Keyed hash of the client that opened a session (see `lockout`).
+    ("sessions", "client", "TEXT"),
+    // What the images are for (`wire::PURPOSES`; not patient data).
+    ("submissions", "purpose", "TEXT"),
+    // The node (`Store::node`) that claimed an item now being sent.
+    ("forward_queue", "node", "TEXT"),
+    ("notify_queue", "node", "TEXT"),
+];
+
+/// The indexes of the queries that run per request or per forwarded
+/// object. Without them each ran over every row the mailbox ever kept
+/// (until housekeeping): 50 senders × 200 files spent more of the server's
+/// CPU in those scans than in everything else (see `docs/scaling.md`).
+/// Created after the migrations (`sessions.client` is one).
+const INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS uploads_by_state ON uploads(state, expires_at);
+CREATE INDEX IF NOT EXISTS forward_queue_by_state ON forward_queue(state, next_attempt);
+CREATE INDEX IF NOT EXISTS forward_queue_by_session ON forward_queue(session_id, state);
+CREATE INDEX IF NOT EXISTS sessions_by_client ON sessions(client, created_at);
+CREATE INDEX IF NOT EXISTS notify_queue_by_state ON notify_queue(state, next_attempt);
+CREATE INDEX IF NOT EXISTS audit_by_time ON audit(at);
+CREATE UNIQUE INDEX IF NOT EXISTS uploads_one_accepted_instance
+    ON uploads(session_id, instance_hash) WHERE state = 'accepted';
+";
+
+/// The database handle. Calls block: use them from `web::block`.
+#[derive(Debug)]
+pub struct Store {
+    db: Db,
+    /// This process's id among the nodes (random per start).
+    node: String,
+}
+
+#[derive(Debug)]
+enum Db {
+    /// One connection, taken in turn: SQLite writes one at a time anyway.
+    Sqlite(Mutex<Conn>),
+    /// Connections of this node to a database several nodes share.
+    Postgres(pool::Pool),
+}
+
+/// A connection for one use; goes back when dropped.
+#[derive(Debug)]
+pub enum ConnGuard<'a> {
+    /// SQLite's one connection, locked.
+    Sqlite(MutexGuard<'a, Conn>),
+    /// A pooled PostgreSQL connection (always `Some` until dropped).
+    Pooled(&'a pool::Pool, Option<Conn>),
+}
+
+impl std::ops::Deref for ConnGuard<'_> {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        match self {
+            ConnGuard::Sqlite(g) => g,
+            ConnGuard::Pooled(_, Some(c)) => c,
+            ConnGuard::Pooled(_, None) => unreachable!("taken only when dropped"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for ConnGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Conn {
+        match self {
+            ConnGuard::Sqlite(g) => &mut *g,
+            ConnGuard::Pooled(_, Some(c)) => c,
+            ConnGuard::Pooled(_, None) => unreachable!("taken only when dropped"),
+        }
+    }
+}
+
+impl Drop for ConnGuard<'_> {
+    fn drop(&mut self) {
+        if let ConnGuard::Pooled(pool, conn) = self {
+            if let Some(conn) = conn.take() {
+                pool.give_back(conn);
+            }
+        }
+    }
+}
+
+/// A queue whose items nodes claim.
+#[derive(Debug, Clone, Copy)]
+pub enum Queue {
+    /// Objects to the PACS.
+    Forward,
+    /// Notifications to staff.
+    Notify,
+}
+
+impl Queue {
+    fn name(self) -> &'static str {
+        match self {
+            Queue::Forward => "forward_queue",
+            Queue::Notify => "notify_queue",
+        }
+    }
+}
+
+/// 16 random bytes, hex.
+fn new_node_id() -> String {
+    let mut b = [0u8; 16];
+    // Without randomness the time distinguishes nodes well enough.
+    if getrandom::fill(&mut b).is_err() {
+        b[..8].copy_from_slice(&now().to_be_bytes());
+        b[8..12].copy_from_slice(&std::process::id().to_be_bytes());
+    }
+    hex::encode(b)
+}
+
+/// A database-wide lock ([`Store::try_lock`]); released when dropped.
+#[derive(Debug)]
+pub struct Lock<'a>(#[allow(dead_code)] Option<pool::Lease<'a>>);
+
+/// The SQLite schema as PostgreSQL declares it: 64-bit integers, byte
+/// strings, generated ids. One schema text serves both.
+fn postgres_ddl(sqlite: &str) -> String {
+    sqlite
+        .replace(
+            "INTEGER PRIMARY KEY",
+            "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        )
+        .replace(" INTEGER", " BIGINT")
+        .replace(" BLOB", " BYTEA")
+}
+
+/// Appends an audit event through `conn` (a transaction's, so that the
+/// event commits with what it records).
+pub fn audit_in(conn: &impl Sql, event: &str, detail: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit (at, event, detail) VALUES (?1, ?2, ?3)",
+        params![now(), event, detail],
+    )?;
+    tracing::info!(event, detail, "audit");
+    Ok(())
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        // SQLite gives its -wal and -shm files the database file's mode.
+        crate::durable::create_private_if_missing(path)
+            .map_err(|e| StoreError::Io(path.to_owned(), e))?;
+        let conn = rusqlite::Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.execute_batch(SCHEMA)?;
+        // Columns added after the first release: older databases get them.
+        for (table, column, decl) in MIGRATIONS {
+            match conn.execute(
+                &format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"),
+                [],
+            ) {
+                Ok(_) => {}
+                Err(e) if e.to_string().contains("duplicate column name") => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        conn.execute_batch(INDEXES)?;
+        Ok(Store {
+            db: Db::Sqlite(Mutex::new(Conn::Sqlite(conn))),
+            node: new_node_id(),
+        })
+    }
+
+    /// Connects to the PostgreSQL database at `url` and creates or
+    /// migrates its schema (one node at a time, under an advisory lock).
+    pub fn connect(url: &str) -> Result<Self> {
+        let pool = pool::Pool::connect(url)?;
+        let mut ddl = format!(
+            "BEGIN; SET LOCAL client_min_messages = warning; SELECT pg_advisory_xact_lock({}, 0);\n{}",
+            LockSpace::Schema as i32,
+            postgres_ddl(SCHEMA)
+        );
+        for (table, column, decl) in MIGRATIONS {
+            ddl += &postgres_ddl(&format!(
+                "ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {decl};\n"
+            ));
+        }
+        ddl += INDEXES;
+        ddl += "COMMIT;";
+        pool.take().and_then(|conn| {
+            let done = conn.execute_batch(&ddl);
+            pool.give_back(conn);
+            done
+        })?;
+        let node = new_node_id();
+        // Held for the life of the process (its connection is never given
+        // back): other nodes see this node alive while they cannot take it.
+        let alive = pool::Lease::try_take(&pool, LockSpace::Node, pool::key_of(&node))?
+            .ok_or(StoreError::Reentrant)?;
+        std::mem::forget(alive);
+        Ok(Store {
+            db: Db::Postgres(pool),
+            node,
+        })
+    }
+
+    /// This node's id: written beside the queue items it claims.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Puts back into `table`'s queue the items being sent by a node that
+    /// no longer runs (all of them with SQLite, where this is the one node,
+    /// called at start; with PostgreSQL those whose node's lock is free).
+    /// Returns how many went back.
+    pub fn requeue_orphans(&self, table: Queue) -> Result<usize> {
+        let table = table.name();
+        let conn = self.conn()?;
+        let Db::Postgres(pool) = &self.db else {
+            return conn.execute(
+                &format!("UPDATE {table} SET state = 'pending' WHERE state = 'sending'"),
+                params![],
+            );
+        };
+        let nodes: Vec<Option<String>> = conn.query_map(
+            &format!("SELECT DISTINCT node FROM {table} WHERE state = 'sending'"),
+            params![],
+            |r| r.get(0),
+        )?;
+        let mut requeued = 0;
+        for node in nodes {
+            if node.as_deref() == Some(self.node.as_str()) {
+                continue;
+            }
+            let key = node.as_deref().map_or(0, pool::key_of);
+            // Taken: that node is gone (held until the items are back).
+            let Some(_gone) = pool::Lease::try_take(pool, LockSpace::Node, key)? else {
+                continue;
+            };
+            requeued += conn.execute(
+                &format!(
+                    "UPDATE {table} SET state = 'pending', node = NULL WHERE state = 'sending' AND node IS NOT DISTINCT FROM ?1"
+                ),
+                params![node],
+            )?;
+        }
+        Ok(requeued)
+    }
+
+    /// The database `config` names: PostgreSQL at `database_url`, else
+    /// SQLite in the data directory.
+    pub fn for_config(config: &crate::config::Config) -> Result<Self> {
+        match &config.database_url {
+            Some(url) => Self::connect(url),
+            None => Self::open(&config.data_dir.join("mailslot.sqlite3")),
+        }
+    }
+
+    /// Whether the state is in PostgreSQL (shared with other nodes).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.db, Db::Postgres(_))
+    }
+
+    /// A connection, for the modules that own their tables' queries.
+    pub fn conn(&self) -> Result<ConnGuard<'_>> {
+        match &self.db {
+            Db::Sqlite(c) => Ok(ConnGuard::Sqlite(
+                c.lock().map_err(|_| StoreError::Poisoned)?,
+            )),
+            Db::Postgres(pool) => Ok(ConnGuard::Pooled(pool, Some(pool.take()?))),
+        }
+    }
+
+    /// Takes the database-wide lock `(space, key)` unless another session
+    /// (another node, or another request here) holds it. With SQLite there
+    /// is one node, and this process's own guards suffice: always granted.
+    pub fn try_lock(&self, space: LockSpace, key: &str) -> Result<Option<Lock<'_>>> {
+        match &self.db {
+            Db::Sqlite(_) => Ok(Some(Lock(None))),
+            Db::Postgres(pool) => {
+                Ok(pool::Lease::try_take(pool, space, pool::key_of(key))?.map(|l| Lock(Some(l))))
+            }
+        }
+    }
+
+    /// Appends to the audit log. `detail` must hold no patient data.
+    pub fn audit(&self, event: &str, detail: &str) -> Result<()> {
+        audit_in(&*self.conn()?, event, detail)
+    }
+
+    /// The audit log, oldest first (staff tooling and tests).
+    pub fn audit_log(&self) -> Result<Vec<(i64, String, String)>> {
+        self.conn()?.query_map(
+            "SELECT at, event, detail FROM audit ORDER BY id",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    }
+
+    /// One value from a single-row query, if any.
+    pub fn query_opt<T: FromSql>(&self, sql: &str, params: &[Value]) -> Result<Option<T>> {
+        self.conn()?.query_row(sql, params, |r| r.get(0)).optional()
+    }
+}
+
+/// Rows for the modules' unit tests.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::Store;
+
+    /// The queries run per request or per forwarded object search an
+    /// index: none reads a whole table that grows with every file (each
+    /// did before `INDEXES`; `inbox` holds one row per submission).
+    #[test]
+    fn per_request_queries_search_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+        let guard = store.conn().unwrap();
+        let super::Conn::Sqlite(conn) = &*guard else {
+            unreachable!("Store::open opens SQLite")
+        };
+        for (name, sql) in [
+            ("committed bytes", crate::mailbox::COMMITTED_BYTES),
+            ("forward claim", crate::forward::CLAIM),
+            ("notification claim", crate::notify::CLAIM),
+            ("expired uploads", crate::intake::end::EXPIRED),
+            ("open sessions", crate::server::session::OPEN_SESSIONS),
+        ] {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
+            let plan: Vec<String> = stmt
+                .query_map(rusqlite::params_from_iter(nulls), |r| r.get(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let scans: Vec<&String> = plan
+                .iter()
+                .filter(|l| {
+                    l.starts_with("SCAN ")
+                        && !matches!(l.as_str(), "SCAN inbox" | "SCAN CONSTANT ROW")
+                })
+                .collect();
+            assert!(scans.is_empty(), "{name} scans a table: {plan:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) mod testing {
+    use super::{Sql, Store};
+    use crate::params;
+
+    /// Session `s` (reference `R`, consent version 1) opened at `t`, with
+    /// upload `upload` of `length` bytes in it, receiving since `created`
+    /// and expiring at `expires`.
+    pub fn session_with_upload(
+        store: &Store,
+        t: i64,
+        upload: &str,
+        length: i64,
+        created: i64,
+        expires: i64,
+    ) {
+        let conn = store.conn().unwrap();
+        conn.execute(
+            "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
+             VALUES ('s', ?2, 'R', ?1, ?1, '1', ?1)",
+            params![t, vec![0u8]],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
+             VALUES (?1, 's', 'f', 'dicom', ?2, 'receiving', ?3, ?4)",
+            params![upload, length, created, expires],
+        )
+        .unwrap();
+    }
+}

@@ -1,0 +1,152 @@
+//! PostgreSQL connections of one node, reused; and the database-wide locks
+//! that let several nodes share the state.
+//!
+//! A connection is taken for one use (a request's statements, a forwarding
+//! claim) and put back. A [`Lease`] keeps its connection for as long as it
+//! holds an advisory lock: PostgreSQL releases the lock with the session,
+//! so a node that dies releases what it held.
+
+use std::sync::Mutex;
+
+use super::sql::Conn;
+use super::{Result, StoreError};
+
+/// Connections kept idle at most; more are opened when needed (requests
+/// and workers are bounded elsewhere) and closed when returned.
+const IDLE: usize = 16;
+
+/// Open connections to one database.
+pub struct Pool {
+    config: postgres::Config,
+    idle: Mutex<Vec<postgres::Client>>,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the URL: it may hold the password.
+        f.write_str("Pool")
+    }
+}
+
+impl Pool {
+    /// A pool for `url`; connects once to report a bad URL or an
+    /// unreachable server at start.
+    pub fn connect(url: &str) -> Result<Self> {
+        let config: postgres::Config = url.parse()?;
+        let pool = Pool {
+            config,
+            idle: Mutex::new(Vec::new()),
+        };
+        let first = pool.open()?;
+        pool.put(first);
+        Ok(pool)
+    }
+
+    fn open(&self) -> Result<postgres::Client> {
+        Ok(self.config.connect(postgres::NoTls)?)
+    }
+
+    /// An idle connection, or a new one.
+    pub fn take(&self) -> Result<Conn> {
+        let idle = self.idle.lock().map_err(|_| StoreError::Poisoned)?.pop();
+        let client = match idle {
+            Some(c) if !c.is_closed() => c,
+            _ => self.open()?,
+        };
+        Ok(Conn::Postgres(Box::new(std::cell::RefCell::new(client))))
+    }
+
+    /// Returns a connection for reuse (a closed one is dropped).
+    pub fn give_back(&self, conn: Conn) {
+        if let Conn::Postgres(c) = conn {
+            self.put(c.into_inner());
+        }
+    }
+
+    fn put(&self, client: postgres::Client) {
+        if client.is_closed() {
+            return;
+        }
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < IDLE {
+                idle.push(client);
+            }
+        }
+    }
+}
+
+/// What an advisory lock protects: its first key.
+#[derive(Debug, Clone, Copy)]
+#[repr(i32)]
+pub enum LockSpace {
+    /// One upload's part file and offset (second key: a hash of its id).
+    Upload = 1,
+    /// Housekeeping (second key 0): one node at a time.
+    Housekeeping = 2,
+    /// Creating or migrating the schema (second key 0).
+    Schema = 3,
+    /// A running node (second key: a hash of its id), held for its life:
+    /// work a node claimed is taken back only when its lock is free.
+    Node = 4,
+}
+
+/// An advisory lock held on its own connection; released when dropped
+/// (or when the node dies and PostgreSQL ends its session).
+pub struct Lease<'a> {
+    pool: &'a Pool,
+    conn: Option<postgres::Client>,
+    keys: (i32, i32),
+}
+
+impl std::fmt::Debug for Lease<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Lease{:?}", self.keys)
+    }
+}
+
+impl<'a> Lease<'a> {
+    /// Takes the lock `(space, key)` if no session holds it.
+    pub fn try_take(pool: &'a Pool, space: LockSpace, key: i32) -> Result<Option<Self>> {
+        let mut client = match pool.take()? {
+            Conn::Postgres(c) => c.into_inner(),
+            Conn::Sqlite(_) => return Err(StoreError::Reentrant),
+        };
+        let keys = (space as i32, key);
+        let row = client.query_one("SELECT pg_try_advisory_lock($1, $2)", &[&keys.0, &keys.1])?;
+        if !row.try_get::<_, bool>(0)? {
+            pool.put(client);
+            return Ok(None);
+        }
+        Ok(Some(Lease {
+            pool,
+            conn: Some(client),
+            keys,
+        }))
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(mut client) = self.conn.take() {
+            let unlocked = client
+                .query_one(
+                    "SELECT pg_advisory_unlock($1, $2)",
+                    &[&self.keys.0, &self.keys.1],
+                )
+                .ok()
+                .and_then(|r| r.try_get::<_, bool>(0).ok());
+            if unlocked == Some(true) {
+                self.pool.put(client);
+            }
+            // Otherwise the connection is closed, and the lock with it.
+        }
+    }
+}
+
+/// A lock key for `id`: 32 bits of its hash. Two ids sharing a key only
+/// make one request wait for the other.
+pub fn key_of(id: &str) -> i32 {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(id.as_bytes());
+    i32::from_be_bytes([d[0], d[1], d[2], d[3]])
+}

@@ -1,0 +1,517 @@
+//! One small SQL interface over the two databases the server can keep its
+//! state in: SQLite (embedded, the default) and PostgreSQL (for several
+//! nodes). The modules that own a table write their SQL once, in the subset
+//! both understand, with SQLite's numbered parameters (`?1`); PostgreSQL's
+//! connection rewrites them to `$1`.
+//!
+//! Values cross this interface as [`Value`]s (integer, text, bytes, null);
+//! rows are read whole. Nothing here interprets what the values mean.
+
+use std::cell::RefCell;
+
+use super::StoreError;
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A parameter or a column value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// Any integer column (BIGINT in PostgreSQL).
+    Int(i64),
+    /// A text column.
+    Text(String),
+    /// A byte string (BLOB / BYTEA).
+    Blob(Vec<u8>),
+}
+
+/// A Rust value that can be bound as a parameter.
+pub trait ToSql {
+    /// The value to bind.
+    fn to_value(&self) -> Value;
+}
+
+impl<T: ToSql + ?Sized> ToSql for &T {
+    fn to_value(&self) -> Value {
+        (**self).to_value()
+    }
+}
+impl<T: ToSql> ToSql for Option<T> {
+    fn to_value(&self) -> Value {
+        self.as_ref().map_or(Value::Null, ToSql::to_value)
+    }
+}
+impl ToSql for Value {
+    fn to_value(&self) -> Value {
+        self.clone()
+    }
+}
+impl ToSql for str {
+    fn to_value(&self) -> Value {
+        Value::Text(self.to_owned())
+    }
+}
+impl ToSql for String {
+    fn to_value(&self) -> Value {
+        Value::Text(self.clone())
+    }
+}
+impl ToSql for [u8] {
+    fn to_value(&self) -> Value {
+        Value::Blob(self.to_vec())
+    }
+}
+impl ToSql for Vec<u8> {
+    fn to_value(&self) -> Value {
+        Value::Blob(self.clone())
+    }
+}
+impl ToSql for bool {
+    fn to_value(&self) -> Value {
+        Value::Int(i64::from(*self))
+    }
+}
+macro_rules! int_to_sql {
+    ($($t:ty),*) => {$(
+        impl ToSql for $t {
+            fn to_value(&self) -> Value {
+                // Values beyond i64 (none are stored) saturate.
+                Value::Int(i64::try_from(*self).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+int_to_sql!(i64, i32, u32, u64, usize, u16, u8);
+
+/// A Rust value a column can be read into.
+pub trait FromSql: Sized {
+    /// `None` when the column's value does not fit.
+    fn from_value(value: &Value) -> Option<Self>;
+}
+
+impl<T: FromSql> FromSql for Option<T> {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Null => Some(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+impl FromSql for String {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+impl FromSql for Vec<u8> {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Blob(b) => Some(b.clone()),
+            _ => None,
+        }
+    }
+}
+impl FromSql for bool {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Int(i) => Some(*i != 0),
+            _ => None,
+        }
+    }
+}
+macro_rules! int_from_sql {
+    ($($t:ty),*) => {$(
+        impl FromSql for $t {
+            fn from_value(value: &Value) -> Option<Self> {
+                match value {
+                    Value::Int(i) => <$t>::try_from(*i).ok(),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+int_from_sql!(i64, i32, u32, u64, usize, u16, u8);
+
+/// One row of a query's result.
+#[derive(Debug, Clone)]
+pub struct Row(pub(super) Vec<Value>);
+
+impl Row {
+    /// Column `index` (0-based) as `T`.
+    pub fn get<T: FromSql>(&self, index: usize) -> Result<T> {
+        let value = self.0.get(index).ok_or(StoreError::Column(index))?;
+        T::from_value(value).ok_or(StoreError::Column(index))
+    }
+}
+
+/// Binds `params!(a, b, …)` as a parameter list, as `rusqlite::params!` did.
+#[macro_export]
+macro_rules! params {
+    () => { &[] as &[$crate::store::Value] };
+    ($($p:expr),+ $(,)?) => {
+        &[$($crate::store::ToSql::to_value(&$p)),+] as &[$crate::store::Value]
+    };
+}
+
+/// Statements, on a connection or in a transaction. Each method runs one
+/// statement with `params` bound to `?1`, `?2`, ….
+pub trait Sql {
+    /// Runs a statement; the number of rows it changed.
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<usize>;
+
+    /// Runs a query; all its rows.
+    fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+
+    /// Runs several statements without parameters.
+    fn execute_batch(&self, sql: &str) -> Result<()>;
+
+    /// Whether this is PostgreSQL, for the few statements that differ.
+    fn is_postgres(&self) -> bool;
+
+    /// The first row of a query, through `f`; [`StoreError::NoRows`] when
+    /// there is none.
+    fn query_row<T>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        f: impl FnOnce(&Row) -> Result<T>,
+    ) -> Result<T> {
+        match self.rows(sql, params)?.first() {
+            Some(row) => f(row),
+            None => Err(StoreError::NoRows),
+        }
+    }
+
+    /// A statement to run with [`Stmt::query_map`] (rusqlite's shape).
+    fn prepare<'a>(&'a self, sql: &'a str) -> Result<Stmt<'a, Self>>
+    where
+        Self: Sized,
+    {
+        Ok(Stmt { conn: self, sql })
+    }
+
+    /// Every row of a query, through `f`.
+    fn query_map<T>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.rows(sql, params)?.iter().map(f).collect()
+    }
+}
+
+/// A query kept for [`Stmt::query_map`].
+#[derive(Debug)]
+pub struct Stmt<'a, S> {
+    conn: &'a S,
+    sql: &'a str,
+}
+
+impl<S: Sql> Stmt<'_, S> {
+    /// The rows of the query, each through `f` (read whole, then mapped).
+    pub fn query_map<T>(
+        &mut self,
+        params: &[Value],
+        f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<std::vec::IntoIter<Result<T>>> {
+        let rows = self.conn.rows(self.sql, params)?;
+        Ok(rows.iter().map(f).collect::<Vec<_>>().into_iter())
+    }
+}
+
+/// `.optional()` on a single-row result, as `rusqlite::OptionalExtension`.
+pub trait OptionalExtension<T> {
+    /// `Ok(None)` instead of [`StoreError::NoRows`].
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> OptionalExtension<T> for Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(StoreError::NoRows) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A connection to either database.
+pub enum Conn {
+    /// The embedded default.
+    Sqlite(rusqlite::Connection),
+    /// A PostgreSQL server, shared by several nodes.
+    Postgres(Box<RefCell<postgres::Client>>),
+}
+
+/// A transaction; dropped without [`Tx::commit`], it rolls back.
+pub enum Tx<'a> {
+    /// SQLite's.
+    Sqlite(rusqlite::Transaction<'a>),
+    /// PostgreSQL's.
+    Postgres(RefCell<postgres::Transaction<'a>>),
+}
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.is_postgres() {
+            "Conn::Postgres"
+        } else {
+            "Conn::Sqlite"
+        })
+    }
+}
+
+impl std::fmt::Debug for Tx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.is_postgres() {
+            "Tx::Postgres"
+        } else {
+            "Tx::Sqlite"
+        })
+    }
+}
+
+impl Conn {
+    /// Begins a transaction.
+    pub fn transaction(&mut self) -> Result<Tx<'_>> {
+        Ok(match self {
+            Conn::Sqlite(c) => Tx::Sqlite(c.transaction()?),
+            Conn::Postgres(c) => Tx::Postgres(RefCell::new(c.get_mut().transaction()?)),
+        })
+    }
+
+    /// Whether a write could be made now: SQLite begins a write
+    /// transaction (and rolls it back); PostgreSQL must not be a read-only
+    /// standby.
+    pub fn check_writable(&self) -> Result<()> {
+        match self {
+            Conn::Sqlite(c) => Ok(c.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")?),
+            Conn::Postgres(c) => {
+                let row = borrow(c)?.query_one("SHOW transaction_read_only", &[])?;
+                match row.try_get::<_, String>(0)?.as_str() {
+                    "off" => Ok(()),
+                    _ => Err(StoreError::ReadOnly),
+                }
+            }
+        }
+    }
+}
+
+impl Tx<'_> {
+    /// Makes the transaction's changes durable.
+    pub fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit()?,
+            Tx::Postgres(t) => t.into_inner().commit()?,
+        }
+        Ok(())
+    }
+}
+
+impl Sql for Conn {
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<usize> {
+        match self {
+            Conn::Sqlite(c) => sqlite::execute(c, sql, params),
+            Conn::Postgres(c) => pg::execute(&mut *borrow(c)?, sql, params),
+        }
+    }
+    fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        match self {
+            Conn::Sqlite(c) => sqlite::rows(c, sql, params),
+            Conn::Postgres(c) => pg::rows(&mut *borrow(c)?, sql, params),
+        }
+    }
+    fn execute_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Conn::Postgres(c) => Ok(borrow(c)?.batch_execute(sql)?),
+        }
+    }
+    fn is_postgres(&self) -> bool {
+        matches!(self, Conn::Postgres(_))
+    }
+}
+
+impl Sql for Tx<'_> {
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<usize> {
+        match self {
+            Tx::Sqlite(t) => sqlite::execute(t, sql, params),
+            Tx::Postgres(t) => pg::execute(&mut *borrow(t)?, sql, params),
+        }
+    }
+    fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        match self {
+            Tx::Sqlite(t) => sqlite::rows(t, sql, params),
+            Tx::Postgres(t) => pg::rows(&mut *borrow(t)?, sql, params),
+        }
+    }
+    fn execute_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => Ok(t.execute_batch(sql)?),
+            Tx::Postgres(t) => Ok(borrow(t)?.batch_execute(sql)?),
+        }
+    }
+    fn is_postgres(&self) -> bool {
+        matches!(self, Tx::Postgres(_))
+    }
+}
+
+/// The client of a connection or transaction; a statement never runs
+/// inside another, so the borrow is never held twice.
+fn borrow<T>(cell: &RefCell<T>) -> Result<std::cell::RefMut<'_, T>> {
+    cell.try_borrow_mut().map_err(|_| StoreError::Reentrant)
+}
+
+mod sqlite {
+    use rusqlite::types::ValueRef;
+
+    use super::{Result, Row, Value};
+
+    impl rusqlite::ToSql for Value {
+        fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+            Ok(match self {
+                Value::Null => rusqlite::types::ToSqlOutput::Owned(rusqlite::types::Value::Null),
+                Value::Int(i) => (*i).into(),
+                Value::Text(s) => s.as_str().into(),
+                Value::Blob(b) => b.as_slice().into(),
+            })
+        }
+    }
+
+    pub fn execute(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<usize> {
+        Ok(c.prepare_cached(sql)?
+            .execute(rusqlite::params_from_iter(params))?)
+    }
+
+    pub fn rows(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let mut stmt = c.prepare_cached(sql)?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut values = Vec::with_capacity(columns);
+            for i in 0..columns {
+                values.push(match row.get_ref(i)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(i) => Value::Int(i),
+                    // No column holds reals; read one as its integer part.
+                    ValueRef::Real(f) => Value::Int(f as i64),
+                    ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+                });
+            }
+            out.push(Row(values));
+        }
+        Ok(out)
+    }
+}
+
+mod pg {
+    use postgres::types::{to_sql_checked, IsNull, Type};
+    use postgres::GenericClient;
+
+    use super::{Result, Row, Value};
+
+    impl postgres::types::ToSql for Value {
+        fn to_sql(
+            &self,
+            ty: &Type,
+            out: &mut postgres::types::private::BytesMut,
+        ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+            match self {
+                Value::Null => Ok(IsNull::Yes),
+                Value::Int(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Value::Int(i) if *ty == Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Value::Int(i) if *ty == Type::BOOL => (*i != 0).to_sql(ty, out),
+                Value::Int(i) => i.to_sql(ty, out),
+                Value::Text(s) => s.to_sql(ty, out),
+                Value::Blob(b) => b.to_sql(ty, out),
+            }
+        }
+
+        fn accepts(_: &Type) -> bool {
+            true
+        }
+
+        to_sql_checked!();
+    }
+
+    impl<'a> postgres::types::FromSql<'a> for Value {
+        fn from_sql(
+            ty: &Type,
+            raw: &'a [u8],
+        ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+            Ok(match *ty {
+                Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
+                Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
+                Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
+                Type::BOOL => Value::Int(bool::from_sql(ty, raw)?.into()),
+                Type::BYTEA => Value::Blob(Vec::<u8>::from_sql(ty, raw)?),
+                _ => Value::Text(String::from_sql(ty, raw)?),
+            })
+        }
+
+        fn from_sql_null(
+            _: &Type,
+        ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+            Ok(Value::Null)
+        }
+
+        fn accepts(ty: &Type) -> bool {
+            matches!(
+                *ty,
+                Type::INT8 | Type::INT4 | Type::INT2 | Type::BOOL | Type::BYTEA
+            ) || <String as postgres::types::FromSql>::accepts(ty)
+        }
+    }
+
+    /// `?N` → `$N`, outside quoted text.
+    pub fn dialect(sql: &str) -> String {
+        let mut out = String::with_capacity(sql.len());
+        let mut quoted = false;
+        for c in sql.chars() {
+            if c == '\'' {
+                quoted = !quoted;
+            }
+            out.push(if c == '?' && !quoted { '$' } else { c });
+        }
+        out
+    }
+
+    fn refs(params: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+        params.iter().map(|p| p as _).collect()
+    }
+
+    pub fn execute(c: &mut impl GenericClient, sql: &str, params: &[Value]) -> Result<usize> {
+        let n = c.execute(dialect(sql).as_str(), &refs(params))?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    pub fn rows(c: &mut impl GenericClient, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let rows = c.query(dialect(sql).as_str(), &refs(params))?;
+        rows.iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| r.try_get::<_, Value>(i).map_err(Into::into))
+                    .collect::<Result<Vec<_>>>()
+                    .map(Row)
+            })
+            .collect()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn numbered_parameters_become_dollars_outside_text() {
+            assert_eq!(
+                super::dialect("SELECT '?1' FROM t WHERE a = ?1 AND b = ?12"),
+                "SELECT '?1' FROM t WHERE a = $1 AND b = $12"
+            );
+        }
+    }
+}
