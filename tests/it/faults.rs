@@ -3,86 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mailslot_tests::fixtures::{sha256, wait_for, Orthanc, Server};
+use mailslot_tests::proxy::CuttingProxy;
 use mailslot_tests::Failures;
-
-/// A TCP proxy that passes bytes both ways and cuts a connection (both
-/// directions, at once) after `cut_after` bytes from the client on it:
-/// a line that drops every few megabytes.
-struct CuttingProxy {
-    port: u16,
-    cuts: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-}
-
-impl CuttingProxy {
-    fn start(upstream: u16, cut_after: usize) -> CuttingProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        listener.set_nonblocking(true).unwrap();
-        let cuts = Arc::new(AtomicUsize::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (c, s) = (cuts.clone(), stop.clone());
-        std::thread::spawn(move || {
-            while !s.load(Ordering::Relaxed) {
-                match listener.accept() {
-                    Ok((client, _)) => {
-                        let _ = client.set_nonblocking(false);
-                        let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
-                            continue;
-                        };
-                        let cuts = c.clone();
-                        let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                        // Server → client: as is.
-                        std::thread::spawn(move || pump(s2, c2, usize::MAX, None));
-                        // Client → server: cut after `cut_after` bytes.
-                        std::thread::spawn(move || pump(client, server, cut_after, Some(cuts)));
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        });
-        CuttingProxy { port, cuts, stop }
-    }
-}
-
-impl Drop for CuttingProxy {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-/// Copies `from` → `to`; after `limit` bytes shuts both down (counting a
-/// cut).
-fn pump(mut from: TcpStream, mut to: TcpStream, limit: usize, cuts: Option<Arc<AtomicUsize>>) {
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut passed = 0usize;
-    loop {
-        let n = match from.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        let allowed = n.min(limit - passed);
-        if to.write_all(&buf[..allowed]).is_err() {
-            break;
-        }
-        passed += allowed;
-        if passed >= limit {
-            if let Some(c) = &cuts {
-                c.fetch_add(1, Ordering::Relaxed);
-            }
-            break;
-        }
-    }
-    let _ = from.shutdown(Shutdown::Both);
-    let _ = to.shutdown(Shutdown::Both);
-}
 
 /// Three 10 MB images through a connection cut after every 5 MB: `mailslot
 /// send` resumes each file from the server's offset and every image
@@ -123,7 +48,7 @@ fn an_upload_through_a_line_that_drops_every_few_megabytes_arrives_whole() {
         "send:\n{stdout}\n{stderr}\nserver:\n{}",
         server.log()
     ));
-    let cuts = proxy.cuts.load(Ordering::Relaxed);
+    let cuts = proxy.cuts();
     eprintln!(
         "cutting proxy: {cuts} cuts, upload {:.1} s",
         took.as_secs_f64()

@@ -31,6 +31,7 @@ mod deploy;
 mod faults;
 mod hardening;
 mod load;
+mod nodes;
 mod operations;
 mod page;
 mod server;

@@ -72,6 +72,8 @@ pub struct Server {
     port: u16,
     forward: String,
     env: Vec<(String, String)>,
+    /// This server's own log files (one per start).
+    logs: Vec<PathBuf>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -99,9 +101,22 @@ impl Server {
         forward: &str,
         env: &[(&str, &str)],
     ) -> Server {
+        let mut env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        // The suite on PostgreSQL: a database of its own for each server
+        // (unless the test shares one between servers itself).
+        if crate::postgres::selected() && !env.iter().any(|(k, _)| k == "MAILSLOT_DATABASE_URL") {
+            env.push((
+                "MAILSLOT_DATABASE_URL".into(),
+                crate::postgres::cluster().database(),
+            ));
+        }
         let out = Command::new(mailslot_bin())
             .args(["password", "add", "--data-dir"])
             .arg(&data)
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -123,10 +138,8 @@ impl Server {
             admin_url: format!("http://127.0.0.1:{}", free_port()),
             port,
             forward: forward.to_owned(),
-            env: env
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            env,
+            logs: Vec::new(),
             _dir: dir,
         };
         server.spawn();
@@ -134,11 +147,15 @@ impl Server {
     }
 
     fn spawn(&mut self) {
-        let log = std::fs::File::create(
-            self.data
-                .with_file_name(format!("serve-{}.log", Instant::now().elapsed().as_nanos())),
-        )
-        .expect("log file");
+        let path = self.data.with_file_name(format!(
+            "serve-{}-{}.log",
+            self.port,
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let log = std::fs::File::create(&path).expect("log file");
+        self.logs.push(path);
         let child = Command::new(mailslot_bin())
             .args([
                 "serve",
@@ -176,6 +193,33 @@ impl Server {
         self.port
     }
 
+    /// Everything the server's database holds, as bytes to search: the
+    /// SQLite file with its log, or a dump of the PostgreSQL database.
+    pub fn database_bytes(&self) -> Vec<u8> {
+        match self.database_url() {
+            Some(url) => crate::postgres::cluster().dump(url),
+            None => {
+                let mut b = std::fs::read(self.data.join("mailslot.sqlite3")).expect("database");
+                b.extend(std::fs::read(self.data.join("mailslot.sqlite3-wal")).unwrap_or_default());
+                b
+            }
+        }
+    }
+
+    /// The environment the server runs with (beside its data directory):
+    /// for `mailslot` commands on the same state.
+    pub fn env_vars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.env.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The PostgreSQL database this server keeps its state in, if any.
+    pub fn database_url(&self) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, _)| k == "MAILSLOT_DATABASE_URL")
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Kills the server (as a crash would); [`Server::restart`] starts it
     /// again.
     pub fn stop(&mut self) {
@@ -199,6 +243,7 @@ impl Server {
             .args(args)
             .arg("--data-dir")
             .arg(&self.data)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .output()
             .expect("mailslot");
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -235,7 +280,17 @@ impl Server {
         Some(kib * 1024)
     }
 
-    /// The server's log so far (all runs), for failure context.
+    /// What this server (not another node on the same data directory)
+    /// logged, over all its starts.
+    pub fn own_log(&self) -> String {
+        self.logs
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect()
+    }
+
+    /// The server's log so far (all runs, and every node's on a shared
+    /// data directory), for failure context.
     pub fn log(&self) -> String {
         let dir = self
             .data

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 pub mod documents;
 pub mod fixtures;
+pub mod postgres;
+pub mod proxy;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
