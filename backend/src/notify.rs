@@ -207,12 +207,7 @@ pub(crate) const CLAIM: &str =
 fn claim(store: &Store) -> Result<Option<Queued>, StoreError> {
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
-    // Other nodes skip the row this one locked (PostgreSQL).
-    let sql = if tx.is_postgres() {
-        format!("{CLAIM} FOR UPDATE SKIP LOCKED")
-    } else {
-        CLAIM.to_owned()
-    };
+    let sql = tx.claiming(CLAIM, "notify_queue");
     let item = tx
         .query_row(&sql, params![now()], |r| {
             Ok(Queued {

@@ -233,13 +233,7 @@ fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreErr
     let layout = crate::mailbox::Layout::of(&config.data_dir);
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
-    // With PostgreSQL, workers on other nodes skip the rows this one
-    // locked: no item is sent twice.
-    let sql = if tx.is_postgres() {
-        format!("{CLAIM} FOR UPDATE OF q SKIP LOCKED")
-    } else {
-        CLAIM.to_owned()
-    };
+    let sql = tx.claiming(CLAIM, "q");
     let items: Vec<Item> = {
         let mut stmt = tx.prepare(&sql)?;
         let rows = stmt.query_map(params![now(), n as i64], |r| {

@@ -172,6 +172,18 @@ pub trait Sql {
     /// Whether this is PostgreSQL, for the few statements that differ.
     fn is_postgres(&self) -> bool;
 
+    /// `query` claiming queue rows: with PostgreSQL it locks the rows of
+    /// `table` (its name or alias in the query) it returns and skips rows
+    /// another transaction locked, so workers on several nodes never
+    /// claim one item twice. SQLite has one writer at a time anyway.
+    fn claiming(&self, query: &str, table: &str) -> String {
+        if self.is_postgres() {
+            format!("{query} FOR UPDATE OF {table} SKIP LOCKED")
+        } else {
+            query.to_owned()
+        }
+    }
+
     /// The first row of a query, through `f`; [`StoreError::NoRows`] when
     /// there is none.
     fn query_row<T>(
