@@ -582,7 +582,14 @@ fn test() -> Result {
     // touch the state (the two-node test runs on it in the suite above).
     run(cargo()
         .args(["test", "--locked", "-p", "mailslot-tests", "--test", "it"])
-        .args(["--", "server::", "api::", "faults::", "operations::", "hardening::"])
+        .args([
+            "--",
+            "server::",
+            "api::",
+            "faults::",
+            "operations::",
+            "hardening::",
+        ])
         .env("MAILSLOT_CORPUS", &corpus)
         .env("MAILSLOT_TEST_DATABASE", "postgres"))?;
     // The load test alone: it takes both cores for minutes.

@@ -15,8 +15,13 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+mod pg;
 mod pool;
+mod schema;
 mod sql;
+mod sqlite;
+
+use schema::{postgres_ddl, INDEXES, MIGRATIONS, SCHEMA};
 
 pub use pool::LockSpace;
 pub use sql::{Conn, FromSql, OptionalExtension, Row, Sql, ToSql, Tx, Value};
@@ -98,120 +103,6 @@ impl StoreError {
 }
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS passwords (
-    id INTEGER PRIMARY KEY,
-    hash TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY,
-    token_hash BLOB NOT NULL UNIQUE,
-    reference TEXT NOT NULL UNIQUE,
-    created_at INTEGER NOT NULL,
-    last_seen INTEGER NOT NULL,
-    consent_version TEXT NOT NULL,
-    consent_at INTEGER NOT NULL,
-    announced_files INTEGER NOT NULL DEFAULT 0,
-    announced_bytes INTEGER NOT NULL DEFAULT 0,
-    finalized_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS uploads (
-    id TEXT PRIMARY KEY,
-    session_id TEXT NOT NULL REFERENCES sessions(id),
-    file_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    length INTEGER NOT NULL,
-    "offset" INTEGER NOT NULL DEFAULT 0,
-    header BLOB,
-    kid TEXT,
-    state TEXT NOT NULL,
-    code TEXT,
-    instance_hash TEXT,
-    plaintext_len INTEGER,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    UNIQUE(session_id, file_id)
-);
-CREATE TABLE IF NOT EXISTS submissions (
-    reference TEXT PRIMARY KEY,
-    session_id TEXT NOT NULL UNIQUE REFERENCES sessions(id),
-    department TEXT,
-    created_at INTEGER NOT NULL,
-    files INTEGER NOT NULL,
-    bytes INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS forward_queue (
-    upload_id TEXT PRIMARY KEY REFERENCES uploads(id),
-    session_id TEXT NOT NULL,
-    state TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt INTEGER NOT NULL,
-    last_code TEXT,
-    last_status INTEGER,
-    updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS inbox (
-    reference TEXT PRIMARY KEY,
-    created_at INTEGER NOT NULL,
-    bytes INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lockouts (
-    client TEXT PRIMARY KEY,
-    failures INTEGER NOT NULL,
-    locked_until INTEGER,
-    updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS notify_queue (
-    id INTEGER PRIMARY KEY,
-    reference TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    target TEXT NOT NULL,
-    body TEXT NOT NULL,
-    state TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt INTEGER NOT NULL,
-    last_code TEXT,
-    updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY,
-    at INTEGER NOT NULL,
-    event TEXT NOT NULL,
-    detail TEXT NOT NULL
-);
-"#;
-
-/// Columns added to existing tables: (table, column, declaration).
-const MIGRATIONS: &[(&str, &str, &str)] = &[
-    // Unix seconds of an upload's last progress (creation, or bytes kept).
-    ("uploads", "last_progress", "INTEGER NOT NULL DEFAULT 0"),
-    // Keyed hash of the client that opened a session (see `lockout`).
-    ("sessions", "client", "TEXT"),
-    // What the images are for (`wire::PURPOSES`; not patient data).
-    ("submissions", "purpose", "TEXT"),
-    // The node (`Store::node`) that claimed an item now being sent.
-    ("forward_queue", "node", "TEXT"),
-    ("notify_queue", "node", "TEXT"),
-];
-
-/// The indexes of the queries that run per request or per forwarded
-/// object. Without them each ran over every row the mailbox ever kept
-/// (until housekeeping): 50 senders × 200 files spent more of the server's
-/// CPU in those scans than in everything else (see `docs/scaling.md`).
-/// Created after the migrations (`sessions.client` is one).
-const INDEXES: &str = "
-CREATE INDEX IF NOT EXISTS uploads_by_state ON uploads(state, expires_at);
-CREATE INDEX IF NOT EXISTS forward_queue_by_state ON forward_queue(state, next_attempt);
-CREATE INDEX IF NOT EXISTS forward_queue_by_session ON forward_queue(session_id, state);
-CREATE INDEX IF NOT EXISTS sessions_by_client ON sessions(client, created_at);
-CREATE INDEX IF NOT EXISTS notify_queue_by_state ON notify_queue(state, next_attempt);
-CREATE INDEX IF NOT EXISTS audit_by_time ON audit(at);
-CREATE UNIQUE INDEX IF NOT EXISTS uploads_one_accepted_instance
-    ON uploads(session_id, instance_hash) WHERE state = 'accepted';
-";
 
 /// The database handle. Calls block: use them from `web::block`.
 #[derive(Debug)]
@@ -301,18 +192,6 @@ fn new_node_id() -> String {
 /// A database-wide lock ([`Store::try_lock`]); released when dropped.
 #[derive(Debug)]
 pub struct Lock<'a>(#[allow(dead_code)] Option<pool::Lease<'a>>);
-
-/// The SQLite schema as PostgreSQL declares it: 64-bit integers, byte
-/// strings, generated ids. One schema text serves both.
-fn postgres_ddl(sqlite: &str) -> String {
-    sqlite
-        .replace(
-            "INTEGER PRIMARY KEY",
-            "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
-        )
-        .replace(" INTEGER", " BIGINT")
-        .replace(" BLOB", " BYTEA")
-}
 
 /// Appends an audit event through `conn` (a transaction's, so that the
 /// event commits with what it records).
@@ -495,78 +374,8 @@ impl Store {
     }
 }
 
-/// Rows for the modules' unit tests.
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::Store;
-
-    /// The queries run per request or per forwarded object search an
-    /// index: none reads a whole table that grows with every file (each
-    /// did before `INDEXES`; `inbox` holds one row per submission).
-    #[test]
-    fn per_request_queries_search_an_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
-        let guard = store.conn().unwrap();
-        let super::Conn::Sqlite(conn) = &*guard else {
-            unreachable!("Store::open opens SQLite")
-        };
-        for (name, sql) in [
-            ("committed bytes", crate::mailbox::COMMITTED_BYTES),
-            ("forward claim", crate::forward::CLAIM),
-            ("notification claim", crate::notify::CLAIM),
-            ("expired uploads", crate::intake::end::EXPIRED),
-            ("open sessions", crate::server::session::OPEN_SESSIONS),
-        ] {
-            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-            let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
-            let plan: Vec<String> = stmt
-                .query_map(rusqlite::params_from_iter(nulls), |r| r.get(3))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
-            let scans: Vec<&String> = plan
-                .iter()
-                .filter(|l| {
-                    l.starts_with("SCAN ")
-                        && !matches!(l.as_str(), "SCAN inbox" | "SCAN CONSTANT ROW")
-                })
-                .collect();
-            assert!(scans.is_empty(), "{name} scans a table: {plan:?}");
-        }
-    }
-}
+mod tests;
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
-pub(crate) mod testing {
-    use super::{Sql, Store};
-    use crate::params;
-
-    /// Session `s` (reference `R`, consent version 1) opened at `t`, with
-    /// upload `upload` of `length` bytes in it, receiving since `created`
-    /// and expiring at `expires`.
-    pub fn session_with_upload(
-        store: &Store,
-        t: i64,
-        upload: &str,
-        length: i64,
-        created: i64,
-        expires: i64,
-    ) {
-        let conn = store.conn().unwrap();
-        conn.execute(
-            "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
-             VALUES ('s', ?2, 'R', ?1, ?1, '1', ?1)",
-            params![t, vec![0u8]],
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
-             VALUES (?1, 's', 'f', 'dicom', ?2, 'receiving', ?3, ?4)",
-            params![upload, length, created, expires],
-        )
-        .unwrap();
-    }
-}
+pub(crate) use tests::testing;

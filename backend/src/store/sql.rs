@@ -328,14 +328,14 @@ impl Tx<'_> {
 impl Sql for Conn {
     fn execute(&self, sql: &str, params: &[Value]) -> Result<usize> {
         match self {
-            Conn::Sqlite(c) => sqlite::execute(c, sql, params),
-            Conn::Postgres(c) => pg::execute(&mut *borrow(c)?, sql, params),
+            Conn::Sqlite(c) => super::sqlite::execute(c, sql, params),
+            Conn::Postgres(c) => super::pg::execute(&mut *borrow(c)?, sql, params),
         }
     }
     fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         match self {
-            Conn::Sqlite(c) => sqlite::rows(c, sql, params),
-            Conn::Postgres(c) => pg::rows(&mut *borrow(c)?, sql, params),
+            Conn::Sqlite(c) => super::sqlite::rows(c, sql, params),
+            Conn::Postgres(c) => super::pg::rows(&mut *borrow(c)?, sql, params),
         }
     }
     fn execute_batch(&self, sql: &str) -> Result<()> {
@@ -352,14 +352,14 @@ impl Sql for Conn {
 impl Sql for Tx<'_> {
     fn execute(&self, sql: &str, params: &[Value]) -> Result<usize> {
         match self {
-            Tx::Sqlite(t) => sqlite::execute(t, sql, params),
-            Tx::Postgres(t) => pg::execute(&mut *borrow(t)?, sql, params),
+            Tx::Sqlite(t) => super::sqlite::execute(t, sql, params),
+            Tx::Postgres(t) => super::pg::execute(&mut *borrow(t)?, sql, params),
         }
     }
     fn rows(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         match self {
-            Tx::Sqlite(t) => sqlite::rows(t, sql, params),
-            Tx::Postgres(t) => pg::rows(&mut *borrow(t)?, sql, params),
+            Tx::Sqlite(t) => super::sqlite::rows(t, sql, params),
+            Tx::Postgres(t) => super::pg::rows(&mut *borrow(t)?, sql, params),
         }
     }
     fn execute_batch(&self, sql: &str) -> Result<()> {
@@ -377,153 +377,4 @@ impl Sql for Tx<'_> {
 /// inside another, so the borrow is never held twice.
 fn borrow<T>(cell: &RefCell<T>) -> Result<std::cell::RefMut<'_, T>> {
     cell.try_borrow_mut().map_err(|_| StoreError::Reentrant)
-}
-
-mod sqlite {
-    use rusqlite::types::ValueRef;
-
-    use super::{Result, Row, Value};
-
-    impl rusqlite::ToSql for Value {
-        fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-            Ok(match self {
-                Value::Null => rusqlite::types::ToSqlOutput::Owned(rusqlite::types::Value::Null),
-                Value::Int(i) => (*i).into(),
-                Value::Text(s) => s.as_str().into(),
-                Value::Blob(b) => b.as_slice().into(),
-            })
-        }
-    }
-
-    pub fn execute(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<usize> {
-        Ok(c.prepare_cached(sql)?
-            .execute(rusqlite::params_from_iter(params))?)
-    }
-
-    pub fn rows(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        let mut stmt = c.prepare_cached(sql)?;
-        let columns = stmt.column_count();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let mut values = Vec::with_capacity(columns);
-            for i in 0..columns {
-                values.push(match row.get_ref(i)? {
-                    ValueRef::Null => Value::Null,
-                    ValueRef::Integer(i) => Value::Int(i),
-                    // No column holds reals; read one as its integer part.
-                    ValueRef::Real(f) => Value::Int(f as i64),
-                    ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
-                    ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-                });
-            }
-            out.push(Row(values));
-        }
-        Ok(out)
-    }
-}
-
-mod pg {
-    use postgres::types::{to_sql_checked, IsNull, Type};
-    use postgres::GenericClient;
-
-    use super::{Result, Row, Value};
-
-    impl postgres::types::ToSql for Value {
-        fn to_sql(
-            &self,
-            ty: &Type,
-            out: &mut postgres::types::private::BytesMut,
-        ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-            match self {
-                Value::Null => Ok(IsNull::Yes),
-                Value::Int(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
-                Value::Int(i) if *ty == Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
-                Value::Int(i) if *ty == Type::BOOL => (*i != 0).to_sql(ty, out),
-                Value::Int(i) => i.to_sql(ty, out),
-                Value::Text(s) => s.to_sql(ty, out),
-                Value::Blob(b) => b.to_sql(ty, out),
-            }
-        }
-
-        fn accepts(_: &Type) -> bool {
-            true
-        }
-
-        to_sql_checked!();
-    }
-
-    impl<'a> postgres::types::FromSql<'a> for Value {
-        fn from_sql(
-            ty: &Type,
-            raw: &'a [u8],
-        ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-            Ok(match *ty {
-                Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
-                Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
-                Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
-                Type::BOOL => Value::Int(bool::from_sql(ty, raw)?.into()),
-                Type::BYTEA => Value::Blob(Vec::<u8>::from_sql(ty, raw)?),
-                _ => Value::Text(String::from_sql(ty, raw)?),
-            })
-        }
-
-        fn from_sql_null(
-            _: &Type,
-        ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-            Ok(Value::Null)
-        }
-
-        fn accepts(ty: &Type) -> bool {
-            matches!(
-                *ty,
-                Type::INT8 | Type::INT4 | Type::INT2 | Type::BOOL | Type::BYTEA
-            ) || <String as postgres::types::FromSql>::accepts(ty)
-        }
-    }
-
-    /// `?N` → `$N`, outside quoted text.
-    pub fn dialect(sql: &str) -> String {
-        let mut out = String::with_capacity(sql.len());
-        let mut quoted = false;
-        for c in sql.chars() {
-            if c == '\'' {
-                quoted = !quoted;
-            }
-            out.push(if c == '?' && !quoted { '$' } else { c });
-        }
-        out
-    }
-
-    fn refs(params: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
-        params.iter().map(|p| p as _).collect()
-    }
-
-    pub fn execute(c: &mut impl GenericClient, sql: &str, params: &[Value]) -> Result<usize> {
-        let n = c.execute(dialect(sql).as_str(), &refs(params))?;
-        Ok(usize::try_from(n).unwrap_or(usize::MAX))
-    }
-
-    pub fn rows(c: &mut impl GenericClient, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        let rows = c.query(dialect(sql).as_str(), &refs(params))?;
-        rows.iter()
-            .map(|r| {
-                (0..r.len())
-                    .map(|i| r.try_get::<_, Value>(i).map_err(Into::into))
-                    .collect::<Result<Vec<_>>>()
-                    .map(Row)
-            })
-            .collect()
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn numbered_parameters_become_dollars_outside_text() {
-            assert_eq!(
-                super::dialect("SELECT '?1' FROM t WHERE a = ?1 AND b = ?12"),
-                "SELECT '?1' FROM t WHERE a = $1 AND b = $12"
-            );
-        }
-    }
 }
