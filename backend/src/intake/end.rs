@@ -146,7 +146,17 @@ impl Intake {
                 consent_at: 0,
                 finalized: false,
             };
+            // Another node may be finishing it right now (several nodes
+            // on one database): leave it to that node, and look again only
+            // once it is ours, since its verdict may be in meanwhile.
+            let _guard = match self.claim(id) {
+                Err(IntakeError::UploadBusy) => continue,
+                other => other?,
+            };
             let mut u = self.find(&session, id)?;
+            if u.state != UploadState::Receiving {
+                continue;
+            }
             if let Some(header) = Self::stored_header(&u)? {
                 self.finish(&session, &mut u, &header)?;
                 self.store.audit(
