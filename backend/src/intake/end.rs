@@ -9,7 +9,7 @@ use mailslot_shared::wire::UploadState;
 use super::{kind_of, state_of, FileRecord, Intake, IntakeError, Result};
 use crate::mailbox::Layout;
 use crate::session::Session;
-use crate::store::{Store, StoreError};
+use crate::store::{LockSpace, Store, StoreError};
 
 /// How long closing a session waits for an upload being finished.
 pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
@@ -65,7 +65,9 @@ impl Intake {
     ///
     /// An upload a request is finishing right now is waited for (at most
     /// [`CLOSE_WAIT`]): its verdict, not `incomplete`, goes on the receipt.
-    /// The busy set is held while marking, so no PATCH starts meanwhile.
+    /// The busy set is held while marking, so no PATCH starts meanwhile here
+    /// (one starting on another node finds the upload closed when it
+    /// finishes, and removes what it wrote).
     pub fn close(&self, session: &Session) -> Result<Vec<FileRecord>> {
         let deadline = std::time::Instant::now() + CLOSE_WAIT;
         let _busy = loop {
@@ -83,7 +85,16 @@ impl Intake {
                     })?;
                 rows.collect::<Result<_, StoreError>>()?
             };
-            if !receiving.iter().any(|id| busy.contains(id))
+            // Busy here, or (several nodes) on another node: its lock is
+            // held. Only looked at, not kept: a session may have many.
+            let mut elsewhere = false;
+            for id in &receiving {
+                if self.store.try_lock(LockSpace::Upload, id)?.is_none() {
+                    elsewhere = true;
+                    break;
+                }
+            }
+            if !(elsewhere || receiving.iter().any(|id| busy.contains(id)))
                 || std::time::Instant::now() >= deadline
             {
                 break busy;
