@@ -110,6 +110,8 @@ pub struct Store {
     db: Db,
     /// This process's id among the nodes (random per start).
     node: String,
+    /// PostgreSQL: the connection holding this node's life lock.
+    _alive: Option<pool::Kept>,
 }
 
 #[derive(Debug)]
@@ -239,6 +241,7 @@ impl Store {
         Ok(Store {
             db: Db::Sqlite(Mutex::new(Conn::Sqlite(conn))),
             node: new_node_id(),
+            _alive: None,
         })
     }
 
@@ -264,14 +267,15 @@ impl Store {
             done
         })?;
         let node = new_node_id();
-        // Held for the life of the process (its connection is never given
-        // back): other nodes see this node alive while they cannot take it.
+        // Held as long as this store (its connection is not given back):
+        // other nodes see this node alive while they cannot take it.
         let alive = pool::Lease::try_take(&pool, LockSpace::Node, pool::key_of(&node))?
+            .and_then(pool::Lease::keep)
             .ok_or(StoreError::Reentrant)?;
-        std::mem::forget(alive);
         Ok(Store {
             db: Db::Postgres(pool),
             node,
+            _alive: Some(alive),
         })
     }
 

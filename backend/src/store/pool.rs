@@ -125,6 +125,23 @@ impl<'a> Lease<'a> {
     }
 }
 
+impl Lease<'_> {
+    /// Keeps the lock for as long as the returned connection is open (it
+    /// is not given back to the pool).
+    pub fn keep(mut self) -> Option<Kept> {
+        self.conn.take().map(|c| Kept(Mutex::new(c)))
+    }
+}
+
+/// A connection kept open for the lock it holds ([`Lease::keep`]).
+pub struct Kept(#[allow(dead_code)] Mutex<postgres::Client>);
+
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Kept")
+    }
+}
+
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(mut client) = self.conn.take() {
