@@ -37,7 +37,7 @@ const BASELINE = `<!doctype html><html lang="en"><title>dicom-parser</title>
 document.getElementById('folder').addEventListener('change', async (e) => {
   const t0 = performance.now();
   const files = [...e.target.files];
-  let next = 0, dicom = 0, other = 0;
+  let next = 0, dicom = 0, other = 0, firstMs;
   async function lane() {
     while (next < files.length) {
       const f = files[next++];
@@ -46,10 +46,12 @@ document.getElementById('folder').addEventListener('change', async (e) => {
         const ds = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
         if (ds.string('x00080018')) dicom++; else other++;
       } catch { other++; }
+      // Its first advance: one file read and parsed.
+      firstMs ??= performance.now() - t0;
     }
   }
   await Promise.all([lane(), lane(), lane(), lane()]);
-  window.result = { ms: performance.now() - t0, dicom, other };
+  window.result = { ms: performance.now() - t0, dicom, other, firstMs };
 });
 </script>`;
 

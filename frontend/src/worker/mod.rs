@@ -77,7 +77,25 @@ pub fn start() {
     });
     // The listener lives as long as the worker.
     listener.forget();
+    warm_up();
     post(&scope, &FromWorker::Ready);
+}
+
+/// Checks one small generated image the way a chosen file is checked. The
+/// browser compiles a WebAssembly function when it is first called: the
+/// first batch of a scan took ~110 ms in the worker for that alone
+/// (`BENCHMARKS.md`, first advance). The worker starts while the password
+/// is checked, so the sender's first files find the rules compiled.
+fn warm_up() {
+    let image = mailslot_shared::dicom::synth::ct_image("2.25.1", "2.25.2", "WARM^UP", 2048, 0);
+    let mut scanner = Scanner::new(
+        Limits {
+            max_file_size: mailslot_shared::dicom::DEFAULT_MAX_FILE_SIZE,
+        },
+        0,
+    );
+    scanner.add("warm-up", 0, Ok(BlobReader::from_bytes(image)));
+    drop(scanner.finish());
 }
 
 /// Works off the inbox, one batch after the other, until it is empty.

@@ -115,6 +115,9 @@ pub fn scan() -> Value {
             "ratio_cold": ratio(&r["cold"]),
             "progress_shown_ms": pick("progressShownMs", "page"),
             "first_progress_ms": pick("firstProgressMs", "page"),
+            // The plain page's first file read and parsed, from `change`:
+            // what the browser takes before any page can show an advance.
+            "baseline_first_ms": pick("firstMs", "baseline"),
             "interactive_ms": pick("interactiveMs", "page"),
             "page_heap_mb": pick("pageHeapMB", "page"),
             "renderer_peak_mb": pick("rendererPeakMB", "page"),
