@@ -84,15 +84,11 @@ fn start() -> Cluster {
         .arg(&own)
         .status()
         .expect("chown");
-    let out = as_postgres(&bin, "initdb")
-        .args(["--auth=trust", "--no-sync", "-U", "postgres", "-D"])
-        .arg(&data)
-        .output()
-        .expect("initdb");
-    assert!(
-        out.status.success(),
-        "initdb failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    stdout_of(
+        as_postgres(&bin, "initdb")
+            .args(["--auth=trust", "--no-sync", "-U", "postgres", "-D"])
+            .arg(&data),
+        "initdb",
     );
     let port = free_port();
     // fsync off: the tests' machine, not a hospital's; the server's
@@ -139,44 +135,57 @@ impl Cluster {
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         );
-        let out = as_postgres(&self.bin, "createdb")
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), &name])
-            .output()
-            .expect("createdb");
-        assert!(
-            out.status.success(),
-            "createdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+        stdout_of(
+            as_postgres(&self.bin, "createdb").args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                &name,
+            ]),
+            "createdb",
         );
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
     }
 
     /// The database at `url` as pg_dump writes it (plain SQL).
     pub fn dump(&self, url: &str) -> Vec<u8> {
-        let out = Command::new(self.bin.join("pg_dump"))
-            .args(["--data-only", url])
-            .output()
-            .expect("pg_dump");
-        assert!(
-            out.status.success(),
-            "pg_dump failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
+        stdout_of(
+            Command::new(self.bin.join("pg_dump")).args(["--data-only", url]),
+            "pg_dump",
+        )
     }
 
     /// Runs `sql` in the database at `url` with psql; its output
     /// (unaligned, tuples only).
     pub fn psql(&self, url: &str, sql: &str) -> String {
-        let out = Command::new(self.bin.join("psql"))
-            .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
-            .output()
-            .expect("psql");
-        assert!(
-            out.status.success(),
-            "psql failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = stdout_of(
+            Command::new(self.bin.join("psql")).args([
+                "-X",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                url,
+                "-c",
+                sql,
+            ]),
+            "psql",
         );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        String::from_utf8_lossy(&out).trim().to_owned()
     }
+}
+
+/// Runs `cmd` (PostgreSQL's tool `what`); its standard output, or a panic
+/// with what it wrote to standard error.
+fn stdout_of(cmd: &mut Command, what: &str) -> Vec<u8> {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
