@@ -1,7 +1,8 @@
-//! Durable state in SQLite: passwords, sessions, uploads, submissions, the
-//! forward queue and the audit log. The database runs in WAL mode with
-//! `synchronous = FULL`, so what was acknowledged survives a crash or
-//! restart. Each statement is atomic; changes that must happen together
+//! Durable state: passwords, sessions, uploads, submissions, the forward
+//! queue and the audit log, in SQLite (the default, in the data directory)
+//! or in PostgreSQL (`database_url`: several nodes share it; see
+//! `docs/scaling.md`). SQLite runs in WAL mode with `synchronous = FULL`,
+//! so what was acknowledged survives a crash or restart. Each statement is atomic; changes that must happen together
 //! (accepting an object and queueing it, closing a session's uploads,
 //! recording a submission and ending its session) run in one transaction
 //! where they are made (`intake`, `server::submit`). The modules that own a
@@ -50,6 +51,9 @@ pub enum StoreError {
     /// The database takes no writes (a PostgreSQL standby).
     #[error("the database is read-only")]
     ReadOnly,
+    /// This node's life lock was held already (its random id taken).
+    #[error("the node's lock is held by another session")]
+    NodeLockHeld,
     /// A statement was started inside another on the same connection.
     #[error("statement inside a statement")]
     Reentrant,
@@ -271,7 +275,7 @@ impl Store {
         // other nodes see this node alive while they cannot take it.
         let alive = pool::Lease::try_take(&pool, LockSpace::Node, pool::key_of(&node))?
             .and_then(pool::Lease::keep)
-            .ok_or(StoreError::Reentrant)?;
+            .ok_or(StoreError::NodeLockHeld)?;
         Ok(Store {
             db: Db::Postgres(pool),
             node,
