@@ -142,3 +142,63 @@ fn two_nodes_share_an_upload_and_one_killed_mid_upload_loses_nothing() {
     );
     f.finish();
 }
+
+/// Two nodes claiming from one queue at the same moment get different
+/// items: each claim's transaction is still open (its rows locked) while
+/// the other claims. Without `SKIP LOCKED` the second claim would wait for
+/// the first and then return the same rows, or (without `FOR UPDATE`)
+/// return them at once.
+#[test]
+fn claims_on_two_nodes_at_once_never_take_the_same_item() {
+    use mailslot_backend::params;
+    use mailslot_backend::store::{Sql, Store};
+    let pg = mailslot_tests::postgres::cluster();
+    let url = pg.database();
+    let (a, b) = (Store::connect(&url).unwrap(), Store::connect(&url).unwrap());
+    for i in 0..20 {
+        let conn = a.conn().unwrap();
+        conn.execute(
+            "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
+             VALUES (?1, ?2, ?1, 0, 0, '1', 0)",
+            params![format!("s{i}"), vec![i as u8]],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
+             VALUES (?1, ?2, 'f', 'dicom', 1, 'accepted', 0, 0)",
+            params![format!("u{i}"), format!("s{i}")],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
+             VALUES (?1, ?2, 'pending', 0, 0)",
+            params![format!("u{i}"), format!("s{i}")],
+        )
+        .unwrap();
+    }
+    let query = "SELECT q.upload_id FROM forward_queue q WHERE q.state = 'pending' ORDER BY q.upload_id LIMIT 8";
+    let mut first = a.conn().unwrap();
+    let tx_a = first.transaction().unwrap();
+    let by_a: Vec<String> = tx_a
+        .query_map(&tx_a.claiming(query, "q"), params![], |r| r.get(0))
+        .unwrap();
+    // B claims while A's transaction holds its rows, from another thread.
+    let by_b: Vec<String> = std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut second = b.conn().unwrap();
+            let tx_b = second.transaction().unwrap();
+            // A claim that waits for A's rows fails instead of hanging.
+            tx_b.execute("SET LOCAL lock_timeout = '5s'", params![])
+                .unwrap();
+            tx_b.query_map(&tx_b.claiming(query, "q"), params![], |r| r.get(0))
+                .unwrap()
+        })
+        .join()
+        .unwrap()
+    });
+    drop(tx_a);
+    assert_eq!(by_a.len(), 8, "A claimed {by_a:?}");
+    assert_eq!(by_b.len(), 8, "B claimed {by_b:?}");
+    let both: Vec<&String> = by_a.iter().filter(|id| by_b.contains(id)).collect();
+    assert!(both.is_empty(), "claimed by both nodes: {both:?}");
+}
