@@ -140,10 +140,6 @@ pub struct Listed {
 /// Submissions completed at or after `since`, oldest first.
 pub fn list(store: &Store, since: i64) -> Result<Vec<Listed>, StoreError> {
     let conn = store.conn()?;
-    let mut stmt = conn.prepare(
-        "SELECT reference, session_id, created_at, department, files, bytes, purpose FROM submissions
-         WHERE created_at >= ?1 ORDER BY created_at, reference",
-    )?;
     type Row = (
         String,
         String,
@@ -153,8 +149,11 @@ pub fn list(store: &Store, since: i64) -> Result<Vec<Listed>, StoreError> {
         i64,
         Option<String>,
     );
-    let rows: Vec<Row> = stmt
-        .query_map(params![since], |r| {
+    let rows: Vec<Row> = conn.query_map(
+        "SELECT reference, session_id, created_at, department, files, bytes, purpose FROM submissions
+         WHERE created_at >= ?1 ORDER BY created_at, reference",
+        params![since],
+        |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -164,16 +163,15 @@ pub fn list(store: &Store, since: i64) -> Result<Vec<Listed>, StoreError> {
                 r.get(5)?,
                 r.get(6)?,
             ))
-        })?
-        .collect::<Result<_, _>>()?;
+        },
+    )?;
     let mut out = Vec::new();
     for (reference, session, created_at, department, files, bytes, purpose) in rows {
-        let mut q = conn.prepare(
+        let forwarding = conn.query_map(
             "SELECT state, COUNT(*) FROM forward_queue WHERE session_id = ?1 GROUP BY state ORDER BY state",
+            params![session],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let forwarding = q
-            .query_map(params![session], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
         out.push(Listed {
             reference,
             created_at,

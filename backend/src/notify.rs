@@ -232,17 +232,17 @@ fn claim(store: &Store) -> Result<Option<Queued>, StoreError> {
 
 /// The forwarding state of a submission, counted now.
 fn forwarding(store: &Store, reference: &str) -> BTreeMap<String, i64> {
-    let Ok(conn) = store.conn() else {
-        return BTreeMap::new();
-    };
-    let Ok(mut stmt) = conn.prepare(
-        "SELECT q.state, COUNT(*) FROM forward_queue q JOIN submissions s ON s.session_id = q.session_id
-         WHERE s.reference = ?1 GROUP BY q.state",
-    ) else {
-        return BTreeMap::new();
-    };
-    stmt.query_map(params![reference], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map(|rows| rows.flatten().collect())
+    store
+        .conn()
+        .and_then(|conn| {
+            conn.query_map(
+                "SELECT q.state, COUNT(*) FROM forward_queue q JOIN submissions s ON s.session_id = q.session_id
+                 WHERE s.reference = ?1 GROUP BY q.state",
+                params![reference],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+        })
+        .map(|rows| rows.into_iter().collect())
         .unwrap_or_default()
 }
 
@@ -387,22 +387,20 @@ fn record(store: &Store, item: &Queued, sent: &Sent, retry_base: u64) -> Result<
 
 /// Notifications by channel and state (for `mailslot queue`).
 pub fn queue_counts(store: &Store) -> Result<Vec<(String, String, i64)>, StoreError> {
-    let conn = store.conn()?;
-    let mut stmt = conn.prepare(
+    store.conn()?.query_map(
         "SELECT channel, state, COUNT(*) FROM notify_queue GROUP BY channel, state ORDER BY channel, state",
-    )?;
-    let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    rows.collect::<Result<_, _>>()
+        params![],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
 }
 
 /// Failed notifications: (reference, channel, code).
 pub fn failures(store: &Store) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
-    let conn = store.conn()?;
-    let mut stmt = conn.prepare(
+    store.conn()?.query_map(
         "SELECT reference, channel, last_code FROM notify_queue WHERE state = 'failed' ORDER BY updated_at",
-    )?;
-    let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    rows.collect::<Result<_, _>>()
+        params![],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
 }
 
 #[cfg(test)]

@@ -78,16 +78,17 @@ pub fn add(store: &Store, password: &str, expires_at: Option<i64>) -> Result<i64
 
 /// Every stored password's id and dates.
 pub fn list(store: &Store) -> Result<Vec<PasswordInfo>, PasswordError> {
-    let conn = store.conn()?;
-    let mut stmt = conn.prepare("SELECT id, created_at, expires_at FROM passwords ORDER BY id")?;
-    let rows = stmt.query_map(params![], |r| {
-        Ok(PasswordInfo {
-            id: r.get(0)?,
-            created_at: r.get(1)?,
-            expires_at: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(store.conn()?.query_map(
+        "SELECT id, created_at, expires_at FROM passwords ORDER BY id",
+        params![],
+        |r| {
+            Ok(PasswordInfo {
+                id: r.get(0)?,
+                created_at: r.get(1)?,
+                expires_at: r.get(2)?,
+            })
+        },
+    )?)
 }
 
 /// Removes a password; false when there was none with this id.
@@ -119,12 +120,12 @@ fn dummy_hash() -> &'static str {
 
 /// Whether `password` matches a stored, unexpired password at time `at`.
 pub fn check(store: &Store, password: &str, at: i64) -> Result<bool, PasswordError> {
-    let rows: Vec<(String, Option<i64>)> = {
-        let conn = store.conn()?;
-        let mut stmt = conn.prepare("SELECT hash, expires_at FROM passwords")?;
-        let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let rows: Vec<(String, Option<i64>)> =
+        store
+            .conn()?
+            .query_map("SELECT hash, expires_at FROM passwords", params![], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
     let mut memory = Memory::take();
     let mut verify = |hash: &str| verify(password.as_bytes(), hash, &mut memory.0);
     if rows.is_empty() {

@@ -40,10 +40,7 @@ fn purge_records(
 ) -> Result<(), StoreError> {
     let cutoff = at - (retention_days * 86_400) as i64;
     let ids = |sql: &str| -> Result<Vec<String>, StoreError> {
-        let conn = store.conn()?;
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map(params![cutoff], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()
+        store.conn()?.query_map(sql, params![cutoff], |r| r.get(0))
     };
     // Objects the PACS refused for good, kept for staff until now.
     for id in ids("SELECT upload_id FROM forward_queue WHERE state = 'failed' AND updated_at < ?1")?
@@ -175,14 +172,11 @@ pub fn run_once(
     purge_records(store, &layout, config.retention_days, at, &mut report)?;
     crate::lockout::Lockout::forget_old(store, at)?;
 
-    let mut inbox: Vec<(String, i64, i64)> = {
-        let conn = store.conn()?;
-        let mut stmt = conn.prepare(
-            "SELECT reference, created_at, bytes FROM inbox ORDER BY created_at, reference",
-        )?;
-        let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let mut inbox: Vec<(String, i64, i64)> = store.conn()?.query_map(
+        "SELECT reference, created_at, bytes FROM inbox ORDER BY created_at, reference",
+        params![],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let cutoff = at - (config.retention_days * 86_400) as i64;
     let mut total: i64 = inbox.iter().map(|(_, _, b)| *b).sum();
     let purge = |reference: &str,
@@ -225,16 +219,16 @@ pub fn run_once(
         purge(reference, *bytes, "quota", &mut report)?;
     }
 
-    let in_use: HashSet<Id16> = {
-        let conn = store.conn()?;
-        let mut stmt =
-            conn.prepare("SELECT DISTINCT kid FROM uploads WHERE state = ?1 AND kid IS NOT NULL")?;
-        let rows = stmt.query_map(params![UploadState::Receiving.as_str()], |r| {
-            r.get::<String>(0)
-        })?;
-        rows.filter_map(|r| r.ok().and_then(|k| Id16::from_hex(&k)))
-            .collect()
-    };
+    let in_use: HashSet<Id16> = store
+        .conn()?
+        .query_map(
+            "SELECT DISTINCT kid FROM uploads WHERE state = ?1 AND kid IS NOT NULL",
+            params![UploadState::Receiving.as_str()],
+            |r| r.get::<String>(0),
+        )?
+        .iter()
+        .filter_map(|k| Id16::from_hex(k))
+        .collect();
     let grace = Duration::from_secs(config.session_max_hours * 3600);
     match keys.destroy_unused(&in_use, grace) {
         Ok(gone) => {

@@ -233,10 +233,8 @@ fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreErr
     let layout = crate::mailbox::Layout::of(&config.data_dir);
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
-    let sql = tx.claiming(CLAIM, "q");
-    let items: Vec<Item> = {
-        let mut stmt = tx.prepare(&sql)?;
-        let rows = stmt.query_map(params![now(), n as i64], |r| {
+    let items: Vec<Item> =
+        tx.query_map(&tx.claiming(CLAIM, "q"), params![now(), n as i64], |r| {
             let upload_id: String = r.get(0)?;
             Ok(Item {
                 path: layout.spooled(&upload_id),
@@ -245,8 +243,6 @@ fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreErr
                 attempts: r.get(2)?,
             })
         })?;
-        rows.collect::<Result<_, _>>()?
-    };
     for item in &items {
         tx.execute(
             "UPDATE forward_queue SET state = 'sending', updated_at = ?1, node = ?3 WHERE upload_id = ?2",
@@ -317,11 +313,11 @@ fn record(
 
 /// Counts of the forward queue by state (for `mailslot queue`).
 pub fn queue_counts(store: &Store) -> Result<Vec<(String, i64)>, StoreError> {
-    let conn = store.conn()?;
-    let mut stmt =
-        conn.prepare("SELECT state, COUNT(*) FROM forward_queue GROUP BY state ORDER BY state")?;
-    let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect::<Result<_, _>>()
+    store.conn()?.query_map(
+        "SELECT state, COUNT(*) FROM forward_queue GROUP BY state ORDER BY state",
+        params![],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// A permanently failed item.
@@ -343,11 +339,11 @@ pub struct Failure {
 pub fn retry_failed(store: &Store, layout: &crate::mailbox::Layout) -> Result<usize, StoreError> {
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
-    let failed: Vec<String> = {
-        let mut stmt = tx.prepare("SELECT upload_id FROM forward_queue WHERE state = 'failed'")?;
-        let rows = stmt.query_map(params![], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let failed: Vec<String> = tx.query_map(
+        "SELECT upload_id FROM forward_queue WHERE state = 'failed'",
+        params![],
+        |r| r.get(0),
+    )?;
     let mut again = 0;
     for id in failed.iter().filter(|id| layout.spooled(id).is_file()) {
         again += tx.execute(
@@ -363,18 +359,17 @@ pub fn retry_failed(store: &Store, layout: &crate::mailbox::Layout) -> Result<us
 
 /// Permanently failed items, for staff (`mailslot queue --failed`).
 pub fn failures(store: &Store) -> Result<Vec<Failure>, StoreError> {
-    let conn = store.conn()?;
-    let mut stmt = conn.prepare(
+    store.conn()?.query_map(
         "SELECT q.upload_id, s.reference, q.last_code, q.last_status FROM forward_queue q
          JOIN sessions s ON s.id = q.session_id WHERE q.state = 'failed' ORDER BY q.updated_at",
-    )?;
-    let rows = stmt.query_map(params![], |r| {
-        Ok(Failure {
-            upload_id: r.get(0)?,
-            reference: r.get(1)?,
-            code: r.get(2)?,
-            status: r.get(3)?,
-        })
-    })?;
-    rows.collect::<Result<_, _>>()
+        params![],
+        |r| {
+            Ok(Failure {
+                upload_id: r.get(0)?,
+                reference: r.get(1)?,
+                code: r.get(2)?,
+                status: r.get(3)?,
+            })
+        },
+    )
 }

@@ -21,12 +21,12 @@ pub(crate) const EXPIRED: &str = "SELECT id FROM uploads WHERE state = ?1 AND ex
 /// removes its partial plaintext (housekeeping calls this); returns how
 /// many were ended. Each is written to the audit log.
 pub fn expire_due(store: &Store, layout: &Layout, at: i64) -> Result<usize, StoreError> {
-    let expired: Vec<String> = {
-        let conn = store.conn()?;
-        let mut stmt = conn.prepare(EXPIRED)?;
-        let rows = stmt.query_map(params![UploadState::Receiving.as_str(), at], |r| r.get(0))?;
-        rows.collect::<Result<_, StoreError>>()?
-    };
+    let expired: Vec<String> =
+        store
+            .conn()?
+            .query_map(EXPIRED, params![UploadState::Receiving.as_str(), at], |r| {
+                r.get(0)
+            })?;
     for id in &expired {
         let _ = std::fs::remove_file(layout.part(id));
         let _ = std::fs::remove_file(layout.spooled(id));
@@ -75,16 +75,11 @@ impl Intake {
                 .busy
                 .lock()
                 .map_err(|_| IntakeError::Internal("lock-poisoned"))?;
-            let receiving: Vec<String> = {
-                let conn = self.store.conn()?;
-                let mut stmt =
-                    conn.prepare("SELECT id FROM uploads WHERE session_id = ?1 AND state = ?2")?;
-                let rows = stmt
-                    .query_map(params![session.id, UploadState::Receiving.as_str()], |r| {
-                        r.get(0)
-                    })?;
-                rows.collect::<Result<_, StoreError>>()?
-            };
+            let receiving: Vec<String> = self.store.conn()?.query_map(
+                "SELECT id FROM uploads WHERE session_id = ?1 AND state = ?2",
+                params![session.id, UploadState::Receiving.as_str()],
+                |r| r.get(0),
+            )?;
             // Busy here, or (several nodes) on another node: its lock is
             // held. Only looked at, not kept: a session may have many.
             let mut elsewhere = false;
@@ -110,11 +105,10 @@ impl Intake {
                 "UPDATE uploads SET state = ?1, code = ?1 WHERE session_id = ?2 AND state = ?3",
                 params![incomplete, session.id, UploadState::Receiving.as_str()],
             )?;
-            let files = {
-                let mut stmt = tx.prepare(
-                    "SELECT id, kind, state, code, plaintext_len FROM uploads WHERE session_id = ?1 ORDER BY created_at, id",
-                )?;
-                let rows = stmt.query_map(params![session.id], |r| {
+            let files = tx.query_map(
+                "SELECT id, kind, state, code, plaintext_len FROM uploads WHERE session_id = ?1 ORDER BY created_at, id",
+                params![session.id],
+                |r| {
                     Ok(FileRecord {
                         upload: r.get(0)?,
                         kind: kind_of(r.get(1)?)?,
@@ -122,9 +116,8 @@ impl Intake {
                         code: r.get(3)?,
                         bytes: r.get(4)?,
                     })
-                })?;
-                rows.collect::<Result<Vec<_>, crate::store::StoreError>>()?
-            };
+                },
+            )?;
             tx.commit()?;
             files
         };
@@ -138,17 +131,12 @@ impl Intake {
     /// verdict a crash kept from being recorded (its object may already be
     /// in the spool). Returns how many were finished.
     pub fn recover(&self) -> Result<usize> {
-        let pending: Vec<(String, String, String)> = {
-            let conn = self.store.conn()?;
-            let mut stmt = conn.prepare(
-                "SELECT u.id, s.id, s.reference FROM uploads u JOIN sessions s ON s.id = u.session_id
-                 WHERE u.state = ?1 AND u.header IS NOT NULL AND u.offset >= u.length",
-            )?;
-            let rows = stmt.query_map(params![UploadState::Receiving.as_str()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
-            rows.collect::<Result<_, StoreError>>()?
-        };
+        let pending: Vec<(String, String, String)> = self.store.conn()?.query_map(
+            "SELECT u.id, s.id, s.reference FROM uploads u JOIN sessions s ON s.id = u.session_id
+             WHERE u.state = ?1 AND u.header IS NOT NULL AND u.offset >= u.length",
+            params![UploadState::Receiving.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         for (id, session_id, reference) in &pending {
             let session = Session {
                 id: session_id.clone(),

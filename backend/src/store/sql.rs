@@ -198,14 +198,6 @@ pub trait Sql {
         }
     }
 
-    /// A statement to run with [`Stmt::query_map`] (rusqlite's shape).
-    fn prepare<'a>(&'a self, sql: &'a str) -> Result<Stmt<'a, Self>>
-    where
-        Self: Sized,
-    {
-        Ok(Stmt { conn: self, sql })
-    }
-
     /// Every row of a query, through `f`.
     fn query_map<T>(
         &self,
@@ -214,25 +206,6 @@ pub trait Sql {
         f: impl FnMut(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
         self.rows(sql, params)?.iter().map(f).collect()
-    }
-}
-
-/// A query kept for [`Stmt::query_map`].
-#[derive(Debug)]
-pub struct Stmt<'a, S> {
-    conn: &'a S,
-    sql: &'a str,
-}
-
-impl<S: Sql> Stmt<'_, S> {
-    /// The rows of the query, each through `f` (read whole, then mapped).
-    pub fn query_map<T>(
-        &mut self,
-        params: &[Value],
-        f: impl FnMut(&Row) -> Result<T>,
-    ) -> Result<std::vec::IntoIter<Result<T>>> {
-        let rows = self.conn.rows(self.sql, params)?;
-        Ok(rows.iter().map(f).collect::<Vec<_>>().into_iter())
     }
 }
 
