@@ -142,7 +142,7 @@ impl Server {
             logs: Vec::new(),
             _dir: dir,
         };
-        server.spawn();
+        server.start_first();
         server
     }
 
@@ -180,12 +180,52 @@ impl Server {
             .spawn()
             .expect("cannot start mailslot serve");
         self.child = Some(child);
+        if let Err(why) = self.came_up() {
+            panic!(
+                "mailslot serve did not come up ({why}); its log:\n{}",
+                self.own_log()
+            );
+        }
+    }
+
+    /// Waits for the server's health check, or for the server to exit.
+    fn came_up(&mut self) -> Result<(), &'static str> {
         let health = format!("{}/api/health", self.url);
-        assert!(
-            wait_for(Duration::from_secs(20), || get(&health)
-                .is_some_and(|(s, _)| s == 200)),
-            "mailslot serve did not come up"
-        );
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if get(&health).is_some_and(|(s, _)| s == 200) {
+                return Ok(());
+            }
+            if let Some(Ok(Some(_))) = self.child.as_mut().map(Child::try_wait) {
+                return Err("it exited");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err("no answer within 20 s")
+    }
+
+    /// Starts the server; a port chosen free that another process took
+    /// meanwhile (the ports are bound by the server, after the test chose
+    /// them) is chosen again, up to three times.
+    fn start_first(&mut self) {
+        for _ in 0..3 {
+            let path_count = self.logs.len();
+            let taken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.spawn()));
+            match taken {
+                Ok(()) => return,
+                Err(_)
+                    if self.logs.len() > path_count
+                        && std::fs::read_to_string(&self.logs[path_count])
+                            .is_ok_and(|l| l.contains("in use")) =>
+                {
+                    self.port = free_port();
+                    self.url = format!("http://127.0.0.1:{}", self.port);
+                    self.admin_url = format!("http://127.0.0.1:{}", free_port());
+                }
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+        self.spawn();
     }
 
     /// The public port.
