@@ -149,11 +149,17 @@ impl Lockout {
     pub fn reserve(self: &Arc<Self>, ip: IpAddr) -> Result<Attempt, u64> {
         let client = self.client_key(ip);
         let t = now();
+        // The count is read with the attempts in flight held still: an
+        // attempt that fails meanwhile is recorded before it leaves the
+        // flight (`failed`, then drop), so it is counted in one or the
+        // other, never in neither. (Read first and locked after, as before
+        // reservations ran on several threads, 6 of 20 concurrent guesses
+        // were checked.)
+        let mut flight = self.in_flight.lock().map_err(|_| 1u64)?;
         let (failures, until) = self.row(&client).map_err(|_| 1u64)?.unwrap_or((0, None));
         if let Some(until) = until.filter(|u| *u > t) {
             return Err((until - t).max(1) as u64);
         }
-        let mut flight = self.in_flight.lock().map_err(|_| 1u64)?;
         let pending = flight.entry(client.clone()).or_insert(0);
         if failures + *pending >= FREE_FAILURES {
             return Err(FIRST_LOCKOUT as u64);
