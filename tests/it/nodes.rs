@@ -124,12 +124,17 @@ fn two_nodes_share_an_upload_and_one_killed_mid_upload_loses_nothing() {
     f.check(twice.len() <= 16, || {
         format!("only objects in flight were sent again: {twice:?}")
     });
-    let pending = pg.psql(
-        &url,
-        "SELECT count(*) FROM forward_queue WHERE state <> 'done'",
-    );
-    f.check(pending == "0", || {
-        format!("{pending} queue items not done in the shared database")
+    // What node A was sending when it was killed is taken back by node
+    // B's housekeeping (once a minute) and sent again: wait for it.
+    let not_done = || {
+        pg.psql(
+            &url,
+            "SELECT count(*) FROM forward_queue WHERE state <> 'done'",
+        )
+    };
+    let drained = wait_for(Duration::from_secs(90), || not_done() == "0");
+    f.check(drained, || {
+        format!("{} queue items not done in the shared database", not_done())
     });
     eprintln!(
         "two nodes: {} cuts; connections A {} / B {}; forwarded by A {}, by B {}, by both {}",
