@@ -146,7 +146,23 @@ impl Server {
         server
     }
 
+    /// Starts the server and waits for it; kills nothing on failure.
     fn spawn(&mut self) {
+        if let Err(why) = self.try_spawn() {
+            self.did_not_come_up(why);
+        }
+    }
+
+    fn did_not_come_up(&self, why: &str) -> ! {
+        panic!(
+            "mailslot serve did not come up ({why}); its log:\n{}",
+            self.own_log()
+        )
+    }
+
+    /// One start: `Err` with why it did not come up (this start's log is
+    /// the last of `self.logs`).
+    fn try_spawn(&mut self) -> Result<(), &'static str> {
         let path = self.data.with_file_name(format!(
             "serve-{}-{}.log",
             self.port,
@@ -180,12 +196,7 @@ impl Server {
             .spawn()
             .expect("cannot start mailslot serve");
         self.child = Some(child);
-        if let Err(why) = self.came_up() {
-            panic!(
-                "mailslot serve did not come up ({why}); its log:\n{}",
-                self.own_log()
-            );
-        }
+        self.came_up()
     }
 
     /// Waits for the server's health check, or for the server to exit.
@@ -209,21 +220,20 @@ impl Server {
     /// them) is chosen again, up to three times.
     fn start_first(&mut self) {
         for _ in 0..3 {
-            let path_count = self.logs.len();
-            let taken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.spawn()));
-            match taken {
-                Ok(()) => return,
-                Err(_)
-                    if self.logs.len() > path_count
-                        && std::fs::read_to_string(&self.logs[path_count])
-                            .is_ok_and(|l| l.contains("in use")) =>
-                {
-                    self.port = free_port();
-                    self.url = format!("http://127.0.0.1:{}", self.port);
-                    self.admin_url = format!("http://127.0.0.1:{}", free_port());
-                }
-                Err(e) => std::panic::resume_unwind(e),
+            let Err(why) = self.try_spawn() else {
+                return;
+            };
+            let port_taken = self
+                .logs
+                .last()
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .is_some_and(|l| l.contains("in use"));
+            if !port_taken {
+                self.did_not_come_up(why);
             }
+            self.port = free_port();
+            self.url = format!("http://127.0.0.1:{}", self.port);
+            self.admin_url = format!("http://127.0.0.1:{}", free_port());
         }
         self.spawn();
     }
