@@ -7,7 +7,8 @@
 //
 // Environment: MAILSLOT_URL, CD_DIR, PASSWORD, EXPECT_IMAGES.
 // Prints one JSON line: `chosenAt` (epoch ms when the folder was handed
-// to the page), `scannedMs` and `receiptMs` (after that), the receipt's
+// to the page), `scannedMs`, `sendMs` (Send pressed) and `receiptMs` (after
+// that), the receipt's
 // reference.
 import puppeteer from 'puppeteer-core';
 
@@ -68,6 +69,7 @@ async function main() {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
+    const sendMs = Date.now() - chosenAt;
     await button('Send');
     await h1('Upload complete');
     if (process.env.TRACE) await page.tracing.stop();
@@ -77,7 +79,7 @@ async function main() {
     }
     const receiptMs = Date.now() - chosenAt;
     const reference = await page.$eval('.reference .number', (e) => e.textContent.trim());
-    console.log(JSON.stringify({ chosenAt, scannedMs, receiptMs, reference }));
+    console.log(JSON.stringify({ chosenAt, scannedMs, sendMs, receiptMs, reference }));
   } finally {
     await browser.close();
   }

@@ -95,7 +95,13 @@ fn race(cd: &Path, files: &[PathBuf], rounds_n: usize) -> Value {
         if round % 2 == 1 {
             order.reverse();
         }
+        // `BENCH_PATH_ONLY=page` (or `send`, `curl`): one contender alone,
+        // e.g. under a profiler; no ratios then.
+        let only = std::env::var("BENCH_PATH_ONLY").ok();
         for who in order {
+            if only.as_deref().is_some_and(|o| o != who) {
+                continue;
+            }
             let orthanc = Orthanc::start();
             let ms = match who {
                 "curl" => {
@@ -139,6 +145,7 @@ fn race(cd: &Path, files: &[PathBuf], rounds_n: usize) -> Value {
                     let done = epoch_ms(arrived(&orthanc, n));
                     r.insert("page_scan_ms".into(), page["scannedMs"].clone());
                     r.insert("page_receipt_ms".into(), page["receiptMs"].clone());
+                    r.insert("page_send_ms".into(), page["sendMs"].clone());
                     done - page["chosenAt"].as_f64().unwrap_or(f64::NAN)
                 }
                 _ => {
@@ -165,6 +172,7 @@ fn race(cd: &Path, files: &[PathBuf], rounds_n: usize) -> Value {
         "send_ms": med("send_ms"),
         "page_scan_ms": med("page_scan_ms"),
         "page_receipt_ms": med("page_receipt_ms"),
+        "page_send_ms": med("page_send_ms"),
         "page_over_curl": med("page_ms") / med("curl_ms"),
         "send_over_curl": med("send_ms") / med("curl_ms"),
         "rounds": rounds,
