@@ -22,7 +22,9 @@ const expectImages = Number(env('EXPECT_IMAGES'));
 async function main() {
   const browser = await puppeteer.launch({
     executablePath: chromiumPath,
-    args: chromiumArgs,
+    // Shared memory in /dev/shm, as a sender's browser has it (the tests'
+    // flag puts it in /tmp for small containers).
+    args: chromiumArgs.filter((a) => a !== '--disable-dev-shm-usage'),
     headless: true,
     networkEnabled: false,
   });
