@@ -594,8 +594,7 @@ fn test() -> Result {
         .args(["--", "--ignored", "load::"])
         .env("MAILSLOT_CORPUS", &corpus))?;
     // `shared`'s rules and envelope under wasm32 (Node), then the page's
-    // scan, ZIP and WebCrypto code (in a worker) and its stored file
-    // records (on the page's thread) in headless Chromium.
+    // scan, ZIP and WebCrypto code in headless Chromium.
     run(cargo().args([
         "test",
         "--locked",
@@ -614,8 +613,6 @@ fn test() -> Result {
             "wasm32-unknown-unknown",
             "--test",
             "browser",
-            "--test",
-            "page",
         ])
         .env("CHROMEDRIVER", "/usr/bin/chromedriver"))?;
     run(cargo().args([
