@@ -517,6 +517,98 @@ fn an_upload_survives_a_server_restart() {
     );
 }
 
+/// tus creation-with-upload: the envelope's first bytes in the creation
+/// request (one request for a file that fits in one, as the page sends
+/// small files); creating again for the same file finds the upload and
+/// answers its state without taking the body a second time.
+#[test]
+fn an_upload_created_with_its_bytes_needs_one_request_and_a_repeat_finds_it() {
+    let server = Server::start("inbox", &[]);
+    let file = corpus().join("real/pydicom/CT_small.dcm");
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    // The page's way: one file, one request.
+    let mut up = client.begin_upload(&file, UploadKind::Dicom).unwrap();
+    let (file_id, length) = (up.file_id(), up.envelope_len());
+    let first = up.body_at(0).unwrap();
+    assert_eq!(
+        first.len() as u64,
+        length,
+        "a small file fits in one request"
+    );
+    let (location, offset, verdict) = client
+        .create_upload_with(file_id, UploadKind::Dicom, length, &first)
+        .unwrap();
+    // `begin_upload` created it (plain creation) at offset 0: the body is
+    // taken there.
+    assert_eq!(location, up.location);
+    assert_eq!(offset, length);
+    assert_eq!(
+        verdict.map(|v| v.verdict),
+        Some(UploadState::Accepted),
+        "the creation's body finished the upload"
+    );
+    // Again (a retry whose answer was lost): the same upload and verdict;
+    // taking the body again would have been refused (`upload-finished`).
+    let again = client
+        .create_upload_with(file_id, UploadKind::Dicom, length, &first)
+        .unwrap();
+    assert_eq!(again.0, location);
+    assert_eq!(again.1, length);
+    assert_eq!(again.2.map(|v| v.verdict), Some(UploadState::Accepted));
+    // A body that is not a tus stream is refused with its own code.
+    let (_, _, created) = call(
+        "POST",
+        &format!("{}/api/session", server.url),
+        &[("Content-Type", "application/json".into())],
+        serde_json::json!({"password": PASSWORD, "consent": {"statement_version": "2", "accepted": true, "may_send": true}})
+            .to_string()
+            .as_bytes(),
+    );
+    let token = serde_json::from_str::<serde_json::Value>(&created).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _, body) = call(
+        "POST",
+        &format!("{}/api/uploads", server.url),
+        &[
+            ("Authorization", format!("Bearer {token}")),
+            ("Tus-Resumable", "1.0.0".into()),
+            ("Upload-Length", length.to_string()),
+            (
+                "Upload-Metadata",
+                mailslot_shared::wire::UploadMetadata {
+                    file_id,
+                    kind: UploadKind::Dicom,
+                }
+                .encode(),
+            ),
+            ("Content-Type", "text/plain".into()),
+        ],
+        b"hello",
+    );
+    assert_eq!(
+        (status, code_of(&body).as_str()),
+        (400, "bad-request"),
+        "{body}"
+    );
+    let receipt = client.submit(&SenderDetails::default(), "").unwrap();
+    assert_eq!(receipt.files, 1);
+    assert!(drained(&server, 1));
+    let inbox = files_under(&server.data.join("inbox").join(&receipt.reference));
+    let dcm: Vec<_> = inbox
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "dcm"))
+        .collect();
+    assert_eq!(dcm.len(), 1);
+    assert_eq!(
+        sha256(&std::fs::read(dcm[0]).unwrap()),
+        sha256(&std::fs::read(&file).unwrap())
+    );
+}
+
 /// Raw HTTP helper: (status, headers, body).
 pub(crate) fn call(
     method: &str,

@@ -334,6 +334,39 @@ impl Client {
             .ok_or(ClientError::Protocol("no Location"))
     }
 
+    /// `POST /api/uploads` with the envelope's first bytes (tus
+    /// creation-with-upload): the upload's URL path, the server's offset
+    /// and, when the body finished it, the verdict. The same file id and
+    /// length again find the upload made before and answer its state.
+    pub fn create_upload_with(
+        &self,
+        file_id: Id16,
+        kind: UploadKind,
+        length: u64,
+        first: &[u8],
+    ) -> Result<(String, u64, Option<Sent>)> {
+        let meta = UploadMetadata { file_id, kind }.encode();
+        let mut resp = self
+            .agent
+            .post(self.url("/api/uploads"))
+            .header("Authorization", self.auth())
+            .header("Tus-Resumable", "1.0.0")
+            .header("Upload-Length", length.to_string())
+            .header("Upload-Metadata", meta)
+            .header("Content-Type", "application/offset+octet-stream")
+            .send(first)
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        expect(&mut resp, 201)?;
+        let location = resp
+            .headers()
+            .get("Location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .ok_or(ClientError::Protocol("no Location"))?;
+        let (offset, verdict) = tus_state(&resp)?;
+        Ok((location, offset, verdict))
+    }
+
     /// `HEAD` the upload: (offset, verdict).
     pub fn upload_state(&self, location: &str) -> Result<(u64, Option<Sent>)> {
         let mut resp = self

@@ -161,4 +161,21 @@ impl PendingUpload {
     fn plain_at(&self, offset: u64) -> u64 {
         self.sealer.header().plaintext_before(offset)
     }
+
+    /// The envelope's file id (the upload's `Upload-Metadata`).
+    pub fn file_id(&self) -> Id16 {
+        self.sealer.header().file_id
+    }
+
+    /// The envelope's length (the upload's `Upload-Length`).
+    pub fn envelope_len(&self) -> u64 {
+        self.sealer.header().envelope_len()
+    }
+
+    /// The request body that sends the envelope from `offset` (a record
+    /// boundary): `records_per_patch` records, sealed again from the file.
+    pub fn body_at(&mut self, offset: u64) -> Result<Vec<u8>> {
+        Client::chunk(&self.sealer, &mut self.file, offset, self.records_per_patch)
+            .map_err(|e| ClientError::File(self.path.clone(), e))
+    }
 }

@@ -1,4 +1,5 @@
-//! tus 1.0.0 (core, creation, expiration, termination): one upload per
+//! tus 1.0.0 (core, creation, creation-with-upload, expiration,
+//! termination): one upload per
 //! file, ciphertext only. These handlers parse the request, authenticate
 //! it and reply; what happens to the bytes is [`crate::intake`].
 
@@ -54,15 +55,22 @@ fn with_verdict(
 pub async fn options(state: web::Data<AppState>) -> HttpResponse {
     tus(HttpResponse::NoContent())
         .insert_header(("Tus-Version", TUS_VERSION))
-        .insert_header(("Tus-Extension", "creation,expiration,termination"))
+        .insert_header((
+            "Tus-Extension",
+            "creation,creation-with-upload,expiration,termination",
+        ))
         .insert_header(("Tus-Max-Size", state.intake.max_envelope().to_string()))
         .finish()
 }
 
-/// `POST /api/uploads` (creation)
+/// `POST /api/uploads` (creation; with a body, creation-with-upload: the
+/// body is the upload's first bytes, taken as a `PATCH` at offset 0 would
+/// be, after the upload exists — one request instead of two for a file
+/// that fits in one).
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
+    body: web::Payload,
 ) -> Result<HttpResponse, ApiFailure> {
     // Who is asking comes before what is asked: no session, no details.
     let (st, token) = (state.clone(), bearer(&req));
@@ -78,16 +86,73 @@ pub async fn create(
             "Upload-Length is shorter than an envelope",
         ));
     }
+    let with_upload = match header_str(&req, "Content-Type") {
+        None => false,
+        Some(OFFSET_STREAM) => true,
+        Some(_) => {
+            return Err(ApiFailure::BadRequest(
+                "Content-Type must be application/offset+octet-stream",
+            ))
+        }
+    };
     let (st, token) = (state.clone(), bearer(&req));
-    let (id, expires_at) = web::block(move || -> Result<_, ApiFailure> {
+    let (session, upload) = web::block(move || -> Result<_, ApiFailure> {
         let session = authenticate(&st, token.as_deref())?;
-        Ok(st.intake.create(&session, meta, length)?)
+        let (id, _) = st.intake.create(&session, meta, length)?;
+        let upload = st.intake.find(&session, &id)?;
+        Ok((session, upload))
     })
     .await??;
-    Ok(tus(HttpResponse::Created())
-        .insert_header(("Location", format!("/api/uploads/{id}")))
-        .insert_header(("Upload-Expires", http_date(expires_at)))
+    let created = tus(HttpResponse::Created())
+        .insert_header(("Location", format!("/api/uploads/{}", upload.id)))
+        .insert_header(("Upload-Expires", http_date(upload.expires_at)))
+        .take();
+    // The same file created its upload before (a retry whose first answer
+    // was lost, a reloaded page): its state is the answer, and a body is
+    // taken only where the upload starts.
+    let u = if with_upload && upload.offset == 0 && !upload.state.is_final() {
+        let (id, length) = (upload.id.clone(), upload.length);
+        take_body(&state, session, id, 0, length, body).await?
+    } else {
+        upload
+    };
+    Ok(with_verdict(created, &u)
+        .insert_header(("Upload-Offset", u.acknowledged_offset().to_string()))
         .finish())
+}
+
+const OFFSET_STREAM: &str = "application/offset+octet-stream";
+
+/// Reads a request's body (at most what upload `id` still `needed` and
+/// `max_chunk_bytes`, within `body_timeout_secs`, while fewer than
+/// `max_concurrent_bodies` bodies are being read) and hands it to the
+/// intake at `offset`.
+async fn take_body(
+    state: &web::Data<AppState>,
+    session: crate::session::Session,
+    id: String,
+    offset: u64,
+    needed: u64,
+    body: web::Payload,
+) -> Result<Upload, ApiFailure> {
+    let _permit = state
+        .bodies
+        .enter_within(super::gate::WAIT)
+        .await
+        .ok_or(ApiFailure::Busy)?;
+    let limit = usize::try_from(state.config.max_chunk_bytes.min(needed))
+        .map_err(|_| ApiFailure::ChunkTooLarge)?;
+    let deadline = std::time::Duration::from_secs(state.config.body_timeout_secs);
+    let body: Bytes = actix_web::rt::time::timeout(deadline, body.to_bytes_limited(limit))
+        .await
+        .map_err(|_| ApiFailure::RequestTimeout)?
+        .map_err(|_| ApiFailure::ChunkTooLarge)?
+        .map_err(|_| ApiFailure::BadRequest("the request body could not be read"))?;
+    let st = state.clone();
+    web::block(move || -> Result<Upload, ApiFailure> {
+        Ok(st.intake.receive(&session, &id, offset, &body)?)
+    })
+    .await?
 }
 
 /// The upload `id` of the request's session.
@@ -147,7 +212,7 @@ pub async fn patch(
     // Who is asking comes before what is asked: the headers are judged
     // once the session is known (in the same trip to the database).
     let well_formed = check_tus_version(&req).and_then(|()| {
-        if header_str(&req, "Content-Type") != Some("application/offset+octet-stream") {
+        if header_str(&req, "Content-Type") != Some(OFFSET_STREAM) {
             return Err(ApiFailure::BadRequest(
                 "Content-Type must be application/offset+octet-stream",
             ));
@@ -171,25 +236,8 @@ pub async fn patch(
     if offset != upload.offset {
         return Err(ApiFailure::OffsetMismatch);
     }
-    let _permit = state
-        .bodies
-        .enter_within(super::gate::WAIT)
-        .await
-        .ok_or(ApiFailure::Busy)?;
     let needed = upload.length.saturating_sub(upload.offset);
-    let limit = usize::try_from(state.config.max_chunk_bytes.min(needed))
-        .map_err(|_| ApiFailure::ChunkTooLarge)?;
-    let deadline = std::time::Duration::from_secs(state.config.body_timeout_secs);
-    let body: Bytes = actix_web::rt::time::timeout(deadline, body.to_bytes_limited(limit))
-        .await
-        .map_err(|_| ApiFailure::RequestTimeout)?
-        .map_err(|_| ApiFailure::ChunkTooLarge)?
-        .map_err(|_| ApiFailure::BadRequest("the request body could not be read"))?;
-    let st = state.clone();
-    let u = web::block(move || -> Result<Upload, ApiFailure> {
-        Ok(st.intake.receive(&session, &id, offset, &body)?)
-    })
-    .await??;
+    let u = take_body(&state, session, id, offset, needed, body).await?;
     Ok(with_verdict(tus(HttpResponse::NoContent()), &u)
         .insert_header(("Upload-Offset", u.acknowledged_offset().to_string()))
         .finish())
