@@ -272,19 +272,23 @@ impl Api {
         file_id: Id16,
         kind: UploadKind,
         length: u64,
-    ) -> Result<String, NetError> {
+        first: &Uint8Array,
+    ) -> Result<(String, TusState), NetError> {
         let request = self
             .authed(Method::POST, "/api/uploads", true)
             .header("Upload-Length", &length.to_string())
             .header(
                 "Upload-Metadata",
                 &UploadMetadata { file_id, kind }.encode(),
-            );
-        send(request, None)
+            )
+            .header("Content-Type", "application/offset+octet-stream");
+        let reply = send(request, Some(first.clone().into()))
             .await?
-            .expect(201)?
+            .expect(201)?;
+        let location = reply
             .header("Location")
-            .ok_or(NetError::Protocol("no Location"))
+            .ok_or(NetError::Protocol("no Location"))?;
+        Ok((location, tus_state(&reply)?))
     }
 
     /// `HEAD` an upload.

@@ -353,8 +353,12 @@ async fn send(
         }
     }
     if location.is_empty() {
-        let Some(loc) = retrying(job.index, control, emit, || {
-            target.api.create_upload(file_id, job.kind, total)
+        // The upload is created with its first request's bytes
+        // (creation-with-upload): a file that fits in one request is sent
+        // in one instead of two.
+        let first = chunk(&seal, &job.blob, whole, 0).await?;
+        let Some((loc, state)) = retrying(job.index, control, emit, || {
+            target.api.create_upload(file_id, job.kind, total, &first)
         })
         .await?
         else {
@@ -365,6 +369,13 @@ async fn send(
             index: job.index,
             upload: upload_id(&location).to_owned(),
         });
+        if let Some(v) = state.verdict {
+            emit(Event::Progress {
+                index: job.index,
+                sent: len,
+            });
+            return Ok(Some(v.into()));
+        }
         store::save_pending(
             &resume_key,
             &store::Pending {
@@ -372,7 +383,7 @@ async fn send(
                 public_key: hex::encode(public.to_bytes()),
             },
         );
-        offset = 0;
+        offset = state.offset;
     }
     emit(Event::Progress {
         index: job.index,

@@ -259,8 +259,12 @@ async function main() {
     let refused = false;
     let release;
     const gate = new Promise((resolve) => { release = resolve; });
-    await page.route('**/api/uploads/*', async (route) => {
-      if (route.request().method() !== 'PATCH') return route.continue();
+    // A small file's bytes go with its upload's creation (`POST
+    // /api/uploads`), a larger one's rest in `PATCH /api/uploads/<id>`.
+    const uploads = (u) => u.pathname === '/api/uploads' || u.pathname.startsWith('/api/uploads/');
+    await page.route(uploads, async (route) => {
+      const method = route.request().method();
+      if (method !== 'PATCH' && method !== 'POST') return route.continue();
       if (refused) await gate;
       const response = await route.fetch();
       const headers = response.headers();
@@ -295,7 +299,7 @@ async function main() {
     release();
     await tabTo(named(msg('send-resume')), { back: true });
     await page.keyboard.press('Enter');
-    await page.unroute('**/api/uploads/*');
+    await page.unroute(uploads);
     await page.getByRole('heading', { level: 1, name: msg('receipt-heading') }).waitFor({ timeout: 600_000 });
     await step(msg('receipt-heading'));
     report.reference = (await page.locator('.reference .number').textContent()).trim();

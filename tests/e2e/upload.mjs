@@ -19,6 +19,9 @@ const password = env('PASSWORD');
 const zipFile = env('ZIP');
 const expectImages = Number(env('EXPECT_IMAGES'));
 const artifacts = process.env.ARTIFACTS || '/tmp';
+// Every upload request: a creation (`/api/uploads`, with a small file's
+// bytes) and an upload's own (`/api/uploads/<id>`).
+const uploads = (u) => u.pathname === '/api/uploads' || u.pathname.startsWith('/api/uploads/');
 
 const log = [];
 let page;
@@ -339,30 +342,32 @@ async function main() {
     //       cut off (as a dropped connection would): the page says it is
     //       retrying and finishes on its own.
     await chooseAndCheck(true);
-    let cut = 0;
-    await page.route('**/api/uploads/**', (route) => {
-      if (route.request().method() === 'PATCH' && cut < 2) {
-        cut += 1;
-        return route.abort('internetdisconnected');
-      }
-      return route.continue();
-    });
     // The server no longer has the key the first file was sealed for (a
     // key destroyed by hand): one creation is answered `unknown-key`; the
-    // page fetches the key again and sends that file anew.
+    // page fetches the key again and sends that file anew. Then the next
+    // two requests that carry a file's bytes (a creation with its first
+    // bytes, or a PATCH) are cut off.
+    let cut = 0;
     let keyLost = false;
     let keyFetchesAfterLoss = 0;
     page.on('request', (r) => {
       if (keyLost && r.url().endsWith('/api/key')) keyFetchesAfterLoss += 1;
     });
-    await page.route('**/api/uploads', (route) => {
-      if (keyLost || route.request().method() !== 'POST') return route.continue();
-      keyLost = true;
-      return route.fulfill({
-        status: 422,
-        contentType: 'application/json',
-        body: JSON.stringify({ code: 'unknown-key', message: 'The key is gone.' }),
-      });
+    await page.route(uploads, (route) => {
+      const method = route.request().method();
+      if (!keyLost && method === 'POST') {
+        keyLost = true;
+        return route.fulfill({
+          status: 422,
+          contentType: 'application/json',
+          body: JSON.stringify({ code: 'unknown-key', message: 'The key is gone.' }),
+        });
+      }
+      if ((method === 'POST' || method === 'PATCH') && cut < 2) {
+        cut += 1;
+        return route.abort('internetdisconnected');
+      }
+      return route.continue();
     });
     await aboutYou(true);
     // The session ends while the sender types (idle timeout): the server's
@@ -389,8 +394,7 @@ async function main() {
     await axe('receipt');
     expect(cut === 2, `two requests were cut off (${cut})`);
     expect(keyLost && keyFetchesAfterLoss >= 1, `the key was fetched again after unknown-key (${keyFetchesAfterLoss})`);
-    await page.unroute('**/api/uploads/**');
-    await page.unroute('**/api/uploads');
+    await page.unroute(uploads);
 
     // A second upload, interrupted for good and the page reloaded (as after
     // a crash or an accidental close of the tab's content): the session
@@ -404,22 +408,32 @@ async function main() {
     await page.getByLabel('Upload password').fill(password);
     await page.getByRole('button', { name: 'Continue' }).click();
     await chooseAndCheck(false);
-    // The first upload request goes through (that file completes), every
-    // later one is cut off.
+    // The first request with a file's bytes goes through (that file
+    // completes), every later one is cut off.
     let doneUrl = null;
-    await page.route('**/api/uploads/**', (route) => {
-      if (route.request().method() !== 'PATCH') return route.continue();
-      if (!doneUrl) {
-        doneUrl = route.request().url();
+    let passed = false;
+    await page.route(uploads, (route) => {
+      const method = route.request().method();
+      if (method !== 'PATCH' && method !== 'POST') return route.continue();
+      if (!passed) {
+        passed = true;
         return route.continue();
       }
       return route.abort('internetdisconnected');
     });
-    const created = { before: 0, after: 0 };
+    // The uploads the server made, by their URLs (a repeated creation of
+    // the same file finds the same upload).
+    const created = { before: new Set(), after: new Set() };
     let phase = 'before';
     let resentDone = 0;
+    page.on('response', (r) => {
+      if (r.request().method() === 'POST' && r.url().endsWith('/api/uploads') && r.status() === 201) {
+        const location = new URL(r.headers().location, r.url()).href;
+        created[phase].add(location);
+        if (!doneUrl) doneUrl = location;
+      }
+    });
     page.on('request', (r) => {
-      if (r.method() === 'POST' && r.url().endsWith('/api/uploads')) created[phase] += 1;
       if (phase === 'after' && r.url() === doneUrl) resentDone += 1;
     });
     await aboutYou(false);
@@ -427,7 +441,7 @@ async function main() {
     await page.locator('p.warning', { hasText: 'The connection was interrupted' }).waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.locator('p.notice', { hasText: 'Paused.' }).waitFor();
-    await page.unroute('**/api/uploads/**');
+    await page.unroute(uploads);
     phase = 'after';
     await page.reload();
     await page.locator('p.notice', { hasText: 'Welcome back' }).waitFor({ timeout: 30_000 });
@@ -439,8 +453,9 @@ async function main() {
     // Each file's upload was created once across the reload; the file that
     // had arrived was not sent again.
     expect(doneUrl !== null, 'one upload went through before the reload');
-    expect(created.before + created.after === expectImages + 1,
-      `uploads created before (${created.before}) and after (${created.after}) the reload add up to ${expectImages + 1}`);
+    const made = new Set([...created.before, ...created.after]);
+    expect(made.size === expectImages + 1,
+      `uploads made before (${created.before.size}) and after (${created.after.size}) the reload: ${made.size}, one per file (${expectImages + 1})`);
     expect(resentDone === 0, `the file sent before the reload was not sent again (${resentDone} requests)`);
     expect(report.second.reference !== report.first.reference, 'a new reference for the second upload');
     report.reference = report.first.reference;
