@@ -502,19 +502,7 @@ fn an_upload_survives_a_server_restart() {
         .unwrap()
         .unwrap();
     assert_eq!(verdict.verdict, UploadState::Accepted);
-    let receipt = client.submit(&SenderDetails::default(), "").unwrap();
-    assert_eq!(receipt.files, 1);
-    assert!(drained(&server, 1));
-    let inbox = files_under(&server.data.join("inbox").join(&receipt.reference));
-    let dcm: Vec<_> = inbox
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "dcm"))
-        .collect();
-    assert_eq!(dcm.len(), 1);
-    assert_eq!(
-        sha256(&std::fs::read(dcm[0]).unwrap()),
-        sha256(&std::fs::read(&file).unwrap())
-    );
+    submitted_and_in_the_inbox(&server, &client, &file);
 }
 
 /// tus creation-with-upload: the envelope's first bytes in the creation
@@ -594,9 +582,15 @@ fn an_upload_created_with_its_bytes_needs_one_request_and_a_repeat_finds_it() {
         (400, "bad-request"),
         "{body}"
     );
+    submitted_and_in_the_inbox(&server, &client, &file);
+}
+
+/// Submits the session's one file and checks that it arrived in the inbox
+/// byte-identical.
+fn submitted_and_in_the_inbox(server: &Server, client: &Client, file: &Path) {
     let receipt = client.submit(&SenderDetails::default(), "").unwrap();
     assert_eq!(receipt.files, 1);
-    assert!(drained(&server, 1));
+    assert!(drained(server, 1));
     let inbox = files_under(&server.data.join("inbox").join(&receipt.reference));
     let dcm: Vec<_> = inbox
         .iter()
@@ -605,7 +599,7 @@ fn an_upload_created_with_its_bytes_needs_one_request_and_a_repeat_finds_it() {
     assert_eq!(dcm.len(), 1);
     assert_eq!(
         sha256(&std::fs::read(dcm[0]).unwrap()),
-        sha256(&std::fs::read(&file).unwrap())
+        sha256(&std::fs::read(file).unwrap())
     );
 }
 

@@ -316,22 +316,7 @@ impl Client {
 
     /// `POST /api/uploads`: returns the upload's URL path.
     pub fn create_upload(&self, file_id: Id16, kind: UploadKind, length: u64) -> Result<String> {
-        let meta = UploadMetadata { file_id, kind }.encode();
-        let mut resp = self
-            .agent
-            .post(self.url("/api/uploads"))
-            .header("Authorization", self.auth())
-            .header("Tus-Resumable", "1.0.0")
-            .header("Upload-Length", length.to_string())
-            .header("Upload-Metadata", meta)
-            .send_empty()
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        expect(&mut resp, 201)?;
-        resp.headers()
-            .get("Location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .ok_or(ClientError::Protocol("no Location"))
+        Ok(self.creation(file_id, kind, length, None)?.0)
     }
 
     /// `POST /api/uploads` with the envelope's first bytes (tus
@@ -345,17 +330,34 @@ impl Client {
         length: u64,
         first: &[u8],
     ) -> Result<(String, u64, Option<Sent>)> {
+        let (location, resp) = self.creation(file_id, kind, length, Some(first))?;
+        let (offset, verdict) = tus_state(&resp)?;
+        Ok((location, offset, verdict))
+    }
+
+    /// A creation, with or without a body: the `Location` and the reply.
+    fn creation(
+        &self,
+        file_id: Id16,
+        kind: UploadKind,
+        length: u64,
+        first: Option<&[u8]>,
+    ) -> Result<(String, ureq::http::Response<ureq::Body>)> {
         let meta = UploadMetadata { file_id, kind }.encode();
-        let mut resp = self
+        let request = self
             .agent
             .post(self.url("/api/uploads"))
             .header("Authorization", self.auth())
             .header("Tus-Resumable", "1.0.0")
             .header("Upload-Length", length.to_string())
-            .header("Upload-Metadata", meta)
-            .header("Content-Type", "application/offset+octet-stream")
-            .send(first)
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+            .header("Upload-Metadata", meta);
+        let sent = match first {
+            None => request.send_empty(),
+            Some(body) => request
+                .header("Content-Type", "application/offset+octet-stream")
+                .send(body),
+        };
+        let mut resp = sent.map_err(|e| ClientError::Unreachable(e.to_string()))?;
         expect(&mut resp, 201)?;
         let location = resp
             .headers()
@@ -363,8 +365,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
             .ok_or(ClientError::Protocol("no Location"))?;
-        let (offset, verdict) = tus_state(&resp)?;
-        Ok((location, offset, verdict))
+        Ok((location, resp))
     }
 
     /// `HEAD` the upload: (offset, verdict).
