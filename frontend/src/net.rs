@@ -266,7 +266,10 @@ impl Api {
             .map(drop)
     }
 
-    /// `POST /api/uploads`: the new upload's URL.
+    /// `POST /api/uploads` with the envelope's first request's bytes (tus
+    /// creation-with-upload): the upload's URL and how far it got (the
+    /// verdict, if that finished it). Again for the same file: the same
+    /// upload and its state, the bytes not taken twice.
     pub async fn create_upload(
         &self,
         file_id: Id16,

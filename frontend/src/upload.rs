@@ -1,9 +1,10 @@
 //! The upload engine: a tus client over [`net::Api`](crate::net::Api) that
 //! seals every file with `shared`'s envelope while sending it.
 //!
-//! - At most [`PARALLEL`] files at a time; each `PATCH` carries
+//! - At most [`PARALLEL`] files at a time; each request carries
 //!   [`RECORDS_PER_PATCH`] sealed records (4 MiB), read from the file just
-//!   before sealing, so memory stays small whatever the file size.
+//!   before sealing, so memory stays small whatever the file size. The
+//!   first goes with the upload's creation: a small file is one request.
 //! - A failed request that may succeed later (network gone, laptop asleep,
 //!   server busy) is retried with growing waits (1 s … 30 s, forever while
 //!   the page is open); before each retry the server is asked for its
