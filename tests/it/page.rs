@@ -3,6 +3,8 @@
 //! over WebDriver BiDi, `tests/e2e/firefox.mjs`) send a patient CD through
 //! the page built by Trunk to the real server, which forwards over STOW-RS
 //! to a real Orthanc. Orthanc must then hold every image byte for byte.
+//! And a half-sent large file continues after a reload
+//! (`tests/e2e/resume.mjs`).
 
 #![allow(clippy::expect_used, clippy::panic)]
 
@@ -393,6 +395,54 @@ fn the_page_reaches_keyboard_users_high_contrast_and_small_screens() {
 }
 
 /// The last `n` lines of `text`.
+/// A file larger than one request, half-sent when the connection drops,
+/// continues in the same upload after the page is reloaded
+/// (`tests/e2e/resume.mjs`), and arrives whole.
+#[test]
+fn a_half_sent_large_file_continues_in_its_upload_after_a_reload() {
+    let dist = dist();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cd = dir.path().join("CD");
+    std::fs::create_dir_all(&cd).expect("mkdir");
+    // 6 MB of pixels: a creation with the first 4 MiB, then PATCHes.
+    let image = mailslot_shared::dicom::synth::ct_image(
+        "1.2.826.0.1.3680043.10.543.77.1",
+        "1.2.826.0.1.3680043.10.543.77",
+        "GROSS^DATEI",
+        6_000_000,
+        0,
+    );
+    std::fs::write(cd.join("IM000001"), &image).expect("image");
+    let server = Server::start(
+        "inbox",
+        &[("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8 path"))],
+    );
+    let artifacts = dir.path().join("artifacts");
+    let out = Command::new("node")
+        .arg("resume.mjs")
+        .current_dir(root().join("tests/e2e"))
+        .env("MAILSLOT_URL", &server.url)
+        .env("CD_DIR", &cd)
+        .env("PASSWORD", PASSWORD)
+        .env("ARTIFACTS", &artifacts)
+        .output()
+        .expect("node (Debian nodejs)");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let mut f = Failures::default();
+    f.context(format!("browser stderr:\n{stderr}"));
+    f.context(format!("server log:\n{}", server.own_log()));
+    f.check(out.status.success(), || {
+        format!("the browser run failed:\n{stderr}")
+    });
+    let arrived = wait_for(Duration::from_secs(30), || {
+        mailslot_tests::fixtures::files_under(&server.data.join("inbox"))
+            .iter()
+            .any(|p| std::fs::read(p).is_ok_and(|b| sha256(&b) == sha256(&image)))
+    });
+    f.check(arrived, || "the image in the inbox, byte-identical".into());
+    f.finish();
+}
+
 fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
