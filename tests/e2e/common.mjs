@@ -54,6 +54,20 @@ export async function failed(e, { browser, page, log, screenshot }) {
   process.exit(1);
 }
 
+// Playwright: opens the page in English, agrees to the privacy statement
+// as the patient and gives the upload password. `h1(name)` waits for a
+// step's heading (each script waits its own way).
+export async function signIn(page, url, password, h1) {
+  await page.goto(`${url}/?lang=en`);
+  await h1('Send images to the hospital');
+  await page.getByRole('checkbox', { name: 'I agree to the privacy statement' }).check();
+  await page.getByRole('checkbox', { name: /I am the patient/ }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await h1('Upload password');
+  await page.getByLabel('Upload password').fill(password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
 // Runs the script's `main`; an error it did not handle exits with 1.
 export function run(main) {
   main().catch((e) => {

@@ -9,9 +9,10 @@
 // PASSWORD, ARTIFACTS. Prints one JSON line; exits non-zero with the
 // page's log and a screenshot on any failed expectation.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 
-import { env, expect, chromiumPath as executablePath, chromiumArgs as args } from './common.mjs';
+import {
+  env, expect, failed, run, signIn, chromiumPath as executablePath, chromiumArgs as args,
+} from './common.mjs';
 
 const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
@@ -61,14 +62,7 @@ async function main() {
       }
     });
 
-    await page.goto(`${url}/?lang=en`);
-    await heading('Send images to the hospital');
-    await page.getByRole('checkbox', { name: 'I agree to the privacy statement' }).check();
-    await page.getByRole('checkbox', { name: /I am the patient/ }).check();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await heading('Upload password');
-    await page.getByLabel('Upload password').fill(password);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await signIn(page, url, password, heading);
     await chooseAndDescribe();
 
     // The creation (with the first 4 MiB) goes through; every PATCH after
@@ -103,15 +97,9 @@ async function main() {
     expect(after.includes(`PATCH ${location}`), `the rest went to the same upload: ${after}`);
     console.log(JSON.stringify({ reference, firstOffset, before: seen.before, after }));
   } catch (e) {
-    mkdirSync(artifacts, { recursive: true });
-    if (page) await page.screenshot({ path: `${artifacts}/resume-failure.png`, fullPage: true }).catch(() => {});
-    if (page) log.push(`[page text]\n${await page.locator('body').innerText().catch(() => '')}`);
-    console.error(log.join('\n'));
-    console.error(`FAILED: ${e.message}`);
-    await browser.close();
-    process.exit(1);
+    await failed(e, { browser, page, log, screenshot: `${artifacts}/resume-failure.png` });
   }
   await browser.close();
 }
 
-main();
+run(main);

@@ -10,7 +10,7 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
-import { env, expect, axe as axeOn, chromiumPath as executablePath, chromiumArgs as args } from './common.mjs';
+import { env, expect, axe as axeOn, signIn, chromiumPath as executablePath, chromiumArgs as args } from './common.mjs';
 
 const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
@@ -172,14 +172,7 @@ async function idleSession(context) {
   const h1 = (name) => page.getByRole('heading', { level: 1, name }).waitFor({ timeout: 30_000 });
   try {
     await page.clock.install();
-    await page.goto(`${url}/?lang=en`);
-    await h1('Send images to the hospital');
-    await page.getByRole('checkbox', { name: 'I agree to the privacy statement' }).check();
-    await page.getByRole('checkbox', { name: /I am the patient/ }).check();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await h1('Upload password');
-    await page.getByLabel('Upload password').fill(password);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await signIn(page, url, password, h1);
     await h1('Choose your images');
     // The page's clock ticks every 5 s: one tick notes the new session.
     await page.clock.runFor(6_000);
