@@ -54,6 +54,10 @@ export async function failed(e, { browser, page, log, screenshot }) {
   process.exit(1);
 }
 
+// Every upload request (a route predicate): a creation (`/api/uploads`,
+// carrying a small file's bytes) and an upload's own (`/api/uploads/<id>`).
+export const uploads = (u) => u.pathname === '/api/uploads' || u.pathname.startsWith('/api/uploads/');
+
 // Playwright: opens the page in English, agrees to the privacy statement
 // as the patient and gives the upload password. `h1(name)` waits for a
 // step's heading (each script waits its own way).

@@ -18,7 +18,7 @@
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
 
-import { env, expect, failed, run, axe as axeOn, chromiumPath as executablePath, chromiumArgs } from './common.mjs';
+import { env, expect, failed, run, uploads, axe as axeOn, chromiumPath as executablePath, chromiumArgs } from './common.mjs';
 
 const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
@@ -261,7 +261,6 @@ async function main() {
     const gate = new Promise((resolve) => { release = resolve; });
     // A small file's bytes go with its upload's creation (`POST
     // /api/uploads`), a larger one's rest in `PATCH /api/uploads/<id>`.
-    const uploads = (u) => u.pathname === '/api/uploads' || u.pathname.startsWith('/api/uploads/');
     await page.route(uploads, async (route) => {
       const method = route.request().method();
       if (method !== 'PATCH' && method !== 'POST') return route.continue();

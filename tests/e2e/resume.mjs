@@ -11,14 +11,13 @@
 import { chromium } from 'playwright-core';
 
 import {
-  env, expect, failed, run, signIn, chromiumPath as executablePath, chromiumArgs as args,
+  env, expect, failed, run, signIn, uploads, chromiumPath as executablePath, chromiumArgs as args,
 } from './common.mjs';
 
 const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
 const password = env('PASSWORD');
 const artifacts = process.env.ARTIFACTS || '/tmp';
-const uploads = (u) => u.pathname === '/api/uploads' || u.pathname.startsWith('/api/uploads/');
 
 const log = [];
 let page;

@@ -10,7 +10,7 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
-import { env, expect, axe as axeOn, signIn, chromiumPath as executablePath, chromiumArgs as args } from './common.mjs';
+import { env, expect, axe as axeOn, signIn, uploads, chromiumPath as executablePath, chromiumArgs as args } from './common.mjs';
 
 const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
@@ -19,9 +19,6 @@ const password = env('PASSWORD');
 const zipFile = env('ZIP');
 const expectImages = Number(env('EXPECT_IMAGES'));
 const artifacts = process.env.ARTIFACTS || '/tmp';
-// Every upload request: a creation (`/api/uploads`, with a small file's
-// bytes) and an upload's own (`/api/uploads/<id>`).
-const uploads = (u) => u.pathname === '/api/uploads' || u.pathname.startsWith('/api/uploads/');
 
 const log = [];
 let page;
