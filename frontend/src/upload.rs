@@ -2,9 +2,10 @@
 //! seals every file with `shared`'s envelope while sending it.
 //!
 //! - At most [`PARALLEL`] files at a time; each request carries
-//!   [`RECORDS_PER_PATCH`] sealed records (4 MiB), read from the file just
-//!   before sealing, so memory stays small whatever the file size. The
-//!   first goes with the upload's creation: a small file is one request.
+//!   [`records_per_request`] sealed records (4 MiB, fewer when the server
+//!   announced a lower limit), read from the file just before sealing, so
+//!   memory stays small whatever the file size. The first goes with the
+//!   upload's creation: a small file is one request.
 //! - A failed request that may succeed later (network gone, laptop asleep,
 //!   server busy) is retried with growing waits (1 s … 30 s, forever while
 //!   the page is open); before each retry the server is asked for its
@@ -19,7 +20,7 @@ use std::rc::Rc;
 
 use js_sys::Uint8Array;
 use mailslot_shared::envelope::{Id16, PublicKey, SealParams, Sealer};
-use mailslot_shared::wire::{upload_id, UploadKind, UploadState, RECORDS_PER_PATCH};
+use mailslot_shared::wire::{records_per_request, upload_id, UploadKind, UploadState};
 use web_sys::Blob;
 
 use crate::identity::{digest_reading, Digested, FileIdentity};
@@ -122,6 +123,9 @@ pub struct Target {
     pub session_id: Id16,
     /// The session's sealing secret (see [`FileIdentity`]).
     pub seal_secret: [u8; 32],
+    /// The largest request body the server takes (announced with the
+    /// session): requests are cut to fit it.
+    pub max_chunk_bytes: u64,
 }
 
 type Emit = Rc<dyn Fn(Event)>;
@@ -228,13 +232,14 @@ where
 }
 
 /// The envelope bytes from `offset` (a record boundary) for up to
-/// [`RECORDS_PER_PATCH`] records, read from the file just before sealing
-/// (or taken from `whole`, the file read for its digest, when small).
+/// `records` records, read from the file just before sealing (or taken
+/// from `whole`, the file read for its digest, when small).
 async fn chunk(
     seal: &FileSeal,
     file: &Blob,
     whole: Option<&Uint8Array>,
     offset: u64,
+    records: u64,
 ) -> Result<Uint8Array, NetError> {
     let h = seal.sealer().header();
     let before: &[u8] = if offset == 0 {
@@ -242,7 +247,7 @@ async fn chunk(
     } else {
         &[]
     };
-    let records = h.records_from(offset, RECORDS_PER_PATCH);
+    let records = h.records_from(offset, records);
     let span = h.plaintext_of(records.clone());
     let held = whole.and_then(|w| {
         let start = u32::try_from(span.start).ok()?;
@@ -329,6 +334,7 @@ async fn send(
     )
     .map_err(|_| NetError::Protocol("cannot seal"))?;
     let total = sealer.header().envelope_len();
+    let per_request = records_per_request(current.record_size, target.max_chunk_bytes);
     let seal = FileSeal::new(sealer, best_engine()).await;
 
     let file_id = identity.file_id;
@@ -357,7 +363,7 @@ async fn send(
         // The upload is created with its first request's bytes
         // (creation-with-upload): a file that fits in one request is sent
         // in one instead of two.
-        let first = chunk(&seal, &job.blob, whole, 0).await?;
+        let first = chunk(&seal, &job.blob, whole, 0, per_request).await?;
         let Some((loc, state)) = retrying(job.index, control, emit, || {
             target.api.create_upload(file_id, job.kind, total, &first)
         })
@@ -396,7 +402,7 @@ async fn send(
         if !unless_paused(control).await {
             return Ok(None);
         }
-        let body = chunk(&seal, &job.blob, whole, offset).await?;
+        let body = chunk(&seal, &job.blob, whole, offset, per_request).await?;
         match target.api.patch(&location, offset, &body).await {
             Ok(state) => {
                 attempt = 0;

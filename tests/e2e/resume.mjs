@@ -6,7 +6,7 @@
 // created anew.
 //
 // Environment: MAILSLOT_URL, CD_DIR (a folder with one large image),
-// PASSWORD, ARTIFACTS. Prints one JSON line; exits non-zero with the
+// PASSWORD, ARTIFACTS, MAX_CHUNK_BYTES (the server's request limit). Prints one JSON line; exits non-zero with the
 // page's log and a screenshot on any failed expectation.
 import { chromium } from 'playwright-core';
 
@@ -64,8 +64,8 @@ async function main() {
     await signIn(page, url, password, heading);
     await chooseAndDescribe();
 
-    // The creation (with the first 4 MiB) goes through; every PATCH after
-    // it is cut off.
+    // The creation (with the first request's bytes) goes through; every
+    // PATCH after it is cut off.
     await page.route(uploads, (route) => {
       if (route.request().method() === 'PATCH') return route.abort('internetdisconnected');
       return route.continue();
@@ -77,6 +77,8 @@ async function main() {
     await page.unroute(uploads);
     expect(made.size === 1, `one upload was made before the reload (${[...made]})`);
     expect(firstOffset > 0, `the creation carried bytes (offset ${firstOffset})`);
+    const limit = Number(process.env.MAX_CHUNK_BYTES || Infinity);
+    expect(firstOffset <= limit, `the creation fit the server's limit (${firstOffset} ≤ ${limit})`);
 
     phase = 'after';
     await page.reload();

@@ -397,14 +397,16 @@ fn the_page_reaches_keyboard_users_high_contrast_and_small_screens() {
 /// The last `n` lines of `text`.
 /// A file larger than one request, half-sent when the connection drops,
 /// continues in the same upload after the page is reloaded
-/// (`tests/e2e/resume.mjs`), and arrives whole.
+/// (`tests/e2e/resume.mjs`), and arrives whole — from a server that takes
+/// requests of at most 2 MiB (a hospital's lower `max_chunk_bytes`): the
+/// page cuts its requests to the limit the session announced.
 #[test]
 fn a_half_sent_large_file_continues_in_its_upload_after_a_reload() {
     let dist = dist();
     let dir = tempfile::tempdir().expect("tempdir");
     let cd = dir.path().join("CD");
     std::fs::create_dir_all(&cd).expect("mkdir");
-    // 6 MB of pixels: a creation with the first 4 MiB, then PATCHes.
+    // 6 MB of pixels: a creation with the first 2 MiB, then PATCHes.
     let image = mailslot_shared::dicom::synth::ct_image(
         "1.2.826.0.1.3680043.10.543.77.1",
         "1.2.826.0.1.3680043.10.543.77",
@@ -413,15 +415,20 @@ fn a_half_sent_large_file_continues_in_its_upload_after_a_reload() {
         0,
     );
     std::fs::write(cd.join("IM000001"), &image).expect("image");
+    const LIMIT: &str = "2097152";
     let server = Server::start(
         "inbox",
-        &[("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8 path"))],
+        &[
+            ("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8 path")),
+            ("MAILSLOT_MAX_CHUNK_BYTES", LIMIT),
+        ],
     );
     let artifacts = dir.path().join("artifacts");
     let out = Command::new("node")
         .arg("resume.mjs")
         .current_dir(root().join("tests/e2e"))
         .env("MAILSLOT_URL", &server.url)
+        .env("MAX_CHUNK_BYTES", LIMIT)
         .env("CD_DIR", &cd)
         .env("PASSWORD", PASSWORD)
         .env("ARTIFACTS", &artifacts)

@@ -587,6 +587,26 @@ fn an_upload_created_with_its_bytes_needs_one_request_and_a_repeat_finds_it() {
 
 /// Submits the session's one file and checks that it arrived in the inbox
 /// byte-identical.
+#[test]
+fn a_server_that_takes_smaller_requests_gets_a_large_file_whole() {
+    // A hospital may lower the largest request body (`max_chunk_bytes`,
+    // e.g. to fit a proxy's limit); the client cuts its requests to the
+    // limit the session announced instead of sending 4 MiB and having
+    // every request of a large file refused.
+    let server = Server::start("inbox", &[("MAILSLOT_MAX_CHUNK_BYTES", "2097152")]);
+    let file = corpus().join("real/pydicom-data/RG1_UNCI.dcm");
+    assert!(std::fs::metadata(&file).unwrap().len() > 3 * 2097152);
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    let created = client.start_session(PASSWORD, consent()).unwrap();
+    assert_eq!(created.limits.max_chunk_bytes, 2097152);
+    let sent = client
+        .upload_file(&file, UploadKind::Dicom, &|_| {})
+        .unwrap();
+    assert_eq!(sent.verdict, UploadState::Accepted, "{:?}", sent.reason);
+    submitted_and_in_the_inbox(&server, &client, &file);
+}
+
 fn submitted_and_in_the_inbox(server: &Server, client: &Client, file: &Path) {
     let receipt = client.submit(&SenderDetails::default(), "").unwrap();
     assert_eq!(receipt.files, 1);

@@ -124,6 +124,8 @@ pub struct Client {
     token: Option<String>,
     session_id: Option<Id16>,
     key: Option<(PublicKey, u32)>,
+    /// The session's largest request body (its announced limit).
+    max_chunk_bytes: u64,
 }
 
 /// The error of a reply: the JSON body's, else the code header's (the
@@ -216,6 +218,7 @@ impl Client {
             token: None,
             session_id: None,
             key: None,
+            max_chunk_bytes: mailslot_shared::wire::MAX_PATCH_BYTES,
         }
     }
 
@@ -281,6 +284,7 @@ impl Client {
         self.session_id =
             Some(Id16::from_hex(&created.session_id).ok_or(ClientError::Protocol("session id"))?);
         self.token = Some(created.token.clone());
+        self.max_chunk_bytes = created.limits.max_chunk_bytes;
         Ok(created)
     }
 

@@ -7,7 +7,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use mailslot_shared::envelope::{Id16, Sealer};
-use mailslot_shared::wire::{UploadKind, UploadState, RECORDS_PER_PATCH};
+use mailslot_shared::wire::{records_per_request, UploadKind, UploadState};
 
 use super::{random, retry, wait_to_retry, Client, ClientError, Result, Sent};
 
@@ -48,6 +48,8 @@ impl Client {
         let sealer = Sealer::new(&self.seal_params(file_id, len)?, &random()?)
             .map_err(|_| ClientError::Protocol("cannot seal"))?;
         let total = sealer.header().envelope_len();
+        let records_per_patch =
+            records_per_request(sealer.header().record_size, self.max_chunk_bytes);
         let location = retry(|| self.create_upload(file_id, kind, total))?;
         Ok(PendingUpload {
             path: path.to_owned(),
@@ -55,7 +57,7 @@ impl Client {
             sealer,
             location,
             offset: 0,
-            records_per_patch: RECORDS_PER_PATCH,
+            records_per_patch,
         })
     }
 
@@ -152,7 +154,9 @@ pub struct PendingUpload {
     pub location: String,
     /// Envelope bytes the server has confirmed.
     pub offset: u64,
-    /// Records per `PATCH` (smaller values make more, smaller requests).
+    /// Records per request: as many as the server's announced limit takes,
+    /// at most 4 MiB of plaintext (smaller values make more, smaller
+    /// requests).
     pub records_per_patch: u64,
 }
 

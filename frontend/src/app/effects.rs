@@ -279,6 +279,7 @@ impl Effects {
             key: Rc::new(std::cell::RefCell::new(session.key)),
             session_id: session.session_id,
             seal_secret: session.seal_secret,
+            max_chunk_bytes: session.limits.max_chunk_bytes,
         };
         let (control, link) = (self.control.clone(), self.link.clone());
         let emit = {

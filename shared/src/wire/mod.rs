@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{ends_session, is_transient, ErrorCode};
 pub use upload::{
-    headers, metadata, MetadataError, UploadKind, UploadMetadata, UploadState, UploadVerdict,
-    MAX_PATCH_BYTES, RECORDS_PER_PATCH,
+    headers, metadata, records_per_request, MetadataError, UploadKind, UploadMetadata, UploadState,
+    UploadVerdict, MAX_PATCH_BYTES, RECORDS_PER_PATCH,
 };
 
 use crate::envelope::{seal_all, PublicKey, SealError, SealParams, Sealer};

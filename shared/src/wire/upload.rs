@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::Id16;
 
 /// Sealed records per `PATCH` the clients send (64 × 64 KiB = 4 MiB of
-/// plaintext with the default record size).
+/// plaintext with the default record size) when the server takes requests
+/// that large; see [`records_per_request`].
 pub const RECORDS_PER_PATCH: u64 = 64;
 
 /// The largest `PATCH` body the clients send: the envelope header and
@@ -17,6 +18,21 @@ pub const RECORDS_PER_PATCH: u64 = 64;
 pub const MAX_PATCH_BYTES: u64 = crate::envelope::HEADER_LEN as u64
     + RECORDS_PER_PATCH
         * (crate::envelope::DEFAULT_RECORD_SIZE as u64 + crate::envelope::TAG_LEN as u64);
+
+/// How many sealed records of `record_size` plaintext bytes a client puts
+/// in one request to a server that takes bodies of at most
+/// `max_chunk_bytes` (its announced limit): 4 MiB of plaintext
+/// ([`RECORDS_PER_PATCH`] records of the default size), fewer when the
+/// limit is lower, so that every request — the first one with the
+/// envelope header — fits. At least one (a server whose limit is below
+/// one record refuses it with `chunk-too-large`).
+pub fn records_per_request(record_size: u32, max_chunk_bytes: u64) -> u64 {
+    let record = u64::from(record_size.max(1));
+    let sealed = record + crate::envelope::TAG_LEN as u64;
+    let wanted = (RECORDS_PER_PATCH * crate::envelope::DEFAULT_RECORD_SIZE as u64) / record;
+    let fit = max_chunk_bytes.saturating_sub(crate::envelope::HEADER_LEN as u64) / sealed;
+    wanted.min(fit).max(1)
+}
 
 /// What an upload carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -274,6 +290,34 @@ mod tests {
             &m.encode()[..m.encode().find(',').unwrap_or(0)]
         );
         assert_eq!(UploadMetadata::decode(&bad_kind), Err(MetadataError::Kind));
+    }
+
+    #[test]
+    fn requests_fit_the_servers_limit_and_carry_4_mib_when_they_may() {
+        use crate::envelope::{DEFAULT_RECORD_SIZE, HEADER_LEN, TAG_LEN};
+        let body =
+            |records: u64, rs: u32| HEADER_LEN as u64 + records * (u64::from(rs) + TAG_LEN as u64);
+        // The default limit is what the clients always sent: 64 records.
+        assert_eq!(
+            records_per_request(DEFAULT_RECORD_SIZE, MAX_PATCH_BYTES),
+            64
+        );
+        assert_eq!(body(64, DEFAULT_RECORD_SIZE), MAX_PATCH_BYTES);
+        // A larger limit does not make requests larger than 4 MiB of plaintext.
+        assert_eq!(records_per_request(DEFAULT_RECORD_SIZE, 1 << 30), 64);
+        assert_eq!(records_per_request(1 << 20, 1 << 30), 4);
+        // A lower one: as many as fit, the header included.
+        for limit in [2 << 20, 3 << 20, MAX_PATCH_BYTES - 1, 1 << 20, 70_000] {
+            for rs in [1024, DEFAULT_RECORD_SIZE, 1 << 20] {
+                let n = records_per_request(rs, limit);
+                let fits = body(n, rs) <= limit;
+                assert!(fits || n == 1, "{n} records of {rs} in {limit}");
+                assert!(body(n + 1, rs) > limit || n * u64::from(rs) >= 4 << 20);
+            }
+        }
+        assert_eq!(records_per_request(DEFAULT_RECORD_SIZE, 2 << 20), 31);
+        // Below one record: one (the server refuses it with a code).
+        assert_eq!(records_per_request(DEFAULT_RECORD_SIZE, 0), 1);
     }
 
     #[test]
