@@ -398,12 +398,30 @@ async fn send(
     });
 
     let mut attempt = 0u32;
+    // The next request's body, sealed while the one before was sent (for
+    // the offset it starts at): a large file's reading and sealing no
+    // longer wait for the server's answer, nor the other way round.
+    let mut ahead: Option<(u64, Uint8Array)> = None;
     loop {
         if !unless_paused(control).await {
             return Ok(None);
         }
-        let body = chunk(&seal, &job.blob, whole, offset, per_request).await?;
-        match target.api.patch(&location, offset, &body).await {
+        let body = match ahead.take() {
+            Some((at, body)) if at == offset => body,
+            _ => chunk(&seal, &job.blob, whole, offset, per_request).await?,
+        };
+        let next = offset + u64::from(body.length());
+        let sent = target.api.patch(&location, offset, &body);
+        let sent = if next < total {
+            let following = chunk(&seal, &job.blob, whole, next, per_request);
+            let (sent, following) = futures::future::join(sent, following).await;
+            // Not readable now: the next turn reads it again and says so.
+            ahead = following.ok().map(|b| (next, b));
+            sent
+        } else {
+            sent.await
+        };
+        match sent {
             Ok(state) => {
                 attempt = 0;
                 offset = state.offset;

@@ -514,4 +514,15 @@ async fn different_files_with_one_name_and_size_never_share_a_key() {
             .unwrap()
     );
     assert!(digest_reading(&a).await.unwrap().whole.is_none());
+    // An empty file is one empty piece.
+    let mut empty = Sha256::new();
+    empty.update(b"mailslot content v1");
+    empty.update(0u64.to_be_bytes());
+    empty.update(Sha256::digest(b""));
+    assert_eq!(
+        content_digest(&blob::from_bytes(&[]).unwrap())
+            .await
+            .unwrap(),
+        <[u8; 32]>::from(empty.finalize())
+    );
 }
