@@ -7,7 +7,7 @@
 use std::cell::{Cell, RefCell};
 
 use js_sys::{Array, Object, Uint8Array};
-use mailslot_shared::envelope::{record_nonce, Sealer};
+use mailslot_shared::envelope::{record_nonce, Sealer, TAG_LEN};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AesGcmParams, CryptoKey, SubtleCrypto};
@@ -109,51 +109,76 @@ impl FileSeal {
         plain: &Uint8Array,
     ) -> Result<Uint8Array, SealFailure> {
         let spans = self.spans(first, plain.length())?;
-        let sealed: Vec<Uint8Array> = match &self.web {
+        let head = u32::try_from(before.len()).map_err(|_| SealFailure)?;
+        let tag = TAG_LEN as u32;
+        let len = spans
+            .iter()
+            .try_fold(head, |n, (_, at, end)| n.checked_add(end - at + tag))
+            .ok_or(SealFailure)?;
+        let out = self.next_body(len);
+        out.subarray(0, head).copy_from(before);
+        // Where each sealed record goes in the body: one after the other.
+        let places = spans.iter().scan(head, |next, (_, at, end)| {
+            let place = *next;
+            *next += end - at + tag;
+            Some(place)
+        });
+        match &self.web {
             Some((subtle, key)) => {
+                // Each record is copied into the body as soon as WebCrypto
+                // has sealed it, while the others are still being sealed
+                // (copying all 4 MiB after the last one cost ~2 ms, a third
+                // of the sealing).
                 let total = self.sealer.header().record_count();
-                let jobs = spans.iter().map(|(i, at, end)| {
-                    encrypt(
+                let jobs = spans.iter().zip(places).map(|((i, at, end), place)| {
+                    let sealed = encrypt(
                         subtle,
                         key,
                         record_nonce(*i, *i + 1 == total),
                         &self.aad,
                         plain.subarray(*at, *end),
-                    )
+                    );
+                    let out = &out;
+                    async move {
+                        let sealed = sealed.await?;
+                        if sealed.length() != end - at + tag {
+                            return Err(SealFailure);
+                        }
+                        out.set(&sealed, place);
+                        Ok(())
+                    }
                 });
-                futures::future::try_join_all(jobs).await?
+                futures::future::try_join_all(jobs).await?;
             }
             None => {
                 let bytes = plain.to_vec();
-                spans
-                    .iter()
-                    .map(|(i, at, end)| {
-                        let piece = bytes.get(*at as usize..*end as usize).ok_or(SealFailure)?;
-                        let record = self
-                            .sealer
-                            .seal_record(*i, piece)
-                            .map_err(|_| SealFailure)?;
-                        Ok(Uint8Array::from(&record[..]))
-                    })
-                    .collect::<Result<_, SealFailure>>()?
+                for ((i, at, end), place) in spans.iter().zip(places) {
+                    let piece = bytes.get(*at as usize..*end as usize).ok_or(SealFailure)?;
+                    let record = self
+                        .sealer
+                        .seal_record(*i, piece)
+                        .map_err(|_| SealFailure)?;
+                    if record.len() != (end - at + tag) as usize {
+                        return Err(SealFailure);
+                    }
+                    out.subarray(place, place + end - at + tag)
+                        .copy_from(&record);
+                }
             }
-        };
-        let head = u32::try_from(before.len()).map_err(|_| SealFailure)?;
-        let len: u32 = sealed.iter().map(Uint8Array::length).sum::<u32>() + head;
+        }
+        Ok(out)
+    }
+
+    /// A view of `len` bytes of the body buffer whose turn it is (it is
+    /// made larger when needed).
+    fn next_body(&self, len: u32) -> Uint8Array {
         let turn = self.turn.get();
         self.turn.set(1 - turn);
         let mut body = self.bodies[turn].borrow_mut();
         if body.length() < len {
             *body = Uint8Array::new_with_length(len);
         }
-        let out = body.subarray(0, len);
-        out.subarray(0, head).copy_from(before);
-        let mut at = head;
-        for piece in &sealed {
-            out.set(piece, at);
-            at += piece.length();
-        }
-        Ok(out)
+        body.subarray(0, len)
     }
 
     /// The records `first, first+1, …` in `len` plaintext bytes: each
