@@ -110,17 +110,18 @@ impl FileSeal {
     ) -> Result<Uint8Array, SealFailure> {
         let spans = self.spans(first, plain.length())?;
         let head = u32::try_from(before.len()).map_err(|_| SealFailure)?;
-        let tag = TAG_LEN as u32;
+        // A sealed record: its plaintext and the tag.
+        let sealed_len = |at: u32, end: u32| end - at + TAG_LEN as u32;
         let len = spans
             .iter()
-            .try_fold(head, |n, (_, at, end)| n.checked_add(end - at + tag))
+            .try_fold(head, |n, (_, at, end)| n.checked_add(sealed_len(*at, *end)))
             .ok_or(SealFailure)?;
         let out = self.next_body(len);
         out.subarray(0, head).copy_from(before);
         // Where each sealed record goes in the body: one after the other.
         let places = spans.iter().scan(head, |next, (_, at, end)| {
             let place = *next;
-            *next += end - at + tag;
+            *next += sealed_len(*at, *end);
             Some(place)
         });
         match &self.web {
@@ -141,7 +142,7 @@ impl FileSeal {
                     let out = &out;
                     async move {
                         let sealed = sealed.await?;
-                        if sealed.length() != end - at + tag {
+                        if sealed.length() != sealed_len(*at, *end) {
                             return Err(SealFailure);
                         }
                         out.set(&sealed, place);
@@ -158,11 +159,11 @@ impl FileSeal {
                         .sealer
                         .seal_record(*i, piece)
                         .map_err(|_| SealFailure)?;
-                    if record.len() != (end - at + tag) as usize {
+                    let n = sealed_len(*at, *end);
+                    if record.len() != n as usize {
                         return Err(SealFailure);
                     }
-                    out.subarray(place, place + end - at + tag)
-                        .copy_from(&record);
+                    out.subarray(place, place + n).copy_from(&record);
                 }
             }
         }
