@@ -15,6 +15,7 @@ use web_sys::{
 };
 
 use crate::js::get;
+use crate::worker::client::FIRST_BATCH;
 
 /// A chosen file and its label (path within the chosen folder).
 pub type Chosen = (File, String);
@@ -36,6 +37,7 @@ pub fn from_input(input: &HtmlInputElement) -> Picked {
     }
     // Choosing the same folder again must fire `change` again.
     input.set_value("");
+    index_after_first_batch(&mut out);
     Picked {
         files: out,
         unreadable: Vec::new(),
@@ -152,8 +154,35 @@ pub async fn walk(entries: Vec<FileSystemEntry>, loose: Vec<File>) -> Picked {
         }
     }
     out.files.sort_by(|a, b| a.1.cmp(&b.1));
+    index_after_first_batch(&mut out.files);
     out.unreadable.sort();
     out
+}
+
+/// Puts a CD's index (`DICOMDIR`) right after the scan's first batch
+/// ([`FIRST_BATCH`] files), keeping every file's order otherwise. The scan
+/// reads a DICOMDIR whole for its cross-check (~100 ms for 10,000
+/// images); first in the scan — where a folder pick puts it, the browser
+/// listing a folder's own files before its subfolders — it held up the
+/// sender's first sign of progress by that much (first advance 0.59 s,
+/// 0.37 s without it). Last in the scan, nothing would be read while it is
+/// checked, and the scan would end that much later.
+fn index_after_first_batch<T>(files: &mut Vec<(T, String)>) {
+    let is_index = |label: &str| {
+        label
+            .rsplit('/')
+            .next()
+            .is_some_and(|name| name.eq_ignore_ascii_case("DICOMDIR"))
+    };
+    if !files.iter().take(FIRST_BATCH).any(|(_, l)| is_index(l)) {
+        return;
+    }
+    let (indexes, mut others): (Vec<_>, Vec<_>) = std::mem::take(files)
+        .into_iter()
+        .partition(|(_, l)| is_index(l));
+    let at = FIRST_BATCH.min(others.len());
+    others.splice(at..at, indexes);
+    *files = others;
 }
 
 /// Why a file is not a letter we accept, if it is not (`shared`'s check,
@@ -163,5 +192,43 @@ pub async fn letter_problem(file: &File) -> Option<LetterRefusal> {
     match crate::blob::read_range(file, 0, size.min(letter::SNIFF_LEN as u64)).await {
         Ok(head) => letter::check(&head, size).err(),
         Err(_) => Some(LetterRefusal::NotALetter),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{index_after_first_batch, FIRST_BATCH};
+
+    fn order(labels: &[&str]) -> Vec<String> {
+        let mut files: Vec<((), String)> = labels.iter().map(|l| ((), (*l).to_owned())).collect();
+        index_after_first_batch(&mut files);
+        files.into_iter().map(|(_, l)| l).collect()
+    }
+
+    #[test]
+    fn a_cds_index_is_scanned_after_the_first_batch_the_rest_in_order() {
+        let images: Vec<String> = (0..20).map(|i| format!("CD/DICOM/IM{i:02}")).collect();
+        let mut chosen = vec!["CD/DICOMDIR", "CD/readme.txt"];
+        chosen.extend(images.iter().map(String::as_str));
+        chosen.push("other/dicomdir");
+        let mut want: Vec<&str> = vec!["CD/readme.txt"];
+        want.extend(images.iter().take(FIRST_BATCH - 1).map(String::as_str));
+        want.extend(["CD/DICOMDIR", "other/dicomdir"]);
+        want.extend(images.iter().skip(FIRST_BATCH - 1).map(String::as_str));
+        assert_eq!(order(&chosen), want);
+        // Fewer files than a batch: the index last. Not in the first batch,
+        // or no index: as chosen.
+        assert_eq!(order(&["DICOMDIR", "IM1"]), ["IM1", "DICOMDIR"]);
+        let late: Vec<String> = images
+            .iter()
+            .cloned()
+            .chain(["CD/DICOMDIR".into()])
+            .collect();
+        let late: Vec<&str> = late.iter().map(String::as_str).collect();
+        assert_eq!(order(&late), late);
+        assert_eq!(
+            order(&["CD/DICOMDIR.txt", "IM1"]),
+            ["CD/DICOMDIR.txt", "IM1"]
+        );
     }
 }
