@@ -72,35 +72,37 @@ pub async fn create(
     req: HttpRequest,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiFailure> {
-    // Who is asking comes before what is asked: no session, no details.
-    let (st, token) = (state.clone(), bearer(&req));
-    web::block(move || authenticate(&st, token.as_deref())).await??;
-    check_tus_version(&req)?;
-    let length: u64 = header_str(&req, "Upload-Length")
-        .and_then(|v| v.parse().ok())
-        .ok_or(ApiFailure::BadRequest("Upload-Length is required"))?;
-    let meta = UploadMetadata::decode(header_str(&req, "Upload-Metadata").unwrap_or(""))
-        .map_err(|e| ApiFailure::BadRequest(e.message()))?;
-    if length < (HEADER_LEN + TAG_LEN) as u64 {
-        return Err(ApiFailure::BadRequest(
-            "Upload-Length is shorter than an envelope",
-        ));
-    }
-    let with_upload = match header_str(&req, "Content-Type") {
-        None => false,
-        Some(OFFSET_STREAM) => true,
-        Some(_) => {
+    // Who is asking comes before what is asked: the headers are judged
+    // once the session is known (in the same trip to the database).
+    let well_formed = check_tus_version(&req).and_then(|()| {
+        let length: u64 = header_str(&req, "Upload-Length")
+            .and_then(|v| v.parse().ok())
+            .ok_or(ApiFailure::BadRequest("Upload-Length is required"))?;
+        let meta = UploadMetadata::decode(header_str(&req, "Upload-Metadata").unwrap_or(""))
+            .map_err(|e| ApiFailure::BadRequest(e.message()))?;
+        if length < (HEADER_LEN + TAG_LEN) as u64 {
             return Err(ApiFailure::BadRequest(
-                "Content-Type must be application/offset+octet-stream",
-            ))
+                "Upload-Length is shorter than an envelope",
+            ));
         }
-    };
+        let with_upload = match header_str(&req, "Content-Type") {
+            None => false,
+            Some(OFFSET_STREAM) => true,
+            Some(_) => {
+                return Err(ApiFailure::BadRequest(
+                    "Content-Type must be application/offset+octet-stream",
+                ))
+            }
+        };
+        Ok((length, meta, with_upload))
+    });
     let (st, token) = (state.clone(), bearer(&req));
-    let (session, upload) = web::block(move || -> Result<_, ApiFailure> {
+    let (session, upload, with_upload) = web::block(move || -> Result<_, ApiFailure> {
         let session = authenticate(&st, token.as_deref())?;
+        let (length, meta, with_upload) = well_formed?;
         let (id, _) = st.intake.create(&session, meta, length)?;
         let upload = st.intake.find(&session, &id)?;
-        Ok((session, upload))
+        Ok((session, upload, with_upload))
     })
     .await??;
     let created = tus(HttpResponse::Created())
