@@ -88,11 +88,7 @@ pub async fn create(
         let with_upload = match header_str(&req, "Content-Type") {
             None => false,
             Some(OFFSET_STREAM) => true,
-            Some(_) => {
-                return Err(ApiFailure::BadRequest(
-                    "Content-Type must be application/offset+octet-stream",
-                ))
-            }
+            Some(_) => return Err(wrong_content_type()),
         };
         Ok((length, meta, with_upload))
     });
@@ -124,6 +120,11 @@ pub async fn create(
 }
 
 const OFFSET_STREAM: &str = "application/offset+octet-stream";
+
+/// A body in anything but [`OFFSET_STREAM`] (creation and `PATCH` alike).
+fn wrong_content_type() -> ApiFailure {
+    ApiFailure::BadRequest("Content-Type must be application/offset+octet-stream")
+}
 
 /// Reads a request's body (at most what upload `id` still `needed` and
 /// `max_chunk_bytes`, within `body_timeout_secs`, while fewer than
@@ -215,9 +216,7 @@ pub async fn patch(
     // once the session is known (in the same trip to the database).
     let well_formed = check_tus_version(&req).and_then(|()| {
         if header_str(&req, "Content-Type") != Some(OFFSET_STREAM) {
-            return Err(ApiFailure::BadRequest(
-                "Content-Type must be application/offset+octet-stream",
-            ));
+            return Err(wrong_content_type());
         }
         header_str(&req, "Upload-Offset")
             .and_then(|v| v.parse::<u64>().ok())
