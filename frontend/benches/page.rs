@@ -78,6 +78,7 @@ async fn scan(files: &[Chosen]) -> usize {
     let given = files.iter().cloned().map(protocol::Given::from).collect();
     let report = worker::scan(given, 4 << 30, 1 << 30, |_, _| {}).await;
     let found = report.found.len();
+    let report = protocol::PackedReport::pack(report);
     assert!(protocol::encode(&FromWorker::Done { scan: 0, report }).is_some());
     found
 }

@@ -16,7 +16,7 @@ use std::io::{Cursor, Write};
 use js_sys::{Array, Uint8Array};
 use mailslot_frontend::seal::{Engine, FileSeal};
 use mailslot_frontend::worker::protocol::{
-    self, Chosen, FromWorker, Given, IgnoreReason, ScanReport,
+    self, Chosen, FromWorker, Given, IgnoreReason, PackedReport, ScanReport,
 };
 use mailslot_frontend::{blob, worker};
 use mailslot_shared::dicom::synth::ct_image;
@@ -55,11 +55,13 @@ async fn scan_blobs(
         files.len() as u32,
         "progress reaches the end"
     );
+    let report = PackedReport::pack(report);
     let sent = protocol::encode(&FromWorker::Done { scan: 7, report }).unwrap();
     match protocol::decode::<FromWorker>(sent) {
-        Some(FromWorker::Done { scan: 7, report }) => {
-            report.resolve(|n| blobs.get(n as usize).cloned(), |b| b)
-        }
+        Some(FromWorker::Done { scan: 7, report }) => report
+            .unpack()
+            .unwrap()
+            .resolve(|n| blobs.get(n as usize).cloned(), |b| b),
         other => panic!("the report did not survive its encoding: {other:?}"),
     }
 }

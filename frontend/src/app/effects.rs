@@ -168,6 +168,9 @@ impl Effects {
                 Some(Action::ScanProgress(done, total))
             }
             WorkerEvent::Said(FromWorker::Done { scan, report }) => {
+                let Some(report) = report.unpack() else {
+                    return self.worker(WorkerEvent::Failed);
+                };
                 let chosen = self.scans.remove(&scan).unwrap_or_default();
                 let report =
                     report.resolve(|n| chosen.get(n as usize).copied(), |blob| self.keep(blob));

@@ -28,7 +28,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::blob::{self, BlobReader};
-use protocol::{decode, encode, Content, FoundFile, FromWorker, Given, ScanReport, ToWorker};
+use protocol::{
+    decode, encode, Content, FoundFile, FromWorker, Given, PackedReport, ScanReport, ToWorker,
+};
 use scan::Scanner;
 
 /// Files whose first bytes the browser reads while the worker checks the
@@ -132,6 +134,7 @@ async fn work(inbox: Rc<RefCell<Inbox>>, scope: DedicatedWorkerGlobalScope) {
         scan.feed(files, &progress).await;
         if scan.complete() {
             let report = scan.finish(&progress);
+            let report = PackedReport::pack(report);
             post(&scope, &FromWorker::Done { scan: id, report });
         } else {
             inbox.borrow_mut().scans.push(scan);

@@ -5,10 +5,10 @@
 //! summary together in one [`Found`], from the worker's reply to the
 //! upload job.
 
-use js_sys::Uint8Array;
+use js_sys::{Array, Uint8Array};
 use mailslot_shared::dicom::{RejectCode, Summary};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
 /// An object the scan accepted, with its file. In the worker and on the
@@ -238,7 +238,7 @@ pub enum ToWorker {
 }
 
 /// What the worker tells the page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 // Externally tagged: an internally tagged enum is buffered by serde, and
 // `serde_wasm_bindgen::preserve` (the blobs) cannot pass through a buffer.
 #[serde(rename_all = "kebab-case")]
@@ -259,8 +259,92 @@ pub enum FromWorker {
         /// Which scan.
         scan: u32,
         /// What it found.
-        report: ScanReport<FoundFile>,
+        report: PackedReport,
     },
+}
+
+/// A scan's report as it crosses to the page: JSON bytes, and beside them
+/// the blobs unpacked from ZIP archives (JSON cannot carry them), named in
+/// it by their place in `blobs`. As a tree of JS objects (serde-wasm-bindgen)
+/// the report of a 10,000-image CD cost the worker ~100 ms to build and the
+/// page about as much to clone and take apart, at the end of the scan, when
+/// nothing else is left to do (`BENCHMARKS.md`, scan).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PackedReport {
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    json: Uint8Array,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    blobs: Array,
+}
+
+/// A found file inside a [`PackedReport`]'s JSON.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum PackedFile {
+    /// As [`FoundFile::Chosen`].
+    Chosen(u32),
+    /// The blob at this place in [`PackedReport::blobs`].
+    Unpacked(u32),
+}
+
+impl PackedReport {
+    /// Packs `report`.
+    pub fn pack(report: ScanReport<FoundFile>) -> Self {
+        let blobs = Array::new();
+        let found = report
+            .found
+            .into_iter()
+            .map(|f| {
+                let file = match f.file {
+                    FoundFile::Chosen(n) => PackedFile::Chosen(n),
+                    FoundFile::Unpacked(blob) => PackedFile::Unpacked(blobs.push(&blob) - 1),
+                };
+                Found {
+                    file,
+                    path: f.path,
+                    summary: f.summary,
+                }
+            })
+            .collect();
+        let packed = ScanReport {
+            found,
+            ignored: report.ignored,
+            dicomdirs: report.dicomdirs,
+        };
+        // Strings, numbers and enums always make JSON; were it to fail,
+        // the page could not unpack the empty bytes and would say that the
+        // scan failed.
+        let json = serde_json::to_vec(&packed).unwrap_or_default();
+        PackedReport {
+            json: Uint8Array::from(json.as_slice()),
+            blobs,
+        }
+    }
+
+    /// The report; `None` if the bytes are not one or name a blob that is
+    /// not there.
+    pub fn unpack(self) -> Option<ScanReport<FoundFile>> {
+        let packed: ScanReport<PackedFile> = serde_json::from_slice(&self.json.to_vec()).ok()?;
+        let mut found = Vec::with_capacity(packed.found.len());
+        for f in packed.found {
+            let file = match f.file {
+                PackedFile::Chosen(n) => FoundFile::Chosen(n),
+                PackedFile::Unpacked(i) => {
+                    FoundFile::Unpacked(self.blobs.get(i).dyn_into::<Blob>().ok()?)
+                }
+            };
+            found.push(Found {
+                file,
+                path: f.path,
+                summary: f.summary,
+            });
+        }
+        Some(ScanReport {
+            found,
+            ignored: packed.ignored,
+            dicomdirs: packed.dicomdirs,
+        })
+    }
 }
 
 /// A message as a structured-clone value for `postMessage`.
