@@ -291,26 +291,15 @@ impl PackedReport {
     /// Packs `report`.
     pub fn pack(report: ScanReport<FoundFile>) -> Self {
         let blobs = Array::new();
-        let found = report
-            .found
-            .into_iter()
-            .map(|f| {
-                let file = match f.file {
+        // Never `None`: every file has its place.
+        let packed = report
+            .map_files(|file| {
+                Some(match file {
                     FoundFile::Chosen(n) => PackedFile::Chosen(n),
                     FoundFile::Unpacked(blob) => PackedFile::Unpacked(blobs.push(&blob) - 1),
-                };
-                Found {
-                    file,
-                    path: f.path,
-                    summary: f.summary,
-                }
+                })
             })
-            .collect();
-        let packed = ScanReport {
-            found,
-            ignored: report.ignored,
-            dicomdirs: report.dicomdirs,
-        };
+            .unwrap_or_default();
         // Strings, numbers and enums always make JSON; were it to fail,
         // the page could not unpack the empty bytes and would say that the
         // scan failed.
@@ -325,24 +314,32 @@ impl PackedReport {
     /// not there.
     pub fn unpack(self) -> Option<ScanReport<FoundFile>> {
         let packed: ScanReport<PackedFile> = serde_json::from_slice(&self.json.to_vec()).ok()?;
-        let mut found = Vec::with_capacity(packed.found.len());
-        for f in packed.found {
-            let file = match f.file {
-                PackedFile::Chosen(n) => FoundFile::Chosen(n),
-                PackedFile::Unpacked(i) => {
-                    FoundFile::Unpacked(self.blobs.get(i).dyn_into::<Blob>().ok()?)
-                }
-            };
-            found.push(Found {
-                file,
-                path: f.path,
-                summary: f.summary,
-            });
-        }
+        packed.map_files(|file| match file {
+            PackedFile::Chosen(n) => Some(FoundFile::Chosen(n)),
+            PackedFile::Unpacked(i) => self.blobs.get(i).dyn_into().ok().map(FoundFile::Unpacked),
+        })
+    }
+}
+
+impl<H> ScanReport<H> {
+    /// The report with each found object's file named by `f` instead;
+    /// `None` if `f` could not name one.
+    fn map_files<H2>(self, mut f: impl FnMut(H) -> Option<H2>) -> Option<ScanReport<H2>> {
+        let found = self
+            .found
+            .into_iter()
+            .map(|x| {
+                Some(Found {
+                    file: f(x.file)?,
+                    path: x.path,
+                    summary: x.summary,
+                })
+            })
+            .collect::<Option<_>>()?;
         Some(ScanReport {
             found,
-            ignored: packed.ignored,
-            dicomdirs: packed.dicomdirs,
+            ignored: self.ignored,
+            dicomdirs: self.dicomdirs,
         })
     }
 }
