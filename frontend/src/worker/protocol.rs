@@ -1,9 +1,11 @@
 //! The page ↔ worker protocol: typed messages that travel through
 //! `postMessage` as structured clones (serde via `serde-wasm-bindgen`).
-//! Files travel as `File`/`Blob` handles, never as bytes: the browser
-//! shares them without copying. A found file keeps its handle, label and
-//! summary together in one [`Found`], from the worker's reply to the
-//! upload job.
+//! Large files travel as `File`/`Blob` handles (the browser shares them
+//! without copying); a small file the page has read, as its bytes, moved
+//! rather than copied ([`Content`]). The scan's report comes back as JSON
+//! bytes ([`PackedReport`]), found files named by their place in the scan.
+//! A found file keeps its handle, label and summary together in one
+//! [`Found`], from the worker's reply to the upload job.
 
 use js_sys::{Array, Uint8Array};
 use mailslot_shared::dicom::{RejectCode, Summary};
