@@ -88,44 +88,56 @@ pub async fn read_first(blob: &Blob, n: u64) -> Result<Uint8Array, io::Error> {
 /// CD of small files); and once read, the file's size is known, so
 /// handing it to the worker afterwards is cheap too.
 pub async fn read_small(blob: &Blob, limit: u32) -> Result<Option<Uint8Array>, io::Error> {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
     use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsValue;
     let unreadable = || io::Error::other("the file can no longer be read");
     let reader = web_sys::FileReader::new().map_err(|_| unreadable())?;
-    let mut resolve = None;
-    let done = js_sys::Promise::new(&mut |ok, _| resolve = Some(ok));
-    let resolve = resolve.ok_or_else(unreadable)?;
-    // The promise settles once: with the bytes (an `ArrayBuffer`), `null`
-    // (too large) or `undefined` (unreadable).
-    let settle = move |value: &JsValue| {
-        let _ = resolve.call1(&JsValue::NULL, value);
-    };
-    let (s, r) = (settle.clone(), reader.clone());
-    let on_progress =
-        Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-            if e.length_computable() && e.total() > f64::from(limit) {
-                s(&JsValue::NULL);
-                r.abort();
+    // One handler for `progress` and `loadend` (which follows `load`,
+    // `error` and `abort` alike), and a channel rather than a promise: the
+    // page reads thousands of small files one after the other on its own
+    // thread, and every closure and promise per file is paid for there.
+    //
+    // The handler must be re-entrant: `abort()` inside it fires `abort` and
+    // `loadend` synchronously, calling it again before it returns. So it is
+    // an `Fn` (wasm-bindgen refuses to re-enter an `FnMut`), its state is
+    // in cells, and no borrow is held across `abort()`.
+    let (done, outcome) = futures::channel::oneshot::channel::<()>();
+    let done = RefCell::new(Some(done));
+    let too_large = Rc::new(Cell::new(false));
+    let (r, large) = (reader.clone(), too_large.clone());
+    let on_event =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.type_() == "progress" {
+                if e.length_computable() && e.total() > f64::from(limit) && !large.replace(true) {
+                    r.abort();
+                }
+            } else {
+                let sender = done.borrow_mut().take();
+                if let Some(sender) = sender {
+                    let _ = sender.send(());
+                }
             }
         });
-    let (s, r) = (settle.clone(), reader.clone());
-    let on_load = Closure::<dyn FnMut()>::new(move || s(&r.result().unwrap_or(JsValue::UNDEFINED)));
-    let on_error = Closure::<dyn FnMut()>::new(move || settle(&JsValue::UNDEFINED));
-    reader.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-    reader.set_onload(Some(on_load.as_ref().unchecked_ref()));
-    reader.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    reader.set_onprogress(Some(on_event.as_ref().unchecked_ref()));
+    reader.set_onloadend(Some(on_event.as_ref().unchecked_ref()));
     reader
         .read_as_array_buffer(blob)
         .map_err(|_| unreadable())?;
-    let value = JsFuture::from(done).await.map_err(|_| unreadable())?;
-    // The handlers (and with them the closures) are done with.
+    let ended = outcome.await;
+    // The handlers (and with them the closure) are done with.
     reader.set_onprogress(None);
-    reader.set_onload(None);
-    reader.set_onerror(None);
-    if value.is_null() {
+    reader.set_onloadend(None);
+    ended.map_err(|_| unreadable())?;
+    if too_large.get() {
         return Ok(None);
     }
-    let buf: js_sys::ArrayBuffer = value.dyn_into().map_err(|_| unreadable())?;
+    // `result` is the bytes after `load`, `null` after `error`.
+    let buf: js_sys::ArrayBuffer = reader
+        .result()
+        .map_err(|_| unreadable())?
+        .dyn_into()
+        .map_err(|_| unreadable())?;
     Ok(Some(Uint8Array::new(&buf)))
 }
 
