@@ -743,6 +743,41 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// `n` extension-less CT images of `pixels` bytes of pixel data in
+/// `studies` studies under `cd/DICOM/`, and a DICOMDIR (dcmmkdir) when
+/// `dicomdir`. Returns the image files.
+pub fn ct_cd(cd: &Path, n: usize, studies: usize, pixels: usize, dicomdir: bool) -> Vec<PathBuf> {
+    let mut files = Vec::with_capacity(n);
+    for i in 0..n {
+        let s = i * studies / n + 1;
+        let study = format!("1.2.826.0.1.3680043.9.7.12.{n}.{s}");
+        let path = cd.join(format!("DICOM/ST{s:06}/IM{i:06}"));
+        if i == 0 || (i * studies / n) != ((i - 1) * studies / n) {
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        }
+        let image = mailslot_shared::dicom::synth::ct_image(
+            &format!("{study}.1.{i}"),
+            &study,
+            "MUSTER^ERIKA",
+            pixels,
+            0,
+        );
+        std::fs::write(&path, image).expect("write image");
+        files.push(path);
+    }
+    if dicomdir {
+        let out = Command::new("dcmmkdir")
+            .current_dir(cd)
+            .args(["+r", "+I", "-Pgp", "DICOM"])
+            .output()
+            .expect("dcmmkdir (dcmtk)");
+        if !cd.join("DICOMDIR").is_file() {
+            eprintln!("dcmmkdir: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    files
+}
+
 /// A folder laid out like a patient CD from a radiology practice: images
 /// without extensions under `DICOM/` (one patient, re-labelled with
 /// dcmodify, three studies), a DICOMDIR made by dcmmkdir for the images its

@@ -7,7 +7,7 @@
 //!   file cache, at several folder sizes (the growth plot);
 //! - `path`: choose → all in Orthanc (C-STORE) through the page and through
 //!   `mailslot send`, vs serial `curl POST /instances` into the same
-//!   Orthanc (`tests/e2e/bench-path.mjs`);
+//!   Orthanc (`tests/e2e/path.mjs`);
 //! - `size`: the same three ways with one file of 1 MB to 2 GB (how the
 //!   path grows with the size of a file; the second plot);
 //! - `forward`: the server's C-STORE forwarding vs `dcmsend` (one

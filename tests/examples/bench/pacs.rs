@@ -5,11 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use mailslot_tests::fixtures::{get, wait_for, Orthanc, Server, PASSWORD};
+use mailslot_tests::fixtures::{ct_cd, get, wait_for, Orthanc, Server, PASSWORD};
 use serde_json::{json, Value};
 
 use super::memory::write_large;
-use super::scan::make_cd;
 use super::{dist, elapsed, machine, median_of, node, sizes};
 
 /// Orthanc's instance count.
@@ -50,7 +49,7 @@ pub fn path() -> Value {
 pub fn path_at(n: usize) -> Value {
     let dir = tempfile::tempdir().expect("tempdir");
     let cd = dir.path().join("CD");
-    let files = make_cd(&cd, n, 2, 512 * 512 * 2, false);
+    let files = ct_cd(&cd, n, 2, 512 * 512 * 2, false);
     let mut out = race(&cd, &files, 2);
     out["files"] = json!(n);
     out
@@ -134,7 +133,7 @@ fn race(cd: &Path, files: &[PathBuf], rounds_n: usize) -> Value {
                         ],
                     );
                     let page = node(
-                        "bench-path.mjs",
+                        "path.mjs",
                         &[
                             ("MAILSLOT_URL", server.url.clone()),
                             ("CD_DIR", cd.display().to_string()),
@@ -186,7 +185,7 @@ pub fn forward() -> Value {
     let n = sizes("BENCH_FORWARD_FILES", &[1000])[0];
     let dir = tempfile::tempdir().expect("tempdir");
     let cd = dir.path().join("CD");
-    let files = make_cd(&cd, n, 2, 512 * 512 * 2, false);
+    let files = ct_cd(&cd, n, 2, 512 * 512 * 2, false);
     let dcmsend = |orthanc: &Orthanc, files: &[PathBuf]| {
         Command::new("dcmsend")
             .args(["-aec", "ORTHANC", "127.0.0.1"])

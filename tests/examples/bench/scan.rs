@@ -1,42 +1,11 @@
-//! The scan: the page vs a plain dicom-parser page (`tests/e2e/bench-scan.mjs`), and the CD folders all benches use.
+//! The scan: the page vs a plain dicom-parser page (`tests/e2e/bench-scan.mjs`).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use mailslot_shared::dicom::synth::ct_image;
-use mailslot_tests::fixtures::{Server, PASSWORD};
+use mailslot_tests::fixtures::{ct_cd, Server, PASSWORD};
 use serde_json::{json, Value};
 
 use super::{dist, machine, median, node, sizes};
-
-/// `n` extension-less CT images of `pixels` bytes of pixel data in
-/// `studies` studies under `cd/DICOM/`, and a DICOMDIR (dcmmkdir) when
-/// `dicomdir`. Returns the image files.
-pub fn make_cd(cd: &Path, n: usize, studies: usize, pixels: usize, dicomdir: bool) -> Vec<PathBuf> {
-    let mut files = Vec::with_capacity(n);
-    for i in 0..n {
-        let s = i * studies / n + 1;
-        let study = format!("1.2.826.0.1.3680043.9.7.12.{n}.{s}");
-        let path = cd.join(format!("DICOM/ST{s:06}/IM{i:06}"));
-        if i == 0 || (i * studies / n) != ((i - 1) * studies / n) {
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        }
-        let image = ct_image(&format!("{study}.1.{i}"), &study, "MUSTER^ERIKA", pixels, 0);
-        std::fs::write(&path, image).expect("write image");
-        files.push(path);
-    }
-    if dicomdir {
-        let out = Command::new("dcmmkdir")
-            .current_dir(cd)
-            .args(["+r", "+I", "-Pgp", "DICOM"])
-            .output()
-            .expect("dcmmkdir (dcmtk)");
-        if !cd.join("DICOMDIR").is_file() {
-            eprintln!("dcmmkdir: {}", String::from_utf8_lossy(&out.stderr));
-        }
-    }
-    files
-}
 
 /// A command that drops `dir`'s files from the page cache (as if read from
 /// a CD for the first time): `posix_fadvise(DONTNEED)` on each file.
@@ -59,7 +28,7 @@ pub fn scan() -> Value {
         let dir = tempfile::tempdir().expect("tempdir");
         let cd = dir.path().join("CD");
         // ~25 KB per file, 8 studies, with DICOMDIR.
-        make_cd(&cd, n, 8.min(n), 24_000, true);
+        ct_cd(&cd, n, 8.min(n), 24_000, true);
         let biggest = n >= 10_000;
         let r = node(
             "bench-scan.mjs",

@@ -1,11 +1,12 @@
-// Benchmark: the whole path through the page — choose a folder, pick,
-// fill in, send — in Debian's Chromium driven by puppeteer-core with
-// DevTools network monitoring off (Playwright and puppeteer's default
-// copy every request body to the driver, which slows an upload
-// several-fold). Run by `tests/examples/bench.rs`, which then waits until
-// the PACS holds every image.
+// The whole path through the page — choose a folder, pick, fill in,
+// send — in Debian's Chromium driven by puppeteer-core with DevTools
+// network monitoring off (Playwright and puppeteer's default copy every
+// request body to the driver, which slows an upload several-fold). Run by
+// the whole-path benchmark (`tests/examples/bench/pacs.rs`) and a test
+// (`tests/it/page.rs`), which then wait until the PACS holds every image.
 //
-// Environment: MAILSLOT_URL, CD_DIR, PASSWORD, EXPECT_IMAGES.
+// Environment: MAILSLOT_URL, CD_DIR, PASSWORD, EXPECT_IMAGES; TIMEOUT_MS
+// for each step (default 10 minutes, for the largest benchmarks).
 // Prints one JSON line: `chosenAt` (epoch ms when the folder was handed
 // to the page), `scannedMs`, `sendMs` (Send pressed) and `receiptMs` (after
 // that), the receipt's
@@ -18,6 +19,7 @@ const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
 const password = env('PASSWORD');
 const expectImages = Number(env('EXPECT_IMAGES'));
+const timeout = Number(process.env.TIMEOUT_MS || 600_000);
 
 async function main() {
   const browser = await puppeteer.launch({
@@ -32,7 +34,7 @@ async function main() {
     const page = await browser.newPage();
     const h1 = (t) => page.waitForFunction(
       (text) => document.querySelector('h1')?.textContent.trim() === text,
-      { timeout: 600_000, polling: 50 },
+      { timeout, polling: 50 },
       t,
     );
     const button = (t) => page.evaluate((text) => {
