@@ -157,6 +157,26 @@ fn kind_of(s: String) -> Result<UploadKind, StoreError> {
     word(s, UploadKind::parse)
 }
 
+/// The columns [`upload_of`] reads, in its order.
+const UPLOAD_COLUMNS: &str =
+    "id, file_id, kind, length, \"offset\", header, state, code, expires_at";
+
+/// An upload's row, selected as [`UPLOAD_COLUMNS`].
+fn upload_of(r: &crate::store::Row) -> Result<Upload, StoreError> {
+    Ok(Upload {
+        id: r.get(0)?,
+        file_id: r.get(1)?,
+        kind: kind_of(r.get(2)?)?,
+        length: r.get::<i64>(3)? as u64,
+        offset: r.get::<i64>(4)? as u64,
+        saved_offset: r.get::<i64>(4)? as u64,
+        header: r.get(5)?,
+        state: state_of(r.get(6)?)?,
+        code: r.get(7)?,
+        expires_at: r.get(8)?,
+    })
+}
+
 /// Marks an upload busy for the duration of one request: in this process,
 /// and (PostgreSQL) for every node, by the upload's advisory lock.
 struct BusyGuard<'a>(
@@ -200,13 +220,8 @@ impl Intake {
     }
 
     /// Creates an upload of `length` envelope bytes, or finds the one the
-    /// same file created before (a reloaded page). Returns its id and expiry.
-    pub fn create(
-        &self,
-        session: &Session,
-        meta: UploadMetadata,
-        length: u64,
-    ) -> Result<(String, i64)> {
+    /// same file created before (a reloaded page, a retried creation).
+    pub fn create(&self, session: &Session, meta: UploadMetadata, length: u64) -> Result<Upload> {
         if session.finalized {
             return Err(IntakeError::SessionFinished);
         }
@@ -217,9 +232,9 @@ impl Intake {
         let conn = self.store.conn()?;
         if let Some(found) = conn
             .query_row(
-                "SELECT id, expires_at FROM uploads WHERE session_id = ?1 AND file_id = ?2 AND length = ?3",
+                &format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE session_id = ?1 AND file_id = ?2 AND length = ?3"),
                 params![session.id, file_id, length as i64],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                upload_of,
             )
             .optional()?
         {
@@ -271,7 +286,18 @@ impl Intake {
                 expires
             ],
         )?;
-        Ok((id, expires))
+        Ok(Upload {
+            id,
+            file_id,
+            kind: meta.kind,
+            length,
+            offset: 0,
+            saved_offset: 0,
+            header: None,
+            state: UploadState::Receiving,
+            code: None,
+            expires_at: expires,
+        })
     }
 
     /// The upload `id` of `session`.
@@ -279,23 +305,9 @@ impl Intake {
         self.store
             .conn()?
             .query_row(
-                "SELECT id, file_id, kind, length, \"offset\", header, state, code, expires_at
-                 FROM uploads WHERE id = ?1 AND session_id = ?2",
+                &format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = ?1 AND session_id = ?2"),
                 params![id, session.id],
-                |r| {
-                    Ok(Upload {
-                        id: r.get(0)?,
-                        file_id: r.get(1)?,
-                        kind: kind_of(r.get(2)?)?,
-                        length: r.get::<i64>(3)? as u64,
-                        offset: r.get::<i64>(4)? as u64,
-                        saved_offset: r.get::<i64>(4)? as u64,
-                        header: r.get(5)?,
-                        state: state_of(r.get(6)?)?,
-                        code: r.get(7)?,
-                        expires_at: r.get(8)?,
-                    })
-                },
+                upload_of,
             )
             .optional()?
             .ok_or(IntakeError::UploadNotFound)

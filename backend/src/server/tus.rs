@@ -96,8 +96,7 @@ pub async fn create(
     let (session, upload, with_upload) = web::block(move || -> Result<_, ApiFailure> {
         let session = authenticate(&st, token.as_deref())?;
         let (length, meta, with_upload) = well_formed?;
-        let (id, _) = st.intake.create(&session, meta, length)?;
-        let upload = st.intake.find(&session, &id)?;
+        let upload = st.intake.create(&session, meta, length)?;
         Ok((session, upload, with_upload))
     })
     .await??;
