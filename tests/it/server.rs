@@ -439,6 +439,50 @@ fn c_store_to_dcmtk_storescp_arrives_byte_identical() {
     f.finish();
 }
 
+/// An object larger than 64 MiB goes over C-STORE whole. dicom-ul's
+/// P-DATA writer failed a write that ended where a PDU filled exactly
+/// (with Orthanc's 16 KiB PDUs, first after 67,084,288 bytes) and, dropped,
+/// sent what it held as the object's last fragment: Orthanc stored an
+/// image whose pixels after 64 MB were not the sender's, at every retry,
+/// while the queue said it was still trying. The data sets must be equal
+/// and the queue say done.
+#[test]
+fn an_object_larger_than_64_mib_arrives_whole_over_c_store() {
+    let orthanc = Orthanc::start();
+    let server = Server::start(
+        &format!("dimse://ORTHANC@127.0.0.1:{}", orthanc.dicom_port),
+        &[],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("IM000001");
+    // 80 MB of pixels that differ along the way (a truncation shows).
+    let mut image = mailslot_shared::dicom::synth::ct_image(
+        "1.2.826.0.1.3680043.10.543.80.1",
+        "1.2.826.0.1.3680043.10.543.80",
+        "GROSS^DATEI",
+        80 << 20,
+        0,
+    );
+    let len = image.len();
+    for (i, b) in image[len - (80 << 20)..].iter_mut().enumerate() {
+        *b = (i / 4093) as u8;
+    }
+    std::fs::write(&path, &image).unwrap();
+    let (code, stdout, stderr) = server.send(&[&path], &[]);
+    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
+    let mut f = Failures::default();
+    f.context(format!("server log:\n{}", server.log()));
+    f.check(drained(&server, 1) && server.queue("done") == 1, || {
+        format!("not forwarded: {}", server.admin(&["queue"]))
+    });
+    let stored = orthanc.files();
+    f.check(
+        stored.len() == 1 && normalized_dataset(&stored[0].1) == normalized_dataset(&image),
+        || format!("Orthanc holds {} objects, not the one sent", stored.len()),
+    );
+    f.finish();
+}
+
 #[test]
 fn a_pacs_that_starts_late_still_gets_everything() {
     let mut orthanc = Orthanc::prepare();

@@ -317,15 +317,8 @@ fn store_one(
         scu.send(&command).map_err(std::io::Error::other)?;
         let mut file = File::open(&item.path)?;
         file.seek(SeekFrom::Start(p.dataset_offset))?;
-        let mut writer = scu.send_pdata(pc);
-        let data_len = p.dataset_end - p.dataset_offset;
-        std::io::copy(&mut file.take(data_len), &mut writer)?;
-        // A P-DATA fragment must be even. Only a deflated data set can be
-        // odd, and PS3.5 A.5 pads a deflated stream with one NUL byte.
-        if data_len % 2 == 1 {
-            std::io::Write::write_all(&mut writer, &[0])?;
-        }
-        writer.finish()
+        let max = scu.acceptor_max_pdu_length();
+        send_dataset(scu, pc, max, &mut file, p.dataset_end - p.dataset_offset)
     })();
     if let Err(e) = sent {
         tracing::warn!(error = %e, upload = %item.upload_id, "C-STORE send failed");
@@ -344,6 +337,69 @@ fn store_one(
             None => transient("association-aborted"),
         },
         Ok(_) | Err(_) => transient("association-aborted"),
+    }
+}
+
+/// Largest data fragment per P-DATA PDU when the PACS accepts PDUs of any
+/// size (a maximum of 0): a few system calls per megabyte, little memory.
+const MAX_FRAGMENT: u32 = 256 * 1024;
+/// A P-DATA PDU's bytes around one fragment: the item's length (4), its
+/// presentation context (1) and message control header (1).
+const PDV_OVERHEAD: u32 = 6;
+
+/// Sends `len` bytes of `source` as one message's data set: P-DATA PDUs no
+/// larger than the PACS accepts (`max_pdu`, its A-ASSOCIATE-AC), each
+/// fragment even, the last marked last — and that one only once every byte
+/// before it went out, so a send that fails midway never looks like a
+/// whole object to the PACS (it discards a message without its last
+/// fragment when the association is aborted).
+///
+/// Not dicom-ul's `PDataWriter` (0.10): its `write` returns `Ok(0)` when
+/// the write before filled a PDU exactly (with Orthanc's 16 KiB PDUs and
+/// `io::copy`'s 8 KiB pieces, first after 67,084,288 bytes), which fails
+/// `write_all`; and dropping the writer then sends what it holds as the
+/// last fragment, so the PACS stored a truncated object as whole.
+fn send_dataset(
+    scu: &mut dicom_ul::ClientAssociation<TcpStream>,
+    pc: u8,
+    max_pdu: u32,
+    source: &mut impl Read,
+    len: u64,
+) -> std::io::Result<()> {
+    // PS3.8 9.3.5: fragments are of even length. Only a deflated data set
+    // can be odd, and PS3.5 A.5 pads a deflated stream with one NUL byte.
+    let padded = len + len % 2;
+    let fragment = u64::from(max_pdu.saturating_sub(PDV_OVERHEAD).clamp(2, MAX_FRAGMENT) & !1);
+    let mut sent = 0;
+    let mut buf = Vec::new();
+    loop {
+        let n = fragment.min(padded - sent);
+        let from_file = n.min(len - sent.min(len));
+        buf.clear();
+        source.take(from_file).read_to_end(&mut buf)?;
+        if (buf.len() as u64) < from_file {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        buf.resize(n as usize, 0);
+        sent += n;
+        let pdu = Pdu::PData {
+            data: vec![PDataValue {
+                presentation_context_id: pc,
+                value_type: PDataValueType::Data,
+                is_last: sent == padded,
+                data: std::mem::take(&mut buf),
+            }],
+        };
+        scu.send(&pdu).map_err(std::io::Error::other)?;
+        if sent == padded {
+            return Ok(());
+        }
+        // The fragment's buffer, for the next one.
+        if let Pdu::PData { data } = pdu {
+            if let Some(value) = data.into_iter().next() {
+                buf = value.data;
+            }
+        }
     }
 }
 
