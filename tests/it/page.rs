@@ -10,6 +10,7 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
 use std::process::Command;
 use std::time::Duration;
 
@@ -60,31 +61,27 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
             ("MAILSLOT_COVER_SHEETS", "true"),
         ],
     );
-    let artifacts = dir.path().join("artifacts");
-    let out = Command::new("node")
-        .arg("upload.mjs")
-        .current_dir(&e2e)
-        .env("MAILSLOT_URL", &server.url)
-        .env("CD_DIR", &cd)
-        .env("LETTER", &letter)
-        .env("PASSWORD", PASSWORD)
-        .env("ZIP", &archive)
-        .env("EXPECT_IMAGES", images.len().to_string())
-        .env("ARTIFACTS", &artifacts)
-        .output()
-        .expect("node (Debian nodejs)");
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-
+    let run = node(
+        "upload.mjs",
+        &[
+            ("MAILSLOT_URL", &server.url),
+            ("CD_DIR", &cd),
+            ("LETTER", &letter),
+            ("PASSWORD", &PASSWORD),
+            ("ZIP", &archive),
+            ("EXPECT_IMAGES", &images.len().to_string()),
+            ("ARTIFACTS", &dir.path().join("artifacts")),
+        ],
+    );
     let mut f = Failures::default();
-    f.context(format!("browser stderr:\n{stderr}"));
+    f.context(format!("browser stderr:\n{}", run.stderr));
     f.context(format!("server log:\n{}", server.log()));
-    f.check(out.status.success(), || {
-        format!("the browser run failed:\n{stderr}")
+    f.check(run.ok, || {
+        format!("the browser run failed:\n{}", run.stderr)
     });
-    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_default();
+    let report: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap_or_default();
     f.check(report["reference"].is_string(), || {
-        format!("no reference in {stdout}")
+        format!("no reference in {}", run.stdout)
     });
 
     // The ZIP's new image arrives too (its copy of a CD image is sent once).
@@ -223,28 +220,26 @@ fn a_patient_cd_sent_through_firefox_arrives_byte_identical_in_orthanc() {
         &format!("stow+http://127.0.0.1:{}/dicom-web", orthanc.http_port),
         &[("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8 path"))],
     );
-    let out = Command::new("node")
-        .arg("firefox.mjs")
-        .current_dir(&e2e)
-        .env("MAILSLOT_URL", &server.url)
-        .env("FILES", chosen.join("\n"))
-        .env("LETTER", &letter)
-        .env("PASSWORD", PASSWORD)
-        .env("EXPECT_IMAGES", images.len().to_string())
-        .env("ARTIFACTS", dir.path().join("artifacts"))
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let run = node(
+        "firefox.mjs",
+        &[
+            ("MAILSLOT_URL", &server.url),
+            ("FILES", &chosen.join("\n")),
+            ("LETTER", &letter),
+            ("PASSWORD", &PASSWORD),
+            ("EXPECT_IMAGES", &images.len().to_string()),
+            ("ARTIFACTS", &dir.path().join("artifacts")),
+        ],
+    );
     let mut f = Failures::default();
-    f.context(format!("firefox stderr:\n{stderr}"));
+    f.context(format!("firefox stderr:\n{}", run.stderr));
     f.context(format!("server log:\n{}", server.log()));
-    f.check(out.status.success(), || {
-        format!("the Firefox run failed:\n{stderr}")
+    f.check(run.ok, || {
+        format!("the Firefox run failed:\n{}", run.stderr)
     });
-    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_default();
+    let report: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap_or_default();
     f.check(report["reference"].is_string(), || {
-        format!("no reference in {stdout}")
+        format!("no reference in {}", run.stdout)
     });
     f.check(
         report["userAgent"]
@@ -306,7 +301,6 @@ fn a_patient_cd_sent_through_firefox_arrives_byte_identical_in_orthanc() {
 #[test]
 fn the_page_reaches_keyboard_users_high_contrast_and_small_screens() {
     use mailslot_shared::dicom::synth::ct_image;
-    let e2e = root().join("tests/e2e");
     let dist = dist();
     let dir = tempfile::tempdir().expect("tempdir");
     let empty = dir.path().join("NOTHING");
@@ -334,29 +328,27 @@ fn the_page_reaches_keyboard_users_high_contrast_and_small_screens() {
             std::fs::write(&path, ct_image(&instance, &study, "MUSTER^ERIKA", 512, 0))
                 .expect("write");
         }
-        let out = Command::new("node")
-            .arg("reach.mjs")
-            .current_dir(&e2e)
-            .env("MAILSLOT_URL", &server.url)
-            .env("CD_DIR", &cd)
-            .env("EMPTY_DIR", &empty)
-            .env("PASSWORD", PASSWORD)
-            .env("EXPECT_IMAGES", count.to_string())
-            .env("ARTIFACTS", &artifacts)
-            .env("LANG_TAG", lang)
-            // The big CD runs with slow WebAssembly (as under Edge's
-            // enhanced security mode): the page must stay responsive.
-            .env("SLOW_WASM", if count > 100 { "1" } else { "" })
-            .output()
-            .expect("node");
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        f.check(out.status.success(), || {
-            format!("the keyboard run in {lang} failed:\n{stderr}")
+        let run = node(
+            "reach.mjs",
+            &[
+                ("MAILSLOT_URL", &server.url),
+                ("CD_DIR", &cd),
+                ("EMPTY_DIR", &empty),
+                ("PASSWORD", &PASSWORD),
+                ("EXPECT_IMAGES", &count.to_string()),
+                ("ARTIFACTS", &artifacts),
+                ("LANG_TAG", &lang),
+                // The big CD runs with slow WebAssembly (as under Edge's
+                // enhanced security mode): the page must stay responsive.
+                ("SLOW_WASM", &if count > 100 { "1" } else { "" }),
+            ],
+        );
+        f.check(run.ok, || {
+            format!("the keyboard run in {lang} failed:\n{}", run.stderr)
         });
-        let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_default();
+        let report: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap_or_default();
         f.check(report["reference"].is_string(), || {
-            format!("{lang}: no reference in {stdout}")
+            format!("{lang}: no reference in {}", run.stdout)
         });
         f.check(
             report["steps"].as_array().is_some_and(|s| s.len() >= 8),
@@ -423,23 +415,21 @@ fn a_half_sent_large_file_continues_in_its_upload_after_a_reload() {
             ("MAILSLOT_MAX_CHUNK_BYTES", LIMIT),
         ],
     );
-    let artifacts = dir.path().join("artifacts");
-    let out = Command::new("node")
-        .arg("resume.mjs")
-        .current_dir(root().join("tests/e2e"))
-        .env("MAILSLOT_URL", &server.url)
-        .env("MAX_CHUNK_BYTES", LIMIT)
-        .env("CD_DIR", &cd)
-        .env("PASSWORD", PASSWORD)
-        .env("ARTIFACTS", &artifacts)
-        .output()
-        .expect("node (Debian nodejs)");
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let run = node(
+        "resume.mjs",
+        &[
+            ("MAILSLOT_URL", &server.url),
+            ("MAX_CHUNK_BYTES", &LIMIT),
+            ("CD_DIR", &cd),
+            ("PASSWORD", &PASSWORD),
+            ("ARTIFACTS", &dir.path().join("artifacts")),
+        ],
+    );
     let mut f = Failures::default();
-    f.context(format!("browser stderr:\n{stderr}"));
+    f.context(format!("browser stderr:\n{}", run.stderr));
     f.context(format!("server log:\n{}", server.own_log()));
-    f.check(out.status.success(), || {
-        format!("the browser run failed:\n{stderr}")
+    f.check(run.ok, || {
+        format!("the browser run failed:\n{}", run.stderr)
     });
     let arrived = wait_for(Duration::from_secs(30), || {
         mailslot_tests::fixtures::files_under(&server.data.join("inbox"))
@@ -469,22 +459,21 @@ fn a_cd_of_ct_slices_sent_through_the_page_arrives_over_c_store() {
         &format!("dimse://ORTHANC@127.0.0.1:{}", orthanc.dicom_port),
         &[("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8 path"))],
     );
-    let out = Command::new("node")
-        .arg("path.mjs")
-        .current_dir(root().join("tests/e2e"))
-        .env("MAILSLOT_URL", &server.url)
-        .env("CD_DIR", &cd)
-        .env("PASSWORD", PASSWORD)
-        .env("EXPECT_IMAGES", slices.len().to_string())
-        .env("TIMEOUT_MS", "60000")
-        .output()
-        .expect("node (Debian nodejs)");
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let run = node(
+        "path.mjs",
+        &[
+            ("MAILSLOT_URL", &server.url),
+            ("CD_DIR", &cd),
+            ("PASSWORD", &PASSWORD),
+            ("EXPECT_IMAGES", &slices.len().to_string()),
+            ("TIMEOUT_MS", &"60000"),
+        ],
+    );
     let mut f = Failures::default();
-    f.context(format!("browser stderr:\n{stderr}"));
+    f.context(format!("browser stderr:\n{}", run.stderr));
     f.context(format!("server log:\n{}", server.own_log()));
-    f.check(out.status.success(), || {
-        format!("the browser run failed:\n{stderr}")
+    f.check(run.ok, || {
+        format!("the browser run failed:\n{}", run.stderr)
     });
     let arrived = wait_for(Duration::from_secs(60), || {
         orthanc.instances().len() >= slices.len()
@@ -518,6 +507,28 @@ fn a_cd_of_ct_slices_sent_through_the_page_arrives_over_c_store() {
         )
     });
     f.finish();
+}
+
+/// How a browser script ended.
+struct Run {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `node script` in `tests/e2e` with `env`.
+fn node(script: &str, env: &[(&str, &dyn AsRef<OsStr>)]) -> Run {
+    let out = Command::new("node")
+        .arg(script)
+        .current_dir(root().join("tests/e2e"))
+        .envs(env.iter().map(|(k, v)| (k, v.as_ref())))
+        .output()
+        .expect("node (Debian nodejs)");
+    Run {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }
 
 /// The last `n` lines of `text`.
