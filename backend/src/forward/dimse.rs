@@ -7,7 +7,7 @@
 //! stream, which some writers omit).
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -318,7 +318,8 @@ fn store_one(
         let mut file = File::open(&item.path)?;
         file.seek(SeekFrom::Start(p.dataset_offset))?;
         let max = scu.acceptor_max_pdu_length();
-        send_dataset(scu, pc, max, &mut file, p.dataset_end - p.dataset_offset)
+        let len = p.dataset_end - p.dataset_offset;
+        send_dataset(scu.inner_stream(), pc, max, &mut file, len)
     })();
     if let Err(e) = sent {
         tracing::warn!(error = %e, upload = %item.upload_id, "C-STORE send failed");
@@ -343,24 +344,28 @@ fn store_one(
 /// Largest data fragment per P-DATA PDU when the PACS accepts PDUs of any
 /// size (a maximum of 0): a few system calls per megabyte, little memory.
 const MAX_FRAGMENT: u32 = 256 * 1024;
-/// A P-DATA PDU's bytes around one fragment: the item's length (4), its
-/// presentation context (1) and message control header (1).
-const PDV_OVERHEAD: u32 = 6;
+/// A P-DATA-TF PDU's bytes before its one fragment (PS3.8 9.3.5): type,
+/// reserved, PDU length (4), item length (4), presentation context,
+/// message control header.
+const PDATA_HEAD: usize = 12;
 
-/// Sends `len` bytes of `source` as one message's data set: P-DATA PDUs no
-/// larger than the PACS accepts (`max_pdu`, its A-ASSOCIATE-AC), each
-/// fragment even, the last marked last — and that one only once every byte
-/// before it went out, so a send that fails midway never looks like a
-/// whole object to the PACS (it discards a message without its last
-/// fragment when the association is aborted).
+/// Sends `len` bytes of `source` as one message's data set: P-DATA-TF PDUs
+/// of one fragment each, no larger than the PACS accepts (`max_pdu`, from
+/// its A-ASSOCIATE-AC), each fragment even, the last marked last — and that
+/// one only once every byte before it went out, so a send that fails
+/// midway never looks like a whole object to the PACS (it discards a
+/// message without its last fragment when the association is aborted).
 ///
-/// Not dicom-ul's `PDataWriter` (0.10): its `write` returns `Ok(0)` when
-/// the write before filled a PDU exactly (with Orthanc's 16 KiB PDUs and
-/// `io::copy`'s 8 KiB pieces, first after 67,084,288 bytes), which fails
-/// `write_all`; and dropping the writer then sends what it holds as the
-/// last fragment, so the PACS stored a truncated object as whole.
+/// Written here rather than with dicom-ul's `PDataWriter` (0.10): its
+/// `write` returns `Ok(0)` after a write that filled a PDU exactly (with
+/// Orthanc's 16 KiB PDUs and `io::copy`'s 8 KiB pieces, first after
+/// 67,084,288 bytes), which fails `write_all`; and dropping the writer then
+/// sends what it holds as the last fragment, so the PACS stored a
+/// truncated object as whole. Nor with `send(&Pdu::PData)`, which copies
+/// each fragment three times. The file's bytes are read into the PDU's
+/// buffer and written from there, once.
 fn send_dataset(
-    scu: &mut dicom_ul::ClientAssociation<TcpStream>,
+    stream: &mut TcpStream,
     pc: u8,
     max_pdu: u32,
     source: &mut impl Read,
@@ -369,36 +374,28 @@ fn send_dataset(
     // PS3.8 9.3.5: fragments are of even length. Only a deflated data set
     // can be odd, and PS3.5 A.5 pads a deflated stream with one NUL byte.
     let padded = len + len % 2;
-    let fragment = u64::from(max_pdu.saturating_sub(PDV_OVERHEAD).clamp(2, MAX_FRAGMENT) & !1);
-    let mut sent = 0;
-    let mut buf = Vec::new();
+    // A PDU holds its fragment and 6 bytes (item length, context, header).
+    let fragment = max_pdu.saturating_sub(6).clamp(2, MAX_FRAGMENT) & !1;
+    let mut pdu = Vec::with_capacity(PDATA_HEAD + fragment as usize);
+    let mut sent = 0u64;
     loop {
-        let n = fragment.min(padded - sent);
-        let from_file = n.min(len - sent.min(len));
-        buf.clear();
-        source.take(from_file).read_to_end(&mut buf)?;
-        if (buf.len() as u64) < from_file {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        buf.resize(n as usize, 0);
+        // At most `fragment` (a u32): the casts below cannot truncate.
+        let n = u64::from(fragment).min(padded - sent);
+        let from_file = n.min(len.saturating_sub(sent));
+        let last = sent + n == padded;
+        pdu.clear();
+        pdu.push(0x04); // P-DATA-TF
+        pdu.push(0);
+        pdu.extend_from_slice(&(n as u32 + 6).to_be_bytes());
+        pdu.extend_from_slice(&(n as u32 + 2).to_be_bytes());
+        pdu.push(pc);
+        pdu.push(if last { 0x02 } else { 0x00 }); // data set, last or not
+        pdu.resize(PDATA_HEAD + n as usize, 0);
+        source.read_exact(&mut pdu[PDATA_HEAD..PDATA_HEAD + from_file as usize])?;
+        stream.write_all(&pdu)?;
         sent += n;
-        let pdu = Pdu::PData {
-            data: vec![PDataValue {
-                presentation_context_id: pc,
-                value_type: PDataValueType::Data,
-                is_last: sent == padded,
-                data: std::mem::take(&mut buf),
-            }],
-        };
-        scu.send(&pdu).map_err(std::io::Error::other)?;
-        if sent == padded {
+        if last {
             return Ok(());
-        }
-        // The fragment's buffer, for the next one.
-        if let Pdu::PData { data } = pdu {
-            if let Some(value) = data.into_iter().next() {
-                buf = value.data;
-            }
         }
     }
 }
