@@ -365,7 +365,7 @@ const PDATA_HEAD: usize = 12;
 /// each fragment three times. The file's bytes are read into the PDU's
 /// buffer and written from there, once.
 fn send_dataset(
-    stream: &mut TcpStream,
+    stream: &mut impl Write,
     pc: u8,
     max_pdu: u32,
     source: &mut impl Read,
@@ -441,6 +441,66 @@ mod tests {
         let echo = echo_command(1);
         let gl = u32::from_le_bytes([echo[8], echo[9], echo[10], echo[11]]) as usize;
         assert_eq!(gl, echo.len() - 12);
+    }
+
+    /// The PDUs in `wire`: (item length, context, control header, fragment).
+    fn pdus(mut wire: &[u8]) -> Vec<(u32, u8, u8, Vec<u8>)> {
+        let mut out = Vec::new();
+        while !wire.is_empty() {
+            assert_eq!(&wire[..2], &[0x04, 0]);
+            let pdu_len = u32::from_be_bytes(wire[2..6].try_into().unwrap()) as usize;
+            let item_len = u32::from_be_bytes(wire[6..10].try_into().unwrap());
+            assert_eq!(pdu_len, item_len as usize + 4, "one item per PDU");
+            out.push((item_len, wire[10], wire[11], wire[12..6 + pdu_len].to_vec()));
+            wire = &wire[6 + pdu_len..];
+        }
+        out
+    }
+
+    #[test]
+    fn a_data_set_goes_in_even_fragments_the_peer_accepts_the_last_marked_last() {
+        let data: Vec<u8> = (0..40_001u32).map(|i| (i % 251) as u8).collect();
+        for (len, max_pdu) in [
+            (40_000, 16_384),
+            (40_001, 16_384),
+            (16_378, 16_384),
+            (0, 16_384),
+            (40_000, 0),
+            (5, 7),
+        ] {
+            let mut wire = Vec::new();
+            send_dataset(&mut wire, 3, max_pdu, &mut &data[..len], len as u64).unwrap();
+            let pdus = pdus(&wire);
+            let limit = if max_pdu == 0 { MAX_FRAGMENT } else { max_pdu };
+            let mut joined = Vec::new();
+            for (i, (item_len, pc, control, fragment)) in pdus.iter().enumerate() {
+                let last = i + 1 == pdus.len();
+                assert_eq!(*item_len as usize, fragment.len() + 2);
+                assert!(
+                    fragment.len() as u32 + 6 <= limit.max(8),
+                    "{len}/{max_pdu}: too long"
+                );
+                assert_eq!(fragment.len() % 2, 0, "{len}/{max_pdu}: odd fragment");
+                assert_eq!((*pc, *control), (3, if last { 0x02 } else { 0x00 }));
+                joined.extend_from_slice(fragment);
+            }
+            // The bytes, and one NUL after an odd-length data set.
+            assert_eq!(&joined[..len], &data[..len]);
+            assert_eq!(joined.len(), len + len % 2);
+            assert!(joined[len..].iter().all(|b| *b == 0));
+        }
+    }
+
+    #[test]
+    fn a_source_that_ends_early_sends_no_last_fragment() {
+        let data = vec![7u8; 50_000];
+        let mut wire = Vec::new();
+        let sent = send_dataset(&mut wire, 1, 16_384, &mut &data[..], 80_000);
+        assert!(sent.is_err());
+        assert!(
+            pdus(&wire).iter().all(|p| p.2 & 0x02 == 0),
+            "a PDU says last"
+        );
     }
 
     #[test]
