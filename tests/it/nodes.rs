@@ -134,7 +134,18 @@ fn two_nodes_share_an_upload_and_one_killed_mid_upload_loses_nothing() {
     };
     let drained = wait_for(Duration::from_secs(90), || not_done() == "0");
     f.check(drained, || {
-        format!("{} queue items not done in the shared database", not_done())
+        // Which items, in what state, and what node B did meanwhile (once
+        // seen in CI: one item of two node A had in flight).
+        let rows = pg.psql(
+            &url,
+            "SELECT upload_id, state, node, attempts, next_attempt - extract(epoch from now())::bigint, last_code, last_status \
+             FROM forward_queue WHERE state <> 'done'",
+        );
+        format!(
+            "{} queue items not done in the shared database:\n{rows}\nnode B since:\n{}",
+            not_done(),
+            b.own_log()
+        )
     });
     eprintln!(
         "two nodes: {} cuts; connections A {} / B {}; forwarded by A {}, by B {}, by both {}",
