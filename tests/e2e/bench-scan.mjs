@@ -11,9 +11,15 @@
 // Prints one JSON line: per round the page's and the baseline's time from
 // the folder's `change` event to the end of the scan (ms), the page's first
 // visible progress (ms after `change`), the time until its first step was
-// interactive (ms after navigation start), its main-thread JS heap and the
-// renderer processes' peak resident memory (MB).
+// interactive (ms after navigation start), its main-thread JS heap, the
+// scan worker's peak JS heap and the renderer processes' peak resident
+// memory (MB). The worker's heap comes from DevTools (`Runtime.
+// getHeapUsage` in the worker, sampled every 100 ms), through
+// puppeteer-core attached to the same browser: Playwright offers no
+// DevTools session for a worker.
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+import net from 'node:net';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -80,7 +86,43 @@ async function peakRenderer(work) {
   }
 }
 
-async function pageScan(browser) {
+// A free TCP port for the browser's DevTools endpoint.
+const freePort = () => new Promise((resolve) => {
+  const server = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = server.address();
+    server.close(() => resolve(port));
+  });
+});
+
+// Samples the scan worker's JS heap (bytes used) of the page at `pageUrl`
+// until `work` ends; its peak in MB beside `work`'s result.
+async function peakWorkerHeap(devtools, pageUrl, work) {
+  const pages = devtools ? await devtools.pages() : [];
+  const page = pages.find((p) => p.url() === pageUrl);
+  const worker = page?.workers()[0];
+  let peak = 0;
+  let busy = false;
+  const sample = async () => {
+    if (!worker || busy) return;
+    busy = true;
+    try {
+      const { usedSize } = await worker.client.send('Runtime.getHeapUsage');
+      peak = Math.max(peak, usedSize);
+    } catch { /* the worker is gone */ }
+    busy = false;
+  };
+  await sample();
+  const timer = setInterval(sample, 100);
+  try {
+    const out = await work();
+    await sample();
+    return { ...out, workerHeapMB: worker ? Math.round(peak / 1048576) : null };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function pageScan(browser, devtools) {
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
@@ -131,7 +173,7 @@ async function pageScan(browser) {
       await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
       await profiler.send('Profiler.start');
     }
-    return await peakRenderer(async () => {
+    return await peakWorkerHeap(devtools, page.url(), () => peakRenderer(async () => {
       await chooser.setFiles(cd);
       await page.waitForFunction(() => window.benchTimes.done, null, { timeout: 600_000, polling: 20 });
       const t = await page.evaluate(() => window.benchTimes);
@@ -153,7 +195,7 @@ async function pageScan(browser) {
         pageHeapMB: Math.round(heap / 1048576),
         selected: images.trim(),
       };
-    });
+    }));
   } finally {
     await context.close();
   }
@@ -186,21 +228,24 @@ async function baselineScan(browser) {
 }
 
 async function main() {
-  const browser = await chromium.launch({ executablePath, args });
+  const port = await freePort();
+  const browser = await chromium.launch({ executablePath, args: [...args, `--remote-debugging-port=${port}`] });
   const out = { warm: [], cold: [] };
   if (process.env.TRACE || process.env.PROFILE) {
     await pageScan(browser);
     console.log(JSON.stringify(await pageScan(browser)));
     return await browser.close();
   }
+  const devtools = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
+  const pageScanned = (b) => pageScan(b, devtools);
   try {
     // One unmeasured round of each warms the browser's code caches and
     // the file cache.
-    await pageScan(browser);
+    await pageScanned(browser);
     await baselineScan(browser);
     for (let i = 0; i < rounds; i++) {
       // Alternating order: neither always runs second.
-      const [a, b] = i % 2 ? [baselineScan, pageScan] : [pageScan, baselineScan];
+      const [a, b] = i % 2 ? [baselineScan, pageScanned] : [pageScanned, baselineScan];
       const first = await a(browser);
       const second = await b(browser);
       const [page, baseline] = i % 2 ? [second, first] : [first, second];
@@ -209,13 +254,14 @@ async function main() {
     if (cold) {
       for (let i = 0; i < rounds; i++) {
         execSync(cold);
-        const page = await pageScan(browser);
+        const page = await pageScanned(browser);
         execSync(cold);
         const baseline = await baselineScan(browser);
         out.cold.push({ page, baseline });
       }
     }
   } finally {
+    await devtools.disconnect();
     await browser.close();
   }
   console.log(JSON.stringify(out));

@@ -170,10 +170,11 @@ fn summary(name: &str, v: &Value) -> String {
     match name {
         "scan" => each("sizes", &|s| {
             format!(
-                "{} files: page {} ms, dicom-parser {} ms; dicom-parser/page warm {} cold {}; progress shown {} ms, first advance {} ms (dicom-parser's first file {} ms); first step interactive {} ms; renderer {} MB",
+                "{} files: page {} ms, dicom-parser {} ms; dicom-parser/page warm {} cold {}; progress shown {} ms, first advance {} ms (dicom-parser's first file {} ms); first step interactive {} ms; JS heap page {} + worker {} MB; renderer {} MB",
                 s["files"], f(&s["page_ms"]), f(&s["baseline_ms"]), f(&s["ratio_warm"]),
                 f(&s["ratio_cold"]), f(&s["progress_shown_ms"]), f(&s["first_progress_ms"]),
-                f(&s["baseline_first_ms"]), f(&s["interactive_ms"]), f(&s["renderer_peak_mb"])
+                f(&s["baseline_first_ms"]), f(&s["interactive_ms"]), f(&s["page_heap_mb"]),
+                f(&s["worker_heap_mb"]), f(&s["renderer_peak_mb"])
             )
         }),
         "size" => each("sizes", &|s| {

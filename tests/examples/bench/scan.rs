@@ -89,6 +89,7 @@ pub fn scan() -> Value {
             "baseline_first_ms": pick("firstMs", "baseline"),
             "interactive_ms": pick("interactiveMs", "page"),
             "page_heap_mb": pick("pageHeapMB", "page"),
+            "worker_heap_mb": pick("workerHeapMB", "page"),
             "renderer_peak_mb": pick("rendererPeakMB", "page"),
             "baseline_renderer_peak_mb": pick("rendererPeakMB", "baseline"),
             "rounds": r,
