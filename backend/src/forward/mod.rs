@@ -262,12 +262,17 @@ fn record(
     let t = now();
     match outcome {
         Outcome::Done => {
-            // The inbox moved the file already; other destinations leave it.
-            let _ = std::fs::remove_file(&item.path);
             store.conn()?.execute(
                 "UPDATE forward_queue SET state = 'done', attempts = attempts + 1, updated_at = ?1, last_code = NULL WHERE upload_id = ?2",
                 params![t, item.upload_id],
             )?;
+            // Only once "done" is recorded: a node that stops in between
+            // leaves a file the hourly sweep removes (`sweep_orphans`), not
+            // an item in flight without its file, which the node taking it
+            // back would send again and find unreadable — a delivered
+            // object recorded as failed. The inbox moved the file already;
+            // other destinations leave it.
+            let _ = std::fs::remove_file(&item.path);
             tracing::info!(upload = %item.upload_id, "forwarded");
             crate::metrics::count(|m| m.forwarded.inc());
         }
@@ -372,4 +377,35 @@ pub fn failures(store: &Store) -> Result<Vec<Failure>, StoreError> {
             })
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The spooled file goes only after the item is recorded as done: when
+    /// that cannot be written, the file stays for the item's next attempt.
+    #[test]
+    fn a_delivery_that_cannot_be_recorded_keeps_the_spooled_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        let path = dir.path().join("u1.dcm");
+        std::fs::write(&path, b"DICM").unwrap();
+        let item = Item {
+            upload_id: "u1".into(),
+            reference: "ABC-DEF-GHJ".into(),
+            path: path.clone(),
+            attempts: 0,
+        };
+        // The database refuses the write (as when a node stops between the
+        // two steps, the record never happens).
+        store
+            .conn()
+            .unwrap()
+            .execute_batch("DROP TABLE forward_queue")
+            .unwrap();
+        assert!(record(&store, &item, &Outcome::Done, 1).is_err());
+        assert!(path.exists(), "the file went before its item was done");
+    }
 }
