@@ -1,10 +1,11 @@
 //! C-STORE with dicom-ul's synchronous API (its async writer panics on
 //! actix's current-thread runtime; these run on the forwarder's own
-//! threads). One association per batch, with one presentation context per
-//! (SOP class, transfer syntax) actually present; the command carries the
-//! data set's SOP UIDs; the data set's bytes are sent exactly as received
-//! (plus the one NUL byte PS3.5 A.5 requires after an odd-length deflated
-//! stream, which some writers omit).
+//! threads); the data set's P-DATA PDUs are laid out here
+//! ([`send_dataset`]). One association per batch, with one presentation
+//! context per (SOP class, transfer syntax) actually present; the command
+//! carries the data set's SOP UIDs; the data set's bytes are sent exactly
+//! as received (plus the one NUL byte PS3.5 A.5 requires after an
+//! odd-length deflated stream, which some writers omit).
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -471,6 +472,8 @@ mod tests {
             let mut wire = Vec::new();
             send_dataset(&mut wire, 3, max_pdu, &mut &data[..len], len as u64).unwrap();
             let pdus = pdus(&wire);
+            // No maximum: 256 KiB. A peer announcing less than 8 bytes (none
+            // does) still gets fragments of 2: even and not empty.
             let limit = if max_pdu == 0 { MAX_FRAGMENT } else { max_pdu };
             let mut joined = Vec::new();
             for (i, (item_len, pc, control, fragment)) in pdus.iter().enumerate() {
