@@ -23,7 +23,7 @@ type Result<T, E = ClientError> = std::result::Result<T, E>;
 /// `mailslot send` options.
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// The server's base URL, e.g. https://upload.hospital.example
+    /// The server's base URL, e.g. `https://upload.hospital.example`
     #[arg(long, value_name = "URL")]
     pub server: String,
     /// Read the upload password from standard input (one line).

@@ -1,7 +1,7 @@
 //! C-STORE with dicom-ul's synchronous API (its async writer panics on
 //! actix's current-thread runtime; these run on the forwarder's own
 //! threads); the data set's P-DATA PDUs are laid out here
-//! ([`send_dataset`]). One association per batch, with one presentation
+//! (`send_dataset`). One association per batch, with one presentation
 //! context per (SOP class, transfer syntax) actually present; the command
 //! carries the data set's SOP UIDs; the data set's bytes are sent exactly
 //! as received (plus the one NUL byte PS3.5 A.5 requires after an

@@ -180,7 +180,7 @@ fn security_headers(tls: bool) -> DefaultHeaders {
 /// The per-address rate limit on `POST /api/session` (a maintained crate,
 /// `actix-governor`): a burst of `max_sessions_per_client` (20), then one
 /// attempt per 2 seconds. The wrong-password lockout in
-/// [`session::Lockout`] comes on top.
+/// [`crate::lockout::Lockout`] comes on top.
 pub type SessionLimit =
     actix_governor::GovernorConfig<ClientIp, actix_governor::governor::middleware::NoOpMiddleware>;
 
@@ -200,7 +200,7 @@ pub fn session_limit(
         .finish()
 }
 
-/// Rate-limit key: the client's address (see [`session::client_ip`]);
+/// Rate-limit key: the client's address (see [`crate::lockout::client_ip`]);
 /// refusals in the API's error shape.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ClientIp(pub Arc<Vec<crate::lockout::Cidr>>);
