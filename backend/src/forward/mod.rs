@@ -9,6 +9,7 @@
 
 pub mod dimse;
 pub mod inbox;
+mod pdata;
 pub mod stow;
 
 use std::path::PathBuf;
