@@ -85,14 +85,12 @@ mod tests {
     #[test]
     fn a_data_set_goes_in_even_fragments_the_peer_accepts_the_last_marked_last() {
         let data: Vec<u8> = (0..40_001u32).map(|i| (i % 251) as u8).collect();
-        for (len, max_pdu) in [
-            (40_000, 16_384),
-            (40_001, 16_384),
-            (16_378, 16_384),
-            (0, 16_384),
-            (40_000, 0),
-            (5, 7),
-        ] {
+        // The PACS's maximum comes from the network: every small value and
+        // the extremes, with every short length and a few long ones.
+        let maxima = (0..=20).chain([64, 16_383, 16_384, 16_385, u32::MAX]);
+        let lengths: Vec<usize> = (0..=70).chain([16_378, 16_379, 40_000, 40_001]).collect();
+        let cases = maxima.flat_map(|m| lengths.iter().map(move |&l| (l, m)));
+        for (len, max_pdu) in cases {
             let mut wire = Vec::new();
             send_dataset(&mut wire, 3, max_pdu, &mut &data[..len], len as u64).unwrap();
             let pdus = pdus(&wire);
@@ -108,6 +106,10 @@ mod tests {
                     "{len}/{max_pdu}: too long"
                 );
                 assert_eq!(fragment.len() % 2, 0, "{len}/{max_pdu}: odd fragment");
+                assert!(
+                    fragment.len() as u32 <= MAX_FRAGMENT,
+                    "{len}/{max_pdu}: over the cap"
+                );
                 assert_eq!((*pc, *control), (3, if last { 0x02 } else { 0x00 }));
                 joined.extend_from_slice(fragment);
             }
