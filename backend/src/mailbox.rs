@@ -73,6 +73,11 @@ impl Layout {
     pub fn letters(&self, reference: &str) -> PathBuf {
         self.submission(reference).join("letters")
     }
+
+    /// Letter upload `id` of submission `reference`, as a PDF.
+    pub fn letter(&self, reference: &str, id: &str) -> PathBuf {
+        self.letters(reference).join(format!("{id}.pdf"))
+    }
 }
 
 /// [`committed_bytes`]'s query (per upload creation and preflight). The

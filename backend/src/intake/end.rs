@@ -6,7 +6,7 @@ use crate::params;
 use crate::store::Sql;
 use mailslot_shared::wire::UploadState;
 
-use super::{kind_of, state_of, FileRecord, Intake, IntakeError, Result};
+use super::{kind_of, state_of, FileRecord, Intake, IntakeError, Received, Result};
 use crate::mailbox::Layout;
 use crate::session::Session;
 use crate::store::{LockSpace, Store, StoreError};
@@ -89,7 +89,13 @@ impl Intake {
                     break;
                 }
             }
-            if !(elsewhere || receiving.iter().any(|id| busy.contains(id)))
+            // A photo letter whose page is being made counts as busy.
+            let converting = self
+                .converting
+                .lock()
+                .map(|c| receiving.iter().any(|id| c.contains(id)))
+                .unwrap_or(false);
+            if !(elsewhere || converting || receiving.iter().any(|id| busy.contains(id)))
                 || std::time::Instant::now() >= deadline
             {
                 break busy;
@@ -148,21 +154,33 @@ impl Intake {
             // Another node may be finishing it right now (several nodes
             // on one database): leave it to that node, and look again only
             // once it is ours, since its verdict may be in meanwhile.
-            let _guard = match self.claim(id) {
-                Err(IntakeError::UploadBusy) => continue,
-                other => other?,
+            let finished = {
+                let _guard = match self.claim(id) {
+                    Err(IntakeError::UploadBusy) => continue,
+                    other => other?,
+                };
+                let u = self.find(&session, id)?;
+                if u.state != UploadState::Receiving {
+                    continue;
+                }
+                let Some(header) = Self::stored_header(&u)? else {
+                    continue;
+                };
+                self.finish(&session, u, &header)?
             };
-            let mut u = self.find(&session, id)?;
-            if u.state != UploadState::Receiving {
-                continue;
-            }
-            if let Some(header) = Self::stored_header(&u)? {
-                self.finish(&session, &mut u, &header)?;
-                self.store.audit(
-                    "upload-recovered",
-                    &format!("upload={id} verdict={}", u.state),
-                )?;
-            }
+            let u = match finished {
+                Received::Upload(u) => u,
+                // At start-up: the page is made here and now (it claims
+                // the upload again to record the verdict).
+                Received::Photo(job) => {
+                    let page = crate::photopage::photo_pdf(job.kind, &std::fs::read(&job.part)?);
+                    self.finish_photo(&session, job, page)?
+                }
+            };
+            self.store.audit(
+                "upload-recovered",
+                &format!("upload={id} verdict={}", u.state),
+            )?;
         }
         Ok(pending.len())
     }

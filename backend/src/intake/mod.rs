@@ -25,11 +25,13 @@ mod receive;
 mod tests;
 
 use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::params;
 use crate::store::{OptionalExtension, Sql, StoreError};
 use mailslot_shared::envelope::{envelope_len, Header, MIN_RECORD_SIZE};
+use mailslot_shared::letter::LetterKind;
 use mailslot_shared::wire::{UploadKind, UploadMetadata, UploadState};
 use serde::Serialize;
 
@@ -142,7 +144,62 @@ pub struct Intake {
     secret: ServerSecret,
     /// Uploads a request is writing right now.
     busy: Mutex<HashSet<String>>,
+    /// Photo letters whose page is being made (off the request's thread).
+    converting: Arc<Mutex<HashSet<String>>>,
 }
+
+/// What a request's bytes came to.
+#[derive(Debug)]
+pub enum Received {
+    /// The upload as it stands (with its verdict, if finished).
+    Upload(Upload),
+    /// A photo letter with every record in: its page is to be made (see
+    /// `photopage::Photos`), then [`Intake::finish_photo`] records it.
+    Photo(PhotoJob),
+}
+
+/// A photo letter waiting for its page. Its records are in the part file;
+/// its new offset is not recorded yet (a retried request starts over).
+/// While it lives, closing the session waits for it.
+#[derive(Debug)]
+pub struct PhotoJob {
+    /// The upload, its offset at the end of its records.
+    pub upload: Upload,
+    /// The photo's kind.
+    pub kind: LetterKind,
+    /// The file holding the photo.
+    pub part: PathBuf,
+    /// The photo's bytes.
+    pub plaintext_len: u64,
+    _converting: ConvertingGuard,
+}
+
+/// Marks a photo letter as having its page made, until dropped.
+#[derive(Debug)]
+struct ConvertingGuard(Arc<Mutex<HashSet<String>>>, String);
+
+impl ConvertingGuard {
+    fn enter(set: &Arc<Mutex<HashSet<String>>>, id: &str) -> Result<Self> {
+        set.lock()
+            .map_err(|_| IntakeError::Internal("lock-poisoned"))?
+            .insert(id.to_owned());
+        Ok(ConvertingGuard(set.clone(), id.to_owned()))
+    }
+}
+
+impl Drop for ConvertingGuard {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.0.lock() {
+            set.remove(&self.1);
+        }
+    }
+}
+
+/// What a session counts against its limit: every upload's announced
+/// length (refused ones too), or what the server kept of it where that is
+/// more (a photo letter's page), and the objects the server made for it.
+const SESSION_BYTES: &str = "SELECT CAST(COALESCE(SUM(CASE WHEN plaintext_len > length THEN plaintext_len ELSE length END), 0) AS BIGINT)
+     FROM uploads WHERE session_id = ?1";
 
 /// A stored vocabulary word (`UploadState`, `UploadKind`) read back.
 fn word<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
@@ -211,7 +268,32 @@ impl Intake {
             forwarder,
             secret,
             busy: Mutex::new(HashSet::new()),
+            converting: Arc::default(),
         }
+    }
+
+    /// Whether `extra` bytes the server is about to keep for `session`
+    /// (a photo letter's page, a document it makes) fit the session's
+    /// limit and the mailbox's quota: what the server makes obeys the
+    /// limits its senders obey.
+    pub fn reserve(&self, session: &Session, extra: u64) -> Result<()> {
+        let total: i64 =
+            self.store
+                .conn()?
+                .query_row(SESSION_BYTES, params![session.id], |r| r.get(0))?;
+        let max = self.limits.max_session_bytes;
+        if total.max(0) as u64 + extra > max + max / 32 {
+            return Err(IntakeError::SessionTooLarge);
+        }
+        let active_since = now() - self.limits.reservation_idle_secs as i64;
+        if committed_bytes(&self.store, active_since)? + extra > self.limits.quota_bytes {
+            self.store.audit(
+                "mailbox-full",
+                &format!("session={} made-bytes={extra}", session.id),
+            )?;
+            return Err(IntakeError::MailboxFull);
+        }
+        Ok(())
     }
 
     /// Largest envelope a file of the maximum size produces.
@@ -243,11 +325,7 @@ impl Intake {
         // Everything the session sent or announced counts, refused files
         // too: a session cannot make the server open and check more than
         // its limit by sending what will be refused.
-        let total: i64 = conn.query_row(
-            "SELECT CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM uploads WHERE session_id = ?1",
-            params![session.id],
-            |r| r.get(0),
-        )?;
+        let total: i64 = conn.query_row(SESSION_BYTES, params![session.id], |r| r.get(0))?;
         let max = self.limits.max_session_bytes;
         if total as u64 + length > max + max / 32 {
             return Err(IntakeError::SessionTooLarge);

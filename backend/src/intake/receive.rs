@@ -25,24 +25,27 @@ use mailslot_shared::envelope::{Header, Opener, HEADER_LEN};
 use mailslot_shared::letter::{self, LetterKind};
 use mailslot_shared::wire::{UploadKind, UploadState};
 
-use super::{Intake, IntakeError, Result, Upload};
+use super::{ConvertingGuard, Intake, IntakeError, PhotoJob, Received, Result, Upload};
 use crate::durable;
 use crate::mailbox::count_inbox_bytes;
-use crate::photopage::{self, PhotoPageError};
+use crate::photopage::PhotoPageError;
+use mailslot_shared::photo::PhotoError;
 use crate::session::Session;
 use crate::store::{audit_in, now};
 
 impl Intake {
     /// Opens the records in `data` (which starts at the sender's
     /// `client_offset`), appends their plaintext durably and advances the
-    /// offset; finishes the upload when the last record is in. Blocking.
+    /// offset; finishes the upload when the last record is in — but for a
+    /// photo letter, whose page is made off this thread
+    /// ([`Received::Photo`]). Blocking.
     pub fn receive(
         &self,
         session: &Session,
         id: &str,
         client_offset: u64,
         data: &[u8],
-    ) -> Result<Upload> {
+    ) -> Result<Received> {
         let _guard = self.claim(id)?;
         let mut u = self.find(session, id)?;
         if u.state.is_final() {
@@ -56,7 +59,8 @@ impl Intake {
             Some(header) => header,
             None => {
                 let Some(head) = data.get(..HEADER_LEN) else {
-                    return Ok(u); // not even the header yet: nothing to keep
+                    // Not even the header yet: nothing to keep.
+                    return Ok(Received::Upload(u));
                 };
                 let header = self.check_header(session, &mut u, head)?;
                 data = &data[HEADER_LEN..];
@@ -70,8 +74,7 @@ impl Intake {
             if !data.is_empty() {
                 return Err(self.fail(&u, IntakeError::DecryptFailed));
             }
-            self.finish(session, &mut u, &header)?;
-            return Ok(u);
+            return self.finish(session, u, &header);
         }
         let key = self
             .keys
@@ -113,13 +116,12 @@ impl Intake {
         u.offset = offset;
         if opener.is_done() {
             // The rename into the spool makes both folders durable.
-            self.finish(session, &mut u, &header)?;
-        } else {
-            // The part file's name, before its offset is recorded.
-            durable::sync_dir(&self.layout.uploads)?;
-            save_progress(&*self.store.conn()?, &mut u)?;
+            return self.finish(session, u, &header);
         }
-        Ok(u)
+        // The part file's name, before its offset is recorded.
+        durable::sync_dir(&self.layout.uploads)?;
+        save_progress(&*self.store.conn()?, &mut u)?;
+        Ok(Received::Upload(u))
     }
 
     /// Checks the envelope header against the upload and the server, and
@@ -167,48 +169,162 @@ impl Intake {
         err
     }
 
-    /// Checks the complete plaintext and commits or refuses it.
-    pub(super) fn finish(&self, session: &Session, u: &mut Upload, header: &Header) -> Result<()> {
+    /// Checks the complete plaintext and commits or refuses it; a photo
+    /// letter comes back as a [`PhotoJob`] (its page is made off this
+    /// thread, then [`Intake::finish_photo`] records the verdict).
+    pub(super) fn finish(&self, session: &Session, mut u: Upload, header: &Header) -> Result<Received> {
+        if u.kind == UploadKind::Letter {
+            return self.finish_letter(session, u, header);
+        }
+        self.finish_object(session, &mut u, header)?;
+        Ok(Received::Upload(u))
+    }
+
+    /// A letter: a PDF is kept as it is; a photo goes to its page.
+    fn finish_letter(&self, session: &Session, mut u: Upload, header: &Header) -> Result<Received> {
         let part = self.layout.part(&u.id);
         let len = header.plaintext_len;
-        if u.kind == UploadKind::Letter {
-            let mut head = Vec::with_capacity(letter::SNIFF_LEN);
-            File::open(&part)?
-                .take(letter::SNIFF_LEN as u64)
-                .read_to_end(&mut head)?;
-            let refuse = |this: &Self, u: &mut Upload, code: &str| {
-                this.remove_part(&u.id);
-                this.set_verdict(u, UploadState::Rejected, Some(code), None, len)
-            };
-            let dir = self.layout.letters(&session.reference);
-            let kept = dir.join(format!("{}.pdf", u.id));
-            let kept_len = match letter::check(&head, len) {
-                Err(why) => return refuse(self, u, why.code()),
-                Ok(LetterKind::Pdf) => {
-                    durable::create_dir_all(&dir)?;
-                    durable::rename(&part, &kept)?;
-                    len
-                }
-                // A photo becomes a one-page PDF; the photo itself is
-                // not kept (the page holds it without loss).
-                Ok(kind) => {
-                    let pdf = match photopage::photo_pdf(kind, &std::fs::read(&part)?) {
-                        Ok(pdf) => pdf,
-                        Err(e @ PhotoPageError::Pdf(_)) => {
-                            tracing::error!(upload = %u.id, error = %e, "cannot wrap a photo letter");
-                            return Err(IntakeError::Internal(e.code()));
-                        }
-                        Err(e) => return refuse(self, u, e.code()),
-                    };
-                    durable::create_dir_all(&dir)?;
-                    durable::write_atomic(&kept, &pdf, 0o600)?;
-                    self.remove_part(&u.id);
-                    pdf.len() as u64
-                }
-            };
-            count_inbox_bytes(&self.store, &session.reference, kept_len)?;
-            return self.set_verdict(u, UploadState::Accepted, None, None, len);
+        let mut head = Vec::with_capacity(letter::SNIFF_LEN);
+        File::open(&part)?
+            .take(letter::SNIFF_LEN as u64)
+            .read_to_end(&mut head)?;
+        match letter::check(&head, len) {
+            Err(why) => {
+                self.remove_part(&u.id);
+                self.settle_letter(session, &mut u, Err(why.code()), len)?;
+            }
+            Ok(LetterKind::Pdf) => {
+                let dir = self.layout.letters(&session.reference);
+                durable::create_dir_all(&dir)?;
+                let kept = self.layout.letter(&session.reference, &u.id);
+                durable::rename(&part, &kept)?;
+                self.settle_letter(session, &mut u, Ok(len), len)?;
+            }
+            Ok(kind) => {
+                let converting = ConvertingGuard::enter(&self.converting, &u.id)?;
+                return Ok(Received::Photo(PhotoJob {
+                    part,
+                    kind,
+                    plaintext_len: len,
+                    upload: u,
+                    _converting: converting,
+                }));
+            }
         }
+        Ok(Received::Upload(u))
+    }
+
+    /// Records the verdict of a photo letter whose page was made (or
+    /// refused) off the request's thread: the page is kept in the
+    /// submission's letters, if the upload is still receiving and the
+    /// session and mailbox have room for it.
+    pub fn finish_photo(
+        &self,
+        session: &Session,
+        job: PhotoJob,
+        page: std::result::Result<Vec<u8>, PhotoPageError>,
+    ) -> Result<Upload> {
+        let _guard = self.claim(&job.upload.id)?;
+        let mut u = self.find(session, &job.upload.id)?;
+        // Finished meanwhile (a retried request was quicker), or the
+        // request's bytes are no longer what the database holds.
+        if u.state.is_final() || u.offset != job.upload.saved_offset {
+            return Ok(u);
+        }
+        u.offset = job.upload.offset;
+        u.header = job.upload.header.clone();
+        let len = job.plaintext_len;
+        let pdf = match page {
+            Ok(pdf) => pdf,
+            Err(e) if e.is_refusal() => {
+                self.remove_part(&u.id);
+                self.settle_letter(session, &mut u, Err(e.code()), len)?;
+                return Ok(u);
+            }
+            Err(e) => {
+                tracing::error!(upload = %u.id, error = %e, "cannot wrap a photo letter");
+                return Err(IntakeError::Internal(e.code()));
+            }
+        };
+        // The page may be larger than the photo: what it adds must fit the
+        // session's limit and the mailbox's quota before it is written.
+        let extra = (pdf.len() as u64).saturating_sub(len);
+        if let Err(e) = self.reserve(session, extra) {
+            tracing::warn!(upload = %u.id, code = e.code().as_str(), "a photo letter's page does not fit");
+            self.remove_part(&u.id);
+            self.settle_letter(session, &mut u, Err(PhotoError::TooLarge.code()), len)?;
+            return Ok(u);
+        }
+        durable::create_dir_all(&self.layout.letters(&session.reference))?;
+        durable::write_atomic(
+            &self.layout.letter(&session.reference, &u.id),
+            &pdf,
+            0o600,
+        )?;
+        // The photo itself is not kept: the page holds it.
+        self.remove_part(&u.id);
+        self.settle_letter(session, &mut u, Ok(pdf.len() as u64), len)?;
+        Ok(u)
+    }
+
+    /// Records a letter's verdict, with the request's progress, in one
+    /// transaction — only while it is still receiving: a submission that
+    /// closed it meanwhile reported it incomplete, so a letter kept
+    /// (`kept`: its bytes in the letters folder) is removed again.
+    fn settle_letter(
+        &self,
+        session: &Session,
+        u: &mut Upload,
+        kept: std::result::Result<u64, &str>,
+        plaintext_len: u64,
+    ) -> Result<()> {
+        let (verdict, code, stored_len) = match kept {
+            Ok(bytes) => (UploadState::Accepted, None, bytes.max(plaintext_len)),
+            Err(code) => (UploadState::Rejected, Some(code), plaintext_len),
+        };
+        let saved_before = u.saved_offset;
+        let mut conn = self.store.conn()?;
+        let tx = conn.transaction()?;
+        save_progress(&tx, u)?;
+        let settled = tx.execute(
+            "UPDATE uploads SET state = ?1, code = ?2, instance_hash = NULL, plaintext_len = ?3 WHERE id = ?4 AND state = ?5",
+            params![
+                verdict.as_str(),
+                code,
+                stored_len as i64,
+                u.id,
+                UploadState::Receiving.as_str()
+            ],
+        )?;
+        if settled == 0 {
+            let state: String = tx.query_row(
+                "SELECT state FROM uploads WHERE id = ?1",
+                params![u.id],
+                |r| r.get(0),
+            )?;
+            drop(tx);
+            u.saved_offset = saved_before;
+            let _ = std::fs::remove_file(self.layout.letter(&session.reference, &u.id));
+            self.remove_part(&u.id);
+            u.state = UploadState::parse(&state).unwrap_or(UploadState::Incomplete);
+            return Ok(());
+        }
+        audit_verdict(&tx, u, verdict, code, plaintext_len)?;
+        tx.commit()?;
+        count_verdict(verdict);
+        u.state = verdict;
+        u.code = code.map(str::to_owned);
+        if let Ok(bytes) = kept {
+            count_inbox_bytes(&self.store, &session.reference, bytes)?;
+        }
+        Ok(())
+    }
+
+    /// A DICOM object: the rules, the duplicate claim, the spool and the
+    /// queue.
+    fn finish_object(&self, session: &Session, u: &mut Upload, header: &Header) -> Result<()> {
+        let part = self.layout.part(&u.id);
+        let len = header.plaintext_len;
         let limits = Limits {
             max_file_size: self.limits.max_file_bytes,
         };

@@ -15,7 +15,7 @@
 
 pub mod admin;
 mod error;
-mod gate;
+pub(crate) mod gate;
 pub(crate) mod session;
 mod submit;
 mod tus;
@@ -49,6 +49,8 @@ pub struct AppState {
     pub bodies: gate::Gate,
     /// Password checks running, server-wide.
     pub password_checks: gate::Gate,
+    /// Photo letters made into pages, within one byte budget.
+    pub photos: crate::photopage::Photos,
     /// The uploads' lifecycle.
     pub intake: Intake,
     /// Where the mailbox keeps its files.
@@ -115,6 +117,8 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     Ok(AppState {
         bodies: gate::Gate::new(config.max_concurrent_bodies),
         password_checks: gate::Gate::new(config.max_concurrent_password_checks),
+        photos: crate::photopage::Photos::start(crate::photopage::BUDGET_BYTES)
+            .map_err(crate::intake::IntakeError::from)?,
         config,
         store,
         keys,

@@ -11,7 +11,8 @@ use mailslot_shared::wire::{headers, UploadMetadata, UploadVerdict};
 
 use super::session::{authenticate, bearer};
 use super::{ApiFailure, AppState};
-use crate::intake::Upload;
+use crate::intake::{Received, Upload};
+use crate::photopage::PhotoPageError;
 
 const TUS_VERSION: &str = "1.0.0";
 
@@ -137,7 +138,7 @@ async fn take_body(
     needed: u64,
     body: web::Payload,
 ) -> Result<Upload, ApiFailure> {
-    let _permit = state
+    let permit = state
         .bodies
         .enter_within(super::gate::WAIT)
         .await
@@ -150,9 +151,28 @@ async fn take_body(
         .map_err(|_| ApiFailure::RequestTimeout)?
         .map_err(|_| ApiFailure::ChunkTooLarge)?
         .map_err(|_| ApiFailure::BadRequest("the request body could not be read"))?;
+    let (st, for_photo) = (state.clone(), session.clone());
+    let received = web::block(move || -> Result<Received, ApiFailure> {
+        Ok(st.intake.receive(&session, &id, offset, &body)?)
+    })
+    .await??;
+    let job = match received {
+        Received::Upload(u) => return Ok(u),
+        Received::Photo(job) => job,
+    };
+    // The body is consumed: its place goes back before the photo's page is
+    // made, which holds only its own budget (`photopage::Photos`).
+    drop(permit);
+    let page = state
+        .photos
+        .page(job.kind, job.part.clone(), job.plaintext_len)
+        .await;
+    if let Err(PhotoPageError::Busy) = page {
+        return Err(ApiFailure::Busy);
+    }
     let st = state.clone();
     web::block(move || -> Result<Upload, ApiFailure> {
-        Ok(st.intake.receive(&session, &id, offset, &body)?)
+        Ok(st.intake.finish_photo(&for_photo, job, page)?)
     })
     .await?
 }
