@@ -229,6 +229,11 @@ impl Intake {
         // Finished meanwhile (a retried request was quicker), or the
         // request's bytes are no longer what the database holds.
         if u.state.is_final() || u.offset != job.upload.saved_offset {
+            if u.state.is_final() {
+                // Its bytes are no one's now (a quicker request finished
+                // it and removed them already, or it was closed).
+                self.remove_part(&u.id);
+            }
             return Ok(u);
         }
         u.offset = job.upload.offset;
@@ -303,6 +308,7 @@ impl Intake {
                 |r| r.get(0),
             )?;
             drop(tx);
+            drop(conn);
             u.saved_offset = saved_before;
             let _ = std::fs::remove_file(self.layout.letter(&session.reference, &u.id));
             self.remove_part(&u.id);
@@ -311,6 +317,7 @@ impl Intake {
         }
         audit_verdict(&tx, u, verdict, code, plaintext_len)?;
         tx.commit()?;
+        drop(conn);
         count_verdict(verdict);
         u.state = verdict;
         u.code = code.map(str::to_owned);

@@ -93,3 +93,68 @@ fn an_upload_ending_unaccepted_leaves_no_spooled_copy() {
     assert_eq!(end::expire_due(&store, &layout, t + 1).unwrap(), 1);
     assert!(!layout.spooled("v").exists(), "expiry removes the copy");
 }
+
+/// A photo letter with every record in, its page about to be made.
+fn photo_job(intake: &Intake, session: &Session, layout: &Layout) -> PhotoJob {
+    intake
+        .store
+        .conn()
+        .unwrap()
+        .execute("UPDATE uploads SET kind = 'letter' WHERE id = 'u'", crate::params![])
+        .unwrap();
+    let photo = crate::photopage::pictures::png(60, 80);
+    std::fs::write(layout.part("u"), &photo).unwrap();
+    let mut upload = intake.find(session, "u").unwrap();
+    upload.offset = upload.length;
+    PhotoJob {
+        upload,
+        kind: LetterKind::Png,
+        part: layout.part("u"),
+        plaintext_len: photo.len() as u64,
+        _converting: ConvertingGuard::enter(&intake.converting, "u").unwrap(),
+    }
+}
+
+/// Regression (issue 26, L9): a photo letter still being decoded when its
+/// submission closed was reported `incomplete`, then accepted and kept
+/// anyway (the letter's verdict did not look at the state). Now a page
+/// made after another node closed the session is not kept.
+#[test]
+fn a_photo_page_made_after_the_session_closed_elsewhere_is_not_kept() {
+    let (_dir, store, layout, intake, session) = fixture();
+    let job = photo_job(&intake, &session, &layout);
+    let page = crate::photopage::photo_pdf(job.kind, &std::fs::read(&job.part).unwrap());
+    // Another node closed the session meanwhile.
+    store
+        .conn()
+        .unwrap()
+        .execute(
+            "UPDATE uploads SET state = 'incomplete', code = 'incomplete' WHERE id = 'u'",
+            crate::params![],
+        )
+        .unwrap();
+    let u = intake.finish_photo(&session, job, page).unwrap();
+    assert_eq!(u.state, UploadState::Incomplete);
+    assert!(!layout.letter("R", "u").exists(), "the page is not kept");
+    assert!(!layout.part("u").exists());
+}
+
+/// On this node, closing waits for a page being made: the receipt has
+/// the letter's verdict, and the letter is kept.
+#[test]
+fn closing_waits_for_a_photo_page_being_made() {
+    let (_dir, _store, layout, intake, session) = fixture();
+    let job = photo_job(&intake, &session, &layout);
+    std::thread::scope(|scope| {
+        let closing = scope.spawn(|| intake.close(&session).unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!closing.is_finished(), "close waits for the page");
+        let page = crate::photopage::photo_pdf(job.kind, &std::fs::read(&job.part).unwrap());
+        let u = intake.finish_photo(&session, job, page).unwrap();
+        assert_eq!(u.state, UploadState::Accepted);
+        let files = closing.join().unwrap();
+        assert_eq!(files[0].state, UploadState::Accepted, "{files:?}");
+    });
+    let kept = std::fs::read(layout.letter("R", "u")).unwrap();
+    assert!(kept.starts_with(b"%PDF-"));
+}
