@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 
+mod text;
+
 use crate::params;
 use crate::store::Sql;
 use mailslot_shared::dicom::Summary;
@@ -17,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::mailbox::{count_inbox_bytes, Layout};
 use crate::store::{Store, StoreError};
+use text::{block, one_line};
 
 /// The per-object record's file name in a submission's folder.
 pub const OBJECTS: &str = "objects.jsonl";
@@ -93,20 +96,6 @@ pub fn record_object(
         crate::durable::sync_dir(&dir)?;
     }
     count_inbox_bytes(store, reference, line.len() as u64).map_err(std::io::Error::other)
-}
-
-/// `text` with control characters (a terminal's escape sequences among
-/// them) replaced: what a sender typed is printed on staff's console.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 /// The objects recorded for a submission (unreadable lines skipped).
@@ -208,8 +197,10 @@ impl CaseError {
 }
 
 /// The whole case as text for staff: the sender's record and, per study,
-/// the patient and what arrived. Control characters (a terminal escape a
-/// sender typed or a file carried) are replaced before staff see it.
+/// the patient and what arrived. Every value a sender typed or a file
+/// carried is one line without control or format characters
+/// ([`one_line`]); the request, which may have several lines, is shown
+/// line by line under its label ([`block`]).
 pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
     let reference = reference.trim().to_ascii_uppercase();
     let valid = reference.len() == 11
@@ -232,21 +223,22 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
                 letter_names.insert(text(&l["upload"]), text(&l["name"]));
             }
             let sender = &record["sender"];
+            let line = |v: &serde_json::Value| one_line(&text(v));
             out.push_str(&format!(
                 "Received: {} (unix)\nDepartment: {}\nPurpose: {}\nConsent: statement {} at {} (unix)\n\
-                 Sender: {} ({})\nPhone: {}\nE-mail: {}\nContact person: {}\nRequest: {}\n",
-                record["received_at"],
-                text(&record["department"]),
-                text(&sender["purpose"]),
-                text(&record["consent_statement_version"]),
-                record["consent_at"],
-                text(&sender["name"]),
-                text(&sender["role"]),
-                text(&sender["phone"]),
-                text(&sender["email"]),
-                text(&sender["contact"]),
-                text(&sender["request"]),
+                 Sender: {} ({})\nPhone: {}\nE-mail: {}\nContact person: {}\n",
+                one_line(&record["received_at"].to_string()),
+                line(&record["department"]),
+                line(&sender["purpose"]),
+                line(&record["consent_statement_version"]),
+                one_line(&record["consent_at"].to_string()),
+                line(&sender["name"]),
+                line(&sender["role"]),
+                line(&sender["phone"]),
+                line(&sender["email"]),
+                line(&sender["contact"]),
             ));
+            out.push_str(&block("Request", &text(&sender["request"])));
         }
         Err(_) => out.push_str("Not completed yet: the sender's details are missing.\n"),
     }
@@ -259,8 +251,8 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
                     let file = e.file_name().to_string_lossy().into_owned();
                     let upload = file.strip_suffix(".pdf").unwrap_or(&file);
                     match letter_names.get(upload) {
-                        Some(name) => format!("{name} [{file}]"),
-                        None => file,
+                        Some(name) => format!("{} [{}]", one_line(name), one_line(&file)),
+                        None => one_line(&file),
                     }
                 })
                 .collect()
@@ -279,8 +271,11 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
     }
     for (uid, items) in studies {
         let first = items[0];
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        let mut modalities: Vec<String> = items.iter().filter_map(|o| o.modality.clone()).collect();
+        let opt = |v: &Option<String>| one_line(v.as_deref().unwrap_or_default());
+        let mut modalities: Vec<String> = items
+            .iter()
+            .filter_map(|o| o.modality.as_deref().map(one_line))
+            .collect();
         modalities.sort();
         modalities.dedup();
         let mut series: BTreeMap<&str, (String, usize)> = BTreeMap::new();
@@ -291,10 +286,11 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
             s.1 += 1;
         }
         out.push_str(&format!(
-            "\nPatient: {}  ID: {}  born: {}\nStudy {uid}: {} {} [{}], {} series, {} images, {} bytes\n",
+            "\nPatient: {}  ID: {}  born: {}\nStudy {}: {} {} [{}], {} series, {} images, {} bytes\n",
             opt(&first.patient_name),
             opt(&first.patient_id),
             opt(&first.birth_date),
+            one_line(uid),
             opt(&first.study_date),
             opt(&first.study_description),
             modalities.join(", "),
@@ -303,8 +299,14 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
             items.iter().map(|o| o.bytes).sum::<u64>(),
         ));
         for (suid, (description, n)) in series {
-            out.push_str(&format!("  series {suid}: {description} ({n} images)\n"));
+            out.push_str(&format!(
+                "  series {}: {description} ({n} images)\n",
+                one_line(suid)
+            ));
         }
     }
-    Ok(printable(&out))
+    Ok(out)
 }
+
+#[cfg(test)]
+mod tests;
