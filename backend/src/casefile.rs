@@ -2,13 +2,12 @@
 //! submissions`): what was sent, by whom, for which patients. Patient and
 //! sender data live only in the submission's folder of the inbox
 //! (`inbox/<reference>/`, files 0600): `submission.json` (the sender's
-//! details, written at finalize) and `objects.jsonl` (one line per accepted
-//! object, written at acceptance). Never in the database, a log or an HTTP
-//! reply.
+//! details, written at finalize) and `records/<upload>.json` (one file per
+//! accepted object, written at acceptance; a submission written before
+//! kept them as lines of `objects.jsonl`, still read). Never in the
+//! database, a log or an HTTP reply.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 
 mod text;
 
@@ -21,8 +20,13 @@ use crate::mailbox::{count_inbox_bytes, Layout};
 use crate::store::{Store, StoreError};
 use text::{block, one_line};
 
-/// The per-object record's file name in a submission's folder.
+/// The per-object records' file in a submission's folder as it was
+/// written before one file per object: read, never written.
 pub const OBJECTS: &str = "objects.jsonl";
+
+/// The folder in a submission's folder holding one record per accepted
+/// object, `<upload>.json`.
+pub const RECORDS: &str = "records";
 
 /// What staff need of one accepted object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,41 +74,87 @@ impl ObjectRecord {
     }
 }
 
-/// Appends `record` to the submission's `objects.jsonl` (0600, fsynced);
-/// its bytes count towards the inbox.
+/// An object's record as kept on disk: the record and when it was
+/// written (Unix nanoseconds), which orders the records as they arrived.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    at: u64,
+    #[serde(flatten)]
+    record: ObjectRecord,
+}
+
+/// Writes `record` as `records/<upload>.json` in the submission's folder
+/// (0600; written to a temporary name, fsynced, renamed, the folder
+/// fsynced); its bytes count towards the inbox. One file per object, so
+/// that nodes sharing the data directory (over NFS too) never write the
+/// same file: an append to one shared file is not atomic there. A record
+/// already there (a retried acceptance) is kept as it is and not counted
+/// again.
 pub fn record_object(
     store: &Store,
     layout: &Layout,
     reference: &str,
     record: &ObjectRecord,
 ) -> Result<(), std::io::Error> {
-    let dir = layout.submission(reference);
-    crate::durable::create_dir_all(&dir)?;
-    let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    let path = dir.join(OBJECTS);
-    let new = !path.exists();
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(&path)?;
-    file.write_all(&line)?;
-    file.sync_all()?;
-    if new {
-        // The file's name, too (its first line).
-        crate::durable::sync_dir(&dir)?;
+    let upload = &record.upload;
+    if upload.is_empty()
+        || !upload
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "an upload id that is no file name",
+        ));
     }
-    count_inbox_bytes(store, reference, line.len() as u64).map_err(std::io::Error::other)
+    let folder = layout.submission(reference);
+    crate::durable::create_dir_all(&folder)?;
+    let dir = folder.join(RECORDS);
+    crate::durable::create_dir_all(&dir)?;
+    let path = dir.join(format!("{upload}.json"));
+    if path.exists() {
+        return Ok(());
+    }
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    let stored = Stored {
+        at,
+        record: record.clone(),
+    };
+    let bytes = serde_json::to_vec(&stored).map_err(std::io::Error::other)?;
+    crate::durable::write_atomic(&path, &bytes, 0o600)?;
+    count_inbox_bytes(store, reference, bytes.len() as u64).map_err(std::io::Error::other)
 }
 
-/// The objects recorded for a submission (unreadable lines skipped).
+/// The objects recorded for a submission, as they arrived: the lines of
+/// `objects.jsonl` (written before records were kept one per file), then
+/// the files in `records/` by the time each was written. What cannot be
+/// read is skipped.
 pub fn objects(layout: &Layout, reference: &str) -> Vec<ObjectRecord> {
-    std::fs::read_to_string(layout.submission(reference).join(OBJECTS))
+    let folder = layout.submission(reference);
+    let mut out: Vec<ObjectRecord> = std::fs::read_to_string(folder.join(OBJECTS))
         .unwrap_or_default()
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+        .collect();
+    let mut stored: Vec<Stored> = std::fs::read_dir(folder.join(RECORDS))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
+        .collect();
+    stored.sort_by(|a, b| (a.at, &a.record.upload).cmp(&(b.at, &b.record.upload)));
+    let old: std::collections::HashSet<String> = out.iter().map(|o| o.upload.clone()).collect();
+    out.extend(
+        stored
+            .into_iter()
+            .map(|s| s.record)
+            .filter(|r| !old.contains(&r.upload)),
+    );
+    out
 }
 
 /// One submission in the list (no patient or sender data).

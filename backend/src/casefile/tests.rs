@@ -110,3 +110,81 @@ fn a_one_line_request_stays_beside_its_label() {
     assert_eq!(block("Request", ""), "Request: \n");
     assert_eq!(one_line("a\tb\u{1b}[2J"), "a b\u{fffd}[2J");
 }
+
+fn object(upload: &str, study: &str) -> ObjectRecord {
+    ObjectRecord {
+        upload: upload.into(),
+        patient_name: Some("Doe^Jane".into()),
+        patient_id: None,
+        birth_date: None,
+        study: study.into(),
+        study_date: None,
+        study_description: None,
+        series: "1.2.3.4".into(),
+        series_description: None,
+        modality: None,
+        bytes: 1,
+    }
+}
+
+/// Every node appended to one `objects.jsonl`: over NFS an append is
+/// not atomic, and lines of two nodes could mix. Each object is now a
+/// file of its own (0600), read back in the order written, after what
+/// an older server wrote into `objects.jsonl`; its bytes count once.
+#[test]
+fn each_object_is_a_file_of_its_own_read_after_the_old_lines() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let layout = Layout::of(&dir.path().join("data"));
+    layout.create().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let reference = "ABCD-EFG-HJ";
+    let folder = layout.submission(reference);
+    std::fs::create_dir_all(&folder).unwrap();
+    let old = serde_json::to_string(&object("old", "1.1")).unwrap() + "\n";
+    std::fs::write(folder.join(OBJECTS), &old).unwrap();
+    // Written in this order; the names sort the other way round.
+    let new = [
+        object("zz", "2.2"),
+        object("aa", "3.3"),
+        object("mm", "2.2"),
+    ];
+    for o in &new {
+        record_object(&store, &layout, reference, o).unwrap();
+    }
+    record_object(&store, &layout, reference, &new[0]).unwrap();
+    let files: Vec<String> = std::fs::read_dir(folder.join(RECORDS))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 3, "{files:?}");
+    let mut sizes = 0;
+    for o in &new {
+        let path = folder.join(RECORDS).join(format!("{}.json", o.upload));
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{path:?}");
+        sizes += meta.len();
+    }
+    assert_eq!(
+        std::fs::read_to_string(folder.join(OBJECTS)).unwrap(),
+        old,
+        "the old file is not written"
+    );
+    let read: Vec<String> = objects(&layout, reference)
+        .into_iter()
+        .map(|o| o.upload)
+        .collect();
+    assert_eq!(read, ["old", "zz", "aa", "mm"]);
+    let counted: i64 = store
+        .conn()
+        .unwrap()
+        .query_row(
+            "SELECT bytes FROM inbox WHERE reference = ?1",
+            crate::params![reference],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(counted as u64, sizes, "each record counted once");
+    let bad = record_object(&store, &layout, reference, &object("../x", "1"));
+    assert!(bad.is_err());
+}
