@@ -4,9 +4,14 @@
 #   docker build -t mailslot .
 #   docker run --rm -it -v mailslot-data:/var/lib/mailslot mailslot password add --generate
 #   docker run -d --name mailslot --read-only --tmpfs /tmp --cap-drop ALL \
-#     --security-opt no-new-privileges -p 8080:8080 \
+#     --security-opt no-new-privileges -p 8080:8080 -p 127.0.0.1:8081:8081 \
 #     -e MAILSLOT_FORWARD=dimse://PACS@pacs.example:104 \
 #     -v mailslot-data:/var/lib/mailslot mailslot
+#
+# Port 8081 (readiness, metrics) has no authentication: publish it only to
+# the host's loopback as above, or not at all — never `-P`, never bare
+# `-p 8081:8081`, which put it on every interface of the host (past its
+# firewall: Docker's own rules come first).
 #
 # docs/deploy.md ("Container") says more; compose.yaml runs it with Orthanc.
 
@@ -36,8 +41,9 @@ RUN apt-get update \
 COPY --from=build /out/mailslot /usr/local/bin/mailslot
 COPY --from=build /out/page /usr/share/mailslot/page
 # The admin address (readiness, metrics) listens on every interface of the
-# container so that an orchestrator can probe it; publish it only to the
-# monitoring network, never beside 8080.
+# container so that an orchestrator or a monitoring container on the same
+# network can probe it. It is not EXPOSEd: `docker run -P` publishes only
+# the upload port; publish 8081 to 127.0.0.1 of the host, if at all.
 ENV MAILSLOT_DATA_DIR=/var/lib/mailslot \
     MAILSLOT_STATIC_DIR=/usr/share/mailslot/page \
     MAILSLOT_LISTEN=0.0.0.0:8080 \
@@ -45,6 +51,6 @@ ENV MAILSLOT_DATA_DIR=/var/lib/mailslot \
     MAILSLOT_LOG_FORMAT=json
 USER mailslot:mailslot
 VOLUME ["/var/lib/mailslot"]
-EXPOSE 8080 8081
+EXPOSE 8080
 ENTRYPOINT ["mailslot"]
 CMD ["serve"]

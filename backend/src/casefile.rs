@@ -2,13 +2,14 @@
 //! submissions`): what was sent, by whom, for which patients. Patient and
 //! sender data live only in the submission's folder of the inbox
 //! (`inbox/<reference>/`, files 0600): `submission.json` (the sender's
-//! details, written at finalize) and `objects.jsonl` (one line per accepted
-//! object, written at acceptance). Never in the database, a log or an HTTP
-//! reply.
+//! details, written at finalize) and `records/<upload>.json` (one file per
+//! accepted object, written at acceptance; a submission written before
+//! kept them as lines of `objects.jsonl`, still read). Never in the
+//! database, a log or an HTTP reply.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+
+mod text;
 
 use crate::params;
 use crate::store::Sql;
@@ -17,9 +18,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::mailbox::{count_inbox_bytes, Layout};
 use crate::store::{Store, StoreError};
+use text::{block, one_line};
 
-/// The per-object record's file name in a submission's folder.
+/// The per-object records' file in a submission's folder as it was
+/// written before one file per object: read, never written.
 pub const OBJECTS: &str = "objects.jsonl";
+
+/// The folder in a submission's folder holding one record per accepted
+/// object, `<upload>.json`.
+pub const RECORDS: &str = "records";
 
 /// What staff need of one accepted object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,55 +74,87 @@ impl ObjectRecord {
     }
 }
 
-/// Appends `record` to the submission's `objects.jsonl` (0600, fsynced);
-/// its bytes count towards the inbox.
+/// An object's record as kept on disk: the record and when it was
+/// written (Unix nanoseconds), which orders the records as they arrived.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    at: u64,
+    #[serde(flatten)]
+    record: ObjectRecord,
+}
+
+/// Writes `record` as `records/<upload>.json` in the submission's folder
+/// (0600; written to a temporary name, fsynced, renamed, the folder
+/// fsynced); its bytes count towards the inbox. One file per object, so
+/// that nodes sharing the data directory (over NFS too) never write the
+/// same file: an append to one shared file is not atomic there. A record
+/// already there (a retried acceptance) is kept as it is and not counted
+/// again.
 pub fn record_object(
     store: &Store,
     layout: &Layout,
     reference: &str,
     record: &ObjectRecord,
 ) -> Result<(), std::io::Error> {
-    let dir = layout.submission(reference);
-    crate::durable::create_dir_all(&dir)?;
-    let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    let path = dir.join(OBJECTS);
-    let new = !path.exists();
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(&path)?;
-    file.write_all(&line)?;
-    file.sync_all()?;
-    if new {
-        // The file's name, too (its first line).
-        crate::durable::sync_dir(&dir)?;
+    let upload = &record.upload;
+    if upload.is_empty()
+        || !upload
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "an upload id that is no file name",
+        ));
     }
-    count_inbox_bytes(store, reference, line.len() as u64).map_err(std::io::Error::other)
+    let folder = layout.submission(reference);
+    crate::durable::create_dir_all(&folder)?;
+    let dir = folder.join(RECORDS);
+    crate::durable::create_dir_all(&dir)?;
+    let path = dir.join(format!("{upload}.json"));
+    if path.exists() {
+        return Ok(());
+    }
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    let stored = Stored {
+        at,
+        record: record.clone(),
+    };
+    let bytes = serde_json::to_vec(&stored).map_err(std::io::Error::other)?;
+    crate::durable::write_atomic(&path, &bytes, 0o600)?;
+    count_inbox_bytes(store, reference, bytes.len() as u64).map_err(std::io::Error::other)
 }
 
-/// `text` with control characters (a terminal's escape sequences among
-/// them) replaced: what a sender typed is printed on staff's console.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// The objects recorded for a submission (unreadable lines skipped).
+/// The objects recorded for a submission, as they arrived: the lines of
+/// `objects.jsonl` (written before records were kept one per file), then
+/// the files in `records/` by the time each was written. What cannot be
+/// read is skipped.
 pub fn objects(layout: &Layout, reference: &str) -> Vec<ObjectRecord> {
-    std::fs::read_to_string(layout.submission(reference).join(OBJECTS))
+    let folder = layout.submission(reference);
+    let mut out: Vec<ObjectRecord> = std::fs::read_to_string(folder.join(OBJECTS))
         .unwrap_or_default()
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+        .collect();
+    let mut stored: Vec<Stored> = std::fs::read_dir(folder.join(RECORDS))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
+        .collect();
+    stored.sort_by(|a, b| (a.at, &a.record.upload).cmp(&(b.at, &b.record.upload)));
+    let old: std::collections::HashSet<String> = out.iter().map(|o| o.upload.clone()).collect();
+    out.extend(
+        stored
+            .into_iter()
+            .map(|s| s.record)
+            .filter(|r| !old.contains(&r.upload)),
+    );
+    out
 }
 
 /// One submission in the list (no patient or sender data).
@@ -208,8 +247,10 @@ impl CaseError {
 }
 
 /// The whole case as text for staff: the sender's record and, per study,
-/// the patient and what arrived. Control characters (a terminal escape a
-/// sender typed or a file carried) are replaced before staff see it.
+/// the patient and what arrived. Every value a sender typed or a file
+/// carried is one line without control or format characters
+/// ([`one_line`]); the request, which may have several lines, is shown
+/// line by line under its label ([`block`]).
 pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
     let reference = reference.trim().to_ascii_uppercase();
     let valid = reference.len() == 11
@@ -232,21 +273,22 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
                 letter_names.insert(text(&l["upload"]), text(&l["name"]));
             }
             let sender = &record["sender"];
+            let line = |v: &serde_json::Value| one_line(&text(v));
             out.push_str(&format!(
                 "Received: {} (unix)\nDepartment: {}\nPurpose: {}\nConsent: statement {} at {} (unix)\n\
-                 Sender: {} ({})\nPhone: {}\nE-mail: {}\nContact person: {}\nRequest: {}\n",
-                record["received_at"],
-                text(&record["department"]),
-                text(&sender["purpose"]),
-                text(&record["consent_statement_version"]),
-                record["consent_at"],
-                text(&sender["name"]),
-                text(&sender["role"]),
-                text(&sender["phone"]),
-                text(&sender["email"]),
-                text(&sender["contact"]),
-                text(&sender["request"]),
+                 Sender: {} ({})\nPhone: {}\nE-mail: {}\nContact person: {}\n",
+                one_line(&record["received_at"].to_string()),
+                line(&record["department"]),
+                line(&sender["purpose"]),
+                line(&record["consent_statement_version"]),
+                one_line(&record["consent_at"].to_string()),
+                line(&sender["name"]),
+                line(&sender["role"]),
+                line(&sender["phone"]),
+                line(&sender["email"]),
+                line(&sender["contact"]),
             ));
+            out.push_str(&block("Request", &text(&sender["request"])));
         }
         Err(_) => out.push_str("Not completed yet: the sender's details are missing.\n"),
     }
@@ -259,8 +301,8 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
                     let file = e.file_name().to_string_lossy().into_owned();
                     let upload = file.strip_suffix(".pdf").unwrap_or(&file);
                     match letter_names.get(upload) {
-                        Some(name) => format!("{name} [{file}]"),
-                        None => file,
+                        Some(name) => format!("{} [{}]", one_line(name), one_line(&file)),
+                        None => one_line(&file),
                     }
                 })
                 .collect()
@@ -279,8 +321,11 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
     }
     for (uid, items) in studies {
         let first = items[0];
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        let mut modalities: Vec<String> = items.iter().filter_map(|o| o.modality.clone()).collect();
+        let opt = |v: &Option<String>| one_line(v.as_deref().unwrap_or_default());
+        let mut modalities: Vec<String> = items
+            .iter()
+            .filter_map(|o| o.modality.as_deref().map(one_line))
+            .collect();
         modalities.sort();
         modalities.dedup();
         let mut series: BTreeMap<&str, (String, usize)> = BTreeMap::new();
@@ -291,10 +336,11 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
             s.1 += 1;
         }
         out.push_str(&format!(
-            "\nPatient: {}  ID: {}  born: {}\nStudy {uid}: {} {} [{}], {} series, {} images, {} bytes\n",
+            "\nPatient: {}  ID: {}  born: {}\nStudy {}: {} {} [{}], {} series, {} images, {} bytes\n",
             opt(&first.patient_name),
             opt(&first.patient_id),
             opt(&first.birth_date),
+            one_line(uid),
             opt(&first.study_date),
             opt(&first.study_description),
             modalities.join(", "),
@@ -303,8 +349,14 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
             items.iter().map(|o| o.bytes).sum::<u64>(),
         ));
         for (suid, (description, n)) in series {
-            out.push_str(&format!("  series {suid}: {description} ({n} images)\n"));
+            out.push_str(&format!(
+                "  series {}: {description} ({n} images)\n",
+                one_line(suid)
+            ));
         }
     }
-    Ok(printable(&out))
+    Ok(out)
 }
+
+#[cfg(test)]
+mod tests;

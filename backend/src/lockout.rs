@@ -102,6 +102,57 @@ pub fn client_ip(peer: Option<IpAddr>, forwarded: &[&str], trusted: &[Cidr]) -> 
         .unwrap_or(peer)
 }
 
+/// Whether senders may reach a server listening on `listen` through a
+/// NAT or a proxy, all under one address: it listens on every interface
+/// (`0.0.0.0`, `::`) or on a private one (RFC 1918, the shared space of
+/// RFC 6598, link-local, IPv6 unique-local). Loopback is not (the
+/// default, for development; a proxy on the same machine is the case
+/// [`forwarded_from_untrusted`] notices when requests arrive).
+pub fn reachable_behind_nat(listen: IpAddr) -> bool {
+    let listen = match listen {
+        IpAddr::V6(a) => a.to_ipv4_mapped().map_or(listen, IpAddr::V4),
+        v4 => v4,
+    };
+    match listen {
+        IpAddr::V4(a) => {
+            let [x, y, ..] = a.octets();
+            a.is_unspecified()
+                || a.is_private()
+                || a.is_link_local()
+                || (x == 100 && (64..128).contains(&y))
+        }
+        IpAddr::V6(a) => {
+            let first = a.segments()[0];
+            a.is_unspecified() || first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfe80
+        }
+    }
+}
+
+/// The warning at start for a server on `listen` with no trusted proxy
+/// that senders may reach from behind a NAT or proxy
+/// ([`reachable_behind_nat`]); `None` when none is due.
+pub fn shared_address_warning(listen: IpAddr, trusted: &[Cidr]) -> Option<&'static str> {
+    (trusted.is_empty() && reachable_behind_nat(listen)).then_some(
+        "the server listens on a private address or on every interface and trusted_proxies is \
+         empty: senders behind one NAT or reverse proxy share one address, and 5 wrong passwords \
+         or max_sessions_per_client open sessions from it block all of them; behind a proxy, \
+         set trusted_proxies to its address (mailslot.example.toml)",
+    )
+}
+
+/// Whether a request carries `X-Forwarded-For` from a peer that is not a
+/// trusted proxy: the header is ignored then (rightly, if the sender
+/// wrote it), but a proxy left out of `trusted_proxies` makes every
+/// sender look like the proxy.
+pub fn forwarded_from_untrusted(
+    peer: Option<IpAddr>,
+    forwarded: &[&str],
+    trusted: &[Cidr],
+) -> bool {
+    !forwarded.iter().all(|l| l.trim().is_empty())
+        && !peer.is_some_and(|p| trusted.iter().any(|c| c.contains(p)))
+}
+
 /// The network a client is counted by: an IPv4 address, or an IPv6 /64.
 fn network_of(ip: IpAddr) -> Vec<u8> {
     match ip {
@@ -247,6 +298,30 @@ impl Drop for Attempt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A server on a private address or every interface, with no trusted
+    /// proxy, is told at start that senders behind one NAT or proxy
+    /// share one address (and its lockout); loopback, a public address or
+    /// a configured proxy are not.
+    #[test]
+    fn a_private_listen_address_without_a_trusted_proxy_is_warned_about() {
+        let private = "0.0.0.0 :: 10.1.2.3 172.16.0.1 172.31.255.1 192.168.1.10 100.64.0.1 \
+                       169.254.1.1 fd00::1 fe80::1 ::ffff:192.168.1.10";
+        for a in private.split_whitespace() {
+            assert!(shared_address_warning(ip(a), &[]).is_some(), "{a}");
+            assert!(shared_address_warning(ip(a), &[cidr("10.0.0.1")]).is_none());
+        }
+        let public = "127.0.0.1 ::1 192.0.2.1 172.32.0.1 100.128.0.1 2001:db8::1";
+        for a in public.split_whitespace() {
+            assert!(shared_address_warning(ip(a), &[]).is_none(), "{a}");
+        }
+        let proxy = [cidr("127.0.0.1")];
+        let local = Some(ip("127.0.0.1"));
+        assert!(forwarded_from_untrusted(local, &["192.0.2.7"], &[]));
+        assert!(!forwarded_from_untrusted(local, &["192.0.2.7"], &proxy));
+        assert!(!forwarded_from_untrusted(local, &[], &[]));
+        assert!(!forwarded_from_untrusted(local, &[" "], &[]));
+    }
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()

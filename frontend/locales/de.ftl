@@ -215,6 +215,7 @@ error-request-timeout = Die Verbindung war zu langsam; das Senden geht von selbs
 error-offset-mismatch = Der Upload ist aus dem Takt geraten; er wird fortgesetzt.
 error-upload-busy = Die Datei wird bereits gesendet; bitte warten Sie.
 error-upload-finished = Diese Datei wurde bereits empfangen.
+error-upload-length-conflict = Diese Datei wurde vorher mit einer anderen Größe angekündigt. Bitte laden Sie die Seite neu und senden Sie sie noch einmal.
 error-session-finished = Dieser Upload ist bereits abgeschlossen. Um weitere Bilder zu senden, laden Sie die Seite neu.
 error-file-too-large = Eine Datei ist größer, als dieser Dienst annimmt.
 error-session-too-large = Zusammen sind die Dateien größer, als ein Upload sein darf. Bitte senden Sie weniger Untersuchungen auf einmal.

@@ -215,6 +215,7 @@ error-request-timeout = The connection was too slow; sending continues by itself
 error-offset-mismatch = The upload got out of step; it is being resumed.
 error-upload-busy = The file is being sent already; please wait.
 error-upload-finished = This file was already received.
+error-upload-length-conflict = This file was announced before with another size. Please reload the page and send it again.
 error-session-finished = This upload was already completed. To send more images, reload the page.
 error-file-too-large = A file is larger than this service accepts.
 error-session-too-large = Together the files are larger than one upload may be. Please send fewer studies at a time.

@@ -224,6 +224,7 @@ error-request-timeout = Połączenie było zbyt wolne; wysyłanie jest kontynuow
 error-offset-mismatch = Przesyłanie straciło synchronizację; jest wznawiane.
 error-upload-busy = Plik jest już wysyłany; poczekaj.
 error-upload-finished = Ten plik został już odebrany.
+error-upload-length-conflict = Ten plik został wcześniej zgłoszony z innym rozmiarem. Odśwież stronę i wyślij go ponownie.
 error-session-finished = To przesyłanie zostało już zakończone. Aby wysłać więcej obrazów, odśwież stronę.
 error-file-too-large = Plik jest większy, niż przyjmuje ta usługa.
 error-session-too-large = Razem pliki są większe, niż pozwala jedno przesyłanie. Wysyłaj mniej badań naraz.

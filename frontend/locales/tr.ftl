@@ -216,6 +216,7 @@ error-request-timeout = Bağlantı çok yavaştı; gönderim kendiliğinden deva
 error-offset-mismatch = Yükleme senkronizasyonunu kaybetti; devam ettiriliyor.
 error-upload-busy = Dosya zaten gönderiliyor; lütfen bekleyin.
 error-upload-finished = Bu dosya zaten alındı.
+error-upload-length-conflict = Bu dosya daha önce başka bir boyutla bildirildi. Lütfen sayfayı yeniden yükleyin ve dosyayı tekrar gönderin.
 error-session-finished = Bu yükleme zaten tamamlandı. Daha fazla görüntü göndermek için sayfayı yeniden yükleyin.
 error-file-too-large = Bir dosya bu hizmetin kabul ettiğinden daha büyük.
 error-session-too-large = Dosyalar birlikte bir yüklemede izin verilenden daha büyük. Lütfen bir seferde daha az tetkik gönderin.

@@ -1,6 +1,9 @@
 //! The deployment guide's examples (`docs/deploy.md`, `deploy/`), run as
 //! they stand: the nginx server block in a real nginx, the systemd unit
-//! through `systemd-analyze verify`.
+//! through `systemd-analyze verify`; the container files' settings.
+//!
+//! Over 400 lines: one test per deployment example, each with the small
+//! parser its file needs; they share the nginx and image helpers here.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -368,6 +371,86 @@ fn the_container_settings_are_ones_the_server_reads() {
             .all(|l| l.starts_with('{')),
         "not JSON lines: {said}"
     );
+}
+
+/// The admin address (readiness, metrics: no authentication) is never
+/// published beyond the host. The image `EXPOSE`d it beside the public
+/// port, so `docker run -P` (and tools that publish what an image
+/// exposes) put it on every interface of the host, past its firewall.
+/// Now the image exposes the public port only, and every `-p` of the
+/// Dockerfile's examples and every `ports` entry of `compose.yaml` that
+/// reaches the admin port binds to loopback.
+#[test]
+fn the_admin_port_is_published_to_the_host_alone() {
+    let root = mailslot_tests::root();
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let (dockerfile, compose) = (read("Dockerfile"), read("compose.yaml"));
+    let env = image_env(&dockerfile);
+    let port_of = |k: &str| -> String {
+        let v = &env.iter().find(|(n, _)| n == k).unwrap().1;
+        v.rsplit_once(':').unwrap().1.to_owned()
+    };
+    let (public, admin) = (port_of("MAILSLOT_LISTEN"), port_of("MAILSLOT_ADMIN_LISTEN"));
+    assert_ne!(public, admin);
+    let last = dockerfile.rsplit("\nFROM ").next().unwrap_or_default();
+    let exposed: Vec<&str> = last
+        .lines()
+        .filter_map(|l| l.strip_prefix("EXPOSE "))
+        .flat_map(str::split_whitespace)
+        .map(|p| p.split('/').next().unwrap_or(p))
+        .collect();
+    let mut f = Failures::default();
+    f.check(exposed == [public.as_str()], || {
+        format!("the image exposes {exposed:?}: only the public port {public}")
+    });
+    // A publication `[address:]host:container` (or `container` alone)
+    // that reaches the admin port must name a loopback address.
+    let mut published = Vec::new();
+    let words: Vec<&str> = dockerfile.split_whitespace().collect();
+    for pair in words.windows(2) {
+        if matches!(pair[0], "-p" | "--publish") {
+            published.push(("Dockerfile", pair[1].to_owned()));
+        }
+    }
+    let mut in_ports = None;
+    for line in compose.lines() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let item = line.trim_start().strip_prefix("- ");
+        match (in_ports, item) {
+            (Some(at), Some(entry)) if indent > at => {
+                published.push(("compose.yaml", entry.trim().trim_matches('"').to_owned()));
+                continue;
+            }
+            _ => in_ports = None,
+        }
+        if line.trim() == "ports:" {
+            in_ports = Some(indent);
+        }
+    }
+    f.check(!compose.contains("network_mode: host"), || {
+        "compose.yaml puts a service on the host's network".into()
+    });
+    f.check(
+        published
+            .iter()
+            .any(|(_, p)| p.ends_with(&format!(":{public}"))),
+        || format!("the public port is not published: {published:?}"),
+    );
+    for (file, p) in &published {
+        let parts: Vec<&str> = p.rsplitn(3, ':').collect();
+        let container = parts[0].split('/').next().unwrap_or_default();
+        if container != admin {
+            continue;
+        }
+        let address = parts.get(2).copied().unwrap_or("");
+        f.check(matches!(address, "127.0.0.1" | "[::1]"), || {
+            format!("{file} publishes the admin port beyond the host: {p}")
+        });
+    }
+    f.finish();
 }
 
 /// Where a Docker engine runs: the image builds, starts read-only as a

@@ -42,6 +42,9 @@ pub enum IntakeError {
     /// The upload already has its verdict.
     #[error("upload finished")]
     UploadFinished,
+    /// The file id was created in this session with another length.
+    #[error("the file id was created with another length")]
+    UploadLengthConflict,
     /// The envelope header is invalid or not for this upload.
     #[error("bad envelope")]
     BadEnvelope,
@@ -78,6 +81,7 @@ impl IntakeError {
             IntakeError::OffsetMismatch => ErrorCode::OffsetMismatch,
             IntakeError::UploadBusy => ErrorCode::UploadBusy,
             IntakeError::UploadFinished => ErrorCode::UploadFinished,
+            IntakeError::UploadLengthConflict => ErrorCode::UploadLengthConflict,
             IntakeError::TooManyUploads => ErrorCode::RateLimited,
             IntakeError::BadEnvelope => ErrorCode::BadEnvelope,
             IntakeError::UnknownKey => ErrorCode::UnknownKey,

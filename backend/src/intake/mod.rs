@@ -312,14 +312,22 @@ impl Intake {
         }
         let file_id = meta.file_id.to_hex();
         let conn = self.store.conn()?;
+        // A file id is one upload per session (a unique index): the same
+        // id with another length can never be created, and saying so is
+        // not a server fault a client would retry.
         if let Some(found) = conn
             .query_row(
-                &format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE session_id = ?1 AND file_id = ?2 AND length = ?3"),
-                params![session.id, file_id, length as i64],
+                &format!(
+                    "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE session_id = ?1 AND file_id = ?2"
+                ),
+                params![session.id, file_id],
                 upload_of,
             )
             .optional()?
         {
+            if found.length != length {
+                return Err(IntakeError::UploadLengthConflict);
+            }
             return Ok(found);
         }
         // Everything the session sent or announced counts, refused files

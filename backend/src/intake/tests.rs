@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::config::Flags;
+use mailslot_shared::wire::ErrorCode;
 
 /// A submission that completes while a final PATCH is being finished
 /// marked the upload `incomplete`, and the finishing PATCH accepted and
@@ -157,4 +158,31 @@ fn closing_waits_for_a_photo_page_being_made() {
     });
     let kept = std::fs::read(layout.letter("R", "u")).unwrap();
     assert!(kept.starts_with(b"%PDF-"));
+}
+
+/// The same file id announced again with another length answered `500
+/// storage-failed` (the unique index refused the second row), which the
+/// clients retry without end. It is now a refusal of its own: 409
+/// `upload-length-conflict`, not transient; the same length still finds
+/// the upload made before.
+#[test]
+fn the_same_file_id_with_another_length_is_a_conflict_not_a_fault() {
+    let (_dir, _store, _layout, intake, session) = fixture();
+    let meta = || UploadMetadata {
+        file_id: mailslot_shared::envelope::Id16([7; 16]),
+        kind: UploadKind::Dicom,
+    };
+    let first = intake.create(&session, meta(), 1000).unwrap();
+    let again = intake.create(&session, meta(), 1000).unwrap();
+    assert_eq!(again.id, first.id, "the same length finds the same upload");
+    let other = intake.create(&session, meta(), 2000).map(|u| u.id);
+    let code = other.as_ref().map_err(IntakeError::code).err();
+    assert_eq!(code, Some(ErrorCode::UploadLengthConflict), "{other:?}");
+    let code = ErrorCode::UploadLengthConflict;
+    assert_eq!(code.server_status(), Some(409));
+    assert!(!code.is_transient() && !code.ends_session());
+    let reply = crate::server::ApiFailure::from(intake.create(&session, meta(), 2000).unwrap_err());
+    assert_eq!(reply.code(), code);
+    let status = actix_web::ResponseError::status_code(&reply);
+    assert_eq!(status.as_u16(), 409);
 }

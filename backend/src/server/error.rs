@@ -68,6 +68,9 @@ pub enum ApiFailure {
     /// The upload is finished (accepted, rejected or failed).
     #[error("This upload is already finished.")]
     UploadFinished,
+    /// The file id was created before with another length.
+    #[error("This file was created before with another length.")]
+    UploadLengthConflict,
     /// The envelope header is invalid or does not belong to this upload.
     #[error("The encrypted file's header is invalid.")]
     BadEnvelope,
@@ -109,6 +112,7 @@ impl ApiFailure {
             ApiFailure::OffsetMismatch => ErrorCode::OffsetMismatch,
             ApiFailure::UploadBusy => ErrorCode::UploadBusy,
             ApiFailure::UploadFinished => ErrorCode::UploadFinished,
+            ApiFailure::UploadLengthConflict => ErrorCode::UploadLengthConflict,
             ApiFailure::BadEnvelope => ErrorCode::BadEnvelope,
             ApiFailure::UnknownKey => ErrorCode::UnknownKey,
             ApiFailure::DecryptFailed => ErrorCode::DecryptFailed,
@@ -168,6 +172,7 @@ impl From<IntakeError> for ApiFailure {
             IntakeError::OffsetMismatch => ApiFailure::OffsetMismatch,
             IntakeError::UploadBusy => ApiFailure::UploadBusy,
             IntakeError::UploadFinished => ApiFailure::UploadFinished,
+            IntakeError::UploadLengthConflict => ApiFailure::UploadLengthConflict,
             IntakeError::TooManyUploads => ApiFailure::Busy,
             IntakeError::BadEnvelope => ApiFailure::BadEnvelope,
             IntakeError::UnknownKey => ApiFailure::UnknownKey,

@@ -12,6 +12,10 @@
 //!
 //! No route returns uploaded data or lists uploads or submissions.
 //! Readiness and metrics are on a separate address ([`admin`]).
+//!
+//! Over 400 lines: the shared state, the route table, the headers every
+//! reply carries, the session rate limit's key and the start-up are the
+//! one place the server is put together; each is short.
 
 pub mod admin;
 mod error;
@@ -363,6 +367,11 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
     let state = std::thread::scope(|s| s.spawn(|| state(config)).join())
         .map_err(|_| crate::Error::Usage("the start panicked".into()))??;
     let state = web::Data::new(state);
+    if let Some(warning) =
+        crate::lockout::shared_address_warning(listen.ip(), &state.config.trusted_proxies)
+    {
+        tracing::warn!(listen = %listen, "{warning}");
+    }
     match &static_dir {
         Some(dir) if !dir.join("index.html").is_file() => eprintln!(
             "mailslot: no upload page in {} (build it with `cargo xtask page`); serving the API only",

@@ -35,6 +35,18 @@ pub fn request_ip(
         .get_all("X-Forwarded-For")
         .filter_map(|v| v.to_str().ok())
         .collect();
+    // Said once per process: a proxy in front that `trusted_proxies`
+    // leaves out makes all senders one client (and one lockout).
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if crate::lockout::forwarded_from_untrusted(peer, &lines, trusted)
+        && !SAID.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        tracing::warn!(
+            "a request carries X-Forwarded-For from a peer that trusted_proxies does not name: \
+             the header is ignored; if a reverse proxy is in front, add its address, or every \
+             sender counts as the proxy for the password lockout and session limits"
+        );
+    }
     crate::lockout::client_ip(peer, &lines, trusted)
 }
 
@@ -42,9 +54,29 @@ fn random_hex16() -> Result<String, ApiFailure> {
     Ok(hex::encode(&random32()?[..16]))
 }
 
-/// Sessions a client opened in the last hour and has not finished.
-pub(crate) const OPEN_SESSIONS: &str =
-    "SELECT COUNT(*) FROM sessions WHERE client = ?1 AND created_at > ?2 AND finalized_at IS NULL";
+/// A client's sessions still open: not completed, within their lifetime
+/// (`session_max_hours`) and active within the idle timeout
+/// (`session_idle_minutes`) — what `authenticate` would still accept.
+pub(crate) const OPEN_SESSIONS: &str = "SELECT COUNT(*) FROM sessions
+     WHERE client = ?1 AND created_at >= ?2 AND last_seen >= ?3 AND finalized_at IS NULL";
+
+/// How many sessions `client` holds open at `t` (see [`OPEN_SESSIONS`]).
+/// An abandoned session stops counting once it idles out: behind one NAT,
+/// a few senders who closed their page do not block the next for an hour.
+pub(crate) fn open_sessions(
+    store: &crate::store::Store,
+    config: &crate::config::Config,
+    client: &str,
+    t: i64,
+) -> Result<i64, crate::store::StoreError> {
+    let born_since = t - (config.session_max_hours * 3600) as i64;
+    let seen_since = t - (config.session_idle_minutes * 60) as i64;
+    store.conn()?.query_row(
+        OPEN_SESSIONS,
+        params![client, born_since, seen_since],
+        |r| r.get(0),
+    )
+}
 
 /// `POST /api/session`
 pub async fn create(
@@ -94,10 +126,7 @@ pub async fn create(
         let client = attempt.client().to_owned();
         attempt.succeeded()?;
         // One client cannot open sessions (and their reservations) without end.
-        let opened: i64 =
-            st.store
-                .conn()?
-                .query_row(OPEN_SESSIONS, params![client, now() - 3600], |r| r.get(0))?;
+        let opened = open_sessions(&st.store, &st.config, &client, now())?;
         if opened as usize >= max_sessions {
             return Err(ApiFailure::Busy);
         }
@@ -216,4 +245,61 @@ pub async fn preflight(
     })
     .await??;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Flags};
+    use crate::store::Store;
+
+    /// Sessions counted against `max_sessions_per_client` were every one
+    /// opened in the last hour and not completed: behind one NAT, 20
+    /// senders who gave up blocked everyone at that address for an hour.
+    /// Now only sessions that could still be used count: active within
+    /// the idle timeout, within their lifetime, not completed.
+    #[test]
+    fn sessions_idle_past_the_timeout_no_longer_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let flags = Flags {
+            data_dir: Some(dir.path().join("data")),
+            ..Flags::default()
+        };
+        let config = Config::load_from(&flags, |_| None).unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        let t = now();
+        let idle = (config.session_idle_minutes * 60) as i64;
+        assert!(
+            idle + 120 < 3600,
+            "the test needs an idle timeout under an hour"
+        );
+        // (id, client, created, last seen, completed)
+        let rows: [(&str, &str, i64, i64, Option<i64>); 5] = [
+            ("active", "c", t - 600, t - 60, None),
+            ("idled-out", "c", t - idle - 100, t - idle - 1, None),
+            ("completed", "c", t - 300, t - 10, Some(t - 10)),
+            (
+                "too-old",
+                "c",
+                t - (config.session_max_hours * 3600) as i64 - 1,
+                t,
+                None,
+            ),
+            ("elsewhere", "d", t - 600, t - 60, None),
+        ];
+        for (n, (id, client, created, seen, done)) in rows.into_iter().enumerate() {
+            store
+                .conn()
+                .unwrap()
+                .execute(
+                    "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen,
+                         consent_version, consent_at, client, finalized_at)
+                     VALUES (?1, ?2, ?1, ?3, ?4, '1', ?3, ?5, ?6)",
+                    params![id, vec![n as u8], created, seen, client, done],
+                )
+                .unwrap();
+        }
+        assert_eq!(open_sessions(&store, &config, "c", t).unwrap(), 1);
+        assert_eq!(open_sessions(&store, &config, "d", t).unwrap(), 1);
+    }
 }

@@ -77,6 +77,9 @@ codes! {
     UploadBusy = "upload-busy", Some(409);
     /// The upload already has a verdict.
     UploadFinished = "upload-finished", Some(409);
+    /// The file id was created before with another `Upload-Length`
+    /// (retrying the same request cannot succeed).
+    UploadLengthConflict = "upload-length-conflict", Some(409);
     /// The submission was already completed.
     SessionFinished = "session-finished", Some(409);
     /// One file exceeds `max_file_bytes`.
