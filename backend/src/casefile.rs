@@ -29,7 +29,7 @@ pub const OBJECTS: &str = "objects.jsonl";
 pub const RECORDS: &str = "records";
 
 /// What staff need of one accepted object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectRecord {
     /// Upload id (the object's file name in the inbox or spool).
     pub upload: String,
@@ -53,6 +53,15 @@ pub struct ObjectRecord {
     pub modality: Option<String>,
     /// Plaintext bytes.
     pub bytes: u64,
+    /// Patient's Sex.
+    #[serde(default)]
+    pub patient_sex: Option<String>,
+    /// Study Time.
+    #[serde(default)]
+    pub study_time: Option<String>,
+    /// Accession Number.
+    #[serde(default)]
+    pub accession_number: Option<String>,
 }
 
 impl ObjectRecord {
@@ -70,6 +79,9 @@ impl ObjectRecord {
             series_description: s.series_description.clone(),
             modality: s.modality.clone(),
             bytes: s.size,
+            patient_sex: s.patient_sex.clone(),
+            study_time: s.study_time.clone(),
+            accession_number: s.accession_number.clone(),
         }
     }
 }

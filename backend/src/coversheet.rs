@@ -46,8 +46,9 @@ pub struct StudyLine {
     pub images: usize,
 }
 
-/// What the cover sheet says.
-#[derive(Debug)]
+/// What the cover sheet says (one sheet per patient: see
+/// `intake::generated`).
+#[derive(Debug, Clone)]
 pub struct Cover<'a> {
     /// In English (the sender used the English page), else German.
     pub english: bool,
@@ -61,11 +62,20 @@ pub struct Cover<'a> {
     pub department: Option<&'a str>,
     /// Privacy statement version consented to, and when (Unix seconds).
     pub consent: (&'a str, i64),
-    /// The studies sent.
+    /// The studies sent (of this sheet's patient).
     pub studies: Vec<StudyLine>,
-    /// The letters' names.
+    /// Studies of this patient not listed (beyond the sheet's lines).
+    pub more_studies: usize,
+    /// The letters' names (of this sheet's patient).
     pub letters: Vec<String>,
+    /// The submission holds several patients: the sender's request, which
+    /// may name any of them, is not printed (staff read it in the
+    /// mailbox).
+    pub several_patients: bool,
 }
+
+/// The most characters of the sender's request a sheet prints.
+const MAX_REQUEST_CHARS: usize = 4000;
 
 impl Cover<'_> {
     /// The document title (also the DICOM Document Title).
@@ -100,8 +110,9 @@ impl Cover<'_> {
             }
         };
         let mut out = vec![(self.title().to_owned(), true)];
-        let mut field =
-            |label: String, value: String| out.push((format!("{label}: {value}"), false));
+        let mut field = |label: String, value: String| {
+            out.push((format!("{label}: {}", printable(&value)), false))
+        };
         field(
             l("Vorgangsnummer", "Reference number"),
             self.reference.to_owned(),
@@ -129,8 +140,28 @@ impl Cover<'_> {
             ),
         );
         out.push((l("Anliegen", "Request"), true));
-        for line in or_dash(&s.request).lines() {
-            out.push((line.to_owned(), false));
+        if self.several_patients {
+            out.push((
+                l(
+                    "Die Sendung enthält Bilder mehrerer Patienten; das Anliegen des Absenders steht im Postfach unter der Vorgangsnummer.",
+                    "The submission holds images of several patients; the sender's request is in the mailbox under the reference number.",
+                ),
+                false,
+            ));
+        } else {
+            let request: String = s.request.chars().take(MAX_REQUEST_CHARS).collect();
+            for line in or_dash(&request).lines() {
+                out.push((printable(line), false));
+            }
+            if s.request.chars().count() > MAX_REQUEST_CHARS {
+                out.push((
+                    l(
+                        "(gekürzt; vollständig im Postfach)",
+                        "(shortened; complete in the mailbox)",
+                    ),
+                    false,
+                ));
+            }
         }
         out.push((l("Gesendete Untersuchungen", "Studies sent"), true));
         for st in &self.studies {
@@ -153,14 +184,33 @@ impl Cover<'_> {
                 false,
             ));
         }
+        if self.more_studies > 0 {
+            out.push((
+                format!(
+                    "… {} {}",
+                    self.more_studies,
+                    l(
+                        "weitere Untersuchungen dieses Patienten",
+                        "more studies of this patient"
+                    )
+                ),
+                false,
+            ));
+        }
         out.push((l("Briefe", "Letters"), true));
         if self.letters.is_empty() {
             out.push(("–".into(), false));
         }
         for name in &self.letters {
-            out.push((name.clone(), false));
+            out.push((printable(name), false));
         }
-        out.push((l("DICOMDIR-Abgleich", "DICOMDIR cross-check"), true));
+        out.push((
+            l(
+                "DICOMDIR-Abgleich (Angabe des Absenders, nicht vom Server geprüft)",
+                "DICOMDIR cross-check (reported by the sender, not checked by the server)",
+            ),
+            true,
+        ));
         out.extend(self.dicomdir_lines().into_iter().map(|line| (line, false)));
         out
     }
@@ -205,6 +255,14 @@ impl Cover<'_> {
             })
             .collect()
     }
+}
+
+/// `text` without control or format characters (a sender's text on the
+/// sheet: no line of its own can be forged).
+fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'))
+        .collect()
 }
 
 /// Breaks `text` into lines of at most `width` characters at spaces
@@ -308,7 +366,9 @@ mod tests {
                 series: 2,
                 images: 40,
             }],
+            more_studies: 0,
             letters: vec!["Befund.pdf".into()],
+            several_patients: false,
         })
         .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
@@ -330,7 +390,9 @@ mod tests {
                 department: None,
                 consent: ("2", 0),
                 studies: vec![],
+                more_studies: 0,
                 letters: vec![],
+                several_patients: false,
             }
             .dicomdir_lines()
             .join("\n")
@@ -352,5 +414,41 @@ mod tests {
             both.contains("lists 120 images: 7 of them were NOT found"),
             "{both}"
         );
+    }
+
+    /// Regression (issue 26, M7): the sheet in patient A's study carried
+    /// patient B's request when one submission held both.
+    #[test]
+    fn with_several_patients_the_request_stays_in_the_mailbox() {
+        let sender = SenderDetails {
+            request: "Bitte Befund für Herrn B.\u{2028}Telefon: 0800 …".into(),
+            ..SenderDetails::default()
+        };
+        let cover = |several_patients| Cover {
+            english: false,
+            reference: "R",
+            received_at: 0,
+            sender: &sender,
+            department: None,
+            consent: ("2", 0),
+            studies: vec![],
+            more_studies: 3,
+            letters: vec![],
+            several_patients,
+        };
+        let text = |c: Cover<'_>| {
+            c.lines()
+                .into_iter()
+                .map(|(l, _)| l)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let one = text(cover(false));
+        assert!(one.contains("Bitte Befund für Herrn B.Telefon"), "{one}");
+        assert!(one.contains("3 weitere Untersuchungen"), "{one}");
+        let several = text(cover(true));
+        assert!(!several.contains("Herrn B."), "{several}");
+        assert!(several.contains("mehrerer Patienten"), "{several}");
+        assert!(several.contains("Angabe des Absenders"), "{several}");
     }
 }

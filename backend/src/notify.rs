@@ -5,7 +5,10 @@
 //! Invariants:
 //! - A notification carries the reference number, department, purpose,
 //!   counts, modalities, sizes and the forwarding state — never a patient's
-//!   name, ID or birth date, nor anything the sender typed. Staff open the
+//!   name, ID or birth date, nor anything the sender typed or wrote into a
+//!   file: the department is one of the hospital's ids, the purpose one of
+//!   `wire::PURPOSES`, and modalities are DICOM's defined terms (any other
+//!   value counts as `OT`; at most `intake::MAX_MODALITIES`). Staff open the
 //!   case with `mailslot submissions show REFERENCE`.
 //! - Notifications are queued in the same transaction that completes the
 //!   submission (`notify_queue`), so none is lost to a crash; failures are

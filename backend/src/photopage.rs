@@ -71,7 +71,10 @@ impl PhotoPageError {
     /// Whether the photo itself is refused (a verdict), rather than the
     /// work failing.
     pub fn is_refusal(&self) -> bool {
-        matches!(self, PhotoPageError::Photo(_) | PhotoPageError::FileTooLarge)
+        matches!(
+            self,
+            PhotoPageError::Photo(_) | PhotoPageError::FileTooLarge
+        )
     }
 }
 
@@ -106,7 +109,9 @@ impl Photos {
     }
 
     async fn reserve(&self, bytes: u64) -> Result<SemaphorePermit<'_>, PhotoPageError> {
-        let mib = u32::try_from(bytes.div_ceil(MIB)).unwrap_or(u32::MAX).max(1);
+        let mib = u32::try_from(bytes.div_ceil(MIB))
+            .unwrap_or(u32::MAX)
+            .max(1);
         if mib > self.budget_mib {
             return Err(PhotoError::TooLarge.into());
         }
@@ -176,7 +181,12 @@ pub fn photo_pdf(kind: LetterKind, bytes: &[u8]) -> Result<Vec<u8>, PhotoPageErr
 }
 
 /// `raw` pixels as a baseline JPEG.
-fn encode_jpeg(raw: &[u8], width: u32, height: u32, color: PhotoColor) -> Result<Vec<u8>, PhotoPageError> {
+fn encode_jpeg(
+    raw: &[u8],
+    width: u32,
+    height: u32,
+    color: PhotoColor,
+) -> Result<Vec<u8>, PhotoPageError> {
     let err = |e: jpeg_encoder::EncodingError| PhotoPageError::Pdf(e.to_string());
     let (w, h) = (
         u16::try_from(width).map_err(|_| PhotoPageError::Pdf("width".into()))?,

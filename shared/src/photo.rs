@@ -255,7 +255,9 @@ fn jpeg_structure(bytes: &[u8]) -> Result<JpegStructure, PhotoError> {
         }
         let len_bytes = bytes.get(at..at + 2).ok_or(BAD)?;
         let len = usize::from(u16::from_be_bytes([len_bytes[0], len_bytes[1]]));
-        let body = bytes.get(at + 2..at.checked_add(len).ok_or(BAD)?).ok_or(BAD)?;
+        let body = bytes
+            .get(at + 2..at.checked_add(len).ok_or(BAD)?)
+            .ok_or(BAD)?;
         if len < 2 {
             return Err(BAD);
         }
@@ -274,9 +276,7 @@ fn jpeg_structure(bytes: &[u8]) -> Result<JpegStructure, PhotoError> {
                 }
                 check_size(u64::from(width), u64::from(height))?;
                 let progressive = matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE);
-                if progressive
-                    && u64::from(width) * u64::from(height) > MAX_PROGRESSIVE_PIXELS
-                {
+                if progressive && u64::from(width) * u64::from(height) > MAX_PROGRESSIVE_PIXELS {
                     return Err(PhotoError::TooLarge);
                 }
                 frame = Some(JpegStructure {
@@ -439,9 +439,7 @@ fn png_reader(bytes: &[u8]) -> Result<png::Reader<&[u8]>, PhotoError> {
     })?;
     let info = reader.info();
     check_size(u64::from(info.width), u64::from(info.height))?;
-    if info.interlaced
-        && u64::from(info.width) * u64::from(info.height) > MAX_INTERLACED_PIXELS
-    {
+    if info.interlaced && u64::from(info.width) * u64::from(info.height) > MAX_INTERLACED_PIXELS {
         return Err(PhotoError::TooLarge);
     }
     Ok(reader)
@@ -473,9 +471,11 @@ fn png(bytes: &[u8]) -> Result<Photo, PhotoError> {
             // Transparency laid over white.
             for px in src.chunks_exact(per) {
                 let alpha = u16::from(px[per - 1]);
-                row.extend(px[..per - 1].iter().map(|&v| {
-                    ((u16::from(v) * alpha + 255 * (255 - alpha)) / 255) as u8
-                }));
+                row.extend(
+                    px[..per - 1]
+                        .iter()
+                        .map(|&v| ((u16::from(v) * alpha + 255 * (255 - alpha)) / 255) as u8),
+                );
             }
         } else {
             row.extend_from_slice(src);

@@ -59,8 +59,11 @@ fn jpeg(w: u16, h: u16, progressive: Option<u8>) -> Vec<u8> {
         enc.set_progressive(true);
         enc.set_progressive_scans(scans);
     }
-    enc.add_app_segment(1, b"Exif\0\0MM\0\x2a\0\0\0\x08GPSLatitude 52.5N serial 0815")
-        .unwrap();
+    enc.add_app_segment(
+        1,
+        b"Exif\0\0MM\0\x2a\0\0\0\x08GPSLatitude 52.5N serial 0815",
+    )
+    .unwrap();
     enc.add_app_segment(13, b"Photoshop 3.0\0IPTC by-line: Dr. X")
         .unwrap();
     enc.encode(&halves(w, h), w, h, jpeg_encoder::ColorType::Luma)
@@ -97,7 +100,7 @@ fn white_png(w: u32, h: u32) -> Vec<u8> {
     enc.set_depth(png::BitDepth::Eight);
     enc.set_compression(png::Compression::Best);
     let mut header = enc.write_header().unwrap();
-        let mut writer = header.stream_writer().unwrap();
+    let mut writer = header.stream_writer().unwrap();
     let row = vec![255u8; w as usize];
     for _ in 0..h {
         std::io::Write::write_all(&mut writer, &row).unwrap();
@@ -152,10 +155,7 @@ fn a_jpeg_of_too_many_scans_is_refused_before_decoding() {
     let bomb = scan_bomb(1000);
     assert_eq!(cost(LetterKind::Jpeg, &bomb), Err(PhotoError::Unreadable));
     let started = std::time::Instant::now();
-    assert_eq!(
-        decode(LetterKind::Jpeg, &bomb),
-        Err(PhotoError::Unreadable)
-    );
+    assert_eq!(decode(LetterKind::Jpeg, &bomb), Err(PhotoError::Unreadable));
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
 }
 

@@ -30,6 +30,7 @@ fn case(sender: serde_json::Value, patient: &str) -> (tempfile::TempDir, Layout,
         series_description: None,
         modality: Some("CT".into()),
         bytes: 10,
+        ..Default::default()
     };
     let line = serde_json::to_string(&object).unwrap() + "\n";
     std::fs::write(folder.join(OBJECTS), line).unwrap();
@@ -124,6 +125,7 @@ fn object(upload: &str, study: &str) -> ObjectRecord {
         series_description: None,
         modality: None,
         bytes: 1,
+        ..Default::default()
     }
 }
 

@@ -1,23 +1,35 @@
 //! Objects the server makes for a submission once it is complete: each
 //! accepted letter becomes an Encapsulated PDF in the sender's study
-//! ([`crate::encapsulate`]), verified with the acceptance rules, spooled
-//! and queued like an uploaded image.
+//! ([`crate::encapsulate`]), and each patient gets one cover sheet; each
+//! is verified with the acceptance rules, spooled and queued like an
+//! uploaded image.
 //!
-//! Which study: the one the sender picked for the letter on the page, if
-//! it arrived; else the first study the sender picked that arrived, else
-//! the first study that arrived. Never every study: a submission may hold
-//! several patients, and a letter must not land in another patient's
-//! record. Without images, letters stay in the inbox only.
+//! What goes into a patient's study names only that patient's images and
+//! letters: a submission may hold several patients (as the images say:
+//! Patient ID, name and birth date), and nothing of one may land in
+//! another's record.
+//! - A letter goes into the study the sender picked for it, if it arrived;
+//!   else, when the images are of one patient, into the first study the
+//!   sender picked that arrived, else the first that arrived; with
+//!   several patients and no valid choice it stays in the mailbox only.
+//! - One cover sheet per patient, in that patient's first study: that
+//!   patient's studies (at most [`MAX_STUDY_LINES`] lines) and letters;
+//!   the sender's request only when the submission holds one patient.
+//!
+//! What the server makes obeys the limits its senders obey: each object
+//! is reserved against the session's limit and the mailbox's quota
+//! ([`Intake::reserve`]) before it is written, and a letter is streamed
+//! from its file into the spool, never held in memory.
 
 use crate::params;
 use crate::store::Sql;
-use mailslot_shared::dicom::{inspect, Limits};
+use mailslot_shared::dicom::{inspect_reader, Limits};
 use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
 
 use super::{random32, FileRecord, Intake, Result};
 use crate::casefile::ObjectRecord;
 use crate::coversheet::{cover_pdf, Cover, StudyLine};
-use crate::encapsulate::{encapsulated_pdf, fresh_uid, Document};
+use crate::encapsulate::{clamp, fresh_uid, write_encapsulated, Document, OVERHEAD_BYTES};
 use crate::session::Session;
 use crate::store::now;
 
@@ -26,7 +38,113 @@ use crate::store::now;
 const COVER_SERIES_NUMBER: u32 = 9900;
 const LETTERS_SERIES_NUMBER: u32 = 9901;
 
-/// The studies of a submission as the cover sheet lists them.
+/// The most study lines a cover sheet lists (the rest are counted).
+pub const MAX_STUDY_LINES: usize = 20;
+
+/// Modalities (0008,0060) as staff see them: only the defined terms of
+/// PS3.3 C.7.3.1.1.1 (and a few retired ones senders still write); any
+/// other value a sender's file holds counts as `OT`. Notifications and
+/// cover sheets never carry the value itself.
+const MODALITIES: &[&str] = &[
+    "AR",
+    "ASMT",
+    "AU",
+    "BDUS",
+    "BI",
+    "BMD",
+    "CD",
+    "CR",
+    "CT",
+    "CTPROTOCOL",
+    "DD",
+    "DG",
+    "DM",
+    "DMS",
+    "DOC",
+    "DX",
+    "EC",
+    "ECG",
+    "EEG",
+    "EMG",
+    "EOG",
+    "EPS",
+    "ES",
+    "FID",
+    "GM",
+    "HC",
+    "HD",
+    "IO",
+    "IOL",
+    "IVOCT",
+    "IVUS",
+    "KER",
+    "KO",
+    "LEN",
+    "LS",
+    "M3D",
+    "MG",
+    "MR",
+    "NM",
+    "OAM",
+    "OCT",
+    "OP",
+    "OPM",
+    "OPT",
+    "OPTBSV",
+    "OPTENF",
+    "OPV",
+    "OSS",
+    "OT",
+    "PA",
+    "PLAN",
+    "POS",
+    "PR",
+    "PT",
+    "PX",
+    "REG",
+    "RESP",
+    "RF",
+    "RG",
+    "RTDOSE",
+    "RTIMAGE",
+    "RTINTENT",
+    "RTPLAN",
+    "RTRAD",
+    "RTRECORD",
+    "RTSEGANN",
+    "RTSTRUCT",
+    "RWV",
+    "SEG",
+    "SM",
+    "SMR",
+    "SR",
+    "SRF",
+    "STAIN",
+    "TEXTUREMAP",
+    "TG",
+    "US",
+    "VA",
+    "XA",
+    "XAPROTOCOL",
+    "XC",
+];
+
+/// The most modalities a study line or notification names.
+pub const MAX_MODALITIES: usize = 8;
+
+/// `value` as one of [`MODALITIES`], else `OT`.
+pub fn modality_code(value: &str) -> &'static str {
+    let v = value.trim();
+    MODALITIES
+        .iter()
+        .find(|m| **m == v)
+        .copied()
+        .unwrap_or("OT")
+}
+
+/// The studies of `objects` (in order of arrival) as a cover sheet lists
+/// them: dates only when they are dates, descriptions cut to their VR,
+/// modalities as [`modality_code`].
 pub fn study_lines(objects: &[ObjectRecord]) -> Vec<StudyLine> {
     let mut order: Vec<&str> = Vec::new();
     for o in objects {
@@ -41,17 +159,73 @@ pub fn study_lines(objects: &[ObjectRecord]) -> Vec<StudyLine> {
             let mut series: Vec<&str> = of.iter().map(|o| o.series.as_str()).collect();
             series.sort_unstable();
             series.dedup();
-            let mut modalities: Vec<String> =
-                of.iter().filter_map(|o| o.modality.clone()).collect();
+            let mut modalities: Vec<String> = of
+                .iter()
+                .filter_map(|o| o.modality.as_deref())
+                .map(|m| modality_code(m).to_owned())
+                .collect();
             modalities.sort();
             modalities.dedup();
+            modalities.truncate(MAX_MODALITIES);
             StudyLine {
-                date: of.first().and_then(|o| o.study_date.clone()),
-                description: of.first().and_then(|o| o.study_description.clone()),
+                date: of
+                    .first()
+                    .and_then(|o| o.study_date.clone())
+                    .filter(|d| d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit())),
+                description: of
+                    .first()
+                    .and_then(|o| o.study_description.as_deref())
+                    .map(|d| clamp(d, 64))
+                    .filter(|d| !d.is_empty()),
                 modalities,
                 series: series.len(),
                 images: of.len(),
             }
+        })
+        .collect()
+}
+
+/// The patients among `objects` as the images name them (Patient ID,
+/// name and birth date together), each with its objects, in order of
+/// arrival.
+pub fn patients(objects: &[ObjectRecord]) -> Vec<Vec<&ObjectRecord>> {
+    let mut out: Vec<Vec<&ObjectRecord>> = Vec::new();
+    let same = |a: &ObjectRecord, b: &ObjectRecord| {
+        a.patient_id == b.patient_id
+            && a.patient_name == b.patient_name
+            && a.birth_date == b.birth_date
+    };
+    for o in objects {
+        match out.iter_mut().find(|p| same(p[0], o)) {
+            Some(p) => p.push(o),
+            None => out.push(vec![o]),
+        }
+    }
+    out
+}
+
+/// The study (a record of one of its objects) each accepted letter goes
+/// into, or `None` where it stays in the mailbox (see the module docs).
+pub fn letter_studies<'a>(
+    objects: &'a [ObjectRecord],
+    sender: &SenderDetails,
+    files: &[FileRecord],
+) -> Vec<(String, Option<&'a ObjectRecord>)> {
+    let arrived = |uid: &str| objects.iter().find(|o| o.study == uid);
+    let one_patient = patients(objects).len() == 1;
+    let default = sender
+        .studies
+        .iter()
+        .find_map(|uid| arrived(uid))
+        .or_else(|| objects.first())
+        .filter(|_| one_patient);
+    files
+        .iter()
+        .filter(|f| f.kind == UploadKind::Letter && f.state == UploadState::Accepted)
+        .map(|letter| {
+            let named = sender.letters.iter().find(|l| l.upload == letter.upload);
+            let study = named.and_then(|l| arrived(&l.study)).or(default);
+            (letter.upload.clone(), study)
         })
         .collect()
 }
@@ -88,24 +262,66 @@ pub fn utc_readable(t: i64) -> String {
     )
 }
 
+/// A document to make: what it says, and the PDF it wraps.
+struct Made<'a> {
+    doc: Document<'a>,
+    pdf: PdfSource<'a>,
+}
+
+enum PdfSource<'a> {
+    Bytes(&'a [u8]),
+    File(&'a std::path::Path),
+}
+
 impl Intake {
-    /// Wraps `doc`, checks it with the acceptance rules, spools it and
-    /// queues it for the PACS; `false` if the rules refused it (logged).
-    fn queue_document(&self, session: &Session, doc: &Document<'_>) -> Result<bool> {
-        let (bytes, _) =
-            encapsulated_pdf(doc).map_err(|e| super::IntakeError::Internal(e.code()))?;
-        let limits = Limits {
-            max_file_size: self.limits.max_file_bytes,
-        };
-        if inspect(&bytes, bytes.len() as u64, &limits)
-            .accepted()
-            .is_none()
-        {
-            tracing::error!(reference = %session.reference, series = doc.series_description, "a document the server made fails the acceptance rules; not forwarded");
+    /// Reserves, writes (streaming), checks with the acceptance rules,
+    /// spools and queues `made` for the PACS; `false` if it was not made
+    /// (no room left in the session or mailbox, or the rules refused it:
+    /// logged and audited without patient data).
+    fn queue_document(&self, session: &Session, made: &Made<'_>) -> Result<bool> {
+        if let Err(e) = self.reserve(session, made.doc.pdf_len + OVERHEAD_BYTES) {
+            tracing::warn!(reference = %session.reference, code = e.code().as_str(), "a document the server would make does not fit; kept in the mailbox only");
+            self.store.audit(
+                "document-not-made",
+                &format!(
+                    "reference={} series={} code={}",
+                    session.reference,
+                    made.doc.series_number,
+                    e.code().as_str()
+                ),
+            )?;
             return Ok(false);
         }
         let id = hex::encode(&random32()?[..16]);
-        crate::durable::write_atomic(&self.layout.spooled(&id), &bytes, 0o600)?;
+        let path = self.layout.spooled(&id);
+        crate::durable::write_atomic_with(&path, 0o600, |file| {
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+            let written = match made.pdf {
+                PdfSource::Bytes(b) => write_encapsulated(&made.doc, &mut &b[..], &mut out),
+                PdfSource::File(p) => write_encapsulated(
+                    &made.doc,
+                    &mut std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(p)?),
+                    &mut out,
+                ),
+            };
+            written.map_err(std::io::Error::other)?;
+            std::io::Write::flush(&mut out)
+        })?;
+        let len = std::fs::metadata(&path)?.len();
+        let limits = Limits {
+            max_file_size: self.limits.max_file_bytes.max(len),
+        };
+        let verdict = inspect_reader(
+            std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(&path)?),
+            len,
+            len,
+            &limits,
+        );
+        if verdict.accepted().is_none() {
+            let _ = std::fs::remove_file(&path);
+            tracing::error!(reference = %session.reference, series = made.doc.series_description, "a document the server made fails the acceptance rules; not forwarded");
+            return Ok(false);
+        }
         let t = now();
         let mut conn = self.store.conn()?;
         let tx = conn.transaction()?;
@@ -117,7 +333,7 @@ impl Intake {
                 session.id,
                 format!("made-{id}"),
                 UploadKind::Dicom.as_str(),
-                bytes.len() as i64,
+                len as i64,
                 UploadState::Accepted.as_str(),
                 t
             ],
@@ -131,39 +347,67 @@ impl Intake {
         Ok(true)
     }
 
-    /// Puts the cover sheet into every study of the submission; returns
-    /// how many were queued.
+    /// Puts one cover sheet into each patient's first study (the first the
+    /// sender picked that arrived, else the first that arrived), naming
+    /// only that patient's studies and letters; returns how many were
+    /// queued.
     pub fn queue_cover_sheets(
         &self,
         session: &Session,
         objects: &[ObjectRecord],
+        files: &[FileRecord],
         cover: &Cover<'_>,
     ) -> Result<usize> {
-        let mut firsts: Vec<&ObjectRecord> = Vec::new();
-        for o in objects {
-            if !firsts.iter().any(|f| f.study == o.study) {
-                firsts.push(o);
-            }
-        }
-        if firsts.is_empty() {
-            return Ok(0);
-        }
-        let pdf = cover_pdf(cover).map_err(|e| super::IntakeError::Internal(e.code()))?;
+        let patients = patients(objects);
+        let letters = letter_studies(objects, cover.sender, files);
         let when = utc_date_time(cover.received_at);
         let mut queued = 0;
-        for study in firsts {
-            let series_uid = fresh_uid();
-            let doc = Document {
-                study,
-                series_uid: &series_uid,
-                series_number: COVER_SERIES_NUMBER,
-                instance_number: 1,
-                series_description: "Begleitblatt / Cover sheet",
-                title: cover.title(),
-                when: when.clone(),
-                pdf: &pdf,
+        for of in &patients {
+            let first = cover
+                .sender
+                .studies
+                .iter()
+                .find_map(|uid| of.iter().find(|o| &o.study == uid))
+                .unwrap_or(&of[0]);
+            let names: Vec<String> = letters
+                .iter()
+                .filter(|(_, study)| study.is_some_and(|s| of.iter().any(|o| o.study == s.study)))
+                .map(|(upload, _)| {
+                    cover
+                        .sender
+                        .letters
+                        .iter()
+                        .find(|l| &l.upload == upload)
+                        .map_or_else(|| "Arztbrief / Letter".to_owned(), |l| clamp(&l.name, 100))
+                })
+                .collect();
+            let objects: Vec<ObjectRecord> = of.iter().map(|o| (*o).clone()).collect();
+            let mut studies = study_lines(&objects);
+            let more = studies.len().saturating_sub(MAX_STUDY_LINES);
+            studies.truncate(MAX_STUDY_LINES);
+            let sheet = Cover {
+                studies,
+                more_studies: more,
+                letters: names,
+                several_patients: patients.len() > 1,
+                ..cover.clone()
             };
-            if self.queue_document(session, &doc)? {
+            let pdf = cover_pdf(&sheet).map_err(|e| super::IntakeError::Internal(e.code()))?;
+            let series_uid = fresh_uid();
+            let made = Made {
+                doc: Document {
+                    study: first,
+                    series_uid: &series_uid,
+                    series_number: COVER_SERIES_NUMBER,
+                    instance_number: 1,
+                    series_description: "Begleitblatt / Cover sheet",
+                    title: sheet.title(),
+                    when: when.clone(),
+                    pdf_len: pdf.len() as u64,
+                },
+                pdf: PdfSource::Bytes(&pdf),
+            };
+            if self.queue_document(session, &made)? {
                 queued += 1;
             }
         }
@@ -173,10 +417,9 @@ impl Intake {
         Ok(queued)
     }
 
-    /// Wraps the session's accepted letters into their studies and queues
-    /// them for the PACS; returns how many were queued. A letter goes
-    /// where the sender put it, if that study arrived; else into the
-    /// default study. Each study gets one letters series.
+    /// Wraps the session's accepted letters into their studies (see
+    /// [`letter_studies`]) and queues them for the PACS; returns how many
+    /// were queued. Each study gets one letters series.
     pub fn queue_letters(
         &self,
         session: &Session,
@@ -184,31 +427,25 @@ impl Intake {
         sender: &SenderDetails,
         files: &[FileRecord],
     ) -> Result<usize> {
-        let arrived = |uid: &str| objects.iter().find(|o| o.study == uid);
-        let default: Option<&ObjectRecord> = sender
-            .studies
-            .iter()
-            .find_map(|uid| arrived(uid))
-            .or_else(|| objects.first());
-        let Some(default) = default else {
-            return Ok(0);
-        };
         let when = utc_date_time(now());
         // Per study: its letters series and the next instance number.
         let mut series: Vec<(&str, String, u32)> = Vec::new();
-        let letters = files
-            .iter()
-            .filter(|f| f.kind == UploadKind::Letter && f.state == UploadState::Accepted);
         let mut queued = 0;
-        for letter in letters {
-            let path = self
-                .layout
-                .letters(&session.reference)
-                .join(format!("{}.pdf", letter.upload));
-            let pdf = std::fs::read(&path)?;
-            let named = sender.letters.iter().find(|l| l.upload == letter.upload);
+        for (upload, study) in letter_studies(objects, sender, files) {
+            let Some(study) = study else {
+                self.store.audit(
+                    "letter-kept-in-mailbox",
+                    &format!(
+                        "reference={} upload={upload} reason=several-patients",
+                        session.reference
+                    ),
+                )?;
+                continue;
+            };
+            let path = self.layout.letter(&session.reference, &upload);
+            let pdf_len = std::fs::metadata(&path)?.len();
+            let named = sender.letters.iter().find(|l| l.upload == upload);
             let title = named.map_or("Arztbrief / Letter", |l| l.name.as_str());
-            let study = named.and_then(|l| arrived(&l.study)).unwrap_or(default);
             let at = match series.iter().position(|(uid, ..)| *uid == study.study) {
                 Some(at) => at,
                 None => {
@@ -218,9 +455,8 @@ impl Intake {
             };
             let (_, series_uid, number) = &mut series[at];
             *number += 1;
-            let queued_one = self.queue_document(
-                session,
-                &Document {
+            let made = Made {
+                doc: Document {
                     study,
                     series_uid,
                     series_number: LETTERS_SERIES_NUMBER,
@@ -228,10 +464,11 @@ impl Intake {
                     series_description: "Arztbriefe / Letters",
                     title,
                     when: when.clone(),
-                    pdf: &pdf,
+                    pdf_len,
                 },
-            )?;
-            queued += usize::from(queued_one);
+                pdf: PdfSource::File(&path),
+            };
+            queued += usize::from(self.queue_document(session, &made)?);
         }
         if queued > 0 {
             self.forwarder.wake();
@@ -252,5 +489,85 @@ mod tests {
             utc_date_time(1_709_251_199),
             ("20240229".into(), "235959".into())
         );
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod made_tests {
+    use super::*;
+
+    fn object(upload: &str, patient: &str, study: &str) -> ObjectRecord {
+        ObjectRecord {
+            upload: upload.into(),
+            patient_id: Some(patient.into()),
+            study: study.into(),
+            series: format!("{study}.1"),
+            ..ObjectRecord::default()
+        }
+    }
+
+    fn letter(upload: &str) -> FileRecord {
+        FileRecord {
+            upload: upload.into(),
+            kind: UploadKind::Letter,
+            state: UploadState::Accepted,
+            code: None,
+            bytes: Some(10),
+        }
+    }
+
+    /// Regression (issue 26, M8): Modality reached the notification as
+    /// the file held it (1 KB, CR/LF, any text).
+    #[test]
+    fn only_defined_modalities_reach_staff() {
+        assert_eq!(modality_code("CT"), "CT");
+        assert_eq!(modality_code(" MR "), "MR");
+        assert_eq!(modality_code("CT\r\nSubject: urgent, call 0800"), "OT");
+        assert_eq!(modality_code(&"X".repeat(1024)), "OT");
+        let mut objects: Vec<ObjectRecord> = (0..20)
+            .map(|i| ObjectRecord {
+                modality: Some(format!("M{i}\nPatient Erika")),
+                ..object(&format!("u{i}"), "P", "1.2")
+            })
+            .collect();
+        objects[0].modality = Some("US".into());
+        objects[0].study_description = Some(format!("{}\\x", "d".repeat(300)));
+        objects[0].study_date = Some("2024-01-31; rm".into());
+        let lines = study_lines(&objects);
+        assert_eq!(lines[0].modalities, ["OT", "US"]);
+        let description = lines[0].description.as_deref().unwrap();
+        assert_eq!(description.chars().count(), 64);
+        assert!(!description.contains('\\'));
+        assert_eq!(lines[0].date, None);
+    }
+
+    /// Regression (issue 26, M7): a letter without a valid study choice
+    /// went into the first study, which could be another patient's.
+    #[test]
+    fn a_letter_without_a_valid_choice_stays_out_of_another_patients_study() {
+        let a = object("a", "PID-A", "1.1");
+        let b = object("b", "PID-B", "2.2");
+        let sender = SenderDetails {
+            studies: vec!["2.2".into()],
+            letters: vec![mailslot_shared::wire::LetterName {
+                upload: "l1".into(),
+                name: "Befund A.pdf".into(),
+                study: "1.1".into(),
+            }],
+            ..SenderDetails::default()
+        };
+        let files = [letter("l1"), letter("l2")];
+        let two = [a.clone(), b.clone()];
+        let placed = letter_studies(&two, &sender, &files);
+        assert_eq!(placed[0].1.map(|o| o.study.as_str()), Some("1.1"));
+        assert_eq!(placed[1].1, None, "l2 has no choice and two patients");
+        // One patient: the default study is the sender's pick.
+        let b2 = object("c", "PID-B", "2.3");
+        let one = [b2, b];
+        let placed = letter_studies(&one, &sender, &files);
+        assert_eq!(placed[1].1.map(|o| o.study.as_str()), Some("2.2"));
+        assert_eq!(patients(&two).len(), 2);
+        assert_eq!(patients(&one).len(), 1);
     }
 }

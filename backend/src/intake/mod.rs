@@ -37,7 +37,10 @@ use serde::Serialize;
 
 pub use end::{expire_due, CLOSE_WAIT};
 pub use error::IntakeError;
-pub use generated::{study_lines, utc_date_time, utc_readable};
+pub use generated::{
+    letter_studies, modality_code, patients, study_lines, utc_date_time, utc_readable,
+    MAX_MODALITIES,
+};
 
 use crate::config::Config;
 use crate::forward::Forwarder;
@@ -277,10 +280,10 @@ impl Intake {
     /// limit and the mailbox's quota: what the server makes obeys the
     /// limits its senders obey.
     pub fn reserve(&self, session: &Session, extra: u64) -> Result<()> {
-        let total: i64 =
-            self.store
-                .conn()?
-                .query_row(SESSION_BYTES, params![session.id], |r| r.get(0))?;
+        let total: i64 = self
+            .store
+            .conn()?
+            .query_row(SESSION_BYTES, params![session.id], |r| r.get(0))?;
         let max = self.limits.max_session_bytes;
         if total.max(0) as u64 + extra > max + max / 32 {
             return Err(IntakeError::SessionTooLarge);

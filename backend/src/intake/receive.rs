@@ -29,9 +29,9 @@ use super::{ConvertingGuard, Intake, IntakeError, PhotoJob, Received, Result, Up
 use crate::durable;
 use crate::mailbox::count_inbox_bytes;
 use crate::photopage::PhotoPageError;
-use mailslot_shared::photo::PhotoError;
 use crate::session::Session;
 use crate::store::{audit_in, now};
+use mailslot_shared::photo::PhotoError;
 
 impl Intake {
     /// Opens the records in `data` (which starts at the sender's
@@ -172,7 +172,12 @@ impl Intake {
     /// Checks the complete plaintext and commits or refuses it; a photo
     /// letter comes back as a [`PhotoJob`] (its page is made off this
     /// thread, then [`Intake::finish_photo`] records the verdict).
-    pub(super) fn finish(&self, session: &Session, mut u: Upload, header: &Header) -> Result<Received> {
+    pub(super) fn finish(
+        &self,
+        session: &Session,
+        mut u: Upload,
+        header: &Header,
+    ) -> Result<Received> {
         if u.kind == UploadKind::Letter {
             return self.finish_letter(session, u, header);
         }
@@ -261,11 +266,7 @@ impl Intake {
             return Ok(u);
         }
         durable::create_dir_all(&self.layout.letters(&session.reference))?;
-        durable::write_atomic(
-            &self.layout.letter(&session.reference, &u.id),
-            &pdf,
-            0o600,
-        )?;
+        durable::write_atomic(&self.layout.letter(&session.reference, &u.id), &pdf, 0o600)?;
         // The photo itself is not kept: the page holds it.
         self.remove_part(&u.id);
         self.settle_letter(session, &mut u, Ok(pdf.len() as u64), len)?;

@@ -101,7 +101,10 @@ fn photo_job(intake: &Intake, session: &Session, layout: &Layout) -> PhotoJob {
         .store
         .conn()
         .unwrap()
-        .execute("UPDATE uploads SET kind = 'letter' WHERE id = 'u'", crate::params![])
+        .execute(
+            "UPDATE uploads SET kind = 'letter' WHERE id = 'u'",
+            crate::params![],
+        )
         .unwrap();
     let photo = crate::photopage::pictures::png(60, 80);
     std::fs::write(layout.part("u"), &photo).unwrap();

@@ -197,6 +197,8 @@ fn finalize(
         .collect();
     modalities.sort();
     modalities.dedup();
+    // Defined terms only (see `study_lines`), a few at most.
+    modalities.truncate(crate::intake::MAX_MODALITIES);
     // The department as staff know it: its name in the hospital's texts.
     let picked = department
         .as_deref()
@@ -256,10 +258,14 @@ fn finalize(
         }),
         consent: (&session.consent_version, session.consent_at),
         studies: study_lines,
-        letters: sender.letters.iter().map(|l| l.name.clone()).collect(),
+        more_studies: 0,
+        letters: Vec::new(),
+        several_patients: false,
     };
     let covers = match state.config.cover_sheets {
-        true => state.intake.queue_cover_sheets(session, &objects, &cover),
+        true => state
+            .intake
+            .queue_cover_sheets(session, &objects, &files, &cover),
         false => Ok(0),
     };
     if let Err(e) = covers {
