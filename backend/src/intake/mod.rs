@@ -198,10 +198,17 @@ impl Drop for ConvertingGuard {
     }
 }
 
+/// Bytes that the client of session `?1` has announced and not sent, in
+/// uploads still making progress (since `?3`) in any of its sessions
+/// (`?2`: the receiving state): what it holds reserved of the mailbox.
+pub(crate) const CLIENT_RESERVED: &str = "SELECT CAST(COALESCE(SUM(u.length - u.\"offset\"), 0) AS BIGINT)
+     FROM sessions s JOIN uploads u ON u.session_id = s.id
+     WHERE s.client = (SELECT client FROM sessions WHERE id = ?1) AND u.state = ?2 AND u.last_progress >= ?3";
+
 /// What a session counts against its limit: every upload's announced
 /// length (refused ones too), or what the server kept of it where that is
 /// more (a photo letter's page), and the objects the server made for it.
-const SESSION_BYTES: &str = "SELECT CAST(COALESCE(SUM(CASE WHEN plaintext_len > length THEN plaintext_len ELSE length END), 0) AS BIGINT)
+pub(crate) const SESSION_BYTES: &str = "SELECT CAST(COALESCE(SUM(CASE WHEN plaintext_len > length THEN plaintext_len ELSE length END), 0) AS BIGINT)
      FROM uploads WHERE session_id = ?1";
 
 /// A stored vocabulary word (`UploadState`, `UploadKind`) read back.
@@ -348,6 +355,25 @@ impl Intake {
             |r| r.get(0),
         )?;
         if in_flight as usize >= self.limits.max_uploads_in_flight {
+            return Err(IntakeError::TooManyUploads);
+        }
+        // What one client (its address, keyed) holds announced and unsent,
+        // over all its sessions: at most a session's worth, and never more
+        // than half the mailbox, so that no sender fills it with promises
+        // (one upload alone is judged by the quota below). Transient: the
+        // sender's other uploads make progress, then this one starts.
+        let held: i64 = conn.query_row(
+            CLIENT_RESERVED,
+            params![session.id, UploadState::Receiving.as_str(), active_since],
+            |r| r.get(0),
+        )?;
+        let cap = max.min(self.limits.quota_bytes / 2);
+        if held > 0 && held as u64 + length > cap {
+            drop(conn);
+            self.store.audit(
+                "reservations-capped",
+                &format!("session={} upload-bytes={length}", session.id),
+            )?;
             return Err(IntakeError::TooManyUploads);
         }
         drop(conn);

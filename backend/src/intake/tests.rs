@@ -189,3 +189,54 @@ fn the_same_file_id_with_another_length_is_a_conflict_not_a_fault() {
     let status = actix_web::ResponseError::status_code(&reply);
     assert_eq!(status.as_u16(), 409);
 }
+
+/// Regression (issue 26, M4): one address opening six sessions announced
+/// 107 GB of uploads without sending a byte, and other senders were told
+/// the mailbox was full until the reservations went idle. What one client
+/// holds announced and unsent is now capped (at a session's worth, at most
+/// half the mailbox), over all its sessions; another client is not.
+#[test]
+fn one_client_cannot_hold_the_mailbox_with_promises() {
+    let (_dir, store, _layout, intake, session) = fixture();
+    let conn = store.conn().unwrap();
+    conn.execute("UPDATE sessions SET client = 'c'", crate::params![])
+        .unwrap();
+    for (id, client) in [("s2", "c"), ("s3", "other")] {
+        conn.execute(
+            "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at, client)
+             VALUES (?1, ?2, ?1, ?3, ?3, '1', ?3, ?4)",
+            crate::params![id, vec![id.len() as u8, id.as_bytes()[1]], now(), client],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let other = |id: &str| Session {
+        id: id.into(),
+        reference: id.into(),
+        ..session.clone()
+    };
+    let meta = |n: u8| UploadMetadata {
+        file_id: mailslot_shared::envelope::Id16([n; 16]),
+        kind: UploadKind::Dicom,
+    };
+    let four_gib = intake.max_envelope();
+    let cap = intake.limits.max_session_bytes;
+    let fits = (cap / four_gib) as u8;
+    for n in 0..fits {
+        intake.create(&session, meta(n), four_gib).unwrap();
+    }
+    let refused = intake
+        .create(&other("s2"), meta(100), four_gib)
+        .unwrap_err();
+    assert!(
+        matches!(refused, IntakeError::TooManyUploads),
+        "{refused:?}"
+    );
+    let refused = intake.create(&session, meta(101), four_gib).unwrap_err();
+    assert!(
+        matches!(refused, IntakeError::TooManyUploads),
+        "{refused:?}"
+    );
+    // Another client still gets its upload.
+    intake.create(&other("s3"), meta(102), four_gib).unwrap();
+}

@@ -21,6 +21,8 @@ mod index_plans {
             ("notification claim", crate::notify::CLAIM),
             ("expired uploads", crate::intake::end::EXPIRED),
             ("open sessions", crate::server::session::OPEN_SESSIONS),
+            ("a client's reservations", crate::intake::CLIENT_RESERVED),
+            ("a session's bytes", crate::intake::SESSION_BYTES),
         ] {
             let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
             let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
