@@ -68,22 +68,23 @@ pub struct Document<'a> {
 /// pad byte): every value is bounded by its VR ([`clamp`]).
 pub const OVERHEAD_BYTES: u64 = 8 * 1024;
 
-/// `value` as a value of a single-valued text VR of at most `max`
-/// characters: no control characters, no backslash (the value
-/// separator), cut at `max` characters.
+/// `value` as a value of a single-valued text VR of at most `max` bytes
+/// (UTF-8, cut at a character; checkers count bytes): no control
+/// characters, no backslash (the value separator).
 pub fn clamp(value: &str, max: usize) -> String {
-    value
-        .chars()
-        .filter(|c| !c.is_control())
-        .map(|c| if c == '\\' { '/' } else { c })
-        .take(max)
-        .collect::<String>()
-        .trim_end()
-        .to_owned()
+    let mut out = String::new();
+    for c in value.chars().filter(|c| !c.is_control()) {
+        let c = if c == '\\' { '/' } else { c };
+        if out.len() + c.len_utf8() > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.trim_end().to_owned()
 }
 
-/// A Person Name within its VR: at most 64 characters in each of its
-/// three component groups (alphabetic, ideographic, phonetic).
+/// A Person Name within its VR: at most 64 bytes in each of its three
+/// component groups (alphabetic, ideographic, phonetic).
 fn clamp_pn(value: &str) -> String {
     value
         .split('=')

@@ -299,6 +299,27 @@ pub mod pictures {
         out
     }
 
+    /// A progressive grey JPEG of `w`×`h` whose last scan is repeated
+    /// until it has `scans` (a decoder does the work of every one).
+    pub fn scan_bomb(w: u16, h: u16, scans: usize) -> Vec<u8> {
+        let mut base = Vec::new();
+        let mut enc = jpeg_encoder::Encoder::new(&mut base, 90);
+        enc.set_progressive(true);
+        enc.set_progressive_scans(2);
+        enc.encode(&halves(w, h), w, h, jpeg_encoder::ColorType::Luma)
+            .unwrap();
+        let sos: Vec<usize> = (0..base.len() - 1)
+            .filter(|&i| base[i] == 0xFF && base[i + 1] == 0xDA)
+            .collect();
+        let (last, eoi) = (*sos.last().unwrap(), base.len() - 2);
+        let mut out = base[..eoi].to_vec();
+        for _ in sos.len()..scans {
+            out.extend_from_slice(&base[last..eoi]);
+        }
+        out.extend_from_slice(&base[eoi..]);
+        out
+    }
+
     /// A grey PNG of `w`×`h` pixels of a fine checkerboard: it compresses
     /// to a few hundred kilobytes at 50 megapixels.
     pub fn compressible_png(w: u32, h: u32) -> Vec<u8> {

@@ -64,9 +64,14 @@ pub struct SendArgs {
     #[arg(long, default_value = "")]
     pub request: String,
     /// Doctor's letters to attach: PDF, or photos of them (JPEG, PNG). They
-    /// go into the first study (the server's default).
+    /// go into the study `--letter-study` names; without it, into the
+    /// first study when the images are of one patient (with several, staff
+    /// file them from the mailbox).
     #[arg(long = "letter", value_name = "FILE")]
     pub letters: Vec<PathBuf>,
+    /// The Study Instance UID the letters belong to.
+    #[arg(long, value_name = "UID", default_value = "")]
+    pub letter_study: String,
     /// PEM file of the CA certificates the server's `https://` address is
     /// verified against instead of the public roots (a hospital's own CA).
     #[arg(long, value_name = "FILE")]
@@ -325,7 +330,7 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
                     Some(mailslot_shared::wire::LetterName {
                         upload: r.as_ref().ok()?.upload.clone(),
                         name: path.file_name()?.to_string_lossy().into_owned(),
-                        study: String::new(),
+                        study: args.letter_study.clone(),
                     })
                 })
                 .collect(),

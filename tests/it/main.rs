@@ -11,6 +11,9 @@
 //!   the API, intake, forwarding to Orthanc/storescp/the inbox, restarts;
 //! - `hardening.rs` — regression tests for defects found by attacking the
 //!   server or running it for long (each failed before its fix);
+//! - `made.rs` — what the server makes itself (cover sheets, letters,
+//!   photo pages, notifications): within the senders' limits, one patient
+//!   per sheet, nothing sender-made to staff;
 //! - `deploy.rs` — the deployment guide's examples (nginx, systemd) run
 //!   as they stand;
 //! - `faults.rs` — faults on purpose: the line to the server cut again
@@ -31,6 +34,7 @@ mod deploy;
 mod faults;
 mod hardening;
 mod load;
+mod made;
 mod nodes;
 mod operations;
 mod page;

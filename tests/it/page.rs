@@ -15,7 +15,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use mailslot_tests::documents::{
-    cover_sheets_arrived, letter_studies, letters_arrived, studies_of,
+    cover_sheets_arrived, letter_studies, letters_arrived, patients_of,
 };
 use mailslot_tests::fixtures::{
     ct_cd, normalized_dataset, patient_cd, patient_zip, sha256, wait_for, Orthanc, Server, PASSWORD,
@@ -90,7 +90,8 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
     // … and the letter of each of the two submissions, as an Encapsulated
     // PDF in a study of the images (the images are the same instances).
     // The second submission sends the CD without the ZIP's study.
-    let covers = studies_of(&images).len() + studies_of(&images[..images.len() - 1]).len();
+    // One cover sheet per patient and submission.
+    let covers = patients_of(&images).len() + patients_of(&images[..images.len() - 1]).len();
     let arrived = wait_for(Duration::from_secs(60), || {
         orthanc.instances().len() >= images.len() + 2 + covers
     });
@@ -134,7 +135,7 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
             && in_studies.iter().any(|u| u == default),
         || format!("letters in studies {in_studies:?}; picked {chosen}, default {default}"),
     );
-    // And a cover sheet per study and submission, in the sender's language.
+    // And a cover sheet per patient and submission, in the sender's language.
     let complaint = cover_sheets_arrived(
         &files,
         &images,

@@ -12,7 +12,8 @@ use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{Consent, SenderDetails, UploadKind, UploadState};
 use mailslot_tests::documents::{
-    cover_sheets_arrived, letters_arrived, photo_letter_upright, studies_of, ENCAPSULATED_PDF,
+    cover_sheets_arrived, cover_texts, letters_arrived, patients_of, photo_letter_upright,
+    ENCAPSULATED_PDF,
 };
 use mailslot_tests::fixtures::{
     dataset, files_under, free_port, get, normalized_dataset, sha256, wait_for, HospitalCa,
@@ -298,6 +299,10 @@ fn orthanc_receives_pydicom_data(
             photo.to_str().unwrap(),
             "--name",
             "Jürgen Müller",
+            // Several patients: the letters name their study (the server
+            // puts a letter without a choice into no other patient's).
+            "--letter-study",
+            "1.2.826.0.1.3680043.9.7.14.1",
         ],
     );
     assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
@@ -326,21 +331,28 @@ fn orthanc_receives_pydicom_data(
     f.check(complaint.is_none(), || {
         complaint.clone().unwrap_or_default()
     });
-    // Every study has its cover sheet, readable with the umlauts, naming
-    // both letters and the (empty) DICOMDIR cross-check.
+    // Every patient has its cover sheet, readable with the umlauts; the
+    // padded MR's patient's names both letters; each names the (empty)
+    // DICOMDIR cross-check.
     let complaint = cover_sheets_arrived(
         &letters,
         &images,
-        studies_of(&images).len(),
+        patients_of(&images).len(),
         &[
             &reference,
             "Jürgen Müller",
-            "IMG_0815.jpg",
             "Kein DICOMDIR unter den Dateien",
         ],
     );
     f.check(complaint.is_none(), || {
         complaint.clone().unwrap_or_default()
+    });
+    let naming = cover_texts(&letters)
+        .iter()
+        .filter(|t| t.contains("IMG_0815.jpg") && t.contains("Arztbrief.pdf"))
+        .count();
+    f.check(naming == 1, || {
+        format!("{naming} cover sheets name the letters; one patient's should")
     });
     f.check(received.len() == expected.len() - 1, || {
         format!(

@@ -546,14 +546,16 @@ fn names_decode_with_their_character_sets() {
 }
 
 /// A letter as the server wraps it passes dicom3tools' IOD check and
-/// dcmtk's parser without an error.
+/// dcmtk's parser without an error — also when the sender's images carry
+/// values past their VR's limits (a name of 1,000 characters, a file name
+/// with backslashes: issue 26, L13).
 #[test]
 fn a_wrapped_letter_is_a_valid_encapsulated_pdf() {
     use mailslot_backend::casefile::ObjectRecord;
     use mailslot_backend::encapsulate::{encapsulated_pdf, fresh_uid, Document};
     let study = ObjectRecord {
         upload: "u".into(),
-        patient_name: Some("Müller^Jürgen".into()),
+        patient_name: Some(format!("Müller^Jürgen{}", "e".repeat(1000))),
         patient_id: Some("PID-4711".into()),
         birth_date: Some("19400312".into()),
         study: fresh_uid(),
@@ -563,18 +565,25 @@ fn a_wrapped_letter_is_a_valid_encapsulated_pdf() {
         series_description: None,
         modality: Some("MR".into()),
         bytes: 1,
+        patient_sex: Some("M".into()),
+        study_time: Some("101500".into()),
+        accession_number: Some("A-2026-77".into()),
     };
     let series = fresh_uid();
-    let (bytes, _) = encapsulated_pdf(&Document {
-        study: &study,
-        series_uid: &series,
-        series_number: 9901,
-        instance_number: 1,
-        series_description: "Arztbriefe / Letters",
-        title: "Befund Müller.pdf",
-        when: ("20261201".into(), "173000".into()),
-        pdf: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
-    })
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let (bytes, _) = encapsulated_pdf(
+        &Document {
+            study: &study,
+            series_uid: &series,
+            series_number: 9901,
+            instance_number: 1,
+            series_description: "Arztbriefe / Letters",
+            title: "C:\\Befunde\\Befund Müller.pdf",
+            when: ("20261201".into(), "173000".into()),
+            pdf_len: pdf.len() as u64,
+        },
+        pdf,
+    )
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("letter.dcm");
@@ -605,6 +614,11 @@ fn a_wrapped_letter_is_a_valid_encapsulated_pdf() {
     f.check(
         dumped.contains("PID-4711") && dumped.contains("Müller^Jürgen"),
         || format!("dcmdump does not read the patient:\n{dumped}"),
+    );
+    // The study's identity as its images have it.
+    f.check(
+        dumped.contains("[A-2026-77]") && dumped.contains("[101500]") && dumped.contains("[M]"),
+        || format!("accession number, study time or sex missing:\n{dumped}"),
     );
     f.finish();
 }

@@ -38,10 +38,35 @@ pub fn studies_of(paths: &[PathBuf]) -> Vec<String> {
     uids
 }
 
-/// Checks that `received` holds `total` cover sheets, at least one in
-/// every study of `images` and none elsewhere, and that `pdftotext`
-/// (poppler-utils) reads each of `words` in every one; returns a
-/// complaint, if any.
+/// The patients of the images at `paths` as the server tells them apart
+/// (Patient ID, name and birth date), each with its Study Instance UIDs.
+pub fn patients_of(paths: &[PathBuf]) -> Vec<(Patient, Vec<String>)> {
+    use mailslot_shared::dicom::{inspect, Limits};
+    let mut out: Vec<(Patient, Vec<String>)> = Vec::new();
+    for b in paths.iter().filter_map(|p| std::fs::read(p).ok()) {
+        let Some(s) = inspect(&b, b.len() as u64, &Limits::default())
+            .accepted()
+            .cloned()
+        else {
+            continue;
+        };
+        let who = (s.patient_id, s.patient_name, s.patient_birth_date);
+        match out.iter_mut().find(|(p, _)| *p == who) {
+            Some((_, studies)) if studies.contains(&s.study_instance_uid) => {}
+            Some((_, studies)) => studies.push(s.study_instance_uid),
+            None => out.push((who, vec![s.study_instance_uid])),
+        }
+    }
+    out
+}
+
+/// A patient as the images name them: ID, name, birth date.
+pub type Patient = (Option<String>, Option<String>, Option<String>);
+
+/// Checks that `received` holds `total` cover sheets, one for every
+/// patient of `images`, each in a study of that patient and with that
+/// patient's identity, and that `pdftotext` (poppler-utils) reads each of
+/// `words` in every one; returns a complaint, if any.
 pub fn cover_sheets_arrived(
     received: &[Vec<u8>],
     images: &[PathBuf],
@@ -49,41 +74,53 @@ pub fn cover_sheets_arrived(
     words: &[&str],
 ) -> Option<String> {
     use mailslot_shared::dicom::{inspect, Limits};
-    let study = |b: &[u8]| {
+    let summary = |b: &[u8]| {
         inspect(b, b.len() as u64, &Limits::default())
             .accepted()
-            .map(|s| s.study_instance_uid.clone())
+            .cloned()
     };
-    let studies = studies_of(images);
+    let patients = patients_of(images);
     let covers: Vec<&Vec<u8>> = received.iter().filter(|b| is_cover_sheet(b)).collect();
     if covers.len() != total {
         return Some(format!("{} cover sheets, expected {total}", covers.len()));
     }
-    for uid in &studies {
-        if !covers.iter().any(|b| study(b).as_ref() == Some(uid)) {
-            return Some(format!("study {uid} has no cover sheet"));
+    for cover in &covers {
+        let Some(s) = summary(cover) else {
+            return Some("a cover sheet fails the rules".into());
+        };
+        let who = (s.patient_id, s.patient_name, s.patient_birth_date);
+        match patients.iter().find(|(p, _)| *p == who) {
+            None => {
+                return Some(format!(
+                    "a cover sheet names a patient no image has: {who:?}"
+                ))
+            }
+            Some((_, studies)) if !studies.contains(&s.study_instance_uid) => {
+                return Some(format!(
+                    "a cover sheet is in study {}, not one of its patient's",
+                    s.study_instance_uid
+                ))
+            }
+            Some(_) => {}
         }
     }
-    if let Some(stray) = covers
-        .iter()
-        .filter_map(|b| study(b))
-        .find(|u| !studies.contains(u))
-    {
-        return Some(format!(
-            "a cover sheet is in study {stray}, which no image has"
-        ));
+    for (who, _) in &patients {
+        let sheets = covers
+            .iter()
+            .filter_map(|b| summary(b))
+            .filter(|s| {
+                (
+                    s.patient_id.clone(),
+                    s.patient_name.clone(),
+                    s.patient_birth_date.clone(),
+                ) == *who
+            })
+            .count();
+        if sheets == 0 {
+            return Some(format!("patient {who:?} has no cover sheet"));
+        }
     }
-    let dir = tempfile::tempdir().ok()?;
-    for (i, cover) in covers.iter().enumerate() {
-        let start = cover.windows(5).position(|w| w == b"%PDF-")?;
-        let pdf = dir.path().join(format!("cover-{i}.pdf"));
-        std::fs::write(&pdf, &cover[start..]).ok()?;
-        let out = Command::new("pdftotext")
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext (Debian poppler-utils)");
-        let text = String::from_utf8_lossy(&out.stdout);
+    for text in cover_texts(received) {
         if let Some(w) = words.iter().find(|w| !text.contains(*w)) {
             return Some(format!(
                 "pdftotext does not read {w} on a cover sheet:\n{text}"
@@ -91,6 +128,30 @@ pub fn cover_sheets_arrived(
         }
     }
     None
+}
+
+/// What `pdftotext` (poppler-utils) reads on each cover sheet among
+/// `received`.
+pub fn cover_texts(received: &[Vec<u8>]) -> Vec<String> {
+    let Ok(dir) = tempfile::tempdir() else {
+        return Vec::new();
+    };
+    received
+        .iter()
+        .filter(|b| is_cover_sheet(b))
+        .enumerate()
+        .filter_map(|(i, cover)| {
+            let start = cover.windows(5).position(|w| w == b"%PDF-")?;
+            let pdf = dir.path().join(format!("cover-{i}.pdf"));
+            std::fs::write(&pdf, &cover[start..]).ok()?;
+            let out = Command::new("pdftotext")
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .expect("pdftotext (Debian poppler-utils)");
+            Some(String::from_utf8_lossy(&out.stdout).into_owned())
+        })
+        .collect()
 }
 
 /// Checks that among `received` (whole DICOM files) exactly the letters

@@ -537,7 +537,7 @@ mod made_tests {
         let lines = study_lines(&objects);
         assert_eq!(lines[0].modalities, ["OT", "US"]);
         let description = lines[0].description.as_deref().unwrap();
-        assert_eq!(description.chars().count(), 64);
+        assert_eq!(description.len(), 64);
         assert!(!description.contains('\\'));
         assert_eq!(lines[0].date, None);
     }
