@@ -550,7 +550,7 @@ impl Shrink {
             }
         }
         self.rows_in += 1;
-        if self.rows_in % self.factor == 0 || self.rows_in == self.height {
+        if self.rows_in.is_multiple_of(self.factor) || self.rows_in == self.height {
             self.emit();
         }
     }
