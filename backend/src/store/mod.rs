@@ -290,10 +290,14 @@ impl Store {
 
     /// Puts back into `table`'s queue the items being sent by a node that
     /// no longer runs (all of them with SQLite, where this is the one node,
-    /// called at start; with PostgreSQL those whose node's lock is free).
-    /// Returns how many went back.
-    pub fn requeue_orphans(&self, table: Queue) -> Result<usize> {
-        let table = table.name();
+    /// called at start; with PostgreSQL those whose node's lock is free),
+    /// and logs each node's that went back. Returns how many went back.
+    ///
+    /// Safe on several nodes at once: a node taking back holds the dead
+    /// node's lock meanwhile (another finds it held and leaves the items),
+    /// and only items still `sending` for that node are touched.
+    pub fn requeue_orphans(&self, queue: Queue) -> Result<usize> {
+        let table = queue.name();
         let conn = self.conn()?;
         let Db::Postgres(pool) = &self.db else {
             return conn.execute(
@@ -316,12 +320,22 @@ impl Store {
             let Some(_gone) = pool::Lease::try_take(pool, LockSpace::Node, key)? else {
                 continue;
             };
-            requeued += conn.execute(
+            let n = conn.execute(
                 &format!(
                     "UPDATE {table} SET state = 'pending', node = NULL WHERE state = 'sending' AND node IS NOT DISTINCT FROM ?1"
                 ),
                 params![node],
             )?;
+            if n > 0 {
+                // The node's id is random per start: no patient data.
+                tracing::warn!(
+                    queue = table,
+                    node = node.as_deref().unwrap_or("-"),
+                    items = n,
+                    "took back what a stopped node was sending"
+                );
+            }
+            requeued += n;
         }
         Ok(requeued)
     }
