@@ -1,6 +1,7 @@
 //! Outgrowing one machine (issue 13): two `mailslot serve` nodes on one
 //! PostgreSQL database and one shared data directory, behind a proxy that
-//! hands each connection to the next node.
+//! hands each connection to the next node, or (issue 26) behind a real
+//! nginx as the deployment guide configures it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -125,7 +126,8 @@ fn two_nodes_share_an_upload_and_one_killed_mid_upload_loses_nothing() {
         format!("only objects in flight were sent again: {twice:?}")
     });
     // What node A was sending when it was killed is taken back by node
-    // B's housekeeping (once a minute) and sent again: wait for it.
+    // B (within seconds, `retention::RECLAIM_EVERY`) and sent again: wait
+    // for it.
     let not_done = || {
         pg.psql(
             &url,
@@ -217,4 +219,203 @@ fn claims_on_two_nodes_at_once_never_take_the_same_item() {
     assert_eq!(by_b.len(), 8, "B claimed {by_b:?}");
     let both: Vec<&String> = by_a.iter().filter(|id| by_b.contains(id)).collect();
     assert!(both.is_empty(), "claimed by both nodes: {both:?}");
+}
+
+/// The deployment guide's nginx server block (`deploy/nginx.conf`: its
+/// body settings as they stand) in front of two nodes, round-robin, each
+/// `max_fails=1` (issue 26): TLS on `tls_port`, plain HTTP on
+/// `http_port`, the hospital CA's certificate.
+fn nginx_in_front_of(
+    nodes: [u16; 2],
+    tls_port: u16,
+    http_port: u16,
+    ca: &mailslot_tests::fixtures::HospitalCa,
+) -> String {
+    let example = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/nginx.conf"),
+    )
+    .unwrap();
+    let mut site = format!(
+        "upstream mailslot_nodes {{\n    server 127.0.0.1:{} max_fails=1;\n    server 127.0.0.1:{} max_fails=1;\n}}\n{example}",
+        nodes[0], nodes[1]
+    );
+    for (from, to) in [
+        (
+            "listen 443 ssl http2;".to_owned(),
+            format!("listen 127.0.0.1:{tls_port} ssl http2;"),
+        ),
+        (
+            "listen 80;".into(),
+            format!("listen 127.0.0.1:{http_port};"),
+        ),
+        (
+            "/etc/ssl/certs/upload.example-hospital.de.pem".into(),
+            ca.server_cert.display().to_string(),
+        ),
+        (
+            "/etc/ssl/private/upload.example-hospital.de.key".into(),
+            ca.server_key.display().to_string(),
+        ),
+        (
+            "proxy_pass http://127.0.0.1:8080;".into(),
+            "proxy_pass http://mailslot_nodes;".into(),
+        ),
+    ] {
+        assert_eq!(
+            site.matches(&from).count(),
+            1,
+            "deploy/nginx.conf holds `{from}` once"
+        );
+        site = site.replace(&from, &to);
+    }
+    site
+}
+
+/// Issue 26: as a hospital's IT runs it. Two nodes on one PostgreSQL and
+/// one data directory behind a real nginx (the deployment guide's block,
+/// round-robin, `max_fails=1`), forwarding over C-STORE to Orthanc;
+/// `mailslot send` of a CT folder through nginx; node A SIGKILLed while it
+/// forwards (later in each run). In every run: the sender exits 0 with all
+/// files received and nothing reported undelivered, every object reaches
+/// Orthanc, and nothing of the killed node's stays `sending` (nor
+/// `pending`): the survivor takes its claims back within seconds, and
+/// says so.
+#[test]
+fn a_node_killed_behind_nginx_loses_no_object_and_the_sender_finishes() {
+    use mailslot_tests::fixtures::{ct_cd, free_port, HospitalCa, Nginx};
+    const RUNS: usize = 3;
+    const SLICES: usize = 60;
+    // Before the fix the survivor took claims back only in its housekeeping
+    // pass, once a minute: well beyond this.
+    const DRAIN_SECS: u64 = 20;
+    let mut took_back_runs = 0;
+    let pg = mailslot_tests::postgres::cluster();
+    let ca = HospitalCa::new();
+    let ca_file = ca.ca_cert.display().to_string();
+    let cd = tempfile::tempdir().unwrap();
+    ct_cd(cd.path(), SLICES, 1, 512 * 512 * 2, false);
+    let mut f = Failures::default();
+    for run in 0..RUNS {
+        let url = pg.database();
+        let orthanc = Orthanc::start();
+        let forward = format!("dimse://ORTHANC@127.0.0.1:{}", orthanc.dicom_port);
+        let shared = tempfile::tempdir().unwrap();
+        let data = shared.path().join("data");
+        let env = [("MAILSLOT_DATABASE_URL", url.as_str())];
+        let mut a = Server::start_in(data.clone(), &forward, &env);
+        let b = Server::start_in(data.clone(), &forward, &env);
+        let (tls_port, http_port) = (free_port(), free_port());
+        let nginx = Nginx::start(
+            &nginx_in_front_of([a.port(), b.port()], tls_port, http_port, &ca),
+            tls_port,
+        );
+        let https = format!("https://127.0.0.1:{tls_port}");
+        // Node A dies once it has forwarded a few objects (more each run),
+        // or when the sender is done, whichever comes first.
+        let forwarded_before_kill = 3 + 4 * run;
+        let started = std::time::Instant::now();
+        let (killed_mid_send, in_flight_at_kill, (code, stdout, stderr)) =
+            std::thread::scope(|s| {
+                let sender =
+                    s.spawn(|| b.send_to(&https, &[cd.path()], &["--ca-file", ca_file.as_str()]));
+                wait_for(Duration::from_secs(60), || {
+                    sender.is_finished() || forwarded(&a.own_log()).len() >= forwarded_before_kill
+                });
+                let mid = !sender.is_finished();
+                a.stop();
+                let in_flight = pg.psql(
+                    &url,
+                    "SELECT DISTINCT node FROM forward_queue WHERE state = 'sending'",
+                );
+                (mid, in_flight, sender.join().unwrap())
+            });
+        let sent_in = started.elapsed();
+        let ctx = format!("run {run}");
+        f.check(killed_mid_send, || {
+            format!("{ctx}: node A was killed while sending")
+        });
+        f.check(code == 0, || format!("{ctx}: mailslot send exited {code}"));
+        f.check(
+            stdout.contains(&format!("Files received: {SLICES} ")),
+            || format!("{ctx}: the receipt lists all {SLICES} files"),
+        );
+        f.check(
+            !stderr.contains("could not be delivered") && !stderr.contains("failed "),
+            || format!("{ctx}: the sender reported nothing undelivered"),
+        );
+        // Everything forwarded, nothing left in flight or waiting, soon.
+        let open = || {
+            pg.psql(
+                &url,
+                "SELECT (SELECT count(*) FROM forward_queue WHERE state IN ('sending', 'pending'))
+                      + (SELECT count(*) FROM notify_queue WHERE state IN ('sending', 'pending'))",
+            )
+        };
+        let drained = wait_for(Duration::from_secs(DRAIN_SECS), || open() == "0");
+        f.check(drained, || {
+            let rows = pg.psql(
+                &url,
+                "SELECT upload_id, state, node, attempts, last_code FROM forward_queue WHERE state <> 'done'",
+            );
+            let locks = pg.psql(
+                &url,
+                "SELECT classid, objid::int, pid, granted FROM pg_locks WHERE locktype = 'advisory'",
+            );
+            format!(
+                "{ctx}: queue items still open {DRAIN_SECS} s after the sender finished:\n{rows}\nadvisory locks:\n{locks}"
+            )
+        });
+        // Node A's id: the claimer of an object only A forwarded. Had it
+        // claims in flight when it died, node B says it took them back.
+        let (by_a, b_log) = (forwarded(&a.own_log()), b.own_log());
+        let by_b = forwarded(&b_log);
+        let a_node = by_a
+            .keys()
+            .filter(|id| !by_b.contains_key(*id))
+            .find_map(|id| {
+                let node = pg.psql(
+                    &url,
+                    &format!("SELECT node FROM forward_queue WHERE upload_id = '{id}'"),
+                );
+                (!node.is_empty()).then_some(node)
+            });
+        if let Some(a_node) = &a_node {
+            if in_flight_at_kill.contains(a_node) {
+                took_back_runs += 1;
+                f.check(
+                    b_log
+                        .lines()
+                        .any(|l| l.contains("took back") && l.contains(a_node.as_str())),
+                    || format!("{ctx}: node B logged that it took back node A's claims"),
+                );
+            }
+        }
+        let arrived = wait_for(Duration::from_secs(10), || {
+            orthanc.instances().len() >= SLICES
+        });
+        f.check(arrived, || {
+            format!(
+                "{ctx}: all {SLICES} objects in Orthanc ({} there)",
+                orthanc.instances().len()
+            )
+        });
+        f.context(format!(
+            "== {ctx}: sent in {sent_in:?}, A forwarded {} before it was killed\nsend:\n{stdout}\n{stderr}\nnginx:\n{}\nnode B:\n{}",
+            by_a.len(),
+            nginx.log(),
+            b_log
+                .lines()
+                .filter(|l| !l.contains("\"forwarded\"") && !l.contains(" forwarded"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ));
+        eprintln!(
+            "run {run}: sent in {sent_in:?}, exit {code}, A forwarded {}, B {}, drained {drained}, Orthanc {}",
+            by_a.len(),
+            by_b.len(),
+            orthanc.instances().len()
+        );
+    }
+    eprintln!("node A had claims in flight when killed in {took_back_runs} of {RUNS} runs");
+    f.finish();
 }
