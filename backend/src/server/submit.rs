@@ -7,7 +7,9 @@
 //!
 //! Uploads still incomplete are ended and reported as such. The submission
 //! record (details, consent, verdicts) goes to `<inbox>/<reference>/
-//! submission.json` (mode 0600) for staff; the reply is the receipt.
+//! submission.json` (mode 0600) for staff; the reply is the receipt. A
+//! session already completed answers the same receipt again (a client
+//! repeating a request whose reply was lost) and changes nothing.
 
 use crate::params;
 use crate::store::{OptionalExtension as _, Sql};
