@@ -419,3 +419,119 @@ fn a_node_killed_behind_nginx_loses_no_object_and_the_sender_finishes() {
     eprintln!("node A had claims in flight when killed in {took_back_runs} of {RUNS} runs");
     f.finish();
 }
+
+/// A stand-in for a node that dies after doing the work of one request
+/// and before answering it: passes the request it receives to `node`,
+/// reads the whole reply (so the work is done) and closes the connection
+/// without a word. Returns its port and, once served, the reply it ate.
+fn reply_eater(node: u16) -> (u16, std::thread::JoinHandle<String>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let served = std::thread::spawn(move || {
+        let (client, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(client.try_clone().unwrap());
+        let mut head = String::new();
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            head.push_str(&line);
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        let mut body = vec![0u8; length];
+        reader.read_exact(&mut body).unwrap();
+        let mut upstream = std::net::TcpStream::connect(("127.0.0.1", node)).unwrap();
+        upstream.write_all(head.as_bytes()).unwrap();
+        upstream.write_all(&body).unwrap();
+        // nginx asks for `Connection: close`: the reply ends with the stream.
+        let mut reply = Vec::new();
+        let _ = upstream.read_to_end(&mut reply);
+        drop(client);
+        String::from_utf8_lossy(&reply).into_owned()
+    });
+    (port, served)
+}
+
+/// Issue 26 (c): the node handling `POST /api/submissions` completes the
+/// submission and dies before its reply; nginx answers 502 (it does not
+/// pass a POST on to the next node). `mailslot send` repeats the
+/// submission, nginx now gives it to the other node, which answers the
+/// same receipt: exit 0, the reference the first node gave, one
+/// submission, one notification and one audit event in the shared
+/// database. Before, the sender gave up at the 502 (exit 1).
+#[test]
+fn a_submission_whose_reply_nginx_lost_is_repeated_and_answers_the_same_receipt() {
+    use mailslot_tests::fixtures::{ct_cd, free_port, HospitalCa, Nginx};
+    let pg = mailslot_tests::postgres::cluster();
+    let url = pg.database();
+    let shared = tempfile::tempdir().unwrap();
+    let data = shared.path().join("data");
+    let env = [
+        ("MAILSLOT_DATABASE_URL", url.as_str()),
+        // Unreachable: the notification only waits in the queue.
+        ("MAILSLOT_NOTIFY_WEBHOOK_URL", "http://127.0.0.1:9/hook"),
+    ];
+    let a = Server::start_in(data.clone(), "inbox", &env);
+    let b = Server::start_in(data.clone(), "inbox", &env);
+    let (eater, eaten) = reply_eater(a.port());
+    let ca = HospitalCa::new();
+    let (tls_port, http_port) = (free_port(), free_port());
+    // The submission goes first to the node that dies under it, then
+    // (that one marked failed) to node B.
+    let site = nginx_in_front_of([a.port(), b.port()], tls_port, http_port, &ca).replace(
+        "    location / {",
+        "    location = /api/submissions {\n        proxy_pass http://submit_nodes;\n    }\n    location / {",
+    );
+    let site = format!(
+        "upstream submit_nodes {{\n    server 127.0.0.1:{eater} max_fails=1;\n    server 127.0.0.1:{} backup;\n}}\n{site}",
+        b.port()
+    );
+    let nginx = Nginx::start(&site, tls_port);
+    let cd = tempfile::tempdir().unwrap();
+    ct_cd(cd.path(), 5, 1, 64 * 1024, false);
+    let ca_file = ca.ca_cert.display().to_string();
+    let (code, stdout, stderr) = b.send_to(
+        &format!("https://127.0.0.1:{tls_port}"),
+        &[cd.path()],
+        &["--ca-file", ca_file.as_str()],
+    );
+    let eaten = eaten.join().unwrap();
+    let mut f = Failures::default();
+    f.context(format!(
+        "send:\n{stdout}\n{stderr}\nreply eaten:\n{eaten}\nnginx:\n{}\nnode A:\n{}\nnode B:\n{}",
+        nginx.log(),
+        a.own_log(),
+        b.own_log()
+    ));
+    f.check(eaten.starts_with("HTTP/1.1 201"), || {
+        "node A completed the submission (its reply was lost)".into()
+    });
+    f.check(nginx.log().contains("/api/submissions"), || {
+        "nginx failed the first submission".into()
+    });
+    f.check(code == 0 && stdout.contains("Files received: 5 "), || {
+        format!("mailslot send exited {code} with the receipt")
+    });
+    let reference = pg.psql(&url, "SELECT reference FROM submissions");
+    f.check(
+        !reference.is_empty()
+            && eaten.contains(&reference)
+            && stdout.contains(&format!("Reference number: {reference}")),
+        || format!("the receipt node A gave ({reference}) is the one the sender printed"),
+    );
+    let counts = pg.psql(
+        &url,
+        "SELECT (SELECT count(*) FROM submissions) || ' ' || (SELECT count(*) FROM notify_queue)
+         || ' ' || (SELECT count(*) FROM audit WHERE event = 'submission-finalized')",
+    );
+    f.check(counts == "1 1 1", || {
+        format!("one submission, notification and audit event ({counts})")
+    });
+    f.finish();
+}
