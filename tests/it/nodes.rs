@@ -535,3 +535,76 @@ fn a_submission_whose_reply_nginx_lost_is_repeated_and_answers_the_same_receipt(
     });
     f.finish();
 }
+
+/// The take-back both queues share (issue 26): items `sending` under a
+/// node that runs stay its own; once it is gone (its store dropped, as its
+/// process's end closes its connections), another node's
+/// `requeue_orphans` puts its forward and notification items back to
+/// `pending`, and a node never takes back its own.
+#[test]
+fn a_gone_nodes_forward_and_notification_claims_go_back_and_a_live_ones_stay() {
+    use mailslot_backend::params;
+    use mailslot_backend::store::{Queue, Sql, Store};
+    let pg = mailslot_tests::postgres::cluster();
+    let url = pg.database();
+    let (a, b) = (Store::connect(&url).unwrap(), Store::connect(&url).unwrap());
+    {
+        let conn = b.conn().unwrap();
+        conn.execute(
+            "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at)
+             VALUES ('s', ?1, 'ABC-DEF-GHJ', 0, 0, '1', 0)",
+            params![vec![1u8]],
+        )
+        .unwrap();
+        for (id, node) in [("ua", a.node()), ("ub", b.node())] {
+            conn.execute(
+                "INSERT INTO uploads (id, session_id, file_id, kind, length, state, created_at, expires_at)
+                 VALUES (?1, 's', ?1, 'dicom', 1, 'accepted', 0, 0)",
+                params![id],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at, node)
+                 VALUES (?1, 's', 'sending', 0, 0, ?2)",
+                params![id, node],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO notify_queue (reference, channel, target, body, state, next_attempt, updated_at, node)
+                 VALUES ('ABC-DEF-GHJ', 'webhook', 'http://127.0.0.1:9/', '{}', 'sending', 0, 0, ?1)",
+                params![node],
+            )
+            .unwrap();
+        }
+    }
+    let sending = |table: &str| {
+        pg.psql(
+            &url,
+            &format!("SELECT count(*) FROM {table} WHERE state = 'sending'"),
+        )
+    };
+    assert_eq!(b.requeue_orphans(Queue::Forward).unwrap(), 0, "A runs");
+    assert_eq!(b.requeue_orphans(Queue::Notify).unwrap(), 0, "A runs");
+    drop(a);
+    // PostgreSQL ends A's sessions as their connections close.
+    let back = |queue| {
+        let mut n = 0;
+        wait_for(Duration::from_secs(10), || {
+            n += b.requeue_orphans(queue).unwrap();
+            n > 0
+        });
+        n
+    };
+    assert_eq!(back(Queue::Forward), 1);
+    assert_eq!(back(Queue::Notify), 1);
+    // B's own claims stay B's.
+    assert_eq!(sending("forward_queue"), "1");
+    assert_eq!(sending("notify_queue"), "1");
+    assert_eq!(
+        pg.psql(
+            &url,
+            "SELECT state || ' ' || COALESCE(node, '-') FROM forward_queue WHERE upload_id = 'ua'"
+        ),
+        "pending -"
+    );
+}
