@@ -156,6 +156,17 @@ pub fn start(config: Config, store: Arc<Store>, keys: Arc<Keyring>) {
 /// has it) before the dead node's objects go out again.
 /// [`Store::requeue_orphans`] logs what it took back.
 fn reclaim(store: &Store) {
+    // This node's own life lock first: lost (its connection gone) and
+    // not taken again, the others would take back what this node sends.
+    match store.hold_life_lock() {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!("this node's life lock is held elsewhere; taken again when free")
+        }
+        Err(e) => {
+            tracing::error!(code = e.code(), error = %e, "cannot check this node's life lock");
+        }
+    }
     for queue in [crate::store::Queue::Forward, crate::store::Queue::Notify] {
         if let Err(e) = store.requeue_orphans(queue) {
             tracing::error!(code = e.code(), error = %e, ?queue, "cannot take back a stopped node's claims");

@@ -608,3 +608,37 @@ fn a_gone_nodes_forward_and_notification_claims_go_back_and_a_live_ones_stay() {
         "pending -"
     );
 }
+
+/// A node whose life-lock connection is lost while it runs (PostgreSQL
+/// restarted, or ended the session when its keepalives went unanswered)
+/// takes the lock again at its next look: without it the others, now
+/// looking every few seconds, would take back all it claims.
+#[test]
+fn a_node_that_lost_its_life_lock_connection_takes_the_lock_again() {
+    use mailslot_backend::store::Store;
+    let pg = mailslot_tests::postgres::cluster();
+    let url = pg.database();
+    let a = Store::connect(&url).unwrap();
+    let holder = || {
+        pg.psql(
+            &url,
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 4 AND granted
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
+    };
+    let first = holder();
+    assert!(!first.is_empty(), "node A holds its life lock");
+    assert!(a.hold_life_lock().unwrap(), "held, nothing to do");
+    assert_eq!(holder(), first);
+    pg.psql(&url, &format!("SELECT pg_terminate_backend({first})"));
+    assert!(
+        wait_for(Duration::from_secs(10), || holder().is_empty()),
+        "the lock went with the session"
+    );
+    assert!(a.hold_life_lock().unwrap(), "taken again");
+    let again = holder();
+    assert!(
+        !again.is_empty() && again != first,
+        "held again by a new session: {again}"
+    );
+}

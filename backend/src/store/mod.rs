@@ -115,7 +115,7 @@ pub struct Store {
     /// This process's id among the nodes (random per start).
     node: String,
     /// PostgreSQL: the connection holding this node's life lock.
-    _alive: Option<pool::Kept>,
+    alive: Option<pool::Kept>,
 }
 
 #[derive(Debug)]
@@ -245,7 +245,7 @@ impl Store {
         Ok(Store {
             db: Db::Sqlite(Mutex::new(Conn::Sqlite(conn))),
             node: new_node_id(),
-            _alive: None,
+            alive: None,
         })
     }
 
@@ -279,13 +279,27 @@ impl Store {
         Ok(Store {
             db: Db::Postgres(pool),
             node,
-            _alive: Some(alive),
+            alive: Some(alive),
         })
     }
 
     /// This node's id: written beside the queue items it claims.
     pub fn node(&self) -> &str {
         &self.node
+    }
+
+    /// PostgreSQL: makes sure this node still holds its life lock, taking
+    /// it again on a new connection when its connection was lost (a
+    /// restart of PostgreSQL, a network cut its keepalives noticed): a
+    /// node without it looks dead to the others, who would take back
+    /// whatever it claims. `Ok(false)` while it cannot be taken yet.
+    /// SQLite: always `Ok(true)`.
+    pub fn hold_life_lock(&self) -> Result<bool> {
+        let (Db::Postgres(pool), Some(alive)) = (&self.db, &self.alive) else {
+            return Ok(true);
+        };
+        let held = alive.hold(pool, LockSpace::Node, pool::key_of(&self.node))?;
+        Ok(held)
     }
 
     /// Puts back into `table`'s queue the items being sent by a node that

@@ -146,7 +146,29 @@ impl Lease<'_> {
 }
 
 /// A connection kept open for the lock it holds ([`Lease::keep`]).
-pub struct Kept(#[allow(dead_code)] Mutex<postgres::Client>);
+pub struct Kept(Mutex<postgres::Client>);
+
+impl Kept {
+    /// Whether the connection still holds the lock `(space, key)`: it
+    /// answers. When it does not (PostgreSQL restarted, or ended the
+    /// session after its keepalives went unanswered), the lock is taken
+    /// again on a new connection if no other session holds it; `false`
+    /// while one does (another node taking back what this one claimed:
+    /// the next look takes it).
+    pub fn hold(&self, pool: &Pool, space: LockSpace, key: i32) -> Result<bool> {
+        let mut client = self.0.lock().map_err(|_| StoreError::Poisoned)?;
+        if !client.is_closed() && client.simple_query("SELECT 1").is_ok() {
+            return Ok(true);
+        }
+        let Some(again) = Lease::try_take(pool, space, key)?.and_then(Lease::keep) else {
+            return Ok(false);
+        };
+        let fresh = again.0.into_inner().map_err(|_| StoreError::Poisoned)?;
+        *client = fresh;
+        tracing::warn!("this node's life lock went with its connection; held again");
+        Ok(true)
+    }
+}
 
 impl std::fmt::Debug for Kept {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
