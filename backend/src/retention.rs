@@ -118,8 +118,25 @@ pub struct Report {
     pub audit_purged: usize,
 }
 
-/// Runs housekeeping in the background.
+/// How often a node sharing a PostgreSQL database looks for claims of
+/// nodes that stopped (their life lock free) and takes them back.
+pub const RECLAIM_EVERY: Duration = Duration::from_secs(5);
+
+/// Runs housekeeping in the background; with PostgreSQL also the take-back
+/// of what stopped nodes were sending, every [`RECLAIM_EVERY`].
 pub fn start(config: Config, store: Arc<Store>, keys: Arc<Keyring>) {
+    if store.is_shared() {
+        let store = store.clone();
+        let spawned = std::thread::Builder::new()
+            .name("reclaim".into())
+            .spawn(move || loop {
+                std::thread::sleep(RECLAIM_EVERY);
+                reclaim(&store);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the reclaim thread");
+        }
+    }
     let spawned = std::thread::Builder::new()
         .name("retention".into())
         .spawn(move || loop {
@@ -133,25 +150,40 @@ pub fn start(config: Config, store: Arc<Store>, keys: Arc<Keyring>) {
     }
 }
 
+/// Takes back what nodes that stopped were sending (both queues), on
+/// every node and outside the housekeeping lock: a survivor must not wait
+/// for its turn at housekeeping (once a minute, skipped while another node
+/// has it) before the dead node's objects go out again.
+/// [`Store::requeue_orphans`] logs what it took back.
+fn reclaim(store: &Store) {
+    // This node's own life lock first: lost (its connection gone) and
+    // not taken again, the others would take back what this node sends.
+    match store.hold_life_lock() {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!("this node's life lock is held elsewhere; taken again when free")
+        }
+        Err(e) => {
+            tracing::error!(code = e.code(), error = %e, "cannot check this node's life lock");
+        }
+    }
+    for queue in [crate::store::Queue::Forward, crate::store::Queue::Notify] {
+        if let Err(e) = store.requeue_orphans(queue) {
+            tracing::error!(code = e.code(), error = %e, ?queue, "cannot take back a stopped node's claims");
+        }
+    }
+}
+
 /// One pass now, on one node at a time: nodes sharing a PostgreSQL
 /// database take turns by an advisory lock (a node that finds it held
 /// skips this minute). Each pass also takes back what dead nodes were
-/// sending.
+/// sending (as [`reclaim`] does every few seconds).
 fn run_shared(config: &Config, store: &Store, keys: &Keyring) -> Result<(), StoreError> {
     let Some(_turn) = store.try_lock(crate::store::LockSpace::Housekeeping, "")? else {
         return Ok(());
     };
     if store.is_shared() {
-        for queue in [crate::store::Queue::Forward, crate::store::Queue::Notify] {
-            let n = store.requeue_orphans(queue)?;
-            if n > 0 {
-                tracing::warn!(
-                    items = n,
-                    ?queue,
-                    "took back what a stopped node was sending"
-                );
-            }
-        }
+        reclaim(store);
     }
     run_once(config, store, keys, now()).map(|_| ())
 }

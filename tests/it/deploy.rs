@@ -9,70 +9,8 @@
 
 use std::time::Duration;
 
-use mailslot_tests::fixtures::{files_under, wait_for, Server};
+use mailslot_tests::fixtures::{files_under, wait_for, Nginx, Server};
 use mailslot_tests::Failures;
-
-/// Debian's nginx serving `site` (a server block) inside a minimal main
-/// configuration of its own.
-struct Nginx {
-    child: std::process::Child,
-    dir: tempfile::TempDir,
-}
-
-impl Nginx {
-    fn start(site: &str, port: u16) -> Nginx {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path().display();
-        std::fs::write(dir.path().join("site.conf"), site).unwrap();
-        let main = format!(
-            "user root; worker_processes 1; daemon off; pid {d}/nginx.pid; error_log {d}/error.log;\n\
-             events {{ worker_connections 64; }}\n\
-             http {{ access_log {d}/access.log; client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;\n\
-             fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n\
-             include {d}/site.conf; }}\n"
-        );
-        let conf = dir.path().join("nginx.conf");
-        std::fs::write(&conf, main).unwrap();
-        let child = std::process::Command::new("/usr/sbin/nginx")
-            .arg("-c")
-            .arg(&conf)
-            .arg("-p")
-            .arg(dir.path())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("nginx (Debian package nginx)");
-        let up = wait_for(Duration::from_secs(10), || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
-        let nginx = Nginx { child, dir };
-        assert!(up, "nginx did not come up: {}", nginx.log());
-        nginx
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Nginx {
-    /// Stops master and workers (SIGKILL to the master alone would leave
-    /// its worker holding the port).
-    fn drop(&mut self) {
-        let conf = self.dir.path().join("nginx.conf");
-        let stopped = std::process::Command::new("/usr/sbin/nginx")
-            .arg("-c")
-            .arg(&conf)
-            .arg("-p")
-            .arg(self.dir.path())
-            .args(["-s", "stop"])
-            .status();
-        if !stopped.is_ok_and(|s| s.success()) {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
-    }
-}
 
 /// `text` with `from` replaced by `to`, which must occur exactly once: the
 /// test fails when the documented example changes shape.

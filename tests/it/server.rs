@@ -674,6 +674,89 @@ fn a_server_that_takes_smaller_requests_gets_a_large_file_whole() {
     submitted_and_in_the_inbox(&server, &client, &file);
 }
 
+/// Issue 26: a sender whose submission's reply was lost (the node died
+/// under it, nginx answered 502) asks again. The same session's second
+/// submission answers the same receipt (files, bytes, letters, refusals,
+/// time) and makes nothing again: no second notification, no second cover
+/// sheet or letter object for the PACS, no second audit event.
+#[test]
+fn a_repeated_submission_answers_the_same_receipt_and_makes_nothing_twice() {
+    let hook = WebhookReceiver::start();
+    let server = Server::start(
+        "inbox",
+        &[
+            ("MAILSLOT_COVER_SHEETS", "true"),
+            ("MAILSLOT_NOTIFY_WEBHOOK_URL", &hook.url),
+        ],
+    );
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let letter = dir.path().join("letter.pdf");
+    std::fs::write(
+        &letter,
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    )
+    .unwrap();
+    let mut letters = Vec::new();
+    for (file, kind) in [
+        (
+            corpus().join("real/pydicom/CT_small.dcm"),
+            UploadKind::Dicom,
+        ),
+        (corpus().join("broken/truncated.dcm"), UploadKind::Dicom),
+        (letter, UploadKind::Letter),
+    ] {
+        let sent = client.upload_file(&file, kind, &|_| {}).unwrap();
+        if kind == UploadKind::Letter {
+            letters.push(mailslot_shared::wire::LetterName {
+                upload: sent.upload,
+                name: "letter.pdf".into(),
+                study: String::new(),
+            });
+        }
+    }
+    let details = SenderDetails {
+        letters,
+        ..SenderDetails::default()
+    };
+    let first = client.submit(&details, "").unwrap();
+    assert!(drained(&server, first.files as usize));
+    let queued = || server.queue("done") + server.queue("failed") + server.queue("pending");
+    let objects = queued();
+    let second = client.submit_once(&details, "").unwrap();
+    let mut f = Failures::default();
+    f.check(second == first, || {
+        format!("the same receipt: {first:?} then {second:?}")
+    });
+    f.check(
+        first.files == 1 && first.letters == 1 && !first.refused.is_empty(),
+        || format!("the receipt counts the image, the letter and the refused file: {first:?}"),
+    );
+    f.check(
+        wait_for(Duration::from_secs(30), || hook.received().len() == 1),
+        || "the first submission's notification".into(),
+    );
+    // What a second finalize would make, given time to appear.
+    std::thread::sleep(Duration::from_secs(3));
+    f.check(hook.received().len() == 1, || {
+        format!("one notification, not {}", hook.received().len())
+    });
+    f.check(queued() == objects, || {
+        format!(
+            "objects for the PACS: {objects} after the first, {} after the second",
+            queued()
+        )
+    });
+    let log = server.own_log();
+    f.check(log.matches("submission-finalized").count() == 1, || {
+        "one submission-finalized audit event".into()
+    });
+    f.context(log);
+    f.finish();
+}
+
 fn submitted_and_in_the_inbox(server: &Server, client: &Client, file: &Path) {
     let receipt = client.submit(&SenderDetails::default(), "").unwrap();
     assert_eq!(receipt.files, 1);

@@ -1,6 +1,6 @@
 //! Real peers for the tests: the `mailslot` server, Orthanc (with the
-//! DICOMweb plugin), dcmtk's `storescp`, nginx in front of Orthanc for
-//! TLS, aiosmtpd as the hospital's mail server and a plain HTTP webhook
+//! DICOMweb plugin), dcmtk's `storescp`, nginx (in front of Orthanc for
+//! TLS, or serving a server block of the deployment guide), aiosmtpd as the hospital's mail server and a plain HTTP webhook
 //! receiver. Each runs as a child process (or thread) in its own temporary
 //! directory and is killed (SIGKILL) when dropped. One file because each
 //! peer is a short start/inspect/drop triple sharing `wait_for` and `kill`;
@@ -523,6 +523,72 @@ impl Drop for Orthanc {
         if let Some(mut c) = self.child.take() {
             kill(&mut c);
         }
+    }
+}
+
+/// Debian's nginx serving `site` (a server block) inside a minimal main
+/// configuration of its own.
+#[derive(Debug)]
+pub struct Nginx {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+}
+
+impl Nginx {
+    /// Starts nginx with `site` and waits until `port` (one it listens on)
+    /// accepts connections.
+    pub fn start(site: &str, port: u16) -> Nginx {
+        let dir = tempfile::tempdir().expect("nginx files");
+        let d = dir.path().display();
+        std::fs::write(dir.path().join("site.conf"), site).expect("nginx files");
+        let main = format!(
+            "user root; worker_processes 1; daemon off; pid {d}/nginx.pid; error_log {d}/error.log;\n\
+             events {{ worker_connections 64; }}\n\
+             http {{ access_log {d}/access.log; client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;\n\
+             fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n\
+             include {d}/site.conf; }}\n"
+        );
+        let conf = dir.path().join("nginx.conf");
+        std::fs::write(&conf, main).expect("nginx files");
+        let child = std::process::Command::new("/usr/sbin/nginx")
+            .arg("-c")
+            .arg(&conf)
+            .arg("-p")
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("nginx (Debian package nginx)");
+        let up = wait_for(Duration::from_secs(10), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        let nginx = Nginx { child, dir };
+        assert!(up, "nginx did not come up: {}", nginx.log());
+        nginx
+    }
+
+    /// nginx's error log, for failure context.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Nginx {
+    /// Stops master and workers (SIGKILL to the master alone would leave
+    /// its worker holding the port).
+    fn drop(&mut self) {
+        let conf = self.dir.path().join("nginx.conf");
+        let stopped = std::process::Command::new("/usr/sbin/nginx")
+            .arg("-c")
+            .arg(&conf)
+            .arg("-p")
+            .arg(self.dir.path())
+            .args(["-s", "stop"])
+            .status();
+        if !stopped.is_ok_and(|s| s.success()) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
     }
 }
 

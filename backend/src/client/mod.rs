@@ -408,7 +408,15 @@ impl Client {
     }
 
     /// `POST /api/submissions`: completes the upload; returns the receipt.
+    /// Repeated after a transient failure as [`retry`] does (a proxy's 502
+    /// when the node died during the request, a cut connection): the
+    /// server answers a session already completed with the same receipt.
     pub fn submit(&self, details: &SenderDetails, department: &str) -> Result<Receipt> {
+        retry(|| self.submit_once(details, department))
+    }
+
+    /// One `POST /api/submissions` (the details sealed afresh).
+    pub fn submit_once(&self, details: &SenderDetails, department: &str) -> Result<Receipt> {
         let sealed = self.seal_details(details)?;
         let boundary = format!("mailslot{}", hex::encode(random::<12>()?));
         let mut body = Vec::with_capacity(sealed.len() + 512);
@@ -507,5 +515,136 @@ fn attempts_for(e: &ClientError) -> u32 {
             BUSY_ATTEMPTS
         }
         _ => ATTEMPTS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    /// One scripted reply: status line, extra header lines (`{len}` stands
+    /// for the body length of the request before) and body.
+    type Reply = Option<(&'static str, &'static str, String)>;
+
+    /// A server answering one request per connection from `script`: `Some`
+    /// is sent, `None` closes the connection once the request is read (a
+    /// node dying under it). Returns its URL and the count of requests it
+    /// read.
+    fn scripted(script: Vec<Reply>) -> (String, std::thread::JoinHandle<usize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let served = std::thread::spawn(move || {
+            let (mut n, mut before) = (0, 0);
+            for reply in script {
+                let (mut stream, _) = listener.accept().unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap();
+                    }
+                    if line == "\r\n" || line.is_empty() {
+                        break;
+                    }
+                }
+                let mut body = vec![0u8; length];
+                std::io::Read::read_exact(&mut reader, &mut body).unwrap();
+                n += 1;
+                if let Some((status, headers, body)) = reply {
+                    let headers = headers.replace("{len}", &before.to_string());
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                }
+                before = length;
+            }
+            n
+        });
+        (url, served)
+    }
+
+    fn in_session(url: &str) -> Client {
+        let mut client = Client::new(url);
+        let key = mailslot_shared::envelope::PrivateKey::derive(&[7; 32]);
+        client.key = Some((key.public_key(), 64 * 1024));
+        client.session_id = Some(Id16([1; 16]));
+        client.token = Some("t".into());
+        client
+    }
+
+    /// The node died during the submission (the connection cut, then a
+    /// proxy's 502): the client asks again and takes the receipt.
+    #[test]
+    fn a_submission_is_repeated_after_a_cut_connection_and_a_proxys_502() {
+        let receipt = Receipt {
+            reference: "ABC-DEF-GHJ".into(),
+            files: 3,
+            bytes: 300,
+            letters: 0,
+            refused: vec![],
+            received_at: 1,
+        };
+        let (url, served) = scripted(vec![
+            None,
+            Some(("502 Bad Gateway", "", "<html>502</html>".into())),
+            Some(("201 Created", "", serde_json::to_string(&receipt).unwrap())),
+        ]);
+        let got = in_session(&url)
+            .submit(&SenderDetails::default(), "")
+            .unwrap();
+        assert_eq!(got, receipt);
+        assert_eq!(served.join().unwrap(), 3);
+    }
+
+    /// A refusal that is not transient is not repeated.
+    #[test]
+    fn a_refused_submission_is_not_repeated() {
+        let (url, served) = scripted(vec![Some((
+            "400 Bad Request",
+            "",
+            r#"{"code":"bad-request","message":"no"}"#.into(),
+        ))]);
+        let got = in_session(&url).submit(&SenderDetails::default(), "");
+        assert!(
+            matches!(&got, Err(ClientError::Api { code, .. }) if code == "bad-request"),
+            "{got:?}"
+        );
+        assert_eq!(served.join().unwrap(), 1);
+    }
+
+    /// The request that finished an upload lost its reply (the node died
+    /// after accepting the file; nginx answered 502 or cut the line): the
+    /// verdict the server then reports is the file's. Before, the client
+    /// sent a request after the end and took the server's
+    /// `upload-finished` for a refusal of the file.
+    #[test]
+    fn an_upload_whose_last_reply_was_lost_takes_the_verdict_the_server_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("IM1");
+        std::fs::write(&file, vec![1u8; 1000]).unwrap();
+        let accepted = "Upload-Offset: {len}\r\nMailslot-Verdict: accepted\r\n";
+        let (url, served) = scripted(vec![
+            Some((
+                "201 Created",
+                "Location: /api/uploads/u1\r\n",
+                String::new(),
+            )),
+            None,
+            Some(("200 OK", accepted, String::new())),
+        ]);
+        let sent = in_session(&url)
+            .upload_file(&file, UploadKind::Dicom, &|_| {})
+            .unwrap();
+        assert_eq!(sent.verdict, UploadState::Accepted);
+        assert_eq!(sent.upload, "u1");
+        assert_eq!(served.join().unwrap(), 3);
     }
 }

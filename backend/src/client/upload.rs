@@ -7,7 +7,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use mailslot_shared::envelope::{Id16, Sealer};
-use mailslot_shared::wire::{records_per_request, UploadKind, UploadState};
+use mailslot_shared::wire::{records_per_request, ErrorCode, UploadKind, UploadState};
 
 use super::{random, retry, wait_to_retry, Client, ClientError, Result, Sent};
 
@@ -94,9 +94,29 @@ impl Client {
                 }
                 Err(e) if wait_to_retry(&e, failures) => {
                     failures += 1;
-                    self.resync(up, progress)?;
+                    // The request may have finished the upload although
+                    // its reply was lost (the node died after accepting
+                    // the file, a proxy answered 502): the verdict is the
+                    // server's, not a request again after the end.
+                    match self.resync(up, progress) {
+                        Ok(Some(v)) => return Ok(Some(v)),
+                        Ok(None) => {}
+                        // Where to resume is asked again after the next try.
+                        Err(e) if e.is_transient() => {}
+                        Err(e) => return Err(e),
+                    }
                 }
                 Err(e) if e.is_transient() || e.ends_session() => return Err(e),
+                // Finished by an earlier request whose reply was lost (the
+                // resync above can itself have failed): its verdict.
+                Err(ClientError::Api { code, .. })
+                    if code == ErrorCode::UploadFinished.as_str() =>
+                {
+                    if let Some(v) = self.resync(up, progress)? {
+                        return Ok(Some(v));
+                    }
+                    return Err(ClientError::Protocol("upload finished without a verdict"));
+                }
                 // Refused for this file only: the others go on.
                 Err(ClientError::Api { code, .. }) => {
                     return Ok(Some(Sent {

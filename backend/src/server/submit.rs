@@ -7,10 +7,12 @@
 //!
 //! Uploads still incomplete are ended and reported as such. The submission
 //! record (details, consent, verdicts) goes to `<inbox>/<reference>/
-//! submission.json` (mode 0600) for staff; the reply is the receipt.
+//! submission.json` (mode 0600) for staff; the reply is the receipt. A
+//! session already completed answers the same receipt again (a client
+//! repeating a request whose reply was lost) and changes nothing.
 
 use crate::params;
-use crate::store::Sql;
+use crate::store::{OptionalExtension as _, Sql};
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::TryStreamExt as _;
@@ -89,7 +91,7 @@ pub async fn submit(
     let receipt = web::block(move || -> Result<Receipt, ApiFailure> {
         let session = authenticate(&st, token.as_deref())?;
         if session.finalized {
-            return Err(ApiFailure::SessionFinished);
+            return receipt_again(&st, &session);
         }
         let sender = open_details(&st, &session, &details)?;
         if !sender.purpose.is_empty()
@@ -105,6 +107,54 @@ pub async fn submit(
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(receipt))
+}
+
+/// The receipt of a submission completed before: a client repeats its
+/// request when the reply was lost (the node died, a proxy answered 502).
+/// Rebuilt from what [`finalize`] recorded (the submission's row and the
+/// session's uploads, counted as it counts them), nothing written again:
+/// no second submission, notification or cover sheet. The documents the
+/// server made at finalize are accepted DICOM uploads, so they count
+/// neither as letters nor as refused.
+fn receipt_again(state: &AppState, session: &Session) -> Result<Receipt, ApiFailure> {
+    let conn = state.store.conn()?;
+    let (files, bytes, received_at): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT files, bytes, created_at FROM submissions WHERE session_id = ?1",
+            params![session.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .ok_or(ApiFailure::SessionFinished)?;
+    let uploads: Vec<(String, String, Option<String>)> = conn.query_map(
+        "SELECT kind, state, code FROM uploads WHERE session_id = ?1 ORDER BY created_at, id",
+        params![session.id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let (mut letters, mut refused) = (0u64, Vec::<(String, u64)>::new());
+    for (kind, word, code) in uploads {
+        let Some(st) = UploadState::parse(&word) else {
+            continue;
+        };
+        if st == UploadState::Accepted && kind == UploadKind::Letter.as_str() {
+            letters += 1;
+        } else if st.is_refused() {
+            let code = code.unwrap_or(word);
+            match refused.iter_mut().find(|(c, _)| *c == code) {
+                Some((_, n)) => *n += 1,
+                None => refused.push((code, 1)),
+            }
+        }
+    }
+    tracing::info!(reference = %session.reference, "submission repeated: the same receipt");
+    Ok(Receipt {
+        reference: session.reference.clone(),
+        files: files.max(0) as u64,
+        bytes: bytes.max(0) as u64,
+        letters,
+        refused,
+        received_at,
+    })
 }
 
 /// Opens the sealed details: an envelope for this session whose plaintext

@@ -115,7 +115,7 @@ pub struct Store {
     /// This process's id among the nodes (random per start).
     node: String,
     /// PostgreSQL: the connection holding this node's life lock.
-    _alive: Option<pool::Kept>,
+    alive: Option<pool::Kept>,
 }
 
 #[derive(Debug)]
@@ -245,7 +245,7 @@ impl Store {
         Ok(Store {
             db: Db::Sqlite(Mutex::new(Conn::Sqlite(conn))),
             node: new_node_id(),
-            _alive: None,
+            alive: None,
         })
     }
 
@@ -279,7 +279,7 @@ impl Store {
         Ok(Store {
             db: Db::Postgres(pool),
             node,
-            _alive: Some(alive),
+            alive: Some(alive),
         })
     }
 
@@ -288,12 +288,30 @@ impl Store {
         &self.node
     }
 
+    /// PostgreSQL: makes sure this node still holds its life lock, taking
+    /// it again on a new connection when its connection was lost (a
+    /// restart of PostgreSQL, a network cut its keepalives noticed): a
+    /// node without it looks dead to the others, who would take back
+    /// whatever it claims. `Ok(false)` while it cannot be taken yet.
+    /// SQLite: always `Ok(true)`.
+    pub fn hold_life_lock(&self) -> Result<bool> {
+        let (Db::Postgres(pool), Some(alive)) = (&self.db, &self.alive) else {
+            return Ok(true);
+        };
+        let held = alive.hold(pool, LockSpace::Node, pool::key_of(&self.node))?;
+        Ok(held)
+    }
+
     /// Puts back into `table`'s queue the items being sent by a node that
     /// no longer runs (all of them with SQLite, where this is the one node,
-    /// called at start; with PostgreSQL those whose node's lock is free).
-    /// Returns how many went back.
-    pub fn requeue_orphans(&self, table: Queue) -> Result<usize> {
-        let table = table.name();
+    /// called at start; with PostgreSQL those whose node's lock is free),
+    /// and logs each node's that went back. Returns how many went back.
+    ///
+    /// Safe on several nodes at once: a node taking back holds the dead
+    /// node's lock meanwhile (another finds it held and leaves the items),
+    /// and only items still `sending` for that node are touched.
+    pub fn requeue_orphans(&self, queue: Queue) -> Result<usize> {
+        let table = queue.name();
         let conn = self.conn()?;
         let Db::Postgres(pool) = &self.db else {
             return conn.execute(
@@ -316,12 +334,22 @@ impl Store {
             let Some(_gone) = pool::Lease::try_take(pool, LockSpace::Node, key)? else {
                 continue;
             };
-            requeued += conn.execute(
+            let n = conn.execute(
                 &format!(
                     "UPDATE {table} SET state = 'pending', node = NULL WHERE state = 'sending' AND node IS NOT DISTINCT FROM ?1"
                 ),
                 params![node],
             )?;
+            if n > 0 {
+                // The node's id is random per start: no patient data.
+                tracing::warn!(
+                    queue = table,
+                    node = node.as_deref().unwrap_or("-"),
+                    items = n,
+                    "took back what a stopped node was sending"
+                );
+            }
+            requeued += n;
         }
         Ok(requeued)
     }

@@ -15,6 +15,16 @@ use super::{Result, StoreError};
 /// and workers are bounded elsewhere) and closed when returned.
 const IDLE: usize = 16;
 
+/// The server's TCP keepalives on each of a node's connections. A node
+/// whose process ends closes its connections, and PostgreSQL ends their
+/// sessions (and frees their locks: the node's life lock, an upload's) at
+/// once; a node whose machine stops (power, network) sends nothing, and
+/// without these PostgreSQL would keep its sessions, and so its claims,
+/// for the system's default of two hours. With them: about 25 s. Ignored
+/// over a Unix socket (no machine between).
+const KEEPALIVES: &str =
+    "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3";
+
 /// Open connections to one database.
 pub struct Pool {
     config: postgres::Config,
@@ -43,7 +53,9 @@ impl Pool {
     }
 
     fn open(&self) -> Result<postgres::Client> {
-        Ok(self.config.connect(postgres::NoTls)?)
+        let mut client = self.config.connect(postgres::NoTls)?;
+        client.batch_execute(KEEPALIVES)?;
+        Ok(client)
     }
 
     /// An idle connection, or a new one.
@@ -134,7 +146,29 @@ impl Lease<'_> {
 }
 
 /// A connection kept open for the lock it holds ([`Lease::keep`]).
-pub struct Kept(#[allow(dead_code)] Mutex<postgres::Client>);
+pub struct Kept(Mutex<postgres::Client>);
+
+impl Kept {
+    /// Whether the connection still holds the lock `(space, key)`: it
+    /// answers. When it does not (PostgreSQL restarted, or ended the
+    /// session after its keepalives went unanswered), the lock is taken
+    /// again on a new connection if no other session holds it; `false`
+    /// while one does (another node taking back what this one claimed:
+    /// the next look takes it).
+    pub fn hold(&self, pool: &Pool, space: LockSpace, key: i32) -> Result<bool> {
+        let mut client = self.0.lock().map_err(|_| StoreError::Poisoned)?;
+        if !client.is_closed() && client.simple_query("SELECT 1").is_ok() {
+            return Ok(true);
+        }
+        let Some(again) = Lease::try_take(pool, space, key)?.and_then(Lease::keep) else {
+            return Ok(false);
+        };
+        let fresh = again.0.into_inner().map_err(|_| StoreError::Poisoned)?;
+        *client = fresh;
+        tracing::warn!("this node's life lock went with its connection; held again");
+        Ok(true)
+    }
+}
 
 impl std::fmt::Debug for Kept {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
