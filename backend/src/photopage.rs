@@ -14,11 +14,12 @@
 //! byte budget ([`BUDGET_BYTES`]) that covers the file read, the decoder's
 //! buffers and the page. A request waiting for the budget holds nothing
 //! but its connection (no body place, no blocking thread) and gives up
-//! after [`crate::server::gate::WAIT`] (`rate-limited`: the sender sends
-//! the last part again).
+//! after the wait it was started with (the server's: 5 s; then
+//! `rate-limited`, and the sender sends the last part again).
 
 use std::path::PathBuf;
 use std::sync::mpsc;
+use std::time::Duration;
 
 use mailslot_shared::letter::{LetterKind, MAX_PHOTO_BYTES};
 use mailslot_shared::photo::{self, Photo, PhotoColor, PhotoError, Pixels, PAGE_LONG, PAGE_SHORT};
@@ -86,12 +87,15 @@ pub struct Photos {
     /// The budget in MiB.
     budget: Semaphore,
     budget_mib: u32,
+    /// How long a page waits for its budget.
+    wait: Duration,
     work: mpsc::Sender<Work>,
 }
 
 impl Photos {
-    /// Starts the thread; at most `budget_bytes` held at once.
-    pub fn start(budget_bytes: u64) -> std::io::Result<Self> {
+    /// Starts the thread; at most `budget_bytes` held at once, waited for
+    /// at most `wait`.
+    pub fn start(budget_bytes: u64, wait: Duration) -> std::io::Result<Self> {
         let (work, jobs) = mpsc::channel::<Work>();
         std::thread::Builder::new()
             .name("photos".into())
@@ -104,6 +108,7 @@ impl Photos {
         Ok(Photos {
             budget: Semaphore::new(budget_mib as usize),
             budget_mib,
+            wait,
             work,
         })
     }
@@ -115,8 +120,7 @@ impl Photos {
         if mib > self.budget_mib {
             return Err(PhotoError::TooLarge.into());
         }
-        let waited =
-            tokio::time::timeout(crate::server::gate::WAIT, self.budget.acquire_many(mib)).await;
+        let waited = tokio::time::timeout(self.wait, self.budget.acquire_many(mib)).await;
         match waited {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(PhotoPageError::Busy),
@@ -406,7 +410,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.png");
         std::fs::write(&path, pictures::png(100, 140)).unwrap();
-        let photos = Photos::start(64 * MIB).unwrap();
+        let photos = Photos::start(64 * MIB, Duration::from_millis(300)).unwrap();
         let len = std::fs::metadata(&path).unwrap().len();
         // All of the budget held elsewhere: the page waits, then is busy.
         let held = photos.budget.try_acquire_many(64).unwrap();

@@ -380,24 +380,11 @@ fn jpeg(bytes: &[u8]) -> Result<Photo, PhotoError> {
 /// (`APP0`) and Adobe's colour transform (`APP14`), comments, and
 /// anything after the image's end. `None` if it is no JPEG.
 pub fn strip_jpeg_metadata(jpeg: &[u8]) -> Option<Vec<u8>> {
-    if jpeg.get(..2)? != [0xFF, 0xD8] {
-        return None;
-    }
     let mut out = Vec::with_capacity(jpeg.len());
-    out.extend_from_slice(&jpeg[..2]);
-    let mut at = 2;
-    loop {
-        let marker = jpeg.get(at..at + 4)?;
-        if marker[0] != 0xFF {
-            return None;
-        }
-        if marker[1] == 0xDA {
-            break;
-        }
-        let len = usize::from(u16::from_be_bytes([marker[2], marker[3]]));
-        let segment = jpeg.get(at..(at + 2).checked_add(len)?)?;
-        let body = &segment[4.min(segment.len())..];
-        let keep = match marker[1] {
+    out.extend_from_slice(jpeg.get(..2)?);
+    let at = walk_segments(jpeg, |marker, segment| {
+        let body = segment.get(4..).unwrap_or_default();
+        let keep = match marker {
             0xE0 => body.starts_with(b"JFIF\0"),
             0xEE => body.starts_with(b"Adobe"),
             0xE1..=0xED | 0xEF | 0xFE => false,
@@ -406,8 +393,8 @@ pub fn strip_jpeg_metadata(jpeg: &[u8]) -> Option<Vec<u8>> {
         if keep {
             out.extend_from_slice(segment);
         }
-        at += 2 + len;
-    }
+        true
+    })?;
     // The scans as they are, up to the last end-of-image marker.
     let rest = &jpeg[at..];
     let end = rest
@@ -505,6 +492,9 @@ fn png(bytes: &[u8]) -> Result<Photo, PhotoError> {
             push(r.data(), &mut shrink)?;
         }
     }
+    // Every row is in; the file must also end as a PNG ends (the rest of
+    // the data, its checksums, IEND): a cut file is not a whole picture.
+    reader.finish().map_err(|_| PhotoError::Unreadable)?;
     shrink.finish(color, 0)
 }
 
@@ -601,6 +591,22 @@ pub fn exif_quarter_turns(jpeg: &[u8]) -> u8 {
 }
 
 fn exif_orientation(jpeg: &[u8]) -> Option<u16> {
+    let mut tiff = None;
+    walk_segments(jpeg, |marker, segment| {
+        if marker == 0xE1 {
+            tiff = segment.get(4..).and_then(|b| b.strip_prefix(b"Exif\0\0"));
+        }
+        tiff.is_none()
+    });
+    tiff_orientation(tiff?)
+}
+
+/// Walks a JPEG's segments before its first scan, handing `visit` each
+/// one's marker and whole bytes (marker and length included) for as long
+/// as it answers `true`. Returns where the first scan starts; `None` if
+/// `visit` stopped the walk, a segment runs past the end, or no marker
+/// stands where one must.
+fn walk_segments<'a>(jpeg: &'a [u8], mut visit: impl FnMut(u8, &'a [u8]) -> bool) -> Option<usize> {
     if jpeg.get(..2)? != [0xFF, 0xD8] {
         return None;
     }
@@ -612,14 +618,12 @@ fn exif_orientation(jpeg: &[u8]) -> Option<u16> {
         }
         // Start of scan: no more metadata before the image data.
         if marker[1] == 0xDA {
-            return None;
+            return Some(at);
         }
         let len = usize::from(u16::from_be_bytes([marker[2], marker[3]]));
-        let body = jpeg.get(at + 4..(at + 2).checked_add(len)?)?;
-        if marker[1] == 0xE1 {
-            if let Some(tiff) = body.strip_prefix(b"Exif\0\0") {
-                return tiff_orientation(tiff);
-            }
+        let segment = jpeg.get(at..(at + 2).checked_add(len)?)?;
+        if !visit(marker[1], segment) {
+            return None;
         }
         at += 2 + len;
     }

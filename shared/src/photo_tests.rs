@@ -253,3 +253,18 @@ fn shrinking_averages_each_box_and_the_edges() {
     assert_eq!((photo.width, photo.height), (3, 2));
     assert_eq!(photo.pixels, Pixels::Raw(vec![100, 100, 100, 20, 90, 7]));
 }
+
+/// A PNG cut after its last row (its checksums and IEND missing) was
+/// taken whole once rows were read one at a time.
+#[test]
+fn a_png_cut_after_its_rows_is_unreadable() {
+    let whole = white_png(40, 60);
+    for cut in [whole.len() - 12, whole.len() - 20] {
+        assert_eq!(
+            decode(LetterKind::Png, &whole[..cut]),
+            Err(PhotoError::Unreadable),
+            "cut at {cut}"
+        );
+    }
+    assert!(decode(LetterKind::Png, &whole).is_ok());
+}

@@ -13,7 +13,7 @@ use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{Consent, SenderDetails, UploadKind, UploadState};
 use mailslot_tests::documents::{
     cover_sheets_arrived, cover_texts, letters_arrived, patients_of, photo_letter_upright,
-    ENCAPSULATED_PDF,
+    studies_of, ENCAPSULATED_PDF,
 };
 use mailslot_tests::fixtures::{
     dataset, files_under, free_port, get, normalized_dataset, sha256, wait_for, HospitalCa,
@@ -138,9 +138,15 @@ fn inbox_keeps_exact_bytes_and_the_sealed_request() {
         b"%PDF-1.1\n1 0 obj <</Type/Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n",
     )
     .unwrap();
+    // Several patients: the letter names its study (without a choice it
+    // would stay in the mailbox).
+    let images: Vec<PathBuf> = sources(&real).into_values().flatten().collect();
+    let study = studies_of(&images[..1])[0].clone();
     let (code, stdout, stderr) = server.send(
         &[&real, &dir.join("broken")],
         &[
+            "--letter-study",
+            &study,
             "--name",
             "Erika Mustermann",
             "--phone",
@@ -290,6 +296,7 @@ fn orthanc_receives_pydicom_data(
     // Zero padding after the data set (issue 14): STOW-RS keeps the file
     // as it is, C-STORE sends the data set without it.
     let padded = corpus().join("generated/mr_trailing_padding.dcm");
+    let padded_study = studies_of(std::slice::from_ref(&padded))[0].clone();
     let (code, stdout, stderr) = server.send(
         &[&real, &padded],
         &[
@@ -302,7 +309,7 @@ fn orthanc_receives_pydicom_data(
             // Several patients: the letters name their study (the server
             // puts a letter without a choice into no other patient's).
             "--letter-study",
-            "1.2.826.0.1.3680043.9.7.14.1",
+            &padded_study,
         ],
     );
     assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");

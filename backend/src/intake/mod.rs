@@ -295,11 +295,18 @@ impl Intake {
         if total.max(0) as u64 + extra > max + max / 32 {
             return Err(IntakeError::SessionTooLarge);
         }
+        self.within_quota(session, extra, "made-bytes")
+    }
+
+    /// Whether `bytes` more fit the mailbox's quota now (what it occupies
+    /// or has promised: [`committed_bytes`]); a refusal is audited with
+    /// `what` naming the bytes.
+    fn within_quota(&self, session: &Session, bytes: u64, what: &str) -> Result<()> {
         let active_since = now() - self.limits.reservation_idle_secs as i64;
-        if committed_bytes(&self.store, active_since)? + extra > self.limits.quota_bytes {
+        if committed_bytes(&self.store, active_since)? + bytes > self.limits.quota_bytes {
             self.store.audit(
                 "mailbox-full",
-                &format!("session={} made-bytes={extra}", session.id),
+                &format!("session={} {what}={bytes}", session.id),
             )?;
             return Err(IntakeError::MailboxFull);
         }
@@ -377,13 +384,7 @@ impl Intake {
             return Err(IntakeError::TooManyUploads);
         }
         drop(conn);
-        if committed_bytes(&self.store, active_since)? + length > self.limits.quota_bytes {
-            self.store.audit(
-                "mailbox-full",
-                &format!("session={} upload-bytes={length}", session.id),
-            )?;
-            return Err(IntakeError::MailboxFull);
-        }
+        self.within_quota(session, length, "upload-bytes")?;
         let id = hex::encode(&random32()?[..16]);
         let t = now();
         let expires = t + (self.limits.upload_expiry_hours * 3600) as i64;

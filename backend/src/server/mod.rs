@@ -19,7 +19,7 @@
 
 pub mod admin;
 mod error;
-pub(crate) mod gate;
+mod gate;
 pub(crate) mod session;
 mod submit;
 mod tus;
@@ -121,7 +121,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     Ok(AppState {
         bodies: gate::Gate::new(config.max_concurrent_bodies),
         password_checks: gate::Gate::new(config.max_concurrent_password_checks),
-        photos: crate::photopage::Photos::start(crate::photopage::BUDGET_BYTES)
+        photos: crate::photopage::Photos::start(crate::photopage::BUDGET_BYTES, gate::WAIT)
             .map_err(crate::intake::IntakeError::from)?,
         config,
         store,
