@@ -20,27 +20,26 @@
 pub(crate) mod end;
 mod error;
 mod generated;
+mod letters;
+mod patients;
 mod receive;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::params;
 use crate::store::{OptionalExtension, Sql, StoreError};
 use mailslot_shared::envelope::{envelope_len, Header, MIN_RECORD_SIZE};
-use mailslot_shared::letter::LetterKind;
 use mailslot_shared::wire::{UploadKind, UploadMetadata, UploadState};
 use serde::Serialize;
 
 pub use end::{expire_due, CLOSE_WAIT};
 pub use error::IntakeError;
-pub use generated::{
-    letter_studies, modality_code, patients, study_lines, utc_date_time, utc_readable,
-    MAX_MODALITIES,
-};
+pub use generated::{utc_date_time, utc_readable};
+pub use letters::{PhotoJob, Received};
+pub use patients::{letter_studies, modality_code, patients, study_lines, MAX_MODALITIES};
 
 use crate::config::Config;
 use crate::forward::Forwarder;
@@ -149,53 +148,6 @@ pub struct Intake {
     busy: Mutex<HashSet<String>>,
     /// Photo letters whose page is being made (off the request's thread).
     converting: Arc<Mutex<HashSet<String>>>,
-}
-
-/// What a request's bytes came to.
-#[derive(Debug)]
-pub enum Received {
-    /// The upload as it stands (with its verdict, if finished).
-    Upload(Upload),
-    /// A photo letter with every record in: its page is to be made (see
-    /// `photopage::Photos`), then [`Intake::finish_photo`] records it.
-    Photo(PhotoJob),
-}
-
-/// A photo letter waiting for its page. Its records are in the part file;
-/// its new offset is not recorded yet (a retried request starts over).
-/// While it lives, closing the session waits for it.
-#[derive(Debug)]
-pub struct PhotoJob {
-    /// The upload, its offset at the end of its records.
-    pub upload: Upload,
-    /// The photo's kind.
-    pub kind: LetterKind,
-    /// The file holding the photo.
-    pub part: PathBuf,
-    /// The photo's bytes.
-    pub plaintext_len: u64,
-    _converting: ConvertingGuard,
-}
-
-/// Marks a photo letter as having its page made, until dropped.
-#[derive(Debug)]
-struct ConvertingGuard(Arc<Mutex<HashSet<String>>>, String);
-
-impl ConvertingGuard {
-    fn enter(set: &Arc<Mutex<HashSet<String>>>, id: &str) -> Result<Self> {
-        set.lock()
-            .map_err(|_| IntakeError::Internal("lock-poisoned"))?
-            .insert(id.to_owned());
-        Ok(ConvertingGuard(set.clone(), id.to_owned()))
-    }
-}
-
-impl Drop for ConvertingGuard {
-    fn drop(&mut self) {
-        if let Ok(mut set) = self.0.lock() {
-            set.remove(&self.1);
-        }
-    }
 }
 
 /// Bytes that the client of session `?1` has announced and not sent, in

@@ -1,7 +1,9 @@
 //! Intake's transitions that need no peer.
 
+use super::letters::ConvertingGuard;
 use super::*;
 use crate::config::Flags;
+use mailslot_shared::letter::LetterKind;
 use mailslot_shared::wire::ErrorCode;
 
 /// A submission that completes while a final PATCH is being finished
