@@ -585,7 +585,14 @@ fn test() -> Result {
     // minutes of `Retry-After` there.
     run(cargo()
         .args(["test", "--locked", "-p", "mailslot-tests", "--test", "it"])
-        .args(["--", "server::", "api::", "operations::", "hardening::"])
+        .args([
+            "--",
+            "server::",
+            "api::",
+            "operations::",
+            "hardening::",
+            "made::",
+        ])
         .env("MAILSLOT_CORPUS", &corpus)
         .env("MAILSLOT_TEST_DATABASE", "postgres"))?;
     // The load test alone: it takes both cores for minutes.
