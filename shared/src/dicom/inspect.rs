@@ -11,7 +11,7 @@ use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
 
 use super::meta::{read_meta_group, MetaProblem};
 use super::reason::{RejectCode, WarningCode};
-use super::source::{Feed, Prefixed, Seekable, Skip, Streamed};
+use super::source::{read_up_to, Feed, Prefixed, Seekable, Skip, Streamed};
 use super::uid::is_valid_uid;
 use super::walk::{trim_uid, walk, Collect, End, Listing, Stop};
 use super::{Limits, Rejection, Scope, Summary, Verdict};
@@ -54,20 +54,6 @@ fn verdict(ran: Result<Summary, Rejection>) -> Verdict {
         Ok(summary) => Verdict::Accepted(Box::new(summary)),
         Err(rejection) => Verdict::Rejected(rejection),
     }
-}
-
-/// Reads until `buf` is full or the source ends; returns how much was read.
-pub(super) fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match r.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 /// The images a whole DICOMDIR of `file_len` bytes lists (its directory

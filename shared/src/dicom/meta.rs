@@ -7,7 +7,7 @@
 
 use std::io::Read;
 
-use super::inspect::read_up_to;
+use super::source::read_up_to;
 
 /// Largest file meta group accepted; real ones are a few hundred bytes.
 pub(super) const MAX_META_LEN: u32 = 64 * 1024;

@@ -15,8 +15,6 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
-use super::inspect::read_up_to;
-
 /// A source that can pass over bytes.
 pub(super) trait Skip: Read {
     /// Passes over the next `n` bytes; returns how many there were (fewer
@@ -293,6 +291,20 @@ impl Read for Shared<'_, '_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.0.borrow_mut().read(buf)
     }
+}
+
+/// Reads until `buf` is full or the source ends; returns how much was read.
+pub(super) fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 #[cfg(test)]
