@@ -212,7 +212,7 @@ pub struct Config {
     pub tls: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed when working out
     /// a client's address (lockout and rate limit). Empty: the TCP peer.
-    pub trusted_proxies: Vec<crate::lockout::Cidr>,
+    pub trusted_proxies: Vec<crate::proxy::Cidr>,
     /// SMTP server for notifications, as a URL: `smtp://host:25` (plain),
     /// `smtp://host:587?tls=required` (STARTTLS), `smtps://host:465`
     /// (implicit TLS); `user:password@` before the host logs in.
@@ -737,7 +737,7 @@ impl RawConfig {
                     )
                 })
             })
-            .collect::<Result<Vec<crate::lockout::Cidr>, _>>()?;
+            .collect::<Result<Vec<crate::proxy::Cidr>, _>>()?;
         self.validate_notify()?;
         Ok(Config {
             listen,

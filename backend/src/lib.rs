@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod notify;
 pub mod passwords;
 pub mod photopage;
+pub mod proxy;
 pub mod retention;
 pub mod secret;
 pub mod send;

@@ -197,10 +197,7 @@ pub type SessionLimit =
 /// A client may open `burst` sessions at once (`max_sessions_per_client`:
 /// a practice behind one address that sends many at once raises both
 /// together), then one every 2 s.
-pub fn session_limit(
-    trusted_proxies: &[crate::lockout::Cidr],
-    burst: usize,
-) -> Option<SessionLimit> {
+pub fn session_limit(trusted_proxies: &[crate::proxy::Cidr], burst: usize) -> Option<SessionLimit> {
     actix_governor::GovernorConfigBuilder::default()
         .key_extractor(ClientIp(Arc::new(trusted_proxies.to_vec())))
         .seconds_per_request(2)
@@ -208,10 +205,10 @@ pub fn session_limit(
         .finish()
 }
 
-/// Rate-limit key: the client's address (see [`crate::lockout::client_ip`]);
+/// Rate-limit key: the client's address (see [`crate::proxy::client_ip`]);
 /// refusals in the API's error shape.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ClientIp(pub Arc<Vec<crate::lockout::Cidr>>);
+pub struct ClientIp(pub Arc<Vec<crate::proxy::Cidr>>);
 
 impl actix_governor::KeyExtractor for ClientIp {
     type Key = std::net::IpAddr;
@@ -368,7 +365,7 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
         .map_err(|_| crate::Error::Usage("the start panicked".into()))??;
     let state = web::Data::new(state);
     if let Some(warning) =
-        crate::lockout::shared_address_warning(listen.ip(), &state.config.trusted_proxies)
+        crate::proxy::shared_address_warning(listen.ip(), &state.config.trusted_proxies)
     {
         tracing::warn!(listen = %listen, "{warning}");
     }

@@ -24,12 +24,12 @@ pub async fn key(state: web::Data<AppState>) -> Result<HttpResponse, ApiFailure>
         .json(ServerKey::announce(&pk, DEFAULT_RECORD_SIZE)))
 }
 
-/// The sender's address (see [`crate::lockout::client_ip`]): every
+/// The sender's address (see [`crate::proxy::client_ip`]): every
 /// `X-Forwarded-For` line is read.
 pub fn request_ip(
     peer: Option<std::net::IpAddr>,
     headers: &actix_web::http::header::HeaderMap,
-    trusted: &[crate::lockout::Cidr],
+    trusted: &[crate::proxy::Cidr],
 ) -> std::net::IpAddr {
     let lines: Vec<&str> = headers
         .get_all("X-Forwarded-For")
@@ -38,7 +38,7 @@ pub fn request_ip(
     // Said once per process: a proxy in front that `trusted_proxies`
     // leaves out makes all senders one client (and one lockout).
     static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    if crate::lockout::forwarded_from_untrusted(peer, &lines, trusted)
+    if crate::proxy::forwarded_from_untrusted(peer, &lines, trusted)
         && !SAID.swap(true, std::sync::atomic::Ordering::Relaxed)
     {
         tracing::warn!(
@@ -47,7 +47,7 @@ pub fn request_ip(
              sender counts as the proxy for the password lockout and session limits"
         );
     }
-    crate::lockout::client_ip(peer, &lines, trusted)
+    crate::proxy::client_ip(peer, &lines, trusted)
 }
 
 fn random_hex16() -> Result<String, ApiFailure> {
