@@ -162,7 +162,7 @@ impl Metrics {
     ) -> Result<String, StoreError> {
         let t = now();
         // The states `mailslot queue` counts; a state without items is 0.
-        let counts = crate::forward::queue_counts(store)?;
+        let counts = crate::forward::queue::queue_counts(store)?;
         for state in ["pending", "sending", "failed"] {
             let n = counts.iter().find(|(s, _)| s == state).map_or(0, |c| c.1);
             self.forward_queue.with_label_values(&[state]).set(n);

@@ -10,6 +10,7 @@
 pub mod dimse;
 pub mod inbox;
 mod pdata;
+pub mod queue;
 pub mod stow;
 
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ use crate::store::Sql;
 
 use crate::config::{Config, Destination};
 use crate::store::{now, Store, StoreError};
+
+pub use queue::queue_counts;
 
 /// One object to forward.
 #[derive(Debug, Clone)]
@@ -315,15 +318,6 @@ fn record(
         }
     }
     Ok(())
-}
-
-/// Counts of the forward queue by state (for `mailslot queue`).
-pub fn queue_counts(store: &Store) -> Result<Vec<(String, i64)>, StoreError> {
-    store.conn()?.query_map(
-        "SELECT state, COUNT(*) FROM forward_queue GROUP BY state ORDER BY state",
-        params![],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
 }
 
 /// A permanently failed item.
