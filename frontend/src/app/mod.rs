@@ -20,6 +20,7 @@ mod effects;
 mod files;
 pub(crate) mod instructions;
 pub mod model;
+pub(crate) mod route;
 mod steps;
 pub mod text;
 pub(crate) mod views;
@@ -36,9 +37,9 @@ use crate::upload;
 use crate::worker::client::WorkerEvent;
 use effects::Effects;
 use model::{Action, Effect, Model, Problem, RefusedLetters, Step};
+use route::View;
 use steps::*;
 use text::Text;
-use views::View;
 use widgets::{pick, ErrorSummary, Footer, Header};
 
 /// What reaches the page.

@@ -107,7 +107,7 @@ pub fn Footer(p: &FooterProps) -> Html {
         <footer class="help">
             <h2>{ t(p.lang, "help-heading") }</h2>
             <Contacts lang={ p.lang } hospital={ p.hospital.clone() }/>
-            { crate::app::views::more_links(p.lang, &p.hospital) }
+            { crate::app::route::more_links(p.lang, &p.hospital) }
         </footer>
     }
 }

@@ -50,7 +50,7 @@ pub fn Welcome(p: &WelcomeProps) -> Html {
                 <li>{ t(l, "welcome-get-in-touch") }</li>
             </ul>
             <p class="no-print">
-                <a href={ crate::app::views::View::Instructions.href(l) }>{ t(l, "instructions-link") }</a>
+                <a href={ crate::app::route::View::Instructions.href(l) }>{ t(l, "instructions-link") }</a>
                 { " · " }
                 <a href={ crate::app::instructions::pdf_href(l) } download="">{ t(l, "instructions-pdf") }</a>
             </p>
