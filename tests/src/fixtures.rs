@@ -12,14 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::mailslot_bin;
-
-/// A TCP port that was free a moment ago (Orthanc cannot bind port 0).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("no free port")
-}
+pub use crate::ports::{free_port, wait_for};
 
 fn http() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -40,18 +33,6 @@ pub fn get(url: &str) -> Option<(u16, Vec<u8>)> {
         .read_to_vec()
         .ok()?;
     Some((status, body))
-}
-
-/// Polls `check` until it is true or `timeout` passes.
-pub fn wait_for(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < timeout {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    check()
 }
 
 fn kill(child: &mut Child) {

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 pub mod documents;
 pub mod fixtures;
+pub mod ports;
 pub mod postgres;
 pub mod proxy;
 

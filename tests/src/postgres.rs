@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use crate::fixtures::{free_port, wait_for};
+use crate::ports::{free_port, wait_for};
 
 /// Whether the suite runs its servers on PostgreSQL
 /// (`MAILSLOT_TEST_DATABASE=postgres`) rather than SQLite.
