@@ -16,11 +16,15 @@
 //!   (including the browser end-to-end test), the wasm32 tests (Node and
 //!   headless Chromium), clippy, and a short fuzz run of every fuzz target.
 //! * `fuzz`   — build the fuzz targets and run each for `--seconds N`.
+//! * `cycles` — fail when a module of a crate imports, through any chain,
+//!   one that imports it back (`cycles.rs`); `test` runs it first.
 
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+mod cycles;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -86,8 +90,9 @@ fn main() -> ExitCode {
             .and_then(|()| page())
             .and_then(|()| serve(&args[1..])),
         Some("fuzz") => fuzz(seconds_arg(&args).unwrap_or(30)),
+        Some("cycles") => no_import_loops(),
         _ => Err(
-            "usage: cargo xtask <deps|corpus|page|run [serve args…]|bench-page|test|fuzz [--seconds N]>"
+            "usage: cargo xtask <deps|corpus|page|run [serve args…]|bench-page|test|fuzz [--seconds N]|cycles>"
                 .into(),
         ),
     };
@@ -567,7 +572,29 @@ trailer <</Root 1 0 R>>\n%%EOF\n";
 
 // ---- test ---------------------------------------------------------------
 
+/// The crates whose modules may not import each other in a loop.
+const CRATES: &[&str] = &["shared", "backend", "frontend", "tests", "xtask"];
+
+/// Fails naming every import loop of every crate (`cycles.rs`).
+fn no_import_loops() -> Result {
+    let mut found = Vec::new();
+    for krate in CRATES {
+        for lp in cycles::loops(&root().join(krate).join("src"))? {
+            found.push(format!("{krate}: {}", lp.join(" -> ")));
+        }
+    }
+    if found.is_empty() {
+        eprintln!("xtask: no import loops in {}", CRATES.join(", "));
+        return Ok(());
+    }
+    Err(format!(
+        "import loops (a module imports, through these, one that imports it back):\n  {}",
+        found.join("\n  ")
+    ))
+}
+
 fn test() -> Result {
+    no_import_loops()?;
     let fuzz_seconds: u64 = env::var("MAILSLOT_FUZZ_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
