@@ -7,17 +7,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use mailslot_backend::client::{Client, ClientError};
-use mailslot_shared::wire::Consent;
 use mailslot_tests::fixtures::{get, wait_for, Server, PASSWORD};
-use mailslot_tests::{corpus, mailslot_bin, Failures};
-
-fn consent() -> Consent {
-    Consent {
-        statement_version: "2".into(),
-        accepted: true,
-        may_send: true,
-    }
-}
+use mailslot_tests::{consent, corpus, mailslot_bin, Failures};
 
 /// A client with a fresh session on `server`.
 fn session(server: &Server) -> Client {

@@ -11,28 +11,12 @@ use std::time::{Duration, Instant};
 use mailslot_backend::client::Client;
 use mailslot_backend::photopage::pictures;
 use mailslot_shared::dicom::synth::{element, file_head};
-use mailslot_shared::wire::{Consent, UploadKind, UploadState};
+use mailslot_shared::wire::{UploadKind, UploadState};
 use mailslot_tests::documents::cover_texts;
 use mailslot_tests::fixtures::{ct_cd, files_under, wait_for, Server, WebhookReceiver, PASSWORD};
-use mailslot_tests::Failures;
+use mailslot_tests::{consent, reference, Failures};
 
 const CT: &str = "1.2.840.10008.5.1.4.1.1.2";
-
-fn consent() -> Consent {
-    Consent {
-        statement_version: "2".into(),
-        accepted: true,
-        may_send: true,
-    }
-}
-
-fn reference(stdout: &str) -> String {
-    stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("Reference number: "))
-        .map(str::to_owned)
-        .unwrap_or_else(|| panic!("no reference number in:\n{stdout}"))
-}
 
 fn drained(server: &Server) -> bool {
     wait_for(Duration::from_secs(120), || {

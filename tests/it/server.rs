@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
-use mailslot_shared::wire::{Consent, SenderDetails, UploadKind, UploadState};
+use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
 use mailslot_tests::documents::{
     cover_sheets_arrived, cover_texts, letters_arrived, patients_of, photo_letter_upright,
     studies_of, ENCAPSULATED_PDF,
@@ -19,7 +19,7 @@ use mailslot_tests::fixtures::{
     dataset, files_under, free_port, get, normalized_dataset, sha256, wait_for, HospitalCa,
     Orthanc, Server, SmtpServer, SmtpTls, StoreScp, WebhookReceiver, PASSWORD,
 };
-use mailslot_tests::{corpus, Failures};
+use mailslot_tests::{consent, corpus, reference, Failures};
 
 /// Accepted files under `dir`, grouped by SOP Instance UID (several files
 /// may carry one instance in different encodings; the first to arrive wins).
@@ -35,22 +35,6 @@ fn sources(dir: &Path) -> BTreeMap<String, Vec<PathBuf>> {
         }
     }
     by_uid
-}
-
-fn reference(stdout: &str) -> String {
-    stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("Reference number: "))
-        .map(str::to_owned)
-        .unwrap_or_else(|| panic!("no reference number in:\n{stdout}"))
-}
-
-fn consent() -> Consent {
-    Consent {
-        statement_version: "2".into(),
-        accepted: true,
-        may_send: true,
-    }
 }
 
 /// Waits until the forward queue holds nothing pending or in flight.

@@ -77,6 +77,25 @@ pub fn mailslot(args: &[&str]) -> Output {
         .expect("cannot run mailslot")
 }
 
+/// The consent a test sender gives: the privacy statement the test
+/// servers name (version 2), accepted, and may send.
+pub fn consent() -> mailslot_shared::wire::Consent {
+    mailslot_shared::wire::Consent {
+        statement_version: "2".into(),
+        accepted: true,
+        may_send: true,
+    }
+}
+
+/// The reference number `mailslot send` printed in `stdout`.
+pub fn reference(stdout: &str) -> String {
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Reference number: "))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no reference number in:\n{stdout}"))
+}
+
 /// Collects failures; panics once at the end with all of them and the
 /// context (command output) that explains them.
 #[derive(Debug, Default)]
