@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-mod text;
+pub(crate) mod text;
 
 use crate::params;
 use crate::store::Sql;

@@ -257,11 +257,12 @@ impl Cover<'_> {
     }
 }
 
-/// `text` without control or format characters (a sender's text on the
-/// sheet: no line of its own can be forged).
+/// `text` without the characters that could start a line of its own or
+/// reorder what follows (the console's rule, [`crate::casefile::text::hidden`]):
+/// a sender's text on the sheet cannot forge a line.
 fn printable(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'))
+        .filter(|c| !crate::casefile::text::hidden(*c))
         .collect()
 }
 

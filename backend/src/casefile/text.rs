@@ -1,5 +1,6 @@
 //! What a sender typed (or a file carried), made safe for staff's
-//! console: one line, nothing a terminal acts on or that reorders it.
+//! console: one line, nothing a terminal acts on or that reorders it. The
+//! cover sheet leaves out the same characters ([`hidden`]).
 
 /// Whether `c` may change how a console shows a line other than as one
 /// visible character: a control character (a terminal's escape sequences,
@@ -7,7 +8,7 @@
 /// bidi embeddings, overrides and isolates such as U+202E, zero-width
 /// spaces and joiners, the BOM, tags) or a line or paragraph separator
 /// (U+2028, U+2029).
-pub(super) fn hidden(c: char) -> bool {
+pub(crate) fn hidden(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{ad}'
