@@ -10,14 +10,11 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::params;
-use crate::store::Sql;
 use mailslot_shared::envelope::Header;
 use mailslot_shared::letter::{self, LetterKind};
 use mailslot_shared::photo::PhotoError;
 use mailslot_shared::wire::UploadState;
 
-use super::receive::{audit_verdict, count_verdict, save_progress};
 use super::{Intake, IntakeError, Result, Upload};
 use crate::durable;
 use crate::mailbox::count_inbox_bytes;
@@ -176,45 +173,19 @@ impl Intake {
         kept: std::result::Result<u64, &str>,
         plaintext_len: u64,
     ) -> Result<()> {
-        let (verdict, code, stored_len) = match kept {
-            Ok(bytes) => (UploadState::Accepted, None, bytes.max(plaintext_len)),
-            Err(code) => (UploadState::Rejected, Some(code), plaintext_len),
+        let settled = match kept {
+            Ok(bytes) => {
+                let stored = bytes.max(plaintext_len);
+                self.set_verdict(u, UploadState::Accepted, None, None, stored)?
+            }
+            Err(code) => {
+                self.set_verdict(u, UploadState::Rejected, Some(code), None, plaintext_len)?
+            }
         };
-        let saved_before = u.saved_offset;
-        let mut conn = self.store.conn()?;
-        let tx = conn.transaction()?;
-        save_progress(&tx, u)?;
-        let settled = tx.execute(
-            "UPDATE uploads SET state = ?1, code = ?2, instance_hash = NULL, plaintext_len = ?3 WHERE id = ?4 AND state = ?5",
-            params![
-                verdict.as_str(),
-                code,
-                stored_len as i64,
-                u.id,
-                UploadState::Receiving.as_str()
-            ],
-        )?;
-        if settled == 0 {
-            let state: String = tx.query_row(
-                "SELECT state FROM uploads WHERE id = ?1",
-                params![u.id],
-                |r| r.get(0),
-            )?;
-            drop(tx);
-            drop(conn);
-            u.saved_offset = saved_before;
+        if !settled {
             let _ = std::fs::remove_file(self.layout.letter(&session.reference, &u.id));
             self.remove_part(&u.id);
-            u.state = UploadState::parse(&state).unwrap_or(UploadState::Incomplete);
-            return Ok(());
-        }
-        audit_verdict(&tx, u, verdict, code, plaintext_len)?;
-        tx.commit()?;
-        drop(conn);
-        count_verdict(verdict);
-        u.state = verdict;
-        u.code = code.map(str::to_owned);
-        if let Ok(bytes) = kept {
+        } else if let Ok(bytes) = kept {
             count_inbox_bytes(&self.store, &session.reference, bytes)?;
         }
         Ok(())

@@ -203,7 +203,8 @@ impl Intake {
         let summary = match verdict {
             Verdict::Rejected(r) => {
                 self.remove_part(&u.id);
-                return self.set_verdict(u, UploadState::Rejected, Some(r.code.code()), None, len);
+                self.set_verdict(u, UploadState::Rejected, Some(r.code.code()), None, len)?;
+                return Ok(());
             }
             Verdict::Accepted(s) => s,
         };
@@ -276,7 +277,8 @@ impl Intake {
         };
         if !accepted {
             self.remove_part(&u.id);
-            return self.set_verdict(u, UploadState::Duplicate, None, Some(&hash), len);
+            self.set_verdict(u, UploadState::Duplicate, None, Some(&hash), len)?;
+            return Ok(());
         }
         u.state = UploadState::Accepted;
         u.code = None;
@@ -294,38 +296,59 @@ impl Intake {
     }
 
     /// Records `verdict` for `u`, with the request's progress, in one
-    /// transaction.
-    fn set_verdict(
+    /// transaction — only while `u` is still receiving: a submission that
+    /// closed it meanwhile reported it incomplete, and so it stays. Returns
+    /// whether it was recorded (else `u` has the state the database holds).
+    pub(super) fn set_verdict(
         &self,
         u: &mut Upload,
         verdict: UploadState,
         code: Option<&str>,
         hash: Option<&str>,
         plaintext_len: u64,
-    ) -> Result<()> {
+    ) -> Result<bool> {
+        let saved_before = u.saved_offset;
         let mut conn = self.store.conn()?;
         let tx = conn.transaction()?;
         save_progress(&tx, u)?;
-        tx.execute(
-            "UPDATE uploads SET state = ?1, code = ?2, instance_hash = ?3, plaintext_len = ?4 WHERE id = ?5",
-            params![verdict.as_str(), code, hash, plaintext_len as i64, u.id],
+        let settled = tx.execute(
+            "UPDATE uploads SET state = ?1, code = ?2, instance_hash = ?3, plaintext_len = ?4 WHERE id = ?5 AND state = ?6",
+            params![
+                verdict.as_str(),
+                code,
+                hash,
+                plaintext_len as i64,
+                u.id,
+                UploadState::Receiving.as_str()
+            ],
         )?;
+        if settled == 0 {
+            let state: String = tx.query_row(
+                "SELECT state FROM uploads WHERE id = ?1",
+                params![u.id],
+                |r| r.get(0),
+            )?;
+            // Rolled back with the transaction.
+            u.saved_offset = saved_before;
+            u.state = UploadState::parse(&state).unwrap_or(UploadState::Incomplete);
+            return Ok(false);
+        }
         audit_verdict(&tx, u, verdict, code, plaintext_len)?;
         tx.commit()?;
         count_verdict(verdict);
         u.state = verdict;
         u.code = code.map(str::to_owned);
-        Ok(())
+        Ok(true)
     }
 }
 
-pub(super) fn count_verdict(verdict: UploadState) {
+fn count_verdict(verdict: UploadState) {
     crate::metrics::count(|m| m.uploads.with_label_values(&[verdict.as_str()]).inc());
 }
 
 /// Writes the progress of `u` the database does not hold yet: its header
 /// (when this request brought it) and its offset.
-pub(super) fn save_progress(conn: &impl Sql, u: &mut Upload) -> Result<()> {
+fn save_progress(conn: &impl Sql, u: &mut Upload) -> Result<()> {
     if u.offset == u.saved_offset {
         return Ok(());
     }
@@ -353,7 +376,7 @@ pub(super) fn save_progress(conn: &impl Sql, u: &mut Upload) -> Result<()> {
 }
 
 /// The audit event of an upload's verdict.
-pub(super) fn audit_verdict(
+fn audit_verdict(
     conn: &impl Sql,
     u: &Upload,
     verdict: UploadState,
