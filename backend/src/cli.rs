@@ -57,7 +57,7 @@ enum Command {
     /// List completed submissions (reference, time, department, counts,
     /// forwarding), or show one with the sender's details and the patients.
     Submissions {
-        /// Only those completed on or after this day (YYYY-MM-DD, UTC).
+        /// Only those completed on or after this day (YYYY-MM-DD, server time zone).
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
         #[command(subcommand)]
@@ -65,7 +65,7 @@ enum Command {
     },
     /// Print the audit log (no patient data): time (UTC), event, details.
     Audit {
-        /// Only events on or after this day (YYYY-MM-DD, UTC).
+        /// Only events on or after this day (YYYY-MM-DD, server time zone).
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
     },
@@ -93,7 +93,7 @@ enum PasswordCmd {
     /// Add a password, read as one line from standard input (or made up
     /// with --generate).
     Add {
-        /// Last day the password is valid (YYYY-MM-DD, UTC).
+        /// Last day the password is valid (YYYY-MM-DD, server time zone).
         #[arg(long, value_name = "DATE")]
         expires: Option<String>,
         /// Make a speakable passphrase (about 55 bits) and print it,
@@ -273,12 +273,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let store = open_store(&config)?;
             let since = since
                 .as_deref()
-                .map(|d| day_start(d, "since"))
+                .map(|d| day(d, "since", false))
                 .transpose()?
                 .unwrap_or(i64::MIN);
             for (at, event, detail) in store.audit_log()? {
                 if at >= since {
-                    println!("{}  {event}  {detail}", utc(at));
+                    println!("{}  {event}  {detail}", crate::clock::iso_utc(at));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -294,8 +294,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     let store = open_store(&config)?;
                     let since = since
                         .as_deref()
-                        .map(|d| day_start(d, "since"))
+                        .map(|d| day(d, "since", false))
                         .transpose()?;
+                    let zone = crate::clock::local_zone();
                     for s in crate::casefile::list(&store, since.unwrap_or(0))? {
                         let forwarding: Vec<String> = s
                             .forwarding
@@ -303,9 +304,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                             .map(|(k, n)| format!("{k}={n}"))
                             .collect();
                         println!(
-                            "{}  at {} (unix)  department={}  purpose={}  files={}  bytes={}  forwarding: {}",
+                            "{}  {}  department={}  purpose={}  files={}  bytes={}  forwarding: {}",
                             s.reference,
-                            s.created_at,
+                            crate::clock::readable_in(s.created_at, &zone),
                             s.department.as_deref().unwrap_or("-"),
                             s.purpose.as_deref().unwrap_or("-"),
                             s.files,
@@ -363,7 +364,10 @@ fn serve(config: Config) -> Result<ExitCode, Error> {
 fn password(cmd: PasswordCmd, store: &crate::store::Store) -> Result<ExitCode, Error> {
     match cmd {
         PasswordCmd::Add { expires, generate } => {
-            let expires_at = expires.as_deref().map(end_of_day).transpose()?;
+            let expires_at = expires
+                .as_deref()
+                .map(|d| day(d, "expires", true))
+                .transpose()?;
             let password = if generate {
                 crate::passwords::generate()?
             } else {
@@ -389,12 +393,17 @@ fn password(cmd: PasswordCmd, store: &crate::store::Store) -> Result<ExitCode, E
             }
         }
         PasswordCmd::List => {
+            let zone = crate::clock::local_zone();
             for p in crate::passwords::list(store)? {
                 let expires = p
                     .expires_at
-                    .map(|e| format!("expires at {e} (unix)"))
+                    .map(|e| format!("expires {}", crate::clock::readable_in(e, &zone)))
                     .unwrap_or_else(|| "no expiry".into());
-                println!("{}  created at {} (unix)  {expires}", p.id, p.created_at);
+                println!(
+                    "{}  created {}  {expires}",
+                    p.id,
+                    crate::clock::readable_in(p.created_at, &zone)
+                );
             }
         }
         PasswordCmd::Remove { id } => {
@@ -408,83 +417,13 @@ fn password(cmd: PasswordCmd, store: &crate::store::Store) -> Result<ExitCode, E
     Ok(ExitCode::SUCCESS)
 }
 
-/// The end of day `date` (YYYY-MM-DD, UTC) in Unix seconds, for `--expires`.
-fn end_of_day(date: &str) -> Result<i64, Error> {
-    Ok(day_start(date, "expires")? + 86_400)
-}
-
-/// Unix seconds `t` as `YYYY-MM-DDTHH:MM:SSZ`.
-fn utc(t: i64) -> String {
-    let (d, tm) = crate::intake::utc_date_time(t);
-    format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        &d[..4],
-        &d[4..6],
-        &d[6..],
-        &tm[..2],
-        &tm[2..4],
-        &tm[4..]
-    )
-}
-
-/// The start of day `date` (YYYY-MM-DD, UTC) in Unix seconds; `flag`
-/// names the option in the error.
-fn day_start(date: &str, flag: &str) -> Result<i64, Error> {
-    let bad = || {
-        Error::Usage(format!(
-            "--{flag} takes a date like 2026-12-31, not `{date}`"
-        ))
+/// The day a console flag names (`--since`, `--expires`): its start or
+/// end in the server's time zone; `flag` names the option in the error.
+fn day(date: &str, flag: &str, end: bool) -> Result<i64, Error> {
+    let zone = crate::clock::local_zone();
+    let t = match end {
+        true => crate::clock::day_end(date, &zone),
+        false => crate::clock::day_start(date, &zone),
     };
-    let mut parts = date.split('-');
-    let (Some(y), Some(m), Some(d), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad());
-    };
-    let (y, m, d): (i64, i64, i64) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    );
-    let days_in_month = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if !(1970..=9999).contains(&y) || d < 1 || d > days_in_month {
-        return Err(bad());
-    }
-    // Days from civil (H. Hinnant's algorithm).
-    let yy = if m <= 2 { y - 1 } else { y };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Ok(days * 86_400)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{day_start, end_of_day, utc};
-
-    #[test]
-    fn dates() {
-        assert_eq!(end_of_day("1970-01-01").ok(), Some(86_400));
-        assert_eq!(end_of_day("2026-11-27").ok(), Some(1_795_824_000));
-        assert!(end_of_day("2026-02-29").is_err());
-        assert!(end_of_day("2028-02-29").is_ok());
-        assert!(end_of_day("tomorrow").is_err());
-        assert_eq!(day_start("1970-01-02", "since").ok(), Some(86_400));
-        assert_eq!(utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(utc(951_782_400 + 3_723), "2000-02-29T01:02:03Z");
-        for date in ["2024-02-29", "2026-12-01", "2100-03-01", "1999-12-31"] {
-            let t = day_start(date, "since").unwrap_or(0);
-            assert_eq!(utc(t), format!("{date}T00:00:00Z"));
-        }
-        assert!(day_start("2026-13-01", "since").is_err_and(|e| e.to_string().contains("--since")));
-    }
+    t.map_err(|e| Error::Usage(format!("--{flag}: {e}")))
 }

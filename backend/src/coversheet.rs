@@ -47,7 +47,7 @@ pub struct StudyLine {
 }
 
 /// What the cover sheet says (one sheet per patient: see
-/// `intake::generated`).
+/// `submission::documents`).
 #[derive(Debug, Clone)]
 pub struct Cover<'a> {
     /// In English (the sender used the English page), else German.
@@ -92,7 +92,7 @@ impl Cover<'_> {
         let en = self.english;
         let l = |de: &str, english: &str| if en { english } else { de }.to_owned();
         let s = self.sender;
-        let when = crate::intake::utc_readable;
+        let when = crate::clock::readable_utc;
         let purpose = match (s.purpose.as_str(), en) {
             ("treatment", false) => "Mitbehandlung".into(),
             ("treatment", true) => "Further treatment".into(),

@@ -9,6 +9,7 @@
 pub mod casefile;
 pub mod cli;
 pub mod client;
+pub mod clock;
 pub mod config;
 pub mod coversheet;
 pub mod durable;
@@ -32,6 +33,7 @@ pub mod send;
 pub mod server;
 pub mod session;
 pub mod store;
+pub mod submission;
 pub mod tls;
 pub mod verify;
 

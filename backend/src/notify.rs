@@ -8,7 +8,7 @@
 //!   name, ID or birth date, nor anything the sender typed or wrote into a
 //!   file: the department is one of the hospital's ids, the purpose one of
 //!   `wire::PURPOSES`, and modalities are DICOM's defined terms (any other
-//!   value counts as `OT`; at most `intake::MAX_MODALITIES`). Staff open the
+//!   value counts as `OT`; at most `submission::studies::MAX_MODALITIES`). Staff open the
 //!   case with `mailslot submissions show REFERENCE`.
 //! - Notifications are queued in the same transaction that completes the
 //!   submission (`notify_queue`), so none is lost to a crash; failures are
@@ -76,7 +76,7 @@ impl Message {
     /// The e-mail's plain text.
     pub fn text(&self) -> String {
         let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-        let received = crate::intake::utc_readable(self.received_at);
+        let received = crate::clock::readable_utc(self.received_at);
         let department = match (&self.department_name, &self.department) {
             (Some(name), Some(id)) => format!("{name} ({id})"),
             _ => or_dash(&self.department),

@@ -74,11 +74,8 @@ fn purge_records(
             "DELETE FROM notify_queue WHERE reference IN (SELECT reference FROM submissions WHERE session_id = ?1)",
             params![sid],
         )?;
-        tx.execute(
-            "DELETE FROM submissions WHERE session_id = ?1",
-            params![sid],
-        )?;
-        tx.execute("DELETE FROM sessions WHERE id = ?1", params![sid])?;
+        crate::submission::forget(&tx, sid)?;
+        crate::session::forget(&tx, sid)?;
         tx.commit()?;
     }
     if !sessions.is_empty() {

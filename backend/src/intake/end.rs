@@ -17,6 +17,28 @@ pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 /// [`expire_due`]'s query.
 pub(crate) const EXPIRED: &str = "SELECT id FROM uploads WHERE state = ?1 AND expires_at < ?2";
 
+/// A session's uploads in the order created.
+const FILES_OF: &str = "SELECT id, kind, state, code, plaintext_len FROM uploads
+     WHERE session_id = ?1 ORDER BY created_at, id";
+
+fn file_record(r: &crate::store::Row) -> Result<FileRecord, StoreError> {
+    Ok(FileRecord {
+        upload: r.get(0)?,
+        kind: kind_of(r.get(1)?)?,
+        state: state_of(r.get(2)?)?,
+        code: r.get(3)?,
+        bytes: r.get(4)?,
+    })
+}
+
+/// Every upload of session `session_id` in the order created, as
+/// [`Intake::close`] returned them (a receipt given again).
+pub fn files_of(store: &Store, session_id: &str) -> Result<Vec<FileRecord>, StoreError> {
+    store
+        .conn()?
+        .query_map(FILES_OF, params![session_id], file_record)
+}
+
 /// Ends every upload still receiving past its expiry at time `at` and
 /// removes its partial plaintext (housekeeping calls this); returns how
 /// many were ended. Each is written to the audit log.
@@ -111,19 +133,7 @@ impl Intake {
                 "UPDATE uploads SET state = ?1, code = ?1 WHERE session_id = ?2 AND state = ?3",
                 params![incomplete, session.id, UploadState::Receiving.as_str()],
             )?;
-            let files = tx.query_map(
-                "SELECT id, kind, state, code, plaintext_len FROM uploads WHERE session_id = ?1 ORDER BY created_at, id",
-                params![session.id],
-                |r| {
-                    Ok(FileRecord {
-                        upload: r.get(0)?,
-                        kind: kind_of(r.get(1)?)?,
-                        state: state_of(r.get(2)?)?,
-                        code: r.get(3)?,
-                        bytes: r.get(4)?,
-                    })
-                },
-            )?;
+            let files = tx.query_map(FILES_OF, params![session.id], file_record)?;
             tx.commit()?;
             files
         };

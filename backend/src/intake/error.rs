@@ -103,6 +103,8 @@ impl From<SessionError> for IntakeError {
         match e {
             SessionError::Expired => IntakeError::SessionExpired,
             SessionError::Store(e) => IntakeError::Store(e),
+            SessionError::NoReference => IntakeError::Internal("no-reference"),
+            SessionError::Random => IntakeError::Internal("no-randomness"),
         }
     }
 }

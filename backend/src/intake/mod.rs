@@ -19,9 +19,8 @@
 
 pub(crate) mod end;
 mod error;
-mod generated;
 mod letters;
-mod patients;
+mod made;
 mod receive;
 #[cfg(test)]
 mod tests;
@@ -35,11 +34,10 @@ use mailslot_shared::envelope::{envelope_len, Header, MIN_RECORD_SIZE};
 use mailslot_shared::wire::{UploadKind, UploadMetadata, UploadState};
 use serde::Serialize;
 
-pub use end::{expire_due, CLOSE_WAIT};
+pub use end::{expire_due, files_of, CLOSE_WAIT};
 pub use error::IntakeError;
-pub use generated::{utc_date_time, utc_readable};
 pub use letters::{PhotoJob, Received};
-pub use patients::{letter_studies, modality_code, patients, study_lines, MAX_MODALITIES};
+pub use made::{Made, PdfSource};
 
 use crate::config::Config;
 use crate::forward::Forwarder;

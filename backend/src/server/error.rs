@@ -12,6 +12,7 @@ use crate::keys::KeyError;
 use crate::passwords::PasswordError;
 use crate::session::SessionError;
 use crate::store::StoreError;
+use crate::submission::SubmissionError;
 
 /// Everything an API call can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -185,11 +186,30 @@ impl From<IntakeError> for ApiFailure {
     }
 }
 
+impl From<SubmissionError> for ApiFailure {
+    fn from(e: SubmissionError) -> Self {
+        match e {
+            SubmissionError::Gone => ApiFailure::SessionFinished,
+            SubmissionError::Intake(e) => e.into(),
+            SubmissionError::Store(e) => e.into(),
+            SubmissionError::Io(e) => e.into(),
+            fault => {
+                tracing::error!(code = fault.code(), error = %fault, "submission failure");
+                ApiFailure::Internal(ErrorCode::InternalError)
+            }
+        }
+    }
+}
+
 impl From<SessionError> for ApiFailure {
     fn from(e: SessionError) -> Self {
         match e {
             SessionError::Expired => ApiFailure::SessionExpired,
             SessionError::Store(e) => e.into(),
+            SessionError::NoReference | SessionError::Random => {
+                tracing::error!(error = %e, "cannot open a session");
+                ApiFailure::Internal(ErrorCode::InternalError)
+            }
         }
     }
 }

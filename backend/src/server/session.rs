@@ -1,18 +1,13 @@
 //! The public key, password → session exchange, pre-flight, and the
 //! session check every other call makes.
 
-use crate::params;
-use crate::store::Sql;
 use actix_web::{web, HttpRequest, HttpResponse};
 use mailslot_shared::envelope::DEFAULT_RECORD_SIZE;
-use mailslot_shared::wire::{
-    ErrorCode, Preflight, ServerKey, SessionCreated, SessionRequest, UploadLimits,
-};
+use mailslot_shared::wire::{Preflight, ServerKey, SessionCreated, SessionRequest, UploadLimits};
 
 use super::{ApiFailure, AppState};
-use crate::keys::random32;
 use crate::mailbox::committed_bytes;
-use crate::session::{token_hash, Session};
+use crate::session::Session;
 use crate::store::now;
 
 /// `GET /api/key`
@@ -48,34 +43,6 @@ pub fn request_ip(
         );
     }
     crate::proxy::client_ip(peer, &lines, trusted)
-}
-
-fn random_hex16() -> Result<String, ApiFailure> {
-    Ok(hex::encode(&random32()?[..16]))
-}
-
-/// A client's sessions still open: not completed, within their lifetime
-/// (`session_max_hours`) and active within the idle timeout
-/// (`session_idle_minutes`) — what `authenticate` would still accept.
-pub(crate) const OPEN_SESSIONS: &str = "SELECT COUNT(*) FROM sessions
-     WHERE client = ?1 AND created_at >= ?2 AND last_seen >= ?3 AND finalized_at IS NULL";
-
-/// How many sessions `client` holds open at `t` (see [`OPEN_SESSIONS`]).
-/// An abandoned session stops counting once it idles out: behind one NAT,
-/// a few senders who closed their page do not block the next for an hour.
-pub(crate) fn open_sessions(
-    store: &crate::store::Store,
-    config: &crate::config::Config,
-    client: &str,
-    t: i64,
-) -> Result<i64, crate::store::StoreError> {
-    let born_since = t - (config.session_max_hours * 3600) as i64;
-    let seen_since = t - (config.session_idle_minutes * 60) as i64;
-    store.conn()?.query_row(
-        OPEN_SESSIONS,
-        params![client, born_since, seen_since],
-        |r| r.get(0),
-    )
 }
 
 /// `POST /api/session`
@@ -126,7 +93,7 @@ pub async fn create(
         let client = attempt.client().to_owned();
         attempt.succeeded()?;
         // One client cannot open sessions (and their reservations) without end.
-        let opened = open_sessions(&st.store, &st.config, &client, now())?;
+        let opened = crate::session::open_sessions(&st.store, &st.config, &client, now())?;
         if opened as usize >= max_sessions {
             return Err(ApiFailure::Busy);
         }
@@ -134,43 +101,20 @@ pub async fn create(
     })
     .await??;
 
-    let token = hex::encode(random32()?);
-    let token_hash = token_hash(&token);
-    let session_id = random_hex16()?;
     let consent_version = c.statement_version.clone();
     let st = state.clone();
-    let sid = session_id.clone();
-    let created = now();
-    web::block(move || -> Result<(), ApiFailure> {
-        // A reference is 9 random characters; retry on the rare collision.
-        for _ in 0..5 {
-            let mut r = [0u8; 9];
-            r.copy_from_slice(&random32()?[..9]);
-            let reference = mailslot_shared::wire::reference_from_random(&r);
-            let inserted = st.store.conn()?.execute(
-                "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at, client)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?4, ?6) ON CONFLICT DO NOTHING",
-                params![sid, token_hash, reference, created, consent_version, client],
-            )?;
-            if inserted == 1 {
-                st.store.audit("session-created", &format!("session={sid} consent-version={consent_version}"))?;
-                crate::metrics::count(|m| m.sessions.inc());
-                return Ok(());
-            }
-        }
-        tracing::error!("no free reference number after 5 tries");
-        Err(ApiFailure::Internal(ErrorCode::InternalError))
-    })
-    .await??;
+    let opened =
+        web::block(move || crate::session::open(&st.store, &consent_version, &client)).await??;
+    crate::metrics::count(|m| m.sessions.inc());
     let cfg = &state.config;
     Ok(HttpResponse::Created()
         // The token is a credential: no cache may keep the reply.
         .insert_header(("Cache-Control", "no-store"))
         .json(SessionCreated {
-            token,
-            session_id,
+            token: opened.token,
+            session_id: opened.id,
             idle_timeout_secs: cfg.session_idle_minutes * 60,
-            expires_at: created + (cfg.session_max_hours * 3600) as i64,
+            expires_at: opened.created + (cfg.session_max_hours * 3600) as i64,
             limits: UploadLimits {
                 max_file_bytes: cfg.max_file_bytes,
                 max_session_bytes: cfg.max_session_bytes,
@@ -237,69 +181,9 @@ pub async fn preflight(
             )?;
             return Err(ApiFailure::MailboxFull);
         }
-        st.store.conn()?.execute(
-            "UPDATE sessions SET announced_files = ?1, announced_bytes = ?2 WHERE id = ?3",
-            params![body.files as i64, body.bytes as i64, session.id],
-        )?;
+        crate::session::announce(&st.store, &session.id, body.files, body.bytes)?;
         Ok(())
     })
     .await??;
     Ok(HttpResponse::NoContent().finish())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::{Config, Flags};
-    use crate::store::Store;
-
-    /// Sessions counted against `max_sessions_per_client` were every one
-    /// opened in the last hour and not completed: behind one NAT, 20
-    /// senders who gave up blocked everyone at that address for an hour.
-    /// Now only sessions that could still be used count: active within
-    /// the idle timeout, within their lifetime, not completed.
-    #[test]
-    fn sessions_idle_past_the_timeout_no_longer_count() {
-        let dir = tempfile::tempdir().unwrap();
-        let flags = Flags {
-            data_dir: Some(dir.path().join("data")),
-            ..Flags::default()
-        };
-        let config = Config::load_from(&flags, |_| None).unwrap();
-        let store = Store::open(&dir.path().join("db")).unwrap();
-        let t = now();
-        let idle = (config.session_idle_minutes * 60) as i64;
-        assert!(
-            idle + 120 < 3600,
-            "the test needs an idle timeout under an hour"
-        );
-        // (id, client, created, last seen, completed)
-        let rows: [(&str, &str, i64, i64, Option<i64>); 5] = [
-            ("active", "c", t - 600, t - 60, None),
-            ("idled-out", "c", t - idle - 100, t - idle - 1, None),
-            ("completed", "c", t - 300, t - 10, Some(t - 10)),
-            (
-                "too-old",
-                "c",
-                t - (config.session_max_hours * 3600) as i64 - 1,
-                t,
-                None,
-            ),
-            ("elsewhere", "d", t - 600, t - 60, None),
-        ];
-        for (n, (id, client, created, seen, done)) in rows.into_iter().enumerate() {
-            store
-                .conn()
-                .unwrap()
-                .execute(
-                    "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen,
-                         consent_version, consent_at, client, finalized_at)
-                     VALUES (?1, ?2, ?1, ?3, ?4, '1', ?3, ?5, ?6)",
-                    params![id, vec![n as u8], created, seen, client, done],
-                )
-                .unwrap();
-        }
-        assert_eq!(open_sessions(&store, &config, "c", t).unwrap(), 1);
-        assert_eq!(open_sessions(&store, &config, "d", t).unwrap(), 1);
-    }
 }

@@ -20,7 +20,7 @@ mod index_plans {
             ("forward claim", crate::forward::CLAIM),
             ("notification claim", crate::notify::CLAIM),
             ("expired uploads", crate::intake::end::EXPIRED),
-            ("open sessions", crate::server::session::OPEN_SESSIONS),
+            ("open sessions", crate::session::OPEN_SESSIONS),
             ("a client's reservations", crate::intake::CLIENT_RESERVED),
             ("a session's bytes", crate::intake::SESSION_BYTES),
         ] {

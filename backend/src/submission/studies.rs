@@ -2,14 +2,14 @@
 //! its patients told apart (Patient ID, name and birth date as the
 //! images say), its studies as a cover sheet lists them (modalities as
 //! DICOM's defined terms, values cut to their VR), and the study each
-//! letter goes into — never another patient's (see `generated.rs`).
+//! letter goes into — never another patient's (see `documents.rs`).
 
 use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
 
-use super::FileRecord;
 use crate::casefile::ObjectRecord;
 use crate::coversheet::StudyLine;
 use crate::encapsulate::clamp;
+use crate::intake::FileRecord;
 
 /// Modalities (0008,0060) as staff see them: only the defined terms of
 /// PS3.3 C.7.3.1.1.1 (and a few retired ones senders still write); any
@@ -153,6 +153,19 @@ pub fn study_lines(objects: &[ObjectRecord]) -> Vec<StudyLine> {
             }
         })
         .collect()
+}
+
+/// The modalities of `lines` together, each once, sorted: at most
+/// [`MAX_MODALITIES`] (a staff message names a few, never many).
+pub fn modalities(lines: &[StudyLine]) -> Vec<String> {
+    let mut all: Vec<String> = lines
+        .iter()
+        .flat_map(|s| s.modalities.iter().cloned())
+        .collect();
+    all.sort();
+    all.dedup();
+    all.truncate(MAX_MODALITIES);
+    all
 }
 
 /// The patients among `objects` as the images name them (Patient ID,
