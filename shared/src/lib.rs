@@ -11,4 +11,6 @@ pub mod envelope;
 pub mod letter;
 #[cfg(feature = "photo")]
 pub mod photo;
+#[cfg(feature = "reconcile")]
+pub mod reconcile;
 pub mod wire;

@@ -76,6 +76,7 @@ const FUZZ_TARGETS: &[&str] = &[
     "dicom_inspect",
     "dicomdir",
     "letter_photo",
+    "reconcile",
 ];
 
 fn main() -> ExitCode {
@@ -730,7 +731,7 @@ fn fuzz(seconds: u64) -> Result {
         let corpus_dir = fuzz_dir.join("corpus").join(target);
         fs::create_dir_all(&corpus_dir).map_err(|e| e.to_string())?;
         match *target {
-            "dicom_inspect" => seed_from_test_corpus(&corpus_dir, "", 16 * 1024)?,
+            "dicom_inspect" | "reconcile" => seed_from_test_corpus(&corpus_dir, "", 16 * 1024)?,
             "dicomdir" => seed_from_test_corpus(&corpus_dir, "dicomdirtests", 16 * 1024)?,
             _ => {}
         }
