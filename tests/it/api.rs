@@ -13,8 +13,8 @@ use std::process::Command;
 
 use mailslot_backend::client::Client;
 use mailslot_shared::wire::Consent;
-use mailslot_tests::fixtures::{Server, PASSWORD};
 use mailslot_tests::root;
+use mailslot_tests::server::{Server, PASSWORD};
 
 use crate::server::{call, code_of};
 

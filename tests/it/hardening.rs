@@ -7,7 +7,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use mailslot_backend::client::{Client, ClientError};
-use mailslot_tests::fixtures::{get, wait_for, Server, PASSWORD};
+use mailslot_tests::http::get;
+use mailslot_tests::ports::wait_for;
+use mailslot_tests::server::{Server, PASSWORD};
 use mailslot_tests::{consent, corpus, mailslot_bin, Failures};
 
 /// A client with a fresh session on `server`.
@@ -153,7 +155,7 @@ fn stow_to_stand_in(pacs: &StandIn) -> (Server, Vec<std::path::PathBuf>) {
             && server.queue("sending") == 0),
         "the stand-in PACS was not asked"
     );
-    let spool = mailslot_tests::fixtures::files_under(&server.data.join("spool"));
+    let spool = mailslot_tests::files_under(&server.data.join("spool"));
     (server, spool)
 }
 
@@ -481,7 +483,7 @@ fn the_page_folder_may_not_hold_the_data_folder() {
         (page.clone(), page.join("data")),
         (page.join("data").join("dist"), page.join("data")),
     ] {
-        let port = mailslot_tests::fixtures::free_port();
+        let port = mailslot_tests::ports::free_port();
         let mut child = Command::new(mailslot_bin())
             .args([
                 "serve",
@@ -529,7 +531,7 @@ fn refused_letters_and_orphans_leave_no_file_behind() {
         sent.verdict == mailslot_shared::wire::UploadState::Rejected,
         || format!("verdict {sent:?}"),
     );
-    let left = mailslot_tests::fixtures::files_under(&server.data.join("uploads"));
+    let left = mailslot_tests::files_under(&server.data.join("uploads"));
     f.check(left.is_empty(), || {
         format!("the refused letter is still on disk: {left:?}")
     });
@@ -619,9 +621,9 @@ fn photo_letters_are_decoded_within_bounds() {
             || format!("{name}: {sent:?}"),
         );
     }
-    let left = mailslot_tests::fixtures::files_under(&server.data.join("uploads"));
+    let left = mailslot_tests::files_under(&server.data.join("uploads"));
     f.check(left.is_empty(), || format!("left in uploads: {left:?}"));
-    let kept = mailslot_tests::fixtures::files_under(&server.data.join("inbox"));
+    let kept = mailslot_tests::files_under(&server.data.join("inbox"));
     f.check(
         kept.len() == 1 && std::fs::read(&kept[0]).is_ok_and(|b| b.starts_with(b"%PDF-")),
         || format!("kept: {kept:?}"),
@@ -742,7 +744,7 @@ fn an_image_with_a_program_in_its_preamble_is_refused() {
             Some("executable-preamble")
         )
     );
-    assert!(mailslot_tests::fixtures::files_under(&server.data.join("spool")).is_empty());
+    assert!(mailslot_tests::files_under(&server.data.join("spool")).is_empty());
 }
 
 /// `department` travels unsealed so staff can route: only the hospital's
@@ -783,7 +785,7 @@ fn a_crash_between_spooling_and_commit_is_recovered() {
         return;
     }
     // A PACS that is not there: accepted objects stay in the spool.
-    let closed = mailslot_tests::fixtures::free_port();
+    let closed = mailslot_tests::ports::free_port();
     let mut server = Server::start(&format!("dimse://NOBODY@127.0.0.1:{closed}"), &[]);
     let file = corpus().join("real/pydicom/CT_small.dcm");
     let client = session(&server);
@@ -841,7 +843,7 @@ fn a_crash_between_spooling_and_commit_is_recovered() {
 /// arrives, so a crash repeats at most the objects in flight.
 #[test]
 fn a_crash_mid_batch_repeats_at_most_the_objects_in_flight() {
-    let scp = mailslot_tests::fixtures::StoreScp::start_with(&["+uf"]);
+    let scp = mailslot_tests::pacs::StoreScp::start_with(&["+uf"]);
     let dest = format!("dimse://STORESCP@127.0.0.1:{}", scp.port);
     let mut server = Server::start(&dest, &[("MAILSLOT_DIMSE_ASSOCIATIONS", "1")]);
     // 300 distinct small objects (one CT, relabelled).
@@ -1285,10 +1287,10 @@ fn old_records_and_refused_objects_are_purged() {
 #[test]
 fn stow_over_https_verifies_the_pacs_with_the_hospitals_ca() {
     // A hospital CA and a certificate for 127.0.0.1 signed by it.
-    let hospital = mailslot_tests::fixtures::HospitalCa::new();
-    let orthanc = mailslot_tests::fixtures::Orthanc::start();
+    let hospital = mailslot_tests::ca::HospitalCa::new();
+    let orthanc = mailslot_tests::pacs::Orthanc::start();
     let token = "Bearer mailslot-test-token";
-    let proxy = mailslot_tests::fixtures::TlsProxy::start(
+    let proxy = mailslot_tests::nginx::TlsProxy::start(
         orthanc.http_port,
         &hospital.server_cert,
         &hospital.server_key,

@@ -12,9 +12,12 @@ use mailslot_backend::client::Client;
 use mailslot_backend::photopage::pictures;
 use mailslot_shared::dicom::synth::{element, file_head};
 use mailslot_shared::wire::{UploadKind, UploadState};
+use mailslot_tests::cd::ct_cd;
 use mailslot_tests::documents::cover_texts;
-use mailslot_tests::fixtures::{ct_cd, files_under, wait_for, Server, WebhookReceiver, PASSWORD};
-use mailslot_tests::{consent, reference, Failures};
+use mailslot_tests::notify::WebhookReceiver;
+use mailslot_tests::ports::wait_for;
+use mailslot_tests::server::{Server, PASSWORD};
+use mailslot_tests::{consent, files_under, reference, Failures};
 
 const CT: &str = "1.2.840.10008.5.1.4.1.1.2";
 

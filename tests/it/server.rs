@@ -11,15 +11,18 @@ use std::time::Duration;
 use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
+use mailslot_tests::ca::HospitalCa;
+use mailslot_tests::dicom::{dataset, normalized_dataset};
 use mailslot_tests::documents::{
     cover_sheets_arrived, cover_texts, letters_arrived, patients_of, photo_letter_upright,
     studies_of, ENCAPSULATED_PDF,
 };
-use mailslot_tests::fixtures::{
-    dataset, files_under, free_port, get, normalized_dataset, sha256, wait_for, HospitalCa,
-    Orthanc, Server, SmtpServer, SmtpTls, StoreScp, WebhookReceiver, PASSWORD,
-};
-use mailslot_tests::{consent, corpus, reference, Failures};
+use mailslot_tests::http::get;
+use mailslot_tests::notify::{SmtpServer, SmtpTls, WebhookReceiver};
+use mailslot_tests::pacs::{Orthanc, StoreScp};
+use mailslot_tests::ports::{free_port, wait_for};
+use mailslot_tests::server::{Server, PASSWORD};
+use mailslot_tests::{consent, corpus, files_under, reference, sha256, Failures};
 
 /// Accepted files under `dir`, grouped by SOP Instance UID (several files
 /// may carry one instance in different encodings; the first to arrive wins).

@@ -10,8 +10,8 @@ use std::path::Path;
 use std::process::Command;
 
 use mailslot_shared::dicom::{inspect, inspect_reader, inspect_seekable, listed_instances, Limits};
-use mailslot_tests::fixtures::{explicit_le_element, files_under};
-use mailslot_tests::{corpus, mailslot, Failures};
+use mailslot_tests::dicom::explicit_le_element;
+use mailslot_tests::{corpus, files_under, mailslot, Failures};
 use serde_json::Value;
 
 /// Real files the rules must reject, with the reason each deserves.
