@@ -13,10 +13,9 @@ use std::process::Command;
 
 use mailslot_backend::client::Client;
 use mailslot_shared::wire::Consent;
+use mailslot_tests::http::{call, code_of};
 use mailslot_tests::root;
 use mailslot_tests::server::{Server, PASSWORD};
-
-use crate::server::{call, code_of};
 
 /// `schemathesis`, installed by `cargo xtask deps` into `target/py`.
 fn schemathesis() -> std::path::PathBuf {

@@ -7,32 +7,11 @@ use std::process::Command;
 use std::time::Duration;
 
 use mailslot_backend::client::{Client, ClientError};
-use mailslot_tests::http::get;
+use mailslot_tests::http::{get, raw_request, reply};
 use mailslot_tests::ports::wait_for;
+use mailslot_tests::sender::{preflight, session};
 use mailslot_tests::server::{Server, PASSWORD};
 use mailslot_tests::{consent, corpus, mailslot_bin, Failures};
-
-/// A client with a fresh session on `server`.
-fn session(server: &Server) -> Client {
-    let mut client = Client::new(&server.url);
-    client.fetch_key().unwrap();
-    client.start_session(PASSWORD, consent()).unwrap();
-    client
-}
-
-/// A fresh session's preflight for `bytes`: `Ok` or the refusal's code.
-fn preflight(server: &Server, bytes: u64) -> Result<(), String> {
-    let mut client = Client::new(&server.url);
-    client.fetch_key().map_err(|e| e.to_string())?;
-    client
-        .start_session(PASSWORD, consent())
-        .map_err(|e| e.to_string())?;
-    match client.preflight(1, bytes) {
-        Ok(()) => Ok(()),
-        Err(ClientError::Api { code, .. }) => Err(code),
-        Err(e) => Err(e.to_string()),
-    }
-}
 
 /// The quota counts what occupies the disk now: an object delivered into
 /// the inbox once (not once as an accepted upload and again in the inbox),
@@ -331,35 +310,6 @@ fn a_deflated_data_set_may_not_inflate_beyond_the_file_limit() {
         .is_some());
 }
 
-/// Writes a raw HTTP/1.1 request head to a new connection to `server`.
-fn raw_request(server: &Server, head: &str) -> std::net::TcpStream {
-    use std::io::Write;
-    let addr = server.url.trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    stream.write_all(head.as_bytes()).unwrap();
-    stream
-}
-
-/// Reads what the server answered (until it closes or `secs` pass).
-fn reply(mut stream: std::net::TcpStream, secs: u64) -> String {
-    use std::io::Read;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(secs)))
-        .unwrap();
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = stream.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        out.extend_from_slice(&buf[..n]);
-        if out.windows(4).any(|w| w == b"\r\n\r\n") {
-            break;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Forty `PATCH`es of 32 MiB without a session token: refused before a
 /// byte of body is read, so the server's memory stays small.
 #[test]
@@ -374,7 +324,7 @@ fn unauthenticated_bodies_are_refused_before_they_are_read() {
                  Tus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n\
                  Upload-Offset: 0\r\nContent-Length: {body}\r\n\r\n"
             );
-            let mut stream = raw_request(&server, &head);
+            let mut stream = raw_request(&server.url, &head);
             std::thread::spawn(move || {
                 let chunk = vec![0x5a_u8; 1 << 20];
                 for _ in 0..32 {
@@ -421,7 +371,7 @@ fn a_stalled_body_times_out() {
          Upload-Offset: 0\r\nContent-Length: 65000\r\n\r\n",
         up.location, created.token
     );
-    let stream = raw_request(&server, &head);
+    let stream = raw_request(&server.url, &head);
     let started = std::time::Instant::now();
     let answer = reply(stream, 20);
     let mut f = Failures::default();
@@ -906,7 +856,7 @@ fn guess(server: &Server, forwarded: &[&str]) -> String {
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    let answer = reply(raw_request(server, &head), 20);
+    let answer = reply(raw_request(&server.url, &head), 20);
     answer.lines().next().unwrap_or("").to_owned()
 }
 

@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -12,106 +11,18 @@ use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
 use mailslot_tests::ca::HospitalCa;
-use mailslot_tests::dicom::{dataset, normalized_dataset};
+use mailslot_tests::dicom::{check_arrivals, digest, sources, Same};
 use mailslot_tests::documents::{
     cover_sheets_arrived, cover_texts, letters_arrived, patients_of, photo_letter_upright,
     studies_of, ENCAPSULATED_PDF,
 };
-use mailslot_tests::http::get;
+use mailslot_tests::http::{call, code_of, get};
 use mailslot_tests::notify::{SmtpServer, SmtpTls, WebhookReceiver};
 use mailslot_tests::pacs::{Orthanc, StoreScp};
 use mailslot_tests::ports::{free_port, wait_for};
+use mailslot_tests::sender::{send_a_case, submitted_and_in_the_inbox};
 use mailslot_tests::server::{Server, PASSWORD};
 use mailslot_tests::{consent, corpus, files_under, reference, sha256, Failures};
-
-/// Accepted files under `dir`, grouped by SOP Instance UID (several files
-/// may carry one instance in different encodings; the first to arrive wins).
-fn sources(dir: &Path) -> BTreeMap<String, Vec<PathBuf>> {
-    let mut by_uid: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    for path in files_under(dir) {
-        let bytes = std::fs::read(&path).unwrap();
-        if let Some(s) = inspect(&bytes, bytes.len() as u64, &Limits::default()).accepted() {
-            by_uid
-                .entry(s.sop_instance_uid.clone())
-                .or_default()
-                .push(path);
-        }
-    }
-    by_uid
-}
-
-/// Waits until the forward queue holds nothing pending or in flight.
-fn drained(server: &Server, expected: usize) -> bool {
-    wait_for(Duration::from_secs(90), || {
-        server.queue("pending") == 0
-            && server.queue("sending") == 0
-            && server.queue("done") + server.queue("failed") >= expected
-    })
-}
-
-/// What "byte-identical" can mean for a receiver.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Same {
-    /// The whole file (embedded inbox, STOW-RS: the receiver keeps our bytes).
-    File,
-    /// The data set (C-STORE to a bit-preserving receiver, which writes its
-    /// own file meta group).
-    Dataset,
-    /// The data set after both sides went through dcmtk's writer: Orthanc
-    /// re-encodes what it receives over C-STORE (e.g. undefined-length
-    /// sequences become explicit-length), so only that can be compared.
-    Normalized,
-}
-
-fn digest(bytes: &[u8], same: Same) -> String {
-    match same {
-        Same::File => sha256(bytes),
-        // An odd-length (deflated) data set travels with its PS3.5 A.5 pad byte.
-        Same::Dataset => {
-            let mut d = dataset(without_padding(bytes)).to_vec();
-            if d.len() % 2 == 1 {
-                d.push(0);
-            }
-            sha256(&d)
-        }
-        Same::Normalized => sha256(&normalized_dataset(without_padding(bytes))),
-    }
-}
-
-/// `file` without zero padding after its data set: not part of the data
-/// set, so a C-STORE does not send it (dcmtk would read it as an element).
-fn without_padding(file: &[u8]) -> &[u8] {
-    let end = inspect(file, file.len() as u64, &Limits::default())
-        .accepted()
-        .and_then(|s| s.dataset_end)
-        .map_or(file.len(), |e| e as usize);
-    &file[..end]
-}
-
-/// Checks that every received object equals (per `same`) a source file
-/// with the same SOP Instance UID.
-fn check_arrivals(
-    f: &mut Failures,
-    received: &[(String, Vec<u8>)],
-    sources: &BTreeMap<String, Vec<PathBuf>>,
-    same: Same,
-) {
-    for (uid, file) in received {
-        let Some(candidates) = sources.get(uid) else {
-            f.check(false, || {
-                format!("received an instance we did not send: {uid}")
-            });
-            continue;
-        };
-        let got = digest(file, same);
-        let matches = candidates
-            .iter()
-            .any(|p| got == digest(&std::fs::read(p).unwrap(), same));
-        f.check(matches, || {
-            format!("{uid}: bytes differ from every source ({candidates:?})")
-        });
-    }
-}
 
 #[test]
 fn inbox_keeps_exact_bytes_and_the_sealed_request() {
@@ -153,7 +64,7 @@ fn inbox_keeps_exact_bytes_and_the_sealed_request() {
     assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
     let reference = reference(&stdout);
     let expected = sources(&real);
-    f.check(drained(&server, expected.len()), || {
+    f.check(server.drained(expected.len()), || {
         "the queue did not drain".into()
     });
     f.check(
@@ -304,7 +215,7 @@ fn orthanc_receives_pydicom_data(
     let mut expected = sources(&real);
     expected.insert("1.2.826.0.1.3680043.9.7.14.1".into(), vec![padded]);
     let mut f = Failures::default();
-    f.check(drained(&server, expected.len() + 2), || {
+    f.check(server.drained(expected.len() + 2), || {
         "the queue did not drain".into()
     });
     f.context(orthanc.log());
@@ -419,7 +330,7 @@ fn c_store_to_dcmtk_storescp_arrives_byte_identical() {
         "send stdout:\n{stdout}\nsend stderr:\n{stderr}\nserver log:\n{}",
         server.log()
     ));
-    f.check(drained(&server, expected.len()), || {
+    f.check(server.drained(expected.len()), || {
         "the queue did not drain".into()
     });
     f.check(server.queue("done") == expected.len(), || {
@@ -471,7 +382,7 @@ fn a_large_object_arrives_whole(dest: impl Fn(&Orthanc) -> String, same: Same) {
     assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
     let mut f = Failures::default();
     f.context(format!("server log:\n{}", server.log()));
-    f.check(drained(&server, 1) && server.queue("done") == 1, || {
+    f.check(server.drained(1) && server.queue("done") == 1, || {
         format!("not forwarded: {}", server.admin(&["queue"]))
     });
     let stored = orthanc.files();
@@ -651,8 +562,6 @@ fn an_upload_created_with_its_bytes_needs_one_request_and_a_repeat_finds_it() {
     submitted_and_in_the_inbox(&server, &client, &file);
 }
 
-/// Submits the session's one file and checks that it arrived in the inbox
-/// byte-identical.
 #[test]
 fn a_server_that_takes_smaller_requests_gets_a_large_file_whole() {
     // A hospital may lower the largest request body (`max_chunk_bytes`,
@@ -721,7 +630,7 @@ fn a_repeated_submission_answers_the_same_receipt_and_makes_nothing_twice() {
         ..SenderDetails::default()
     };
     let first = client.submit(&details, "").unwrap();
-    assert!(drained(&server, first.files as usize));
+    assert!(server.drained(first.files as usize));
     let queued = || server.queue("done") + server.queue("failed") + server.queue("pending");
     let objects = queued();
     let second = client.submit_once(&details, "").unwrap();
@@ -754,54 +663,6 @@ fn a_repeated_submission_answers_the_same_receipt_and_makes_nothing_twice() {
     });
     f.context(log);
     f.finish();
-}
-
-fn submitted_and_in_the_inbox(server: &Server, client: &Client, file: &Path) {
-    let receipt = client.submit(&SenderDetails::default(), "").unwrap();
-    assert_eq!(receipt.files, 1);
-    assert!(drained(server, 1));
-    let inbox = files_under(&server.data.join("inbox").join(&receipt.reference));
-    let dcm: Vec<_> = inbox
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "dcm"))
-        .collect();
-    assert_eq!(dcm.len(), 1);
-    assert_eq!(
-        sha256(&std::fs::read(dcm[0]).unwrap()),
-        sha256(&std::fs::read(file).unwrap())
-    );
-}
-
-/// Raw HTTP helper: (status, headers, body).
-pub(crate) fn call(
-    method: &str,
-    url: &str,
-    headers: &[(&str, String)],
-    body: &[u8],
-) -> (u16, Vec<(String, String)>, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let req = ureq::http::Request::builder().method(method).uri(url);
-    let req = headers
-        .iter()
-        .fold(req, |r, (k, v)| r.header(*k, v.as_str()));
-    let mut resp = agent.run(req.body(body.to_vec()).unwrap()).unwrap();
-    let hs = resp
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-        .collect();
-    let text = resp.body_mut().read_to_string().unwrap_or_default();
-    (resp.status().as_u16(), hs, text)
-}
-
-pub(crate) fn code_of(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v["code"].as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 #[test]
@@ -980,7 +841,7 @@ fn a_large_file_is_received_with_memory_bounded_below_its_size() {
         .unwrap();
     assert_eq!(verdict.verdict, UploadState::Accepted);
     let receipt = client.submit(&SenderDetails::default(), "").unwrap();
-    assert!(drained(&server, 1));
+    assert!(server.drained(1));
     let peak = server.peak_rss().expect("the server's VmHWM");
     let received = files_under(&server.data.join("inbox").join(&receipt.reference))
         .into_iter()
@@ -1072,45 +933,11 @@ fn behind_a_trusted_proxy_one_senders_wrong_passwords_lock_out_only_that_sender(
 /// Staff look a case up on the server's console: the list names no one,
 /// `show` names the sender and the patients — and neither the log nor the
 /// database holds those names.
-/// Sends CT_small and MR_small (two patients, two studies) and the letter
-/// "Befund Müller.pdf" as Jürgen Müller, +49 30 1234567, to radiology for
-/// a second opinion, with a request that tries a terminal escape; returns
-/// the reference number.
-fn send_a_case(server: &Server) -> String {
-    let real = corpus().join("real/pydicom");
-    let letter_dir = tempfile::tempdir().unwrap();
-    let letter = letter_dir.path().join("Befund Müller.pdf");
-    std::fs::write(
-        &letter,
-        b"%PDF-1.1\n1 0 obj <</Type/Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n",
-    )
-    .unwrap();
-    let (code, stdout, stderr) = server.send(
-        &[&real.join("CT_small.dcm"), &real.join("MR_small.dcm")],
-        &[
-            "--name",
-            "Jürgen Müller",
-            "--phone",
-            "+49 30 1234567",
-            "--request",
-            "Zweitmeinung Knie\u{1b}[2J",
-            "--department",
-            "radiology",
-            "--purpose",
-            "second-opinion",
-            "--letter",
-            letter.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
-    reference(&stdout)
-}
-
 #[test]
 fn staff_can_look_a_case_up_on_the_console() {
     let server = Server::start("inbox", &[]);
     let reference = send_a_case(&server);
-    assert!(drained(&server, 2));
+    assert!(server.drained(2));
     let mut f = Failures::default();
     let listed = server.admin(&["submissions"]);
     f.check(

@@ -29,6 +29,7 @@ pub mod pacs;
 pub mod ports;
 pub mod postgres;
 pub mod proxy;
+pub mod sender;
 pub mod server;
 
 /// The workspace root.

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::http::get;
-use crate::ports::free_port;
+use crate::ports::{free_port, wait_for};
 use crate::{kill, mailslot_bin};
 
 /// A running `mailslot serve`.
@@ -317,6 +317,16 @@ impl Server {
                     .and_then(|n| n.trim().parse().ok())
             })
             .unwrap_or(0)
+    }
+
+    /// Waits until the forward queue holds nothing pending or in flight
+    /// and at least `expected` items are done or failed (90 s at most).
+    pub fn drained(&self, expected: usize) -> bool {
+        wait_for(Duration::from_secs(90), || {
+            self.queue("pending") == 0
+                && self.queue("sending") == 0
+                && self.queue("done") + self.queue("failed") >= expected
+        })
     }
 
     /// Runs `mailslot send` against this server; returns (exit, stdout, stderr).
