@@ -34,6 +34,7 @@ mod deploy;
 mod faults;
 mod hardening;
 mod load;
+mod lockout;
 mod made;
 mod nodes;
 mod operations;

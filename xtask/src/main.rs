@@ -593,6 +593,17 @@ fn no_import_loops() -> Result {
     ))
 }
 
+/// The modules of `tests/it` run a second time on PostgreSQL (test name
+/// filters; why these in `test`).
+const ON_POSTGRES: &[&str] = &[
+    "server::",
+    "api::",
+    "operations::",
+    "hardening::",
+    "made::",
+    "lockout::",
+];
+
 fn test() -> Result {
     no_import_loops()?;
     let fuzz_seconds: u64 = env::var("MAILSLOT_FUZZ_SECONDS")
@@ -612,14 +623,8 @@ fn test() -> Result {
     // minutes of `Retry-After` there.
     run(cargo()
         .args(["test", "--locked", "-p", "mailslot-tests", "--test", "it"])
-        .args([
-            "--",
-            "server::",
-            "api::",
-            "operations::",
-            "hardening::",
-            "made::",
-        ])
+        .arg("--")
+        .args(ON_POSTGRES)
         .env("MAILSLOT_CORPUS", &corpus)
         .env("MAILSLOT_TEST_DATABASE", "postgres"))?;
     // The load test alone: it takes both cores for minutes.
