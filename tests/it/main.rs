@@ -32,6 +32,7 @@
 mod api;
 mod deploy;
 mod faults;
+mod forwarding;
 mod hardening;
 mod load;
 mod lockout;
@@ -40,4 +41,5 @@ mod nodes;
 mod operations;
 mod page;
 mod server;
+mod stow;
 mod verify;

@@ -602,6 +602,8 @@ const ON_POSTGRES: &[&str] = &[
     "hardening::",
     "made::",
     "lockout::",
+    "forwarding::",
+    "stow::",
 ];
 
 fn test() -> Result {
