@@ -34,6 +34,7 @@ mod deploy;
 mod faults;
 mod forwarding;
 mod hardening;
+mod large_files;
 mod load;
 mod lockout;
 mod made;

@@ -604,6 +604,7 @@ const ON_POSTGRES: &[&str] = &[
     "lockout::",
     "forwarding::",
     "stow::",
+    "large_files::",
 ];
 
 fn test() -> Result {
