@@ -41,6 +41,7 @@ mod made;
 mod nodes;
 mod operations;
 mod page;
+mod recovery;
 mod server;
 mod stow;
 mod verify;

@@ -10,80 +10,12 @@ use mailslot_backend::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
 use mailslot_tests::ca::HospitalCa;
-use mailslot_tests::dicom::{check_arrivals, sources, Same};
 use mailslot_tests::http::{call, code_of, get};
 use mailslot_tests::notify::{SmtpServer, SmtpTls, WebhookReceiver};
-use mailslot_tests::pacs::Orthanc;
 use mailslot_tests::ports::{free_port, wait_for};
 use mailslot_tests::sender::{send_a_case, submitted_and_in_the_inbox};
 use mailslot_tests::server::{Server, PASSWORD};
 use mailslot_tests::{consent, corpus, Failures};
-
-#[test]
-fn a_pacs_that_starts_late_still_gets_everything() {
-    let mut orthanc = Orthanc::prepare();
-    let server = Server::start(
-        &format!("dimse://ORTHANC@127.0.0.1:{}", orthanc.dicom_port),
-        &[],
-    );
-    let dir = corpus().join("generated");
-    let (code, stdout, stderr) = server.send(&[&dir], &[]);
-    assert_eq!(code, 0, "send failed:\n{stdout}\n{stderr}");
-    let expected = sources(&dir);
-    // Nothing can be delivered yet; everything waits, nothing is dropped.
-    assert!(
-        wait_for(Duration::from_secs(10), || server.queue("pending")
-            == expected.len()),
-        "{}",
-        server.admin(&["queue"])
-    );
-    assert_eq!(server.queue("failed"), 0);
-    orthanc.run();
-    let mut f = Failures::default();
-    f.check(
-        wait_for(Duration::from_secs(60), || {
-            orthanc.instances().len() == expected.len()
-        }),
-        || {
-            format!(
-                "Orthanc holds {} of {}; queue: {}",
-                orthanc.instances().len(),
-                expected.len(),
-                server.admin(&["queue"])
-            )
-        },
-    );
-    check_arrivals(&mut f, &orthanc.files(), &expected, Same::Normalized);
-    f.finish();
-}
-
-#[test]
-fn an_upload_survives_a_server_restart() {
-    let mut server = Server::start("inbox", &[]);
-    let file = corpus().join("real/pydicom-data/RG1_UNCR.dcm");
-    let mut client = Client::new(&server.url);
-    client.fetch_key().unwrap();
-    client.start_session(PASSWORD, consent()).unwrap();
-    let mut up = client.begin_upload(&file, UploadKind::Dicom).unwrap();
-    up.records_per_patch = 8;
-    assert_eq!(
-        client.continue_upload(&mut up, Some(5), &|_| {}).unwrap(),
-        None
-    );
-    let before = up.offset;
-    assert!(before > 0);
-
-    server.restart();
-
-    assert_eq!(client.resync(&mut up, &|_| {}).unwrap(), None);
-    assert_eq!(up.offset, before, "the server lost acknowledged records");
-    let verdict = client
-        .continue_upload(&mut up, None, &|_| {})
-        .unwrap()
-        .unwrap();
-    assert_eq!(verdict.verdict, UploadState::Accepted);
-    submitted_and_in_the_inbox(&server, &client, &file);
-}
 
 /// tus creation-with-upload: the envelope's first bytes in the creation
 /// request (one request for a file that fits in one, as the page sends

@@ -605,6 +605,7 @@ const ON_POSTGRES: &[&str] = &[
     "forwarding::",
     "stow::",
     "large_files::",
+    "recovery::",
 ];
 
 fn test() -> Result {
