@@ -35,6 +35,7 @@ mod faults;
 mod forwarding;
 mod hardening;
 mod large_files;
+mod limits;
 mod load;
 mod lockout;
 mod made;

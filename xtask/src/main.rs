@@ -606,6 +606,7 @@ const ON_POSTGRES: &[&str] = &[
     "stow::",
     "large_files::",
     "recovery::",
+    "limits::",
 ];
 
 fn test() -> Result {
