@@ -607,6 +607,7 @@ const ON_POSTGRES: &[&str] = &[
     "large_files::",
     "recovery::",
     "limits::",
+    "crafted::",
 ];
 
 fn test() -> Result {
