@@ -44,6 +44,7 @@ mod nodes;
 mod operations;
 mod page;
 mod recovery;
+mod retention;
 mod server;
 mod stow;
 mod verify;

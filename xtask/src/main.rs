@@ -608,6 +608,7 @@ const ON_POSTGRES: &[&str] = &[
     "recovery::",
     "limits::",
     "crafted::",
+    "retention::",
 ];
 
 fn test() -> Result {
