@@ -35,6 +35,7 @@ mod deploy;
 mod faults;
 mod forwarding;
 mod hardening;
+mod keys;
 mod large_files;
 mod limits;
 mod load;

@@ -329,50 +329,6 @@ fn quota_tamper_and_offset_errors_have_codes() {
     f.finish();
 }
 
-#[test]
-fn a_key_rotation_on_a_running_server_keeps_uploads_in_flight_working() {
-    let server = Server::start("inbox", &[]);
-    let file = corpus().join("real/pydicom/CT_small.dcm");
-    let other = corpus().join("real/pydicom/MR_small.dcm");
-    let kid = || -> String {
-        let (_, body) = get(&format!("{}/api/key", server.url)).unwrap();
-        serde_json::from_slice::<serde_json::Value>(&body).unwrap()["kid"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let before = kid();
-    let mut early = Client::new(&server.url);
-    early.fetch_key().unwrap();
-    early.start_session(PASSWORD, consent()).unwrap();
-
-    let rotated = server.admin(&["key", "rotate"]);
-    let after = kid();
-    assert_ne!(before, after, "{rotated}");
-    assert!(rotated.contains(&after));
-
-    // A sender who fetched the old key before the rotation still succeeds…
-    assert_eq!(
-        early
-            .upload_file(&file, UploadKind::Dicom, &|_| {})
-            .unwrap()
-            .verdict,
-        UploadState::Accepted
-    );
-    early.submit(&SenderDetails::default(), "").unwrap();
-    // …and so does one using the new key.
-    let mut late = Client::new(&server.url);
-    late.fetch_key().unwrap();
-    late.start_session(PASSWORD, consent()).unwrap();
-    assert_eq!(
-        late.upload_file(&other, UploadKind::Dicom, &|_| {})
-            .unwrap()
-            .verdict,
-        UploadState::Accepted
-    );
-    late.submit(&SenderDetails::default(), "").unwrap();
-}
-
 /// Staff look a case up on the server's console: the list names no one,
 /// `show` names the sender and the patients — and neither the log nor the
 /// database holds those names.

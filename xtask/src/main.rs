@@ -609,6 +609,7 @@ const ON_POSTGRES: &[&str] = &[
     "limits::",
     "crafted::",
     "retention::",
+    "keys::",
 ];
 
 fn test() -> Result {
