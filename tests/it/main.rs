@@ -42,6 +42,7 @@ mod load;
 mod lockout;
 mod made;
 mod nodes;
+mod notification;
 mod operations;
 mod page;
 mod recovery;

@@ -610,6 +610,7 @@ const ON_POSTGRES: &[&str] = &[
     "crafted::",
     "retention::",
     "keys::",
+    "notification::",
 ];
 
 fn test() -> Result {
