@@ -211,39 +211,6 @@ fn only_configured_departments_are_accepted() {
     f.finish();
 }
 
-/// `mailslot password add --generate` makes a passphrase a secretary can
-/// read out on the phone, and it opens a session.
-#[test]
-fn a_generated_password_is_speakable_and_works() {
-    let server = Server::start("inbox", &[]);
-    let out = Command::new(mailslot_bin())
-        .args(["password", "add", "--generate", "--data-dir"])
-        .arg(&server.data)
-        .envs(server.env_vars())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let phrase = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("password: "))
-        .expect("the generated password is printed")
-        .trim()
-        .to_owned();
-    let words: Vec<&str> = phrase.split('-').collect();
-    assert!(
-        words.len() >= 3 && phrase.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
-        "not speakable: {phrase}"
-    );
-    let mut client = Client::new(&server.url);
-    client.fetch_key().unwrap();
-    assert!(client.start_session(&phrase, consent()).is_ok());
-}
-
 /// The database kept SHA-256(session id ‖ SOP Instance UID), with the
 /// session id beside it: anyone with the database could confirm a guessed
 /// UID. The hash is now keyed with a secret that is not in the database.

@@ -30,6 +30,7 @@
 //! its browser-only code in `frontend/tests/browser.rs`.
 
 mod api;
+mod console;
 mod crafted;
 mod deploy;
 mod faults;

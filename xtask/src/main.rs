@@ -611,6 +611,7 @@ const ON_POSTGRES: &[&str] = &[
     "retention::",
     "keys::",
     "notification::",
+    "console::",
 ];
 
 fn test() -> Result {
