@@ -32,6 +32,7 @@
 mod api;
 mod console;
 mod crafted;
+mod data_dir;
 mod deploy;
 mod faults;
 mod forwarding;

@@ -612,6 +612,7 @@ const ON_POSTGRES: &[&str] = &[
     "keys::",
     "notification::",
     "console::",
+    "data_dir::",
 ];
 
 fn test() -> Result {
