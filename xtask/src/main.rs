@@ -596,23 +596,22 @@ fn no_import_loops() -> Result {
 /// The modules of `tests/it` run a second time on PostgreSQL (test name
 /// filters; why these in `test`).
 const ON_POSTGRES: &[&str] = &[
-    "server::",
     "api::",
-    "operations::",
-    "hardening::",
-    "made::",
-    "lockout::",
-    "forwarding::",
-    "stow::",
-    "large_files::",
-    "recovery::",
-    "limits::",
-    "crafted::",
-    "retention::",
-    "keys::",
-    "notification::",
     "console::",
+    "crafted::",
     "data_dir::",
+    "forwarding::",
+    "intake::",
+    "keys::",
+    "large_files::",
+    "limits::",
+    "lockout::",
+    "made::",
+    "notification::",
+    "operations::",
+    "recovery::",
+    "retention::",
+    "stow::",
 ];
 
 fn test() -> Result {

@@ -1,17 +1,18 @@
-//! The server against real peers: `mailslot send` → `mailslot serve` →
-//! the embedded inbox, Orthanc over STOW-RS and C-STORE, and dcmtk's
-//! storescp. Objects must arrive byte-identical.
+//! Intake over the API: tus creation with the first bytes, requests cut to
+//! the server's announced size, a code for each refusal (quota, a tampered
+//! record, a stale offset), a submission repeated after its reply was
+//! lost, and only the hospital's own departments.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
-use mailslot_backend::client::Client;
+use mailslot_backend::client::{Client, ClientError};
 use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
 use mailslot_tests::http::{call, code_of, get};
 use mailslot_tests::notify::WebhookReceiver;
 use mailslot_tests::ports::wait_for;
-use mailslot_tests::sender::submitted_and_in_the_inbox;
+use mailslot_tests::sender::{session, submitted_and_in_the_inbox};
 use mailslot_tests::server::{Server, PASSWORD};
 use mailslot_tests::{consent, corpus, Failures};
 
@@ -115,6 +116,54 @@ fn a_server_that_takes_smaller_requests_gets_a_large_file_whole() {
     submitted_and_in_the_inbox(&server, &client, &file);
 }
 
+#[test]
+fn quota_tamper_and_offset_errors_have_codes() {
+    let server = Server::start("inbox", &[("MAILSLOT_QUOTA_BYTES", "3000000")]);
+    let mut client = Client::new(&server.url);
+    client.fetch_key().unwrap();
+    client.start_session(PASSWORD, consent()).unwrap();
+    let mut f = Failures::default();
+    match client.preflight(10, 50_000_000) {
+        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
+            .check(status == 507 && code == "mailbox-full", || {
+                format!("preflight: {status} {code}")
+            }),
+        other => f.check(false, || format!("preflight over quota: {other:?}")),
+    }
+    client.preflight(1, 1_000_000).unwrap();
+
+    let file = corpus().join("real/pydicom-data/US1_UNCR.dcm");
+    let mut up = client.begin_upload(&file, UploadKind::Dicom).unwrap();
+    up.records_per_patch = 2;
+    client.continue_upload(&mut up, Some(1), &|_| {}).unwrap();
+    // A PATCH at a stale offset is refused with its own code.
+    match client.patch(&up.location, 0, b"x") {
+        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
+            .check(status == 409 && code == "offset-mismatch", || {
+                format!("stale offset: {status} {code}")
+            }),
+        other => f.check(false, || format!("stale offset: {other:?}")),
+    }
+    // A flipped bit in a record ends the upload with decrypt-failed.
+    let mut junk = vec![0u8; 65536 + 16];
+    junk[7] = 1;
+    match client.patch(&up.location, up.offset, &junk) {
+        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
+            .check(status == 422 && code == "decrypt-failed", || {
+                format!("tampered: {status} {code}")
+            }),
+        other => f.check(false, || format!("tampered record: {other:?}")),
+    }
+    let (_, verdict) = client.upload_state(&up.location).unwrap();
+    f.check(
+        verdict.is_some_and(|v| v.verdict == UploadState::Failed),
+        || "the tampered upload is not failed".into(),
+    );
+    let (status, _) = get(&format!("{}/api/health", server.url)).unwrap();
+    f.check(status == 200, || "server unhealthy".into());
+    f.finish();
+}
+
 /// Issue 26: a sender whose submission's reply was lost (the node died
 /// under it, nginx answered 502) asks again. The same session's second
 /// submission answers the same receipt (files, bytes, letters, refusals,
@@ -198,50 +247,29 @@ fn a_repeated_submission_answers_the_same_receipt_and_makes_nothing_twice() {
     f.finish();
 }
 
+/// `department` travels unsealed so staff can route: only the hospital's
+/// own ids are taken, never free text (which could carry patient data).
 #[test]
-fn quota_tamper_and_offset_errors_have_codes() {
-    let server = Server::start("inbox", &[("MAILSLOT_QUOTA_BYTES", "3000000")]);
-    let mut client = Client::new(&server.url);
-    client.fetch_key().unwrap();
-    client.start_session(PASSWORD, consent()).unwrap();
+fn only_configured_departments_are_accepted() {
+    let server = Server::start("inbox", &[]);
+    let submit = |department: &str| {
+        let client = session(&server);
+        client
+            .submit(&mailslot_shared::wire::SenderDetails::default(), department)
+            .map(|r| r.reference)
+            .map_err(|e| match e {
+                ClientError::Api { code, .. } => code,
+                other => other.to_string(),
+            })
+    };
     let mut f = Failures::default();
-    match client.preflight(10, 50_000_000) {
-        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
-            .check(status == 507 && code == "mailbox-full", || {
-                format!("preflight: {status} {code}")
-            }),
-        other => f.check(false, || format!("preflight over quota: {other:?}")),
-    }
-    client.preflight(1, 1_000_000).unwrap();
-
-    let file = corpus().join("real/pydicom-data/US1_UNCR.dcm");
-    let mut up = client.begin_upload(&file, UploadKind::Dicom).unwrap();
-    up.records_per_patch = 2;
-    client.continue_upload(&mut up, Some(1), &|_| {}).unwrap();
-    // A PATCH at a stale offset is refused with its own code.
-    match client.patch(&up.location, 0, b"x") {
-        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
-            .check(status == 409 && code == "offset-mismatch", || {
-                format!("stale offset: {status} {code}")
-            }),
-        other => f.check(false, || format!("stale offset: {other:?}")),
-    }
-    // A flipped bit in a record ends the upload with decrypt-failed.
-    let mut junk = vec![0u8; 65536 + 16];
-    junk[7] = 1;
-    match client.patch(&up.location, up.offset, &junk) {
-        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
-            .check(status == 422 && code == "decrypt-failed", || {
-                format!("tampered: {status} {code}")
-            }),
-        other => f.check(false, || format!("tampered record: {other:?}")),
-    }
-    let (_, verdict) = client.upload_state(&up.location).unwrap();
-    f.check(
-        verdict.is_some_and(|v| v.verdict == UploadState::Failed),
-        || "the tampered upload is not failed".into(),
-    );
-    let (status, _) = get(&format!("{}/api/health", server.url)).unwrap();
-    f.check(status == 200, || "server unhealthy".into());
+    let free = submit("Dr. Müller, Knie Erika Mustermann");
+    f.check(free == Err("bad-request".into()), || {
+        format!("free text as department: {free:?}")
+    });
+    let known = submit("radiology");
+    f.check(known.is_ok(), || format!("a configured id: {known:?}"));
+    let none = submit("");
+    f.check(none.is_ok(), || format!("no department: {none:?}"));
     f.finish();
 }
