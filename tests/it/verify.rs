@@ -236,7 +236,7 @@ fn generated_variants_are_accepted_with_their_transfer_syntax() {
         || "no mismatch warning".into(),
     );
     // No (0002,0000): read all the same (dcmtk does: `dcmtk_reads_…`;
-    // storescp receives it: `server::c_store_to_dcmtk_storescp_…`).
+    // storescp receives it: `forwarding::c_store_to_dcmtk_storescp_…`).
     let bare = &lines["mr_no_meta_group_length.dcm"];
     f.check(
         bare["warnings"]
