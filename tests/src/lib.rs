@@ -8,9 +8,10 @@
 //! receiver), `postgres` (a temporary cluster), `proxy` (a line that
 //! cuts); `ca` a hospital's own CA for their TLS. Below them `ports` (a
 //! free port, waiting for a condition) and `http` (requests from the
-//! tests' side). What is sent and checked: `cd` (CDs and ZIPs to send),
-//! `dicom` (data set bytes to compare), `documents` (what the server
-//! makes).
+//! tests' side). What is sent and checked: `sender` (what a sender does:
+//! a session, a case sent, a file found in the inbox), `cd` (CDs and ZIPs
+//! to send), `dicom` (what byte-identical means, data set bytes),
+//! `documents` (what the server makes).
 
 #![allow(clippy::panic, clippy::expect_used)]
 
