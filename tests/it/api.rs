@@ -1,6 +1,9 @@
-//! The API against its own document: `schemathesis` (PyPI) generates
-//! requests from `/api/openapi.json` — valid and invalid, with and without
-//! the session — and checks every answer: no 5xx, status codes, headers,
+//! The API: its error codes are specific, nothing lists or returns what
+//! was sent, its security headers are complete.
+//!
+//! And it answers as its own document says: `schemathesis` (PyPI)
+//! generates requests from `/api/openapi.json` — valid and invalid, with
+//! and without the session — and checks every answer: no 5xx, status codes, headers,
 //! content types and bodies as documented. Before this test the server
 //! answered malformed JSON with a plain-text sentence and no code, an
 //! unknown method with an empty 404, the session's rate limit without its
@@ -13,10 +16,9 @@ use std::process::Command;
 
 use mailslot_backend::client::Client;
 use mailslot_shared::wire::Consent;
-use mailslot_tests::fixtures::{Server, PASSWORD};
-use mailslot_tests::root;
-
-use crate::server::{call, code_of};
+use mailslot_tests::http::{call, code_of};
+use mailslot_tests::server::{Server, PASSWORD};
+use mailslot_tests::{root, Failures};
 
 /// `schemathesis`, installed by `cargo xtask deps` into `target/py`.
 fn schemathesis() -> std::path::PathBuf {
@@ -134,4 +136,130 @@ fn malformed_requests_get_a_code_not_a_bare_status() {
         doc.pointer("/components/schemas/Consent/properties/statement_version/enum"),
         Some(&serde_json::json!(["2"]))
     );
+}
+
+#[test]
+fn api_errors_are_specific_and_the_api_is_one_way() {
+    let server = Server::start("inbox", &[("MAILSLOT_QUOTA_BYTES", "2000000")]);
+    let url = |p: &str| format!("{}{p}", server.url);
+    let json = [("Content-Type", "application/json".to_owned())];
+    let session = |password: &str, accepted: bool| {
+        let body = serde_json::json!({"password": password, "consent": {"statement_version": "2", "accepted": accepted, "may_send": true}});
+        call(
+            "POST",
+            &url("/api/session"),
+            &json,
+            body.to_string().as_bytes(),
+        )
+    };
+    let mut f = Failures::default();
+
+    let (status, _, body) = session(PASSWORD, false);
+    f.check(
+        status == 400 && code_of(&body) == "consent-required",
+        || format!("no consent: {status} {body}"),
+    );
+    let (status, _, body) = session("wrong password", true);
+    f.check(status == 401 && code_of(&body) == "wrong-password", || {
+        format!("wrong password: {status} {body}")
+    });
+    for _ in 0..4 {
+        session("wrong password", true);
+    }
+    let (status, headers, body) = session(PASSWORD, true);
+    f.check(status == 429 && code_of(&body) == "locked-out", || {
+        format!("after 5 wrong: {status} {body}")
+    });
+    f.check(headers.iter().any(|(k, _)| k == "retry-after"), || {
+        "no Retry-After".into()
+    });
+
+    let (status, _, body) = call(
+        "POST",
+        &url("/api/uploads"),
+        &[("Tus-Resumable", "1.0.0".into())],
+        b"",
+    );
+    f.check(status == 401 && code_of(&body) == "session-expired", || {
+        format!("no token: {status} {body}")
+    });
+
+    // One way: nothing lists or returns uploads.
+    for path in [
+        "/api/uploads",
+        "/api/submissions",
+        "/api/uploads/x/file",
+        "/api/inbox",
+    ] {
+        let (status, _, _) = call("GET", &url(path), &[], b"");
+        f.check(status == 404 || status == 405, || {
+            format!("GET {path} answered {status}")
+        });
+    }
+    let (status, headers, body) = call("GET", &url("/api/openapi.json"), &[], b"");
+    f.check(
+        status == 200 && body.contains("\"/api/uploads/{id}\""),
+        || "no OpenAPI document".into(),
+    );
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    f.check(
+        header("content-security-policy").contains("frame-ancestors 'none'"),
+        || "no CSP".into(),
+    );
+    f.check(
+        header("x-content-type-options") == "nosniff" && header("referrer-policy") == "no-referrer",
+        || "headers".into(),
+    );
+    f.finish();
+}
+
+/// The CSP names base-uri, form-action and object-src; the token reply is
+/// never cached; the page is isolated from other origins' windows and
+/// resources.
+#[test]
+fn security_headers_are_complete() {
+    let server = Server::start("inbox", &[]);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let body = serde_json::json!({"password": PASSWORD, "consent": {"statement_version": "2", "accepted": true, "may_send": true}});
+    let resp = agent
+        .post(format!("{}/api/session", server.url))
+        .header("Content-Type", "application/json")
+        .send(body.to_string())
+        .unwrap();
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let mut f = Failures::default();
+    f.check(resp.status() == 201, || format!("status {}", resp.status()));
+    let csp = header("content-security-policy");
+    for directive in ["base-uri 'none'", "form-action 'self'", "object-src 'none'"] {
+        f.check(csp.contains(directive), || {
+            format!("CSP lacks {directive}: {csp}")
+        });
+    }
+    f.check(header("cache-control") == "no-store", || {
+        format!("token reply Cache-Control: {:?}", header("cache-control"))
+    });
+    f.check(
+        header("cross-origin-opener-policy") == "same-origin",
+        || "no Cross-Origin-Opener-Policy".into(),
+    );
+    f.check(
+        header("cross-origin-resource-policy") == "same-origin",
+        || "no Cross-Origin-Resource-Policy".into(),
+    );
+    f.finish();
 }

@@ -9,8 +9,10 @@
 
 use std::time::Duration;
 
-use mailslot_tests::fixtures::{files_under, wait_for, Nginx, Server};
-use mailslot_tests::Failures;
+use mailslot_tests::nginx::Nginx;
+use mailslot_tests::ports::wait_for;
+use mailslot_tests::server::Server;
+use mailslot_tests::{files_under, Failures};
 
 /// `text` with `from` replaced by `to`, which must occur exactly once: the
 /// test fails when the documented example changes shape.
@@ -30,7 +32,8 @@ fn replace_once(text: &str, from: &str, to: &str) -> String {
 /// upload (so this test would notice the line going missing).
 #[test]
 fn the_nginx_example_of_the_deployment_guide_carries_an_upload() {
-    use mailslot_tests::fixtures::{sha256, HospitalCa};
+    use mailslot_tests::ca::HospitalCa;
+    use mailslot_tests::sha256;
     let example = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/nginx.conf"),
     )
@@ -44,8 +47,8 @@ fn the_nginx_example_of_the_deployment_guide_carries_an_upload() {
     );
     let ca = HospitalCa::new();
     let (tls_port, http_port) = (
-        mailslot_tests::fixtures::free_port(),
-        mailslot_tests::fixtures::free_port(),
+        mailslot_tests::ports::free_port(),
+        mailslot_tests::ports::free_port(),
     );
     let mut site = replace_once(
         &example,
@@ -263,8 +266,8 @@ fn the_container_settings_are_ones_the_server_reads() {
     )
     .unwrap();
     let (public, admin) = (
-        mailslot_tests::fixtures::free_port(),
-        mailslot_tests::fixtures::free_port(),
+        mailslot_tests::ports::free_port(),
+        mailslot_tests::ports::free_port(),
     );
     let local = |addr: String, port: u16| {
         let (host, _) = addr.rsplit_once(':').unwrap();
@@ -293,9 +296,9 @@ fn the_container_settings_are_ones_the_server_reads() {
         .spawn()
         .unwrap();
     let up = wait_for(Duration::from_secs(20), || {
-        mailslot_tests::fixtures::get(&format!("http://127.0.0.1:{public}/"))
+        mailslot_tests::http::get(&format!("http://127.0.0.1:{public}/"))
             .is_some_and(|(s, b)| s == 200 && b.starts_with(b"<!doctype html>"))
-            && mailslot_tests::fixtures::get(&format!("http://127.0.0.1:{admin}/health"))
+            && mailslot_tests::http::get(&format!("http://127.0.0.1:{admin}/health"))
                 .is_some_and(|(s, _)| s == 200)
     });
     let _ = child.kill();
@@ -418,7 +421,7 @@ fn the_container_image_builds_and_starts() {
     let root = mailslot_tests::root();
     let tag = "mailslot-test:latest";
     docker(&["build", "-t", tag, &root.display().to_string()]).expect("docker build");
-    let port = mailslot_tests::fixtures::free_port();
+    let port = mailslot_tests::ports::free_port();
     let name = format!("mailslot-test-{port}");
     let volume = format!("{name}-data");
     let publish = format!("127.0.0.1:{port}:8080");
@@ -443,10 +446,10 @@ fn the_container_image_builds_and_starts() {
     ]);
     let outcome = run.and_then(|_| {
         let up = wait_for(Duration::from_secs(30), || {
-            mailslot_tests::fixtures::get(&format!("http://127.0.0.1:{port}/api/health"))
+            mailslot_tests::http::get(&format!("http://127.0.0.1:{port}/api/health"))
                 .is_some_and(|(s, _)| s == 200)
         });
-        let page = mailslot_tests::fixtures::get(&format!("http://127.0.0.1:{port}/"))
+        let page = mailslot_tests::http::get(&format!("http://127.0.0.1:{port}/"))
             .is_some_and(|(s, b)| s == 200 && String::from_utf8_lossy(&b).contains("wasm"));
         let uid = docker(&["exec", &name, "id", "-u"])?;
         let logs = docker(&["logs", &name]).unwrap_or_default();

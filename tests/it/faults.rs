@@ -5,9 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use mailslot_tests::fixtures::{sha256, wait_for, Orthanc, Server};
+use mailslot_tests::pacs::Orthanc;
+use mailslot_tests::ports::wait_for;
 use mailslot_tests::proxy::CuttingProxy;
-use mailslot_tests::Failures;
+use mailslot_tests::server::Server;
+use mailslot_tests::{sha256, Failures};
 
 /// Three 10 MB images through a connection cut after every 5 MB: `mailslot
 /// send` resumes each file from the server's offset and every image
@@ -73,7 +75,7 @@ fn an_upload_through_a_line_that_drops_every_few_megabytes_arrives_whole() {
 /// Every transient forwarding failure the server counted so far
 /// (`/metrics` on the admin address).
 fn transient_failures(server: &Server) -> f64 {
-    mailslot_tests::fixtures::get(&format!("{}/metrics", server.admin_url))
+    mailslot_tests::http::get(&format!("{}/metrics", server.admin_url))
         .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default()
         .lines()
@@ -92,7 +94,8 @@ fn transient_failures(server: &Server) -> f64 {
 /// once.
 #[test]
 fn a_pacs_that_aborts_associations_loses_nothing_and_gets_no_repeats() {
-    use mailslot_tests::fixtures::{free_port, StoreScp};
+    use mailslot_tests::pacs::StoreScp;
+    use mailslot_tests::ports::free_port;
     for abort in ["--abort-after", "--abort-during"] {
         let port = free_port();
         let flaky = StoreScp::start_on(port, &[abort]);
@@ -204,7 +207,7 @@ fn a_full_disk_refuses_with_its_own_code_and_the_upload_goes_on_when_room_return
     client.fetch_key().unwrap();
     client
         .start_session(
-            mailslot_tests::fixtures::PASSWORD,
+            mailslot_tests::server::PASSWORD,
             Consent {
                 statement_version: "2".into(),
                 accepted: true,
@@ -233,7 +236,7 @@ fn a_full_disk_refuses_with_its_own_code_and_the_upload_goes_on_when_room_return
             _ => {}
         }
     }
-    let metrics = mailslot_tests::fixtures::get(&format!("{}/metrics", server.admin_url))
+    let metrics = mailslot_tests::http::get(&format!("{}/metrics", server.admin_url))
         .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
     let counted = metrics
@@ -248,10 +251,10 @@ fn a_full_disk_refuses_with_its_own_code_and_the_upload_goes_on_when_room_return
             .is_none_or(|(s, c)| *s == 507 && c == "disk-full"),
         || format!("refused with {refused:?}"),
     );
-    let (health, _) = mailslot_tests::fixtures::get(&format!("{}/api/health", server.url))
-        .unwrap_or((0, Vec::new()));
+    let (health, _) =
+        mailslot_tests::http::get(&format!("{}/api/health", server.url)).unwrap_or((0, Vec::new()));
     f.check(health == 200, || format!("health {health} on a full disk"));
-    let inbox = mailslot_tests::fixtures::files_under(&server.data.join("inbox"));
+    let inbox = mailslot_tests::files_under(&server.data.join("inbox"));
     f.check(inbox.is_empty(), || format!("in the inbox: {inbox:?}"));
 
     // Room again: the same upload goes on and arrives whole.
@@ -262,7 +265,7 @@ fn a_full_disk_refuses_with_its_own_code_and_the_upload_goes_on_when_room_return
         || format!("after room returned: {sent:?}"),
     );
     let arrived = wait_for(Duration::from_secs(30), || {
-        mailslot_tests::fixtures::files_under(&server.data.join("inbox"))
+        mailslot_tests::files_under(&server.data.join("inbox"))
             .iter()
             .any(|p| std::fs::read(p).is_ok_and(|b| sha256(&b) == sha256(&image)))
     });

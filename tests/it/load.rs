@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use mailslot_shared::dicom::synth::ct_image;
-use mailslot_tests::fixtures::Server;
+use mailslot_tests::server::Server;
 use mailslot_tests::{root, Failures};
 
 const SENDERS: usize = 50;

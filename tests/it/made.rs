@@ -1,7 +1,8 @@
 //! What the server makes itself (cover sheets, letters, photo pages,
-//! notifications) against a real server: it obeys the limits senders obey,
-//! names one patient per study, carries nothing sender-made to staff, and
-//! photo work holds up no other sender (issue 26).
+//! notifications, the printable instructions) against a real server: it
+//! obeys the limits senders obey, names one patient per study, carries
+//! nothing sender-made to staff; photos are decoded within bounds and
+//! their work holds up no other sender (issue 26).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -12,9 +13,14 @@ use mailslot_backend::client::Client;
 use mailslot_backend::photopage::pictures;
 use mailslot_shared::dicom::synth::{element, file_head};
 use mailslot_shared::wire::{UploadKind, UploadState};
+use mailslot_tests::cd::ct_cd;
 use mailslot_tests::documents::cover_texts;
-use mailslot_tests::fixtures::{ct_cd, files_under, wait_for, Server, WebhookReceiver, PASSWORD};
-use mailslot_tests::{consent, reference, Failures};
+use mailslot_tests::http::get;
+use mailslot_tests::notify::WebhookReceiver;
+use mailslot_tests::ports::wait_for;
+use mailslot_tests::sender::session;
+use mailslot_tests::server::{Server, PASSWORD};
+use mailslot_tests::{consent, files_under, reference, Failures};
 
 const CT: &str = "1.2.840.10008.5.1.4.1.1.2";
 
@@ -253,5 +259,98 @@ fn photo_letters_hold_up_no_other_sender_and_their_pages_are_small() {
     let left = files_under(&server.data.join("uploads"));
     f.check(left.is_empty(), || format!("left in uploads: {left:?}"));
     f.context(server.log());
+    f.finish();
+}
+
+/// Photos of letters are decoded on the server: a cut one is refused as
+/// `letter-unreadable`, one whose header claims more pixels than allowed
+/// (a decompression bomb: 60,000 × 60,000 in a few hundred bytes) as
+/// `letter-too-large` without the server allocating for it, and a whole
+/// one is kept as a PDF page; nothing of the refused ones stays on disk.
+#[test]
+fn photo_letters_are_decoded_within_bounds() {
+    let server = Server::start("inbox", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let good = pictures::png(40, 60);
+    let mut bomb = pictures::png(40, 60);
+    // IHDR's width and height (bytes 16..24), with its CRC recomputed.
+    bomb[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(&bomb[12..29]);
+    bomb[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+    let cases = [
+        (
+            "cut.png",
+            good[..good.len() - 20].to_vec(),
+            Some("letter-unreadable"),
+        ),
+        ("bomb.png", bomb, Some("letter-too-large")),
+        ("good.png", good, None),
+    ];
+    let client = session(&server);
+    let mut f = Failures::default();
+    f.context(server.log());
+    for (name, bytes, code) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let sent = client
+            .upload_file(&path, UploadKind::Letter, &|_| {})
+            .unwrap();
+        let want = if code.is_some() {
+            UploadState::Rejected
+        } else {
+            UploadState::Accepted
+        };
+        f.check(
+            sent.verdict == want && sent.reason.as_deref() == code,
+            || format!("{name}: {sent:?}"),
+        );
+    }
+    let left = files_under(&server.data.join("uploads"));
+    f.check(left.is_empty(), || format!("left in uploads: {left:?}"));
+    let kept = files_under(&server.data.join("inbox"));
+    f.check(
+        kept.len() == 1 && std::fs::read(&kept[0]).is_ok_and(|b| b.starts_with(b"%PDF-")),
+        || format!("kept: {kept:?}"),
+    );
+    f.finish();
+}
+
+/// The printable instructions as a PDF in both languages, with the page's
+/// step names and the hospital's phone number; other languages are refused.
+#[test]
+fn the_instructions_pdf_speaks_the_pages_words_and_gives_the_phone() {
+    let server = Server::start("inbox", &[]);
+    let (status, body) = get(&format!("{}/api/hospital", server.url)).unwrap();
+    assert_eq!(status, 200);
+    let hospital: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let phone = hospital["phones"][0]["number"].as_str().unwrap().to_owned();
+    let mut f = Failures::default();
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, title, step) in [
+        ("de", "Anleitung: Bilder senden", "Upload-Passwort"),
+        ("en", "Instructions: sending images", "Upload password"),
+    ] {
+        let (status, pdf) = get(&format!("{}/api/instructions/{lang}", server.url)).unwrap();
+        f.check(status == 200 && pdf.starts_with(b"%PDF-"), || {
+            format!("GET /api/instructions/{lang}: {status}")
+        });
+        let path = dir.path().join(format!("{lang}.pdf"));
+        std::fs::write(&path, &pdf).unwrap();
+        let out = std::process::Command::new("pdftotext")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext (Debian poppler-utils)");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for want in [title, step, phone.as_str()] {
+            f.check(text.contains(want), || {
+                format!("the {lang} instructions lack {want}:\n{text}")
+            });
+        }
+    }
+    let other = get(&format!("{}/api/instructions/fr", server.url)).map(|(s, _)| s);
+    f.check(other == Some(400), || format!("fr: {other:?}"));
     f.finish();
 }

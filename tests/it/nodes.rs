@@ -8,9 +8,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use mailslot_tests::fixtures::{sha256, wait_for, Orthanc, Server};
+use mailslot_tests::pacs::Orthanc;
+use mailslot_tests::ports::wait_for;
 use mailslot_tests::proxy::CuttingProxy;
-use mailslot_tests::Failures;
+use mailslot_tests::server::Server;
+use mailslot_tests::{sha256, Failures};
 
 /// Upload ids a node's log says it forwarded, with how often.
 fn forwarded(log: &str) -> BTreeMap<String, usize> {
@@ -229,7 +231,7 @@ fn nginx_in_front_of(
     nodes: [u16; 2],
     tls_port: u16,
     http_port: u16,
-    ca: &mailslot_tests::fixtures::HospitalCa,
+    ca: &mailslot_tests::ca::HospitalCa,
 ) -> String {
     let example = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/nginx.conf"),
@@ -282,7 +284,10 @@ fn nginx_in_front_of(
 /// says so.
 #[test]
 fn a_node_killed_behind_nginx_loses_no_object_and_the_sender_finishes() {
-    use mailslot_tests::fixtures::{ct_cd, free_port, HospitalCa, Nginx};
+    use mailslot_tests::ca::HospitalCa;
+    use mailslot_tests::cd::ct_cd;
+    use mailslot_tests::nginx::Nginx;
+    use mailslot_tests::ports::free_port;
     const RUNS: usize = 3;
     const SLICES: usize = 60;
     // Before the fix the survivor took claims back only in its housekeeping
@@ -467,7 +472,10 @@ fn reply_eater(node: u16) -> (u16, std::thread::JoinHandle<String>) {
 /// database. Before, the sender gave up at the 502 (exit 1).
 #[test]
 fn a_submission_whose_reply_nginx_lost_is_repeated_and_answers_the_same_receipt() {
-    use mailslot_tests::fixtures::{ct_cd, free_port, HospitalCa, Nginx};
+    use mailslot_tests::ca::HospitalCa;
+    use mailslot_tests::cd::ct_cd;
+    use mailslot_tests::nginx::Nginx;
+    use mailslot_tests::ports::free_port;
     let pg = mailslot_tests::postgres::cluster();
     let url = pg.database();
     let shared = tempfile::tempdir().unwrap();

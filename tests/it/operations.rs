@@ -6,8 +6,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use mailslot_tests::fixtures::{files_under, get, wait_for, Orthanc, Server};
-use mailslot_tests::{corpus, Failures};
+use mailslot_tests::http::get;
+use mailslot_tests::pacs::Orthanc;
+use mailslot_tests::ports::wait_for;
+use mailslot_tests::server::Server;
+use mailslot_tests::{corpus, files_under, Failures};
 
 /// `GET url` as (status, body text).
 fn fetch(url: &str) -> (u16, String) {

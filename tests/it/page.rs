@@ -14,13 +14,15 @@ use std::ffi::OsStr;
 use std::process::Command;
 use std::time::Duration;
 
+use mailslot_tests::cd::{ct_cd, patient_cd, patient_zip};
+use mailslot_tests::dicom::normalized_dataset;
 use mailslot_tests::documents::{
     cover_sheets_arrived, letter_studies, letters_arrived, patients_of,
 };
-use mailslot_tests::fixtures::{
-    ct_cd, normalized_dataset, patient_cd, patient_zip, sha256, wait_for, Orthanc, Server, PASSWORD,
-};
-use mailslot_tests::{root, Failures};
+use mailslot_tests::pacs::Orthanc;
+use mailslot_tests::ports::wait_for;
+use mailslot_tests::server::{Server, PASSWORD};
+use mailslot_tests::{root, sha256, Failures};
 
 /// The built page (`cargo xtask page`); the test fails, naming the command,
 /// when it is missing.
@@ -433,7 +435,7 @@ fn a_half_sent_large_file_continues_in_its_upload_after_a_reload() {
         format!("the browser run failed:\n{}", run.stderr)
     });
     let arrived = wait_for(Duration::from_secs(30), || {
-        mailslot_tests::fixtures::files_under(&server.data.join("inbox"))
+        mailslot_tests::files_under(&server.data.join("inbox"))
             .iter()
             .any(|p| std::fs::read(p).is_ok_and(|b| sha256(&b) == sha256(&image)))
     });

@@ -10,8 +10,8 @@ use std::path::Path;
 use std::process::Command;
 
 use mailslot_shared::dicom::{inspect, inspect_reader, inspect_seekable, listed_instances, Limits};
-use mailslot_tests::fixtures::{explicit_le_element, files_under};
-use mailslot_tests::{corpus, mailslot, Failures};
+use mailslot_tests::dicom::explicit_le_element;
+use mailslot_tests::{corpus, files_under, mailslot, Failures};
 use serde_json::Value;
 
 /// Real files the rules must reject, with the reason each deserves.
@@ -236,7 +236,7 @@ fn generated_variants_are_accepted_with_their_transfer_syntax() {
         || "no mismatch warning".into(),
     );
     // No (0002,0000): read all the same (dcmtk does: `dcmtk_reads_…`;
-    // storescp receives it: `server::c_store_to_dcmtk_storescp_…`).
+    // storescp receives it: `forwarding::c_store_to_dcmtk_storescp_…`).
     let bare = &lines["mr_no_meta_group_length.dcm"];
     f.check(
         bare["warnings"]

@@ -1,17 +1,37 @@
 //! Test harness: finds the corpus, builds and runs the `mailslot` binary,
 //! and collects failures so a failing test shows all of them with context.
+//!
+//! The real peers, each a child process (or thread) on free ports in a
+//! temporary directory, killed when dropped: `server` (`mailslot serve`),
+//! `pacs` (Orthanc, dcmtk's `storescp`), `nginx` (a deployment guide's
+//! block, TLS in front of a PACS), `notify` (a mail server, a webhook
+//! receiver), `postgres` (a temporary cluster), `proxy` (a line that
+//! cuts); `ca` a hospital's own CA for their TLS. Below them `ports` (a
+//! free port, waiting for a condition) and `http` (requests from the
+//! tests' side). What is sent and checked: `sender` (what a sender does:
+//! a session, a case sent, a file found in the inbox), `cd` (CDs and ZIPs
+//! to send), `dicom` (what byte-identical means, data set bytes),
+//! `documents` (what the server makes).
 
 #![allow(clippy::panic, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
 use std::sync::OnceLock;
 
+pub mod ca;
+pub mod cd;
+pub mod dicom;
 pub mod documents;
-pub mod fixtures;
+pub mod http;
+pub mod nginx;
+pub mod notify;
+pub mod pacs;
 pub mod ports;
 pub mod postgres;
 pub mod proxy;
+pub mod sender;
+pub mod server;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -75,6 +95,40 @@ pub fn mailslot(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("cannot run mailslot")
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Files under `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+        {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Kills a peer's process (SIGKILL) and reaps it.
+pub(crate) fn kill(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// The consent a test sender gives: the privacy statement the test

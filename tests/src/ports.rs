@@ -1,5 +1,6 @@
 //! The two helpers every peer needs: a free port, and waiting for a
-//! condition. Below the peers (`fixtures`, `postgres`), which share them.
+//! condition. Below the peers (`server`, `pacs`, `postgres` …), which
+//! share them.
 
 use std::collections::HashSet;
 use std::net::TcpListener;

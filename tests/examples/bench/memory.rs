@@ -6,7 +6,7 @@ use std::time::Instant;
 use mailslot_backend::client::Client;
 use mailslot_shared::dicom::synth::ct_image;
 use mailslot_shared::wire::{Consent, UploadKind, UploadState};
-use mailslot_tests::fixtures::{Server, PASSWORD};
+use mailslot_tests::server::{Server, PASSWORD};
 use serde_json::{json, Value};
 
 use super::{elapsed, machine};

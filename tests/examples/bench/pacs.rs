@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use mailslot_tests::fixtures::{ct_cd, get, wait_for, Orthanc, Server, PASSWORD};
+use mailslot_tests::cd::ct_cd;
+use mailslot_tests::http::get;
+use mailslot_tests::pacs::Orthanc;
+use mailslot_tests::ports::wait_for;
+use mailslot_tests::server::{Server, PASSWORD};
 use serde_json::{json, Value};
 
 use super::memory::write_large;

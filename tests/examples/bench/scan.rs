@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use mailslot_tests::fixtures::{ct_cd, Server, PASSWORD};
+use mailslot_tests::cd::ct_cd;
+use mailslot_tests::server::{Server, PASSWORD};
 use serde_json::{json, Value};
 
 use super::{dist, machine, median, node, sizes};
