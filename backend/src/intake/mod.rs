@@ -35,7 +35,7 @@ use mailslot_shared::envelope::{envelope_len, Header, MIN_RECORD_SIZE};
 use mailslot_shared::wire::{UploadKind, UploadMetadata, UploadState};
 use serde::Serialize;
 
-pub use end::{expire_due, CLOSE_WAIT};
+pub use end::{expire_due, forget_session, CLOSE_WAIT};
 pub use error::IntakeError;
 pub use generated::{utc_date_time, utc_readable};
 pub use letters::{PhotoJob, Received};
