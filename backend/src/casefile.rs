@@ -185,7 +185,7 @@ pub struct Listed {
     /// Their bytes.
     pub bytes: i64,
     /// Forward queue states and counts (`done: 12`, `pending: 1` …).
-    pub forwarding: Vec<(String, i64)>,
+    pub forwarding: Vec<(crate::forward::queue::QueueState, i64)>,
 }
 
 /// Submissions completed at or after `since`, oldest first.
@@ -218,11 +218,7 @@ pub fn list(store: &Store, since: i64) -> Result<Vec<Listed>, StoreError> {
     )?;
     let mut out = Vec::new();
     for (reference, session, created_at, department, files, bytes, purpose) in rows {
-        let forwarding = conn.query_map(
-            "SELECT state, COUNT(*) FROM forward_queue WHERE session_id = ?1 GROUP BY state ORDER BY state",
-            params![session],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let forwarding = crate::forward::queue::session_counts(&*conn, &session)?;
         out.push(Listed {
             reference,
             created_at,

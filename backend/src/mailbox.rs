@@ -80,14 +80,17 @@ impl Layout {
     }
 }
 
-/// [`committed_bytes`]'s query (per upload creation and preflight). The
-/// sum is cast: PostgreSQL sums BIGINTs as NUMERIC.
+/// [`committed_bytes`]'s query (per upload creation and preflight; one
+/// statement, one sum): `?1` the receiving state, `?2` since when a
+/// reservation counts, `?3`–`?5` the forward queue's states whose object
+/// is still in the spool (`forward::queue::IN_SPOOL`). The sum is cast:
+/// PostgreSQL sums BIGINTs as NUMERIC.
 pub(crate) const COMMITTED_BYTES: &str = r#"SELECT CAST(
             (SELECT COALESCE(SUM(CASE WHEN last_progress >= ?2 THEN length ELSE "offset" END), 0)
                FROM uploads WHERE state = ?1)
           + (SELECT COALESCE(SUM(u.plaintext_len), 0) FROM uploads u
                JOIN forward_queue q ON q.upload_id = u.id
-               WHERE q.state IN ('pending', 'sending', 'failed'))
+               WHERE q.state IN (?3, ?4, ?5))
           + (SELECT COALESCE(SUM(bytes), 0) FROM inbox) AS BIGINT)"#;
 
 /// Bytes the mailbox occupies or has promised now, each counted once:
@@ -101,9 +104,10 @@ pub(crate) const COMMITTED_BYTES: &str = r#"SELECT CAST(
 /// An object forwarded to the PACS left the spool and counts no more; one
 /// delivered into the inbox counts there only; a purge frees its bytes.
 pub fn committed_bytes(store: &Store, active_since: i64) -> Result<u64, StoreError> {
+    let [a, b, c] = crate::forward::queue::IN_SPOOL;
     let total: i64 = store.conn()?.query_row(
         COMMITTED_BYTES,
-        params![UploadState::Receiving.as_str(), active_since],
+        params![UploadState::Receiving.as_str(), active_since, a, b, c],
         |r| r.get(0),
     )?;
     Ok(total.max(0) as u64)
@@ -178,10 +182,7 @@ pub fn sweep_orphans(store: &Store, layout: &Layout, at: i64) -> Result<usize, S
     }
     for (path, name) in entries(&layout.spool) {
         let id = name.strip_suffix(".dcm").unwrap_or(&name);
-        let queued = owned(
-            "SELECT COUNT(*) FROM forward_queue WHERE upload_id = ?1 AND state != 'done'",
-            &[id],
-        )?;
+        let queued = crate::forward::queue::upload_unfinished(&*store.conn()?, id)?;
         if !queued && old(&path) {
             sweep("spool", &path, id)?;
         }

@@ -13,8 +13,7 @@ use std::sync::LazyLock;
 use prometheus::{Encoder, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
 use crate::mailbox::committed_bytes;
-use crate::params;
-use crate::store::{now, Sql, Store, StoreError};
+use crate::store::{now, QueueState, Store, StoreError};
 
 /// Every metric the server exposes.
 #[derive(Debug)]
@@ -163,29 +162,19 @@ impl Metrics {
         let t = now();
         // The states `mailslot queue` counts; a state without items is 0.
         let counts = crate::forward::queue::queue_counts(store)?;
-        for state in ["pending", "sending", "failed"] {
-            let n = counts.iter().find(|(s, _)| s == state).map_or(0, |c| c.1);
-            self.forward_queue.with_label_values(&[state]).set(n);
+        for state in [QueueState::Pending, QueueState::Sending, QueueState::Failed] {
+            let n = counts.iter().find(|(s, _)| *s == state).map_or(0, |c| c.1);
+            self.forward_queue
+                .with_label_values(&[state.as_str()])
+                .set(n);
         }
-        {
-            let conn = store.conn()?;
-            // From the upload's creation: how long the oldest object still
-            // waiting has been kept from the PACS.
-            let oldest: Option<i64> = conn.query_row(
-                "SELECT MIN(u.created_at) FROM forward_queue q JOIN uploads u ON u.id = q.upload_id
-                 WHERE q.state IN ('pending', 'sending')",
-                params![],
-                |r| r.get(0),
-            )?;
-            self.forward_oldest
-                .set(oldest.map_or(0, |o| (t - o).max(0)));
-            let pending: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM notify_queue WHERE state = 'pending'",
-                params![],
-                |r| r.get(0),
-            )?;
-            self.notifications_pending.set(pending);
-        }
+        // From the upload's creation: how long the oldest object still
+        // waiting has been kept from the PACS.
+        let oldest = crate::forward::queue::oldest_waiting(store)?;
+        self.forward_oldest
+            .set(oldest.map_or(0, |o| (t - o).max(0)));
+        self.notifications_pending
+            .set(crate::notify::queue::pending(store)?);
         let held = committed_bytes(store, t - reservation_idle_secs as i64)?;
         self.mailbox_bytes
             .set(i64::try_from(held).unwrap_or(i64::MAX));

@@ -23,6 +23,7 @@ use mailslot_shared::envelope::Id16;
 use mailslot_shared::wire::UploadState;
 
 use crate::config::Config;
+use crate::forward;
 use crate::keys::Keyring;
 use crate::mailbox::Layout;
 use crate::store::{now, Store, StoreError};
@@ -39,17 +40,10 @@ fn purge_records(
     report: &mut Report,
 ) -> Result<(), StoreError> {
     let cutoff = at - (retention_days * 86_400) as i64;
-    let ids = |sql: &str| -> Result<Vec<String>, StoreError> {
-        store.conn()?.query_map(sql, params![cutoff], |r| r.get(0))
-    };
     // Objects the PACS refused for good, kept for staff until now.
-    for id in ids("SELECT upload_id FROM forward_queue WHERE state = 'failed' AND updated_at < ?1")?
-    {
+    for id in forward::queue::refused_before(store, cutoff)? {
         let _ = std::fs::remove_file(layout.spooled(&id));
-        store.conn()?.execute(
-            "DELETE FROM forward_queue WHERE upload_id = ?1",
-            params![id],
-        )?;
+        forward::queue::remove(&*store.conn()?, &id)?;
         store.audit(
             "spool-purged",
             &format!("upload={id} reason=refused-long-ago"),
@@ -57,34 +51,33 @@ fn purge_records(
         report.refused_purged += 1;
     }
     // Sessions over before the cutoff with nothing left to forward.
-    let sessions = ids(
-        "SELECT id FROM sessions s WHERE COALESCE(finalized_at, last_seen) < ?1
-         AND NOT EXISTS (SELECT 1 FROM forward_queue q WHERE q.session_id = s.id AND q.state != 'done')",
+    let over: Vec<String> = store.conn()?.query_map(
+        "SELECT id FROM sessions WHERE COALESCE(finalized_at, last_seen) < ?1",
+        params![cutoff],
+        |r| r.get(0),
     )?;
-    let mut uploads = 0;
-    for sid in &sessions {
+    let (mut sessions, mut uploads) = (0, 0);
+    for sid in &over {
         let mut conn = store.conn()?;
         let tx = conn.transaction()?;
-        tx.execute(
-            "DELETE FROM forward_queue WHERE session_id = ?1",
-            params![sid],
-        )?;
-        uploads += tx.execute("DELETE FROM uploads WHERE session_id = ?1", params![sid])?;
-        tx.execute(
-            "DELETE FROM notify_queue WHERE reference IN (SELECT reference FROM submissions WHERE session_id = ?1)",
-            params![sid],
-        )?;
+        if forward::queue::session_unfinished(&tx, sid)? {
+            continue;
+        }
+        forward::queue::remove_session(&tx, sid)?;
+        uploads += crate::intake::forget_session(&tx, sid)?;
+        crate::notify::queue::remove_session(&tx, sid)?;
         crate::submission::forget(&tx, sid)?;
         crate::session::forget(&tx, sid)?;
         tx.commit()?;
+        sessions += 1;
     }
-    if !sessions.is_empty() {
+    if sessions > 0 {
         store.audit(
             "records-purged",
-            &format!("sessions={} uploads={uploads}", sessions.len()),
+            &format!("sessions={sessions} uploads={uploads}"),
         )?;
     }
-    report.sessions_purged = sessions.len();
+    report.sessions_purged = sessions;
     let audit_cutoff = at - AUDIT_RETENTION_DAYS * 86_400;
     let gone = store
         .conn()?

@@ -17,13 +17,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use crate::params;
-use crate::store::Sql;
-
 use crate::config::{Config, Destination};
 use crate::store::{now, Store, StoreError};
 
-pub use queue::queue_counts;
+pub use queue::{failures, queue_counts, Failure};
 
 /// One object to forward.
 #[derive(Debug, Clone)]
@@ -228,33 +225,18 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
     }
 }
 
-/// [`claim`]'s query: due items, oldest first.
-pub(crate) const CLAIM: &str = "SELECT q.upload_id, s.reference, q.attempts FROM forward_queue q JOIN sessions s ON s.id = q.session_id
-             WHERE q.state = 'pending' AND q.next_attempt <= ?1 ORDER BY q.next_attempt, q.upload_id LIMIT ?2";
-
 /// Takes up to `n` due items and marks them in flight.
 fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreError> {
     let layout = crate::mailbox::Layout::of(&config.data_dir);
-    let mut conn = store.conn()?;
-    let tx = conn.transaction()?;
-    let items: Vec<Item> =
-        tx.query_map(&tx.claiming(CLAIM, "q"), params![now(), n as i64], |r| {
-            let upload_id: String = r.get(0)?;
-            Ok(Item {
-                path: layout.spooled(&upload_id),
-                upload_id,
-                reference: r.get(1)?,
-                attempts: r.get(2)?,
-            })
-        })?;
-    for item in &items {
-        tx.execute(
-            "UPDATE forward_queue SET state = 'sending', updated_at = ?1, node = ?3 WHERE upload_id = ?2",
-            params![now(), item.upload_id, store.node()],
-        )?;
-    }
-    tx.commit()?;
-    Ok(items)
+    Ok(queue::claim(store, n, now())?
+        .into_iter()
+        .map(|c| Item {
+            path: layout.spooled(&c.upload_id),
+            upload_id: c.upload_id,
+            reference: c.reference,
+            attempts: c.attempts,
+        })
+        .collect())
 }
 
 fn record(
@@ -266,10 +248,7 @@ fn record(
     let t = now();
     match outcome {
         Outcome::Done => {
-            store.conn()?.execute(
-                "UPDATE forward_queue SET state = 'done', attempts = attempts + 1, updated_at = ?1, last_code = NULL WHERE upload_id = ?2",
-                params![t, item.upload_id],
-            )?;
+            queue::mark_done(store, &item.upload_id, t)?;
             // Only once "done" is recorded: a node that stops in between
             // leaves a file the hourly sweep removes (`sweep_orphans`), not
             // an item in flight without its file, which the node taking it
@@ -281,11 +260,8 @@ fn record(
             crate::metrics::count(|m| m.forwarded.inc());
         }
         Outcome::Transient { code, status } => {
-            store.conn()?.execute(
-                "UPDATE forward_queue SET state = 'pending', attempts = attempts + 1, next_attempt = ?1,
-                 last_code = ?2, last_status = ?3, updated_at = ?4 WHERE upload_id = ?5",
-                params![t + backoff(retry_base, item.attempts), code, status, t, item.upload_id],
-            )?;
+            let next = t + backoff(retry_base, item.attempts);
+            queue::mark_retry(store, &item.upload_id, next, code, *status, t)?;
             tracing::warn!(upload = %item.upload_id, code, status, attempts = item.attempts + 1, "forwarding will be retried");
             crate::metrics::count(|m| {
                 m.forward_failures
@@ -299,11 +275,7 @@ fn record(
                     .with_label_values(&[code, "permanent"])
                     .inc()
             });
-            store.conn()?.execute(
-                "UPDATE forward_queue SET state = 'failed', attempts = attempts + 1, last_code = ?1, last_status = ?2,
-                 updated_at = ?3 WHERE upload_id = ?4",
-                params![code, status, t, item.upload_id],
-            )?;
+            queue::mark_failed(store, &item.upload_id, code, *status, t)?;
             store.audit(
                 "forward-failed",
                 &format!(
@@ -320,64 +292,18 @@ fn record(
     Ok(())
 }
 
-/// A permanently failed item.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// The upload.
-    pub upload_id: String,
-    /// Its submission's reference number.
-    pub reference: String,
-    /// The stable code.
-    pub code: Option<String>,
-    /// DIMSE or HTTP status, if any.
-    pub status: Option<i64>,
-}
-
 /// Puts the objects the PACS refused for good back into the queue (after
 /// the PACS was fixed), those whose file is still in the spool; returns
 /// how many. A running server picks them up within seconds.
 pub fn retry_failed(store: &Store, layout: &crate::mailbox::Layout) -> Result<usize, StoreError> {
-    let mut conn = store.conn()?;
-    let tx = conn.transaction()?;
-    let failed: Vec<String> = tx.query_map(
-        "SELECT upload_id FROM forward_queue WHERE state = 'failed'",
-        params![],
-        |r| r.get(0),
-    )?;
-    let mut again = 0;
-    for id in failed.iter().filter(|id| layout.spooled(id).is_file()) {
-        again += tx.execute(
-            "UPDATE forward_queue SET state = 'pending', next_attempt = ?1, updated_at = ?1
-             WHERE upload_id = ?2 AND state = 'failed'",
-            params![now(), id],
-        )?;
-    }
-    crate::store::audit_in(&tx, "forward-requeued", &format!("objects={again}"))?;
-    tx.commit()?;
-    Ok(again)
-}
-
-/// Permanently failed items, for staff (`mailslot queue --failed`).
-pub fn failures(store: &Store) -> Result<Vec<Failure>, StoreError> {
-    store.conn()?.query_map(
-        "SELECT q.upload_id, s.reference, q.last_code, q.last_status FROM forward_queue q
-         JOIN sessions s ON s.id = q.session_id WHERE q.state = 'failed' ORDER BY q.updated_at",
-        params![],
-        |r| {
-            Ok(Failure {
-                upload_id: r.get(0)?,
-                reference: r.get(1)?,
-                code: r.get(2)?,
-                status: r.get(3)?,
-            })
-        },
-    )
+    queue::retry_failed(store, |id| layout.spooled(id).is_file(), now())
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::store::Sql;
 
     /// The spooled file goes only after the item is recorded as done: when
     /// that cannot be written, the file stays for the item's next attempt.

@@ -1,6 +1,7 @@
 //! How uploads end other than by their verdict: the sender terminates one,
 //! the submission closes the session, an unfinished one expires, or a
-//! crash left one between spooling and its verdict (recovered at start-up).
+//! crash left one between spooling and its verdict (recovered at start-up);
+//! and how their rows end: forgotten with their session past the retention.
 
 use crate::params;
 use crate::store::Sql;
@@ -63,6 +64,16 @@ pub fn expire_due(store: &Store, layout: &Layout, at: i64) -> Result<usize, Stor
         store.audit("upload-expired", &format!("upload={id}"))?;
     }
     Ok(expired.len())
+}
+
+/// Forgets session `session_id`'s uploads, inside housekeeping's
+/// transaction that removes the session past its retention (after its
+/// forward queue items, which refer to them); returns how many.
+pub fn forget_session(tx: &impl Sql, session_id: &str) -> Result<usize, StoreError> {
+    tx.execute(
+        "DELETE FROM uploads WHERE session_id = ?1",
+        params![session_id],
+    )
 }
 
 impl Intake {

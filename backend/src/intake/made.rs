@@ -97,11 +97,7 @@ impl Intake {
                 t
             ],
         )?;
-        tx.execute(
-            "INSERT INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
-             VALUES (?1, ?2, 'pending', ?3, ?3)",
-            params![id, session.id, t],
-        )?;
+        crate::forward::queue::enqueue(&tx, &id, &session.id, t)?;
         tx.commit()?;
         self.forwarder.wake();
         Ok(true)

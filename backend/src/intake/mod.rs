@@ -34,7 +34,7 @@ use mailslot_shared::envelope::{envelope_len, Header, MIN_RECORD_SIZE};
 use mailslot_shared::wire::{UploadKind, UploadMetadata, UploadState};
 use serde::Serialize;
 
-pub use end::{expire_due, files_of, CLOSE_WAIT};
+pub use end::{expire_due, files_of, forget_session, CLOSE_WAIT};
 pub use error::IntakeError;
 pub use letters::{PhotoJob, Received};
 pub use made::{Made, PdfSource};

@@ -261,11 +261,7 @@ impl Intake {
                 if part.exists() || !spooled.exists() {
                     durable::rename(&part, &spooled)?;
                 }
-                tx.execute(
-                    "INSERT INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
-                     VALUES (?1, ?2, 'pending', ?3, ?3) ON CONFLICT DO NOTHING",
-                    params![u.id, session.id, now()],
-                )?;
+                crate::forward::queue::enqueue(&tx, &u.id, &session.id, now())?;
                 audit_verdict(&tx, u, UploadState::Accepted, None, len)?;
                 tx.commit()?;
             }

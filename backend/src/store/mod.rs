@@ -18,6 +18,7 @@ use std::sync::{Mutex, MutexGuard};
 
 mod pg;
 mod pool;
+mod queue;
 mod schema;
 mod sql;
 mod sqlite;
@@ -25,6 +26,7 @@ mod sqlite;
 use schema::{postgres_ddl, INDEXES, MIGRATIONS, SCHEMA};
 
 pub use pool::LockSpace;
+pub use queue::{Queue, QueueState};
 pub use sql::{Conn, FromSql, OptionalExtension, Row, Sql, ToSql, Tx, Value};
 
 use crate::params;
@@ -45,7 +47,8 @@ pub enum StoreError {
     /// A column was missing or held a value of another type.
     #[error("column {0} missing or of another type")]
     Column(usize),
-    /// A stored word (an upload's state or kind) this version does not know.
+    /// A stored word (an upload's state or kind, a queue item's state) this
+    /// version does not know.
     #[error("unknown stored word {0:?}")]
     Word(String),
     /// The database takes no writes (a PostgreSQL standby).
@@ -166,24 +169,6 @@ impl Drop for ConnGuard<'_> {
     }
 }
 
-/// A queue whose items nodes claim.
-#[derive(Debug, Clone, Copy)]
-pub enum Queue {
-    /// Objects to the PACS.
-    Forward,
-    /// Notifications to staff.
-    Notify,
-}
-
-impl Queue {
-    fn name(self) -> &'static str {
-        match self {
-            Queue::Forward => "forward_queue",
-            Queue::Notify => "notify_queue",
-        }
-    }
-}
-
 /// 16 random bytes, hex.
 fn new_node_id() -> String {
     let mut b = [0u8; 16];
@@ -300,58 +285,6 @@ impl Store {
         };
         let held = alive.hold(pool, LockSpace::Node, pool::key_of(&self.node))?;
         Ok(held)
-    }
-
-    /// Puts back into `table`'s queue the items being sent by a node that
-    /// no longer runs (all of them with SQLite, where this is the one node,
-    /// called at start; with PostgreSQL those whose node's lock is free),
-    /// and logs each node's that went back. Returns how many went back.
-    ///
-    /// Safe on several nodes at once: a node taking back holds the dead
-    /// node's lock meanwhile (another finds it held and leaves the items),
-    /// and only items still `sending` for that node are touched.
-    pub fn requeue_orphans(&self, queue: Queue) -> Result<usize> {
-        let table = queue.name();
-        let conn = self.conn()?;
-        let Db::Postgres(pool) = &self.db else {
-            return conn.execute(
-                &format!("UPDATE {table} SET state = 'pending' WHERE state = 'sending'"),
-                params![],
-            );
-        };
-        let nodes: Vec<Option<String>> = conn.query_map(
-            &format!("SELECT DISTINCT node FROM {table} WHERE state = 'sending'"),
-            params![],
-            |r| r.get(0),
-        )?;
-        let mut requeued = 0;
-        for node in nodes {
-            if node.as_deref() == Some(self.node.as_str()) {
-                continue;
-            }
-            let key = node.as_deref().map_or(0, pool::key_of);
-            // Taken: that node is gone (held until the items are back).
-            let Some(_gone) = pool::Lease::try_take(pool, LockSpace::Node, key)? else {
-                continue;
-            };
-            let n = conn.execute(
-                &format!(
-                    "UPDATE {table} SET state = 'pending', node = NULL WHERE state = 'sending' AND node IS NOT DISTINCT FROM ?1"
-                ),
-                params![node],
-            )?;
-            if n > 0 {
-                // The node's id is random per start: no patient data.
-                tracing::warn!(
-                    queue = table,
-                    node = node.as_deref().unwrap_or("-"),
-                    items = n,
-                    "took back what a stopped node was sending"
-                );
-            }
-            requeued += n;
-        }
-        Ok(requeued)
     }
 
     /// The database `config` names: PostgreSQL at `database_url`, else

@@ -17,8 +17,8 @@ mod index_plans {
         };
         for (name, sql) in [
             ("committed bytes", crate::mailbox::COMMITTED_BYTES),
-            ("forward claim", crate::forward::CLAIM),
-            ("notification claim", crate::notify::CLAIM),
+            ("forward claim", crate::forward::queue::CLAIM),
+            ("notification claim", crate::notify::queue::CLAIM),
             ("expired uploads", crate::intake::end::EXPIRED),
             ("open sessions", crate::session::OPEN_SESSIONS),
             ("a client's reservations", crate::intake::CLIENT_RESERVED),

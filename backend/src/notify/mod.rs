@@ -14,19 +14,23 @@
 //!   submission (`notify_queue`), so none is lost to a crash; failures are
 //!   retried with the forwarder's backoff and survive restarts. An SMTP
 //!   server's permanent refusal (5xx) is recorded as `failed` for
-//!   `mailslot queue --failed`.
+//!   `mailslot queue --failed`. The queue's table has one owner, `queue`.
+
+pub mod queue;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::params;
-use crate::store::{OptionalExtension, Sql, Tx};
+use crate::store::Tx;
 use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::forward::backoff;
 use crate::store::{now, Store, StoreError};
+
+use queue::Queued;
+pub use queue::{failures, queue_counts};
 
 /// The channels a notification goes out on.
 const EMAIL: &str = "email";
@@ -145,24 +149,9 @@ pub fn enqueue(config: &Config, tx: &Tx<'_>, message: &Message) -> Result<(), St
     let body = serde_json::to_string(message).unwrap_or_default();
     let t = now();
     for (channel, target) in channels {
-        tx.execute(
-            "INSERT INTO notify_queue (reference, channel, target, body, state, next_attempt, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
-            params![message.reference, channel, target, body, t],
-        )?;
+        queue::enqueue(tx, &message.reference, channel, &target, &body, t)?;
     }
     Ok(())
-}
-
-/// One queued notification.
-#[derive(Debug)]
-struct Queued {
-    id: i64,
-    reference: String,
-    channel: String,
-    target: String,
-    body: String,
-    attempts: u32,
 }
 
 /// What became of one attempt.
@@ -182,7 +171,7 @@ pub fn start(config: Config, store: std::sync::Arc<Store>) -> Result<(), StoreEr
     let spawned = std::thread::Builder::new()
         .name("notify".into())
         .spawn(move || loop {
-            match claim(&store) {
+            match queue::claim(&store, now()) {
                 Ok(Some(item)) => {
                     let outcome = deliver(&config, &store, &item);
                     if let Err(e) = record(&store, &item, &outcome, config.retry_base_secs) {
@@ -202,50 +191,14 @@ pub fn start(config: Config, store: std::sync::Arc<Store>) -> Result<(), StoreEr
     Ok(())
 }
 
-/// [`claim`]'s query: the next due notification.
-pub(crate) const CLAIM: &str =
-    "SELECT id, reference, channel, target, body, attempts FROM notify_queue
-             WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT 1";
-
-fn claim(store: &Store) -> Result<Option<Queued>, StoreError> {
-    let mut conn = store.conn()?;
-    let tx = conn.transaction()?;
-    let sql = tx.claiming(CLAIM, "notify_queue");
-    let item = tx
-        .query_row(&sql, params![now()], |r| {
-            Ok(Queued {
-                id: r.get(0)?,
-                reference: r.get(1)?,
-                channel: r.get(2)?,
-                target: r.get(3)?,
-                body: r.get(4)?,
-                attempts: r.get(5)?,
-            })
-        })
-        .optional()?;
-    if let Some(item) = &item {
-        tx.execute(
-            "UPDATE notify_queue SET state = 'sending', updated_at = ?1, node = ?3 WHERE id = ?2",
-            params![now(), item.id, store.node()],
-        )?;
-    }
-    tx.commit()?;
-    Ok(item)
-}
-
 /// The forwarding state of a submission, counted now.
 fn forwarding(store: &Store, reference: &str) -> BTreeMap<String, i64> {
-    store
-        .conn()
-        .and_then(|conn| {
-            conn.query_map(
-                "SELECT q.state, COUNT(*) FROM forward_queue q JOIN submissions s ON s.session_id = q.session_id
-                 WHERE s.reference = ?1 GROUP BY q.state",
-                params![reference],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+    crate::forward::queue::submission_counts(store, reference)
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(state, n)| (state.as_str().to_owned(), n))
+                .collect()
         })
-        .map(|rows| rows.into_iter().collect())
         .unwrap_or_default()
 }
 
@@ -360,50 +313,22 @@ fn webhook(config: &Config, url: &str, message: &Message) -> Sent {
 
 fn record(store: &Store, item: &Queued, sent: &Sent, retry_base: u64) -> Result<(), StoreError> {
     let t = now();
-    let conn = store.conn()?;
     match sent {
         Sent::Done => {
-            conn.execute(
-                "UPDATE notify_queue SET state = 'done', attempts = attempts + 1, last_code = NULL, updated_at = ?1 WHERE id = ?2",
-                params![t, item.id],
-            )?;
+            queue::mark_done(store, item.id, t)?;
             tracing::info!(reference = %item.reference, channel = %item.channel, "hospital notified");
         }
         Sent::Retry(code) => {
-            conn.execute(
-                "UPDATE notify_queue SET state = 'pending', attempts = attempts + 1, next_attempt = ?1,
-                 last_code = ?2, updated_at = ?3 WHERE id = ?4",
-                params![t + backoff(retry_base, item.attempts), code, t, item.id],
-            )?;
+            let next = t + backoff(retry_base, item.attempts);
+            queue::mark_retry(store, item.id, next, code, t)?;
             tracing::warn!(reference = %item.reference, channel = %item.channel, code, attempts = item.attempts + 1, "notification will be retried");
         }
         Sent::Failed(code) => {
-            conn.execute(
-                "UPDATE notify_queue SET state = 'failed', attempts = attempts + 1, last_code = ?1, updated_at = ?2 WHERE id = ?3",
-                params![code, t, item.id],
-            )?;
+            queue::mark_failed(store, item.id, code, t)?;
             tracing::error!(reference = %item.reference, channel = %item.channel, code, "notification failed");
         }
     }
     Ok(())
-}
-
-/// Notifications by channel and state (for `mailslot queue`).
-pub fn queue_counts(store: &Store) -> Result<Vec<(String, String, i64)>, StoreError> {
-    store.conn()?.query_map(
-        "SELECT channel, state, COUNT(*) FROM notify_queue GROUP BY channel, state ORDER BY channel, state",
-        params![],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
-}
-
-/// Failed notifications: (reference, channel, code).
-pub fn failures(store: &Store) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
-    store.conn()?.query_map(
-        "SELECT reference, channel, last_code FROM notify_queue WHERE state = 'failed' ORDER BY updated_at",
-        params![],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
 }
 
 #[cfg(test)]
