@@ -28,6 +28,21 @@ fn staff_can_look_a_case_up_on_the_console() {
             && !listed.contains("Müller"),
         || format!("mailslot submissions:\n{listed}"),
     );
+    // Times for people: `2026-12-08 09:30 CET`, not Unix seconds.
+    let readable = |line: &str| {
+        line.as_bytes().windows(16).any(|w| {
+            w.iter().enumerate().all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                10 => *b == b' ',
+                13 => *b == b':',
+                _ => b.is_ascii_digit(),
+            })
+        })
+    };
+    f.check(
+        !listed.contains("unix") && listed.lines().all(readable),
+        || format!("mailslot submissions prints readable times:\n{listed}"),
+    );
     let later = server.admin(&["submissions", "--since", "2999-01-01"]);
     f.check(later.trim().is_empty(), || {
         format!("--since in the future:\n{later}")
