@@ -75,8 +75,8 @@ pub fn authenticate(
     let (id, reference, created, last_seen, consent_version, consent_at, finalized) =
         row.ok_or(SessionError::Expired)?;
     let t = now();
-    if t > last_seen + (config.session_idle_minutes * 60) as i64
-        || t > created + (config.session_max_hours * 3600) as i64
+    if t > last_seen + config.session_idle.as_secs() as i64
+        || t > created + config.session_max.as_secs() as i64
     {
         return Err(SessionError::Expired);
     }

@@ -14,6 +14,7 @@
 //! - `made.rs` — what the server makes itself (cover sheets, letters,
 //!   photo pages, notifications): within the senders' limits, one patient
 //!   per sheet, nothing sender-made to staff;
+//! - `config.rs` — settings the real `mailslot` refuses at start;
 //! - `deploy.rs` — the deployment guide's examples (nginx, systemd) run
 //!   as they stand;
 //! - `faults.rs` — faults on purpose: the line to the server cut again
@@ -30,6 +31,7 @@
 //! its browser-only code in `frontend/tests/browser.rs`.
 
 mod api;
+mod config;
 mod deploy;
 mod faults;
 mod hardening;

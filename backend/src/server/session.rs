@@ -69,8 +69,8 @@ pub(crate) fn open_sessions(
     client: &str,
     t: i64,
 ) -> Result<i64, crate::store::StoreError> {
-    let born_since = t - (config.session_max_hours * 3600) as i64;
-    let seen_since = t - (config.session_idle_minutes * 60) as i64;
+    let born_since = t - config.session_max.as_secs() as i64;
+    let seen_since = t - config.session_idle.as_secs() as i64;
     store.conn()?.query_row(
         OPEN_SESSIONS,
         params![client, born_since, seen_since],
@@ -169,8 +169,8 @@ pub async fn create(
         .json(SessionCreated {
             token,
             session_id,
-            idle_timeout_secs: cfg.session_idle_minutes * 60,
-            expires_at: created + (cfg.session_max_hours * 3600) as i64,
+            idle_timeout_secs: cfg.session_idle.as_secs(),
+            expires_at: created + cfg.session_max.as_secs() as i64,
             limits: UploadLimits {
                 max_file_bytes: cfg.max_file_bytes,
                 max_session_bytes: cfg.max_session_bytes,
@@ -227,7 +227,7 @@ pub async fn preflight(
         if body.bytes > st.config.max_session_bytes {
             return Err(ApiFailure::SessionTooLarge);
         }
-        let active_since = now() - st.config.reservation_idle_secs as i64;
+        let active_since = now() - st.config.reservation_idle.as_secs() as i64;
         if committed_bytes(&st.store, active_since)?.saturating_add(body.bytes)
             > st.config.quota_bytes
         {
@@ -268,7 +268,7 @@ mod tests {
         let config = Config::load_from(&flags, |_| None).unwrap();
         let store = Store::open(&dir.path().join("db")).unwrap();
         let t = now();
-        let idle = (config.session_idle_minutes * 60) as i64;
+        let idle = config.session_idle.as_secs() as i64;
         assert!(
             idle + 120 < 3600,
             "the test needs an idle timeout under an hour"
@@ -281,7 +281,7 @@ mod tests {
             (
                 "too-old",
                 "c",
-                t - (config.session_max_hours * 3600) as i64 - 1,
+                t - config.session_max.as_secs() as i64 - 1,
                 t,
                 None,
             ),
