@@ -305,7 +305,7 @@ impl Config {
             .clone()
             .or_else(|| env("MAILSLOT_CONFIG").map(PathBuf::from));
         if let Some(path) = file {
-            // figment would take a missing file for an empty one.
+            // Its own error: figment's would read as one of parsing.
             std::fs::read(&path).map_err(|source| ConfigError::Read {
                 path: path.clone(),
                 source,
