@@ -118,7 +118,7 @@ pub fn pacs(config: &Config) -> Check {
             called: ae_title,
             host,
             port: *port,
-            timeout: PACS_TIMEOUT.min(Duration::from_secs(config.dimse_timeout_secs)),
+            timeout: PACS_TIMEOUT.min(config.dimse_timeout),
         })
         .map(|()| format!("C-ECHO to {ae_title}@{host}:{port} answered")),
         Destination::Stow { base_url } => {

@@ -35,11 +35,11 @@ pub const AUDIT_RETENTION_DAYS: i64 = 365;
 fn purge_records(
     store: &Store,
     layout: &Layout,
-    retention_days: u64,
+    retention: Duration,
     at: i64,
     report: &mut Report,
 ) -> Result<(), StoreError> {
-    let cutoff = at - (retention_days * 86_400) as i64;
+    let cutoff = at - retention.as_secs() as i64;
     // Objects the PACS refused for good, kept for staff until now.
     for id in forward::queue::refused_before(store, cutoff)? {
         let _ = std::fs::remove_file(layout.spooled(&id));
@@ -191,7 +191,7 @@ pub fn run_once(
         ..Report::default()
     };
     report.orphans_swept = crate::mailbox::sweep_orphans(store, &layout, at)?;
-    purge_records(store, &layout, config.retention_days, at, &mut report)?;
+    purge_records(store, &layout, config.retention, at, &mut report)?;
     crate::lockout::Lockout::forget_old(store, at)?;
 
     let mut inbox: Vec<(String, i64, i64)> = store.conn()?.query_map(
@@ -199,7 +199,7 @@ pub fn run_once(
         params![],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let cutoff = at - (config.retention_days * 86_400) as i64;
+    let cutoff = at - config.retention.as_secs() as i64;
     let mut total: i64 = inbox.iter().map(|(_, _, b)| *b).sum();
     let purge = |reference: &str,
                  bytes: i64,
@@ -251,7 +251,7 @@ pub fn run_once(
         .iter()
         .filter_map(|k| Id16::from_hex(k))
         .collect();
-    let grace = Duration::from_secs(config.session_max_hours * 3600);
+    let grace = config.session_max;
     match keys.destroy_unused(&in_use, grace) {
         Ok(gone) => {
             for kid in &gone {

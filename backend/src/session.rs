@@ -105,8 +105,8 @@ pub fn open_sessions(
     client: &str,
     t: i64,
 ) -> Result<i64, StoreError> {
-    let born_since = t - (config.session_max_hours * 3600) as i64;
-    let seen_since = t - (config.session_idle_minutes * 60) as i64;
+    let born_since = t - config.session_max.as_secs() as i64;
+    let seen_since = t - config.session_idle.as_secs() as i64;
     store.conn()?.query_row(
         OPEN_SESSIONS,
         params![client, born_since, seen_since],
@@ -177,8 +177,8 @@ pub fn authenticate(
     let (id, reference, created, last_seen, consent_version, consent_at, finalized) =
         row.ok_or(SessionError::Expired)?;
     let t = now();
-    if t > last_seen + (config.session_idle_minutes * 60) as i64
-        || t > created + (config.session_max_hours * 3600) as i64
+    if t > last_seen + config.session_idle.as_secs() as i64
+        || t > created + config.session_max.as_secs() as i64
     {
         return Err(SessionError::Expired);
     }
@@ -220,7 +220,7 @@ mod tests {
         let config = Config::load_from(&flags, |_| None).unwrap();
         let store = Store::open(&dir.path().join("db")).unwrap();
         let t = now();
-        let idle = (config.session_idle_minutes * 60) as i64;
+        let idle = config.session_idle.as_secs() as i64;
         assert!(
             idle + 120 < 3600,
             "the test needs an idle timeout under an hour"
@@ -233,7 +233,7 @@ mod tests {
             (
                 "too-old",
                 "c",
-                t - (config.session_max_hours * 3600) as i64 - 1,
+                t - config.session_max.as_secs() as i64 - 1,
                 t,
                 None,
             ),

@@ -27,6 +27,7 @@
 //!   disk full; `nodes.rs` — two nodes on one PostgreSQL, one killed;
 //! - `api.rs` — error codes, one way, security headers, and the API
 //!   against its OpenAPI document (schemathesis);
+//! - `config.rs` — settings the real `mailslot` refuses at start;
 //! - `operations.rs` — running it as IT would: readiness and metrics on
 //!   the admin address, JSON logs; `deploy.rs` — the deployment guide's
 //!   examples (nginx, systemd, the container) run as they stand;
@@ -44,6 +45,7 @@
 //! its browser-only code in `frontend/tests/browser.rs`.
 
 mod api;
+mod config;
 mod console;
 mod crafted;
 mod data_dir;

@@ -189,7 +189,7 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
         // per response), so a crash repeats at most what is in flight.
         let mut record_one = |i: usize, outcome: Outcome| {
             let item = &items[i];
-            if let Err(e) = record(store, item, &outcome, config.retry_base_secs) {
+            if let Err(e) = record(store, item, &outcome, config.retry_base.as_secs()) {
                 tracing::error!(code = e.code(), error = %e, upload = %item.upload_id, "cannot record a forward outcome");
             }
         };
@@ -216,7 +216,7 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
                     called: ae_title,
                     host,
                     port: *port,
-                    timeout: Duration::from_secs(config.dimse_timeout_secs),
+                    timeout: config.dimse_timeout,
                 },
                 &items,
                 &mut record_one,

@@ -144,7 +144,7 @@ impl Target {
     pub fn of(base_url: &str, config: &crate::config::Config) -> Target {
         Target {
             base_url: base_url.to_owned(),
-            timeout_secs: config.dimse_timeout_secs,
+            timeout_secs: config.dimse_timeout.as_secs(),
             authorization: config.stow_authorization.clone(),
             ca_pem: config
                 .stow_ca_file

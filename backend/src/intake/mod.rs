@@ -73,8 +73,8 @@ impl Limits {
             max_file_bytes: config.max_file_bytes,
             max_session_bytes: config.max_session_bytes,
             quota_bytes: config.quota_bytes,
-            upload_expiry_hours: config.upload_expiry_hours,
-            reservation_idle_secs: config.reservation_idle_secs,
+            upload_expiry_hours: config.upload_expiry.as_secs() / 3600,
+            reservation_idle_secs: config.reservation_idle.as_secs(),
             max_uploads_in_flight: config.max_uploads_in_flight,
         }
     }

@@ -174,7 +174,7 @@ pub fn start(config: Config, store: std::sync::Arc<Store>) -> Result<(), StoreEr
             match queue::claim(&store, now()) {
                 Ok(Some(item)) => {
                     let outcome = deliver(&config, &store, &item);
-                    if let Err(e) = record(&store, &item, &outcome, config.retry_base_secs) {
+                    if let Err(e) = record(&store, &item, &outcome, config.retry_base.as_secs()) {
                         tracing::error!(code = e.code(), error = %e, "cannot record a notification");
                     }
                 }

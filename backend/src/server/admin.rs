@@ -50,7 +50,7 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             &s.store,
             &s.config.data_dir,
             s.config.quota_bytes,
-            s.config.reservation_idle_secs,
+            s.config.reservation_idle.as_secs(),
         )
         .map_err(|e| e.to_string())
     })

@@ -78,7 +78,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     let hospital = crate::hospital::load(
         config.hospital_dir.as_deref(),
         &config.privacy_statement_version,
-        config.retention_days,
+        config.retention.as_secs() / 86_400,
     )?;
     let departments = hospital.departments.clone();
     let hospital_json = serde_json::to_string(&hospital)
@@ -154,7 +154,8 @@ fn apart(
     let (page, data) = (resolve(page)?, resolve(data_dir)?);
     if page.starts_with(&data) || data.starts_with(&page) {
         return Err(crate::config::ConfigError::Invalid {
-            key: "static_dir",
+            key: "static_dir".into(),
+            origin: "with data_dir".into(),
             message: format!(
                 "{} and the data directory {} must not contain each other: the page folder is served to anyone",
                 page.display(),

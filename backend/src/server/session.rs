@@ -113,8 +113,8 @@ pub async fn create(
         .json(SessionCreated {
             token: opened.token,
             session_id: opened.id,
-            idle_timeout_secs: cfg.session_idle_minutes * 60,
-            expires_at: opened.created + (cfg.session_max_hours * 3600) as i64,
+            idle_timeout_secs: cfg.session_idle.as_secs(),
+            expires_at: opened.created + cfg.session_max.as_secs() as i64,
             limits: UploadLimits {
                 max_file_bytes: cfg.max_file_bytes,
                 max_session_bytes: cfg.max_session_bytes,
@@ -171,7 +171,7 @@ pub async fn preflight(
         if body.bytes > st.config.max_session_bytes {
             return Err(ApiFailure::SessionTooLarge);
         }
-        let active_since = now() - st.config.reservation_idle_secs as i64;
+        let active_since = now() - st.config.reservation_idle.as_secs() as i64;
         if committed_bytes(&st.store, active_since)?.saturating_add(body.bytes)
             > st.config.quota_bytes
         {

@@ -145,7 +145,7 @@ async fn take_body(
         .ok_or(ApiFailure::Busy)?;
     let limit = usize::try_from(state.config.max_chunk_bytes.min(needed))
         .map_err(|_| ApiFailure::ChunkTooLarge)?;
-    let deadline = std::time::Duration::from_secs(state.config.body_timeout_secs);
+    let deadline = state.config.body_timeout;
     let body: Bytes = actix_web::rt::time::timeout(deadline, body.to_bytes_limited(limit))
         .await
         .map_err(|_| ApiFailure::RequestTimeout)?
