@@ -9,7 +9,7 @@
 
 use printpdf::{Mm, PdfDocument};
 
-use mailslot_shared::wire::SenderDetails;
+use mailslot_shared::wire::{Purpose, Role, SenderDetails};
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans.LICENSE`).
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
@@ -93,14 +93,13 @@ impl Cover<'_> {
         let l = |de: &str, english: &str| if en { english } else { de }.to_owned();
         let s = self.sender;
         let when = crate::intake::utc_readable;
-        let purpose = match (s.purpose.as_str(), en) {
-            ("treatment", false) => "Mitbehandlung".into(),
-            ("treatment", true) => "Further treatment".into(),
-            ("second-opinion", false) => "Zweitmeinung / Konsil".into(),
-            ("second-opinion", true) => "Second opinion".into(),
-            ("other", false) => "Sonstiges".into(),
-            ("other", true) => "Other".into(),
-            (other, _) => other.to_owned(),
+        let purpose = match s.purpose {
+            Some(p) => purpose_words(p, en),
+            None => "–",
+        };
+        let role = match s.role {
+            Some(r) => role_words(r, en),
+            None => "–",
         };
         let or_dash = |v: &str| {
             if v.trim().is_empty() {
@@ -118,10 +117,8 @@ impl Cover<'_> {
             self.reference.to_owned(),
         );
         field(l("Eingegangen", "Received"), when(self.received_at));
-        field(
-            l("Absender", "Sender"),
-            format!("{} ({})", or_dash(&s.name), or_dash(&s.role)),
-        );
+        field(l("Absender", "Sender"), or_dash(&s.name));
+        field(l("Absender ist", "Sender is"), role.to_owned());
         field(l("Telefon", "Phone"), or_dash(&s.phone));
         field(l("E-Mail", "E-mail"), or_dash(&s.email));
         field(l("Ansprechperson", "Contact person"), or_dash(&s.contact));
@@ -129,7 +126,7 @@ impl Cover<'_> {
             l("Abteilung", "Department"),
             or_dash(self.department.unwrap_or("")),
         );
-        field(l("Zweck", "Purpose"), purpose);
+        field(l("Zweck", "Purpose"), purpose.to_owned());
         field(
             l("Einwilligung", "Consent"),
             format!(
@@ -257,6 +254,32 @@ impl Cover<'_> {
     }
 }
 
+/// Who the sender is, in the page's own words for its choice (its
+/// `about-role-*` messages in German and English: a test keeps them the
+/// same), so staff read what the sender chose.
+fn role_words(role: Role, english: bool) -> &'static str {
+    match (role, english) {
+        (Role::Patient, false) => "die Patientin bzw. der Patient (oder Angehörige)",
+        (Role::Patient, true) => "the patient (or a relative)",
+        (Role::Doctor, false) => "Ärztin bzw. Arzt",
+        (Role::Doctor, true) => "a doctor",
+        (Role::Other, false) => "jemand anderes",
+        (Role::Other, true) => "someone else",
+    }
+}
+
+/// What the images are for, in staff's words.
+fn purpose_words(purpose: Purpose, english: bool) -> &'static str {
+    match (purpose, english) {
+        (Purpose::Treatment, false) => "Mitbehandlung",
+        (Purpose::Treatment, true) => "Further treatment",
+        (Purpose::SecondOpinion, false) => "Zweitmeinung / Konsil",
+        (Purpose::SecondOpinion, true) => "Second opinion",
+        (Purpose::Other, false) => "Sonstiges",
+        (Purpose::Other, true) => "Other",
+    }
+}
+
 /// `text` without the characters that could start a line of its own or
 /// reorder what follows (the console's rule, [`crate::casefile::text::hidden`]):
 /// a sender's text on the sheet cannot forge a line.
@@ -350,7 +373,7 @@ mod tests {
         let sender = SenderDetails {
             name: "Jürgen Müller".into(),
             request: "Bitte Zweitmeinung zum Knie.\nDanke!".into(),
-            purpose: "second-opinion".into(),
+            purpose: Some(Purpose::SecondOpinion),
             ..SenderDetails::default()
         };
         let pdf = cover_pdf(&Cover {
@@ -451,5 +474,72 @@ mod tests {
         assert!(!several.contains("Herrn B."), "{several}");
         assert!(several.contains("mehrerer Patienten"), "{several}");
         assert!(several.contains("Angabe des Absenders"), "{several}");
+    }
+
+    fn text(cover: &Cover<'_>) -> String {
+        cover
+            .lines()
+            .into_iter()
+            .map(|(l, _)| l)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Regression (issue 27): the German sheet printed the sender's role
+    /// as the API's English word ("Jürgen Müller (doctor)"). Staff read
+    /// it in the sheet's language, in the words the sender chose from.
+    #[test]
+    fn the_senders_role_is_printed_in_the_sheets_language() {
+        let sender = SenderDetails {
+            name: "Jürgen Müller".into(),
+            role: Some(Role::Doctor),
+            purpose: Some(Purpose::Treatment),
+            ..SenderDetails::default()
+        };
+        let cover = |english| Cover {
+            english,
+            reference: "R",
+            received_at: 0,
+            sender: &sender,
+            department: None,
+            consent: ("2", 0),
+            studies: vec![],
+            more_studies: 0,
+            letters: vec![],
+            several_patients: false,
+        };
+        let de = text(&cover(false));
+        assert!(de.contains("\nAbsender: Jürgen Müller\n"), "{de}");
+        assert!(de.contains("\nAbsender ist: Ärztin bzw. Arzt\n"), "{de}");
+        assert!(de.contains("\nZweck: Mitbehandlung\n"), "{de}");
+        assert!(!de.contains("doctor"), "{de}");
+        let en = text(&cover(true));
+        assert!(en.contains("\nSender is: a doctor\n"), "{en}");
+        assert!(en.contains("\nPurpose: Further treatment\n"), "{en}");
+        let unsaid = SenderDetails::default();
+        let de = text(&Cover {
+            sender: &unsaid,
+            ..cover(false)
+        });
+        assert!(de.contains("\nAbsender ist: –\n"), "{de}");
+    }
+
+    /// The sheet names the sender's role in the page's own words for it
+    /// (its German and English `about-role-*` messages).
+    #[test]
+    fn the_roles_are_the_pages_words() {
+        let message = |ftl: &'static str, id: &str| {
+            ftl.lines()
+                .filter_map(|line| line.split_once('='))
+                .find(|(key, _)| key.trim() == id)
+                .map(|(_, words)| words.trim())
+        };
+        let de = include_str!("../../frontend/locales/de.ftl");
+        let en = include_str!("../../frontend/locales/en.ftl");
+        for role in Role::ALL {
+            let id = format!("about-role-{role}");
+            assert_eq!(message(de, &id), Some(role_words(role, false)), "{id}");
+            assert_eq!(message(en, &id), Some(role_words(role, true)), "{id}");
+        }
     }
 }

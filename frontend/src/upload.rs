@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use js_sys::Uint8Array;
 use mailslot_shared::envelope::{Id16, PublicKey, SealParams, Sealer};
-use mailslot_shared::wire::{records_per_request, upload_id, UploadKind, UploadState};
+use mailslot_shared::wire::{records_per_request, upload_id, ErrorCode, UploadKind, UploadState};
 use web_sys::Blob;
 
 use crate::identity::{digest_reading, Digested, FileIdentity};
@@ -190,12 +190,9 @@ async fn unless_paused(control: &Control) -> bool {
 /// for (`Retry-After`, at most 5 minutes) or 1, 2, 4 … up to
 /// [`MAX_WAIT_SECS`] seconds, telling the page first.
 async fn wait_after(index: usize, attempt: &mut u32, e: &NetError, emit: &Emit) {
-    let secs = match e {
-        NetError::Api {
-            retry_after: Some(s),
-            ..
-        } => (*s).min(300) as u32,
-        _ => (1u32 << (*attempt).min(5)).min(MAX_WAIT_SECS),
+    let secs = match e.retry_after() {
+        Some(s) => s.min(300) as u32,
+        None => (1u32 << (*attempt).min(5)).min(MAX_WAIT_SECS),
     };
     *attempt += 1;
     emit(Event::Waiting {
@@ -278,7 +275,7 @@ async fn send_job(
     let Digested { digest, whole } = digest_reading(&job.blob).await?;
     let whole = whole.as_ref();
     let mut result = send(target, job, &digest, whole, control, emit).await;
-    if matches!(&result, Err(e) if e.code() == "unknown-key") {
+    if matches!(&result, Err(e) if e.is(ErrorCode::UnknownKey)) {
         let fresh = target.api.key().await?;
         store::forget_pending(&store::resume_key(&target.session_id.to_hex(), &digest));
         *target.key.borrow_mut() = fresh;

@@ -17,7 +17,9 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::TryStreamExt as _;
 use mailslot_shared::envelope::{open_all, Header, HEADER_LEN};
-use mailslot_shared::wire::{ErrorCode, Receipt, SenderDetails, UploadKind, UploadState};
+use mailslot_shared::wire::{
+    ErrorCode, Language, Purpose, Receipt, SenderDetails, UploadKind, UploadState,
+};
 use serde::Serialize;
 
 use super::session::{authenticate, bearer};
@@ -94,13 +96,6 @@ pub async fn submit(
             return receipt_again(&st, &session);
         }
         let sender = open_details(&st, &session, &details)?;
-        if !sender.purpose.is_empty()
-            && !mailslot_shared::wire::PURPOSES.contains(&sender.purpose.as_str())
-        {
-            return Err(ApiFailure::BadRequest(
-                "purpose must be treatment, second-opinion or other",
-            ));
-        }
         finalize(&st, &session, sender, department)
     })
     .await??;
@@ -171,8 +166,10 @@ fn open_details(
     }
     let key = state.keys.get(&header.kid).ok_or(ApiFailure::UnknownKey)?;
     let plain = open_all(sealed, &key).map_err(|_| ApiFailure::DecryptFailed)?;
-    serde_json::from_slice(&plain)
-        .map_err(|_| ApiFailure::BadRequest("the sender details are not valid JSON"))
+    SenderDetails::from_json(&plain).map_err(|e| {
+        tracing::info!(reference = %session.reference, code = e.code(), "sender details refused");
+        ApiFailure::BadRequest(e.sentence())
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -258,7 +255,7 @@ fn finalize(
         received_at: t,
         department: department.clone(),
         department_name: picked.map(|d| d.name.de.clone()),
-        purpose: (!sender.purpose.is_empty()).then(|| sender.purpose.clone()),
+        purpose: sender.purpose,
         studies: study_lines.len() as u64,
         images,
         bytes,
@@ -282,7 +279,7 @@ fn finalize(
                 t,
                 images as i64,
                 bytes as i64,
-                (!sender.purpose.is_empty()).then_some(sender.purpose.as_str())
+                sender.purpose.map(Purpose::as_str)
             ],
         )?;
         tx.execute(
@@ -295,12 +292,12 @@ fn finalize(
     // The cover sheet and the letters join the studies in the PACS; if that
     // fails the case is still in the inbox, and the submission stands.
     let cover = crate::coversheet::Cover {
-        english: sender.lang == "en",
+        english: sender.lang == Some(Language::En),
         reference: &session.reference,
         received_at: t,
         sender: &sender,
         department: picked.map(|d| {
-            if sender.lang == "en" {
+            if sender.lang == Some(Language::En) {
                 d.name.en.as_str()
             } else {
                 d.name.de.as_str()

@@ -265,7 +265,7 @@ impl Component for App {
         html! {
             <div class="page">
                 <Header lang={ l } hospital={ hospital_name }
-                    on_lang={ ctx.link().callback(|lang| Msg::Act(Action::Lang(lang))) }/>
+                    on_lang={ ctx.link().callback(|lang| Msg::Act(Action::Language(lang))) }/>
                 <main>
                     if self.view != View::Upload {
                         <h1 id="step-heading" tabindex="-1">{ t(l, self.view.heading_id()) }</h1>

@@ -2,7 +2,7 @@
 //! pause/resume, retries, refused files, and what to do when the session
 //! ended or the submission failed.
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use yew::prelude::*;
 
 use crate::app::model::{Action, GroupProgress, StudyLabel};
@@ -15,7 +15,7 @@ use crate::tree::format_bytes;
 #[derive(Properties, PartialEq)]
 pub struct SendProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// (bytes sent, bytes total, files done, files total).
     pub totals: (u64, u64, usize, usize),
     /// Bytes per second, once known.
@@ -38,7 +38,7 @@ pub struct SendProps {
     pub dispatch: Callback<Action>,
 }
 
-fn status(l: Lang, p: &SendProps) -> String {
+fn status(l: Language, p: &SendProps) -> String {
     let (sent, total, done, count) = p.totals;
     let mut status = ta(
         l,
@@ -72,7 +72,7 @@ fn status(l: Lang, p: &SendProps) -> String {
     status
 }
 
-fn group_label(l: Lang, study: Option<&StudyLabel>) -> String {
+fn group_label(l: Language, study: Option<&StudyLabel>) -> String {
     match study {
         None => t(l, "send-letters"),
         Some(s) => study_name(l, s),
