@@ -53,10 +53,11 @@ pub enum Finished {
     SentBefore,
 }
 
-/// What a finished file came to: how, and the reason code if refused.
-pub type Outcome = (Finished, Option<String>);
+/// How a file's upload ended: how it finished, and the reason code if
+/// refused.
+pub type UploadEnd = (Finished, Option<String>);
 
-impl From<Verdict> for Outcome {
+impl From<Verdict> for UploadEnd {
     fn from(v: Verdict) -> Self {
         (Finished::State(v.state), v.reason)
     }
@@ -271,7 +272,7 @@ async fn send_job(
     job: &Job,
     control: &Control,
     emit: &Emit,
-) -> Result<Option<Outcome>, NetError> {
+) -> Result<Option<UploadEnd>, NetError> {
     let Digested { digest, whole } = digest_reading(&job.blob).await?;
     let whole = whole.as_ref();
     let mut result = send(target, job, &digest, whole, control, emit).await;
@@ -298,7 +299,7 @@ async fn send(
     whole: Option<&Uint8Array>,
     control: &Control,
     emit: &Emit,
-) -> Result<Option<Outcome>, NetError> {
+) -> Result<Option<UploadEnd>, NetError> {
     let resume_key = store::resume_key(&target.session_id.to_hex(), digest);
     if store::was_sent(&resume_key) {
         return Ok(Some((Finished::SentBefore, None)));
