@@ -167,7 +167,7 @@ impl App {
                     <Send lang={ l } totals={ s.totals() } speed={ s.speed() }
                         groups={ s.groups().into_iter().map(|(k, g)| (k.cloned(), g)).collect::<Vec<_>>() }
                         waiting={ s.waiting.values().map(|w| w.0).max() } paused={ m.paused }
-                        finished={ s.finished } fatal={ s.fatal.as_ref().map(|e| e.code().to_owned()) }
+                        finished={ s.finished } fatal={ s.fatal.clone() }
                         submit_failed={ s.submit_error.is_some() }
                         refused={ s.jobs.iter().filter(|j| j.refused()).map(|j| (j.label.clone(), j.verdict.as_ref().and_then(|v| v.1.clone()))).collect::<Vec<_>>() }
                         { dispatch }/>

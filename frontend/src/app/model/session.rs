@@ -167,7 +167,10 @@ impl Model {
         } = started;
         let Some(session_id) = Id16::from_hex(&created.session_id) else {
             self.fail(
-                vec![problem("field-password", Text::error("protocol-error"))],
+                vec![problem(
+                    "field-password",
+                    Text::error(ErrorCode::ProtocolError.as_str()),
+                )],
                 fx,
             );
             return;
