@@ -9,7 +9,7 @@
 
 use printpdf::{Mm, PdfDocument};
 
-use mailslot_shared::wire::SenderDetails;
+use mailslot_shared::wire::{Purpose, Role, SenderDetails};
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans.LICENSE`).
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
@@ -93,14 +93,13 @@ impl Cover<'_> {
         let l = |de: &str, english: &str| if en { english } else { de }.to_owned();
         let s = self.sender;
         let when = crate::clock::readable_utc;
-        let purpose = match (s.purpose.as_str(), en) {
-            ("treatment", false) => "Mitbehandlung".into(),
-            ("treatment", true) => "Further treatment".into(),
-            ("second-opinion", false) => "Zweitmeinung / Konsil".into(),
-            ("second-opinion", true) => "Second opinion".into(),
-            ("other", false) => "Sonstiges".into(),
-            ("other", true) => "Other".into(),
-            (other, _) => other.to_owned(),
+        let purpose = match s.purpose {
+            Some(p) => purpose_words(p, en),
+            None => "–",
+        };
+        let role = match s.role {
+            Some(r) => role_words(r, en),
+            None => "–",
         };
         let or_dash = |v: &str| {
             if v.trim().is_empty() {
@@ -118,10 +117,8 @@ impl Cover<'_> {
             self.reference.to_owned(),
         );
         field(l("Eingegangen", "Received"), when(self.received_at));
-        field(
-            l("Absender", "Sender"),
-            format!("{} ({})", or_dash(&s.name), or_dash(&s.role)),
-        );
+        field(l("Absender", "Sender"), or_dash(&s.name));
+        field(l("Absender ist", "Sender is"), role.to_owned());
         field(l("Telefon", "Phone"), or_dash(&s.phone));
         field(l("E-Mail", "E-mail"), or_dash(&s.email));
         field(l("Ansprechperson", "Contact person"), or_dash(&s.contact));
@@ -129,7 +126,7 @@ impl Cover<'_> {
             l("Abteilung", "Department"),
             or_dash(self.department.unwrap_or("")),
         );
-        field(l("Zweck", "Purpose"), purpose);
+        field(l("Zweck", "Purpose"), purpose.to_owned());
         field(
             l("Einwilligung", "Consent"),
             format!(
@@ -257,6 +254,32 @@ impl Cover<'_> {
     }
 }
 
+/// Who the sender is, in the page's own words for its choice (its
+/// `about-role-*` messages in German and English: a test keeps them the
+/// same), so staff read what the sender chose.
+fn role_words(role: Role, english: bool) -> &'static str {
+    match (role, english) {
+        (Role::Patient, false) => "die Patientin bzw. der Patient (oder Angehörige)",
+        (Role::Patient, true) => "the patient (or a relative)",
+        (Role::Doctor, false) => "Ärztin bzw. Arzt",
+        (Role::Doctor, true) => "a doctor",
+        (Role::Other, false) => "jemand anderes",
+        (Role::Other, true) => "someone else",
+    }
+}
+
+/// What the images are for, in staff's words.
+fn purpose_words(purpose: Purpose, english: bool) -> &'static str {
+    match (purpose, english) {
+        (Purpose::Treatment, false) => "Mitbehandlung",
+        (Purpose::Treatment, true) => "Further treatment",
+        (Purpose::SecondOpinion, false) => "Zweitmeinung / Konsil",
+        (Purpose::SecondOpinion, true) => "Second opinion",
+        (Purpose::Other, false) => "Sonstiges",
+        (Purpose::Other, true) => "Other",
+    }
+}
+
 /// `text` without the characters that could start a line of its own or
 /// reorder what follows (the console's rule, [`crate::casefile::text::hidden`]):
 /// a sender's text on the sheet cannot forge a line.
@@ -332,124 +355,4 @@ pub fn text_pdf(title: &str, lines: &[(String, bool)]) -> Result<Vec<u8>, CoverE
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-    use mailslot_shared::wire::DicomdirCheck;
-
-    #[test]
-    fn long_words_and_lines_are_wrapped() {
-        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
-        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
-        assert!(wrap(&"wort ".repeat(100), WRAP)
-            .iter()
-            .all(|l| l.chars().count() <= WRAP));
-    }
-
-    #[test]
-    fn the_sheet_is_a_pdf_with_the_font_inside() {
-        let sender = SenderDetails {
-            name: "Jürgen Müller".into(),
-            request: "Bitte Zweitmeinung zum Knie.\nDanke!".into(),
-            purpose: "second-opinion".into(),
-            ..SenderDetails::default()
-        };
-        let pdf = cover_pdf(&Cover {
-            english: false,
-            reference: "ABC-DEF-GHJ",
-            received_at: 0,
-            sender: &sender,
-            department: Some("radiology"),
-            consent: ("2", 0),
-            studies: vec![StudyLine {
-                date: Some("20261130".into()),
-                description: Some("MRT Knie".into()),
-                modalities: vec!["MR".into()],
-                series: 2,
-                images: 40,
-            }],
-            more_studies: 0,
-            letters: vec!["Befund.pdf".into()],
-            several_patients: false,
-        })
-        .unwrap();
-        assert!(pdf.starts_with(b"%PDF-"));
-        assert!(pdf.windows(9).any(|w| w == b"FontFile2"));
-    }
-
-    #[test]
-    fn the_dicomdir_cross_check_is_reported_as_the_sender_found_it() {
-        let lines = |dicomdir: Option<Vec<DicomdirCheck>>| {
-            let sender = SenderDetails {
-                dicomdir,
-                ..SenderDetails::default()
-            };
-            Cover {
-                english: true,
-                reference: "R",
-                received_at: 0,
-                sender: &sender,
-                department: None,
-                consent: ("2", 0),
-                studies: vec![],
-                more_studies: 0,
-                letters: vec![],
-                several_patients: false,
-            }
-            .dicomdir_lines()
-            .join("\n")
-        };
-        assert!(lines(None).contains("Not reported"));
-        assert!(lines(Some(vec![])).contains("No DICOMDIR"));
-        let both = lines(Some(vec![
-            DicomdirCheck {
-                listed: 3,
-                missing: 0,
-            },
-            DicomdirCheck {
-                listed: 120,
-                missing: 7,
-            },
-        ]));
-        assert!(both.contains("lists 3 images: all were found"), "{both}");
-        assert!(
-            both.contains("lists 120 images: 7 of them were NOT found"),
-            "{both}"
-        );
-    }
-
-    /// Regression (issue 26, M7): the sheet in patient A's study carried
-    /// patient B's request when one submission held both.
-    #[test]
-    fn with_several_patients_the_request_stays_in_the_mailbox() {
-        let sender = SenderDetails {
-            request: "Bitte Befund für Herrn B.\u{2028}Telefon: 0800 …".into(),
-            ..SenderDetails::default()
-        };
-        let cover = |several_patients| Cover {
-            english: false,
-            reference: "R",
-            received_at: 0,
-            sender: &sender,
-            department: None,
-            consent: ("2", 0),
-            studies: vec![],
-            more_studies: 3,
-            letters: vec![],
-            several_patients,
-        };
-        let text = |c: Cover<'_>| {
-            c.lines()
-                .into_iter()
-                .map(|(l, _)| l)
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        let one = text(cover(false));
-        assert!(one.contains("Bitte Befund für Herrn B.Telefon"), "{one}");
-        assert!(one.contains("3 weitere Untersuchungen"), "{one}");
-        let several = text(cover(true));
-        assert!(!several.contains("Herrn B."), "{several}");
-        assert!(several.contains("mehrerer Patienten"), "{several}");
-        assert!(several.contains("Angabe des Absenders"), "{several}");
-    }
-}
+mod tests;

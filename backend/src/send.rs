@@ -14,7 +14,9 @@ use mailslot_shared::dicom::{
     inspect_seekable, listed_instances, Lang, Limits, RejectCode, Verdict,
 };
 use mailslot_shared::letter::{self, LetterRefusal};
-use mailslot_shared::wire::{Consent, DicomdirCheck, SenderDetails, UploadKind};
+use mailslot_shared::wire::{
+    Consent, DicomdirCheck, Language, Purpose, Role, SenderDetails, UnknownWord, UploadKind,
+};
 
 use crate::client::{retry, Client, ClientError, Sent};
 
@@ -45,21 +47,21 @@ pub struct SendArgs {
     #[arg(long, default_value = "")]
     pub email: String,
     /// patient, doctor or other.
-    #[arg(long, default_value = "doctor")]
-    pub role: String,
+    #[arg(long, default_value = "doctor", value_parser = words::<Role>(Role::ALL.map(Role::as_str)))]
+    pub role: Role,
     /// Department id at the hospital (one of those the upload page lists;
     /// the hospital's `GET /api/hospital` names them).
     #[arg(long, default_value = "")]
     pub department: String,
     /// What the images are for: treatment, second-opinion or other.
-    #[arg(long, default_value = "other")]
-    pub purpose: String,
+    #[arg(long, default_value = "other", value_parser = words::<Purpose>(Purpose::ALL.map(Purpose::as_str)))]
+    pub purpose: Purpose,
     /// Contact person at the hospital (sent sealed, like all your details).
     #[arg(long, default_value = "")]
     pub contact: String,
     /// Language of the cover sheet staff see in the PACS: de or en.
-    #[arg(long, default_value = "de", value_parser = ["de", "en"])]
-    pub lang: String,
+    #[arg(long, default_value = "de", value_parser = words::<Language>([Language::De.as_str(), Language::En.as_str()]))]
+    pub lang: Language,
     /// Who should look, and what the question is.
     #[arg(long, default_value = "")]
     pub request: String,
@@ -177,16 +179,22 @@ pub fn scan(paths: &[PathBuf]) -> Result<Scanned> {
     Ok(Scanned { found, dicomdirs })
 }
 
+/// An argument that is one of `words` (listed in `--help`), read as its
+/// vocabulary's word.
+fn words<W>(
+    words: impl IntoIterator<Item = &'static str>,
+) -> impl clap::builder::TypedValueParser<Value = W>
+where
+    W: std::str::FromStr<Err = UnknownWord> + Clone + Send + Sync + 'static,
+{
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(words).try_map(|word| word.parse::<W>())
+}
+
 /// `mailslot send`.
 pub fn send_command(args: &SendArgs) -> Result<()> {
     if !args.accept_privacy_statement {
         return Err(ClientError::ConsentRequired);
-    }
-    if !mailslot_shared::wire::PURPOSES.contains(&args.purpose.as_str()) {
-        return Err(ClientError::Usage(format!(
-            "--purpose is one of: {}",
-            mailslot_shared::wire::PURPOSES.join(", ")
-        )));
     }
     let password = read_password(args.password_stdin)?;
     let Scanned { found, dicomdirs } = scan(&args.paths)?;
@@ -314,12 +322,12 @@ pub fn send_command(args: &SendArgs) -> Result<()> {
             name: args.name.clone(),
             phone: args.phone.clone(),
             email: args.email.clone(),
-            role: args.role.clone(),
-            purpose: args.purpose.clone(),
+            role: Some(args.role),
+            purpose: Some(args.purpose),
             contact: args.contact.clone(),
             request: args.request.clone(),
             studies,
-            lang: args.lang.clone(),
+            lang: Some(args.lang),
             dicomdir: Some(dicomdirs),
             letters: results
                 .iter()

@@ -16,104 +16,18 @@ use mailslot_shared::dicom::RejectCode;
 
 use crate::worker::protocol::IgnoreReason;
 
-/// A language of the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Lang {
-    /// German.
-    #[default]
-    De,
-    /// English.
-    En,
-    /// Turkish.
-    Tr,
-    /// Arabic (right to left).
-    Ar,
-    /// Russian.
-    Ru,
-    /// Ukrainian.
-    Uk,
-    /// Polish.
-    Pl,
-}
+/// A language of the page: the same words the sender details carry.
+pub use mailslot_shared::wire::Language;
 
-impl Lang {
-    /// Every language, in the order the switch lists them.
-    pub const ALL: [Lang; 7] = [
-        Lang::De,
-        Lang::En,
-        Lang::Tr,
-        Lang::Ar,
-        Lang::Ru,
-        Lang::Uk,
-        Lang::Pl,
-    ];
-
-    /// The BCP 47 tag (`<html lang>`, `?lang=`).
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::De => "de",
-            Lang::En => "en",
-            Lang::Tr => "tr",
-            Lang::Ar => "ar",
-            Lang::Ru => "ru",
-            Lang::Uk => "uk",
-            Lang::Pl => "pl",
-        }
-    }
-
-    /// The language by its tag (`de`, `de-AT`, `ar-SY` …).
-    pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-        Lang::ALL.into_iter().find(|l| l.tag() == primary)
-    }
-
-    /// Its own name for itself (the language switch).
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::De => "Deutsch",
-            Lang::En => "English",
-            Lang::Tr => "Türkçe",
-            Lang::Ar => "العربية",
-            Lang::Ru => "Русский",
-            Lang::Uk => "Українська",
-            Lang::Pl => "Polski",
-        }
-    }
-
-    /// The tag of [`Lang::base`]: the language the hospital's texts are
-    /// shown in (for their `lang` attribute).
-    pub fn base_tag(self) -> &'static str {
-        match self.base() {
-            mailslot_shared::dicom::Lang::De => "de",
-            mailslot_shared::dicom::Lang::En => "en",
-        }
-    }
-
-    /// Written right to left.
-    pub fn rtl(self) -> bool {
-        self == Lang::Ar
-    }
-
-    /// The language of texts that exist only in German and English (the
-    /// rules' sentences in `shared`, the hospital's own texts): German for
-    /// German, English for every other.
-    pub fn base(self) -> mailslot_shared::dicom::Lang {
-        match self {
-            Lang::De => mailslot_shared::dicom::Lang::De,
-            _ => mailslot_shared::dicom::Lang::En,
-        }
-    }
-}
-
-/// The messages per language, in [`Lang::ALL`]'s order.
-pub const FTL: [(Lang, &str); 7] = [
-    (Lang::De, include_str!("../locales/de.ftl")),
-    (Lang::En, include_str!("../locales/en.ftl")),
-    (Lang::Tr, include_str!("../locales/tr.ftl")),
-    (Lang::Ar, include_str!("../locales/ar.ftl")),
-    (Lang::Ru, include_str!("../locales/ru.ftl")),
-    (Lang::Uk, include_str!("../locales/uk.ftl")),
-    (Lang::Pl, include_str!("../locales/pl.ftl")),
+/// The messages per language, in [`Language::ALL`]'s order.
+pub const FTL: [(Language, &str); 7] = [
+    (Language::De, include_str!("../locales/de.ftl")),
+    (Language::En, include_str!("../locales/en.ftl")),
+    (Language::Tr, include_str!("../locales/tr.ftl")),
+    (Language::Ar, include_str!("../locales/ar.ftl")),
+    (Language::Ru, include_str!("../locales/ru.ftl")),
+    (Language::Uk, include_str!("../locales/uk.ftl")),
+    (Language::Pl, include_str!("../locales/pl.ftl")),
 ];
 
 /// The English messages.
@@ -136,27 +50,30 @@ thread_local! {
     static BUNDLES: RefCell<Vec<FluentBundle<FluentResource>>> = const { RefCell::new(Vec::new()) };
 }
 
-fn with<R>(lang: Lang, f: impl FnOnce(&FluentBundle<FluentResource>) -> R) -> R {
+fn with<R>(lang: Language, f: impl FnOnce(&FluentBundle<FluentResource>) -> R) -> R {
     BUNDLES.with(|cell| {
         let mut all = cell.borrow_mut();
         if all.is_empty() {
-            *all = FTL.iter().map(|(l, text)| bundle(l.tag(), text)).collect();
+            *all = FTL
+                .iter()
+                .map(|(l, text)| bundle(l.as_str(), text))
+                .collect();
         }
-        let at = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(1);
+        let at = Language::ALL.iter().position(|l| *l == lang).unwrap_or(1);
         f(&all[at])
     })
 }
 
 /// Whether a message exists.
-pub fn has(lang: Lang, id: &str) -> bool {
+pub fn has(lang: Language, id: &str) -> bool {
     with(lang, |b| b.has_message(id))
 }
 
 /// The message `id` with arguments; English if the language lacks it, the
 /// id itself if English does too (tests keep both from happening).
-pub fn ta(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-    let lang = if lang != Lang::En && !has(lang, id) {
-        Lang::En
+pub fn ta(lang: Language, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    let lang = if lang != Language::En && !has(lang, id) {
+        Language::En
     } else {
         lang
     };
@@ -175,14 +92,14 @@ pub fn ta(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
 }
 
 /// The message `id`.
-pub fn t(lang: Lang, id: &str) -> String {
+pub fn t(lang: Language, id: &str) -> String {
     ta(lang, id, &[])
 }
 
 /// The sentence for an API error code (or `network-error`, …).
-pub fn error(lang: Lang, code: &str) -> String {
+pub fn error(lang: Language, code: &str) -> String {
     let id = format!("error-{code}");
-    if has(lang, &id) || has(Lang::En, &id) {
+    if has(lang, &id) || has(Language::En, &id) {
         t(lang, &id)
     } else {
         ta(lang, "error-other", &[("code", code.to_owned().into())])
@@ -190,7 +107,7 @@ pub fn error(lang: Lang, code: &str) -> String {
 }
 
 /// The sentence for an acceptance-rule code in `lang`.
-fn rule_sentence(lang: Lang, c: RejectCode) -> String {
+fn rule_sentence(lang: Language, c: RejectCode) -> String {
     let id = format!("rule-{}", c.code());
     if has(lang, &id) {
         t(lang, &id)
@@ -200,7 +117,7 @@ fn rule_sentence(lang: Lang, c: RejectCode) -> String {
 }
 
 /// The sentence for an acceptance-rule code sent by the server.
-pub fn rule(lang: Lang, code: &str) -> String {
+pub fn rule(lang: Language, code: &str) -> String {
     match RejectCode::ALL.iter().find(|c| c.code() == code) {
         Some(c) => rule_sentence(lang, *c),
         None => error(lang, code),
@@ -208,7 +125,7 @@ pub fn rule(lang: Lang, code: &str) -> String {
 }
 
 /// Why a file was left out, as a sentence.
-pub fn ignored(lang: Lang, reason: IgnoreReason) -> String {
+pub fn ignored(lang: Language, reason: IgnoreReason) -> String {
     match reason {
         IgnoreReason::Rule(c) => rule_sentence(lang, c),
         other => t(lang, &format!("ignored-{}", other.code())),
@@ -217,13 +134,13 @@ pub fn ignored(lang: Lang, reason: IgnoreReason) -> String {
 
 /// The language to start in: `?lang=` if given, else the first of the
 /// browser's languages the page has, else German.
-pub fn initial_lang() -> Lang {
+pub fn initial_lang() -> Language {
     let Some(window) = web_sys::window() else {
-        return Lang::De;
+        return Language::De;
     };
     let query = window.location().search().unwrap_or_default();
     if let Ok(params) = web_sys::UrlSearchParams::new_with_str(&query) {
-        if let Some(lang) = params.get("lang").as_deref().and_then(Lang::from_tag) {
+        if let Some(lang) = params.get("lang").as_deref().and_then(Language::from_tag) {
             return lang;
         }
     }
@@ -233,13 +150,13 @@ pub fn initial_lang() -> Lang {
         .iter()
         .filter_map(|v| v.as_string())
         .chain(navigator.language())
-        .find_map(|tag| Lang::from_tag(&tag))
-        .unwrap_or(Lang::De)
+        .find_map(|tag| Language::from_tag(&tag))
+        .unwrap_or(Language::De)
 }
 
 /// The hospital's `text` in `lang` (English for the languages the
 /// hospital's texts do not come in).
-pub fn pick(lang: Lang, text: &mailslot_shared::wire::Localized) -> &str {
+pub fn pick(lang: Language, text: &mailslot_shared::wire::Localized) -> &str {
     match lang.base() {
         mailslot_shared::dicom::Lang::De => &text.de,
         mailslot_shared::dicom::Lang::En => &text.en,
@@ -247,13 +164,13 @@ pub fn pick(lang: Lang, text: &mailslot_shared::wire::Localized) -> &str {
 }
 
 /// The note beside the hospital's own texts when they are not in `lang`.
-pub fn hospital_note(lang: Lang) -> Option<String> {
-    (!matches!(lang, Lang::De | Lang::En)).then(|| t(lang, "hospital-text-english-only"))
+pub fn hospital_note(lang: Language) -> Option<String> {
+    (!matches!(lang, Language::De | Language::En)).then(|| t(lang, "hospital-text-english-only"))
 }
 
 /// The BCP 47 tag for `<html lang>`.
-pub fn tag(lang: Lang) -> &'static str {
-    lang.tag()
+pub fn tag(lang: Language) -> &'static str {
+    lang.as_str()
 }
 
 #[cfg(test)]
@@ -287,7 +204,7 @@ mod tests {
             let mut want = en.clone();
             // German and English take the rules' sentences from `shared`;
             // the others have their own.
-            if !matches!(lang, Lang::De | Lang::En) {
+            if !matches!(lang, Language::De | Language::En) {
                 want.extend(rules.iter().cloned());
             }
             let have = ids(text);
@@ -308,7 +225,7 @@ mod tests {
                 .any(|l| l.starts_with("# MACHINE TRANSLATION"));
             assert_eq!(
                 marked,
-                !matches!(lang, Lang::De | Lang::En),
+                !matches!(lang, Language::De | Language::En),
                 "{lang:?}: the first lines must say whether a person still has to review it"
             );
         }
@@ -316,22 +233,22 @@ mod tests {
 
     #[test]
     fn languages_by_tag_and_direction() {
-        assert_eq!(Lang::from_tag("ar-SY"), Some(Lang::Ar));
-        assert_eq!(Lang::from_tag("de_AT"), Some(Lang::De));
-        assert_eq!(Lang::from_tag("UK"), Some(Lang::Uk));
-        assert_eq!(Lang::from_tag("fr"), None);
-        assert!(Lang::Ar.rtl() && !Lang::Tr.rtl());
-        for l in Lang::ALL {
-            assert_eq!(Lang::from_tag(l.tag()), Some(l));
+        assert_eq!(Language::from_tag("ar-SY"), Some(Language::Ar));
+        assert_eq!(Language::from_tag("de_AT"), Some(Language::De));
+        assert_eq!(Language::from_tag("UK"), Some(Language::Uk));
+        assert_eq!(Language::from_tag("fr"), None);
+        assert!(Language::Ar.rtl() && !Language::Tr.rtl());
+        for l in Language::ALL {
+            assert_eq!(Language::from_tag(l.as_str()), Some(l));
         }
         // The hospital's texts: English with a note where they are not in
         // the page's language.
-        assert!(hospital_note(Lang::De).is_none() && hospital_note(Lang::En).is_none());
-        assert!(hospital_note(Lang::Tr).is_some_and(|n| !n.is_empty()));
+        assert!(hospital_note(Language::De).is_none() && hospital_note(Language::En).is_none());
+        assert!(hospital_note(Language::Tr).is_some_and(|n| !n.is_empty()));
         // A rule's sentence in Turkish is Turkish, not the English one.
         assert_ne!(
-            rule(Lang::Tr, "truncated"),
-            RejectCode::Truncated.message(Lang::En.base())
+            rule(Language::Tr, "truncated"),
+            RejectCode::Truncated.message(Language::En.base())
         );
     }
 
@@ -353,7 +270,7 @@ mod tests {
         }
         assert!(codes.contains("wrong-password") && codes.contains("mailbox-full"));
         for code in codes {
-            for lang in [Lang::De, Lang::En] {
+            for lang in [Language::De, Language::En] {
                 assert!(
                     has(lang, &format!("error-{code}")),
                     "no {lang:?} sentence for `{code}`"
@@ -361,7 +278,7 @@ mod tests {
             }
         }
         for code in ["network-error", "protocol-error", "file-unreadable"] {
-            assert!(has(Lang::De, &format!("error-{code}")));
+            assert!(has(Language::De, &format!("error-{code}")));
         }
         // The letters' reasons: `| `not-pdf` | meaning |`.
         let letters = api
@@ -376,7 +293,7 @@ mod tests {
             ["not-pdf", "letter-unreadable", "letter-too-large"]
         );
         for code in letters {
-            for lang in [Lang::De, Lang::En] {
+            for lang in [Language::De, Language::En] {
                 assert!(has(lang, &format!("error-{code}")), "{lang:?} `{code}`");
             }
         }
@@ -385,24 +302,24 @@ mod tests {
     #[test]
     fn every_ignore_reason_has_a_sentence() {
         for r in IgnoreReason::OWN.iter().copied() {
-            for lang in [Lang::De, Lang::En] {
+            for lang in [Language::De, Language::En] {
                 let s = ignored(lang, r);
                 assert!(!s.starts_with("ignored-"), "no sentence for {r:?}");
             }
         }
         assert_eq!(
-            ignored(Lang::En, IgnoreReason::Rule(RejectCode::Dicomdir)),
-            RejectCode::Dicomdir.message(Lang::En.base())
+            ignored(Language::En, IgnoreReason::Rule(RejectCode::Dicomdir)),
+            RejectCode::Dicomdir.message(Language::En.base())
         );
     }
 
     #[test]
     fn arguments_are_filled_in() {
-        let s = ta(Lang::En, "error-other", &[("code", "teapot".into())]);
+        let s = ta(Language::En, "error-other", &[("code", "teapot".into())]);
         assert!(s.contains("teapot"), "{s}");
         assert_eq!(
-            rule(Lang::De, "truncated"),
-            RejectCode::Truncated.message(Lang::De.base())
+            rule(Language::De, "truncated"),
+            RejectCode::Truncated.message(Language::De.base())
         );
     }
 }

@@ -1,7 +1,8 @@
 //! The upload API from the page, over `gloo-net`'s `fetch`: JSON bodies,
 //! the tus requests and the bearer token. Errors keep the API's stable
-//! code; the page turns codes into sentences (`i18n`) and follows
-//! `shared`'s retry policy ([`NetError::is_transient`]).
+//! code, read once into an [`ErrorCode`] ([`NetError::is`]); the page turns
+//! codes into sentences (`i18n`) and follows `shared`'s retry policy
+//! ([`NetError::is_transient`]).
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use js_sys::Uint8Array;
@@ -25,7 +26,18 @@ pub enum NetError {
     Api {
         /// HTTP status.
         status: u16,
-        /// The stable code (`http-NNN` when the reply was not ours).
+        /// The code.
+        code: ErrorCode,
+        /// `Retry-After` seconds, if sent.
+        retry_after: Option<u64>,
+    },
+    /// A refusal without a code this page knows: `http-NNN` when the reply
+    /// was not the API's (a proxy's), else a code from a newer server.
+    #[error("{code}")]
+    Unknown {
+        /// HTTP status.
+        status: u16,
+        /// What the reply said, or `http-NNN`.
         code: String,
         /// `Retry-After` seconds, if sent.
         retry_after: Option<u64>,
@@ -40,13 +52,41 @@ pub enum NetError {
 }
 
 impl NetError {
-    /// The stable code (the API's, or one of the page's own).
+    /// The error's code (the API's, or one of the page's own), if it is
+    /// one this page knows.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        match self {
+            NetError::Offline => Some(ErrorCode::NetworkError),
+            NetError::Api { code, .. } => Some(*code),
+            NetError::Unknown { .. } => None,
+            NetError::Protocol(_) => Some(ErrorCode::ProtocolError),
+            NetError::FileUnreadable => Some(ErrorCode::FileUnreadable),
+        }
+    }
+
+    /// Whether the error is `code`.
+    pub fn is(&self, code: ErrorCode) -> bool {
+        self.error_code() == Some(code)
+    }
+
+    /// The code as it is said (its sentence in `i18n`).
     pub fn code(&self) -> &str {
         match self {
+            NetError::Unknown { code, .. } => code,
             NetError::Offline => ErrorCode::NetworkError.as_str(),
-            NetError::Api { code, .. } => code,
+            NetError::Api { code, .. } => code.as_str(),
             NetError::Protocol(_) => ErrorCode::ProtocolError.as_str(),
             NetError::FileUnreadable => ErrorCode::FileUnreadable.as_str(),
+        }
+    }
+
+    /// `Retry-After` seconds, if the reply said.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            NetError::Api { retry_after, .. } | NetError::Unknown { retry_after, .. } => {
+                *retry_after
+            }
+            _ => None,
         }
     }
 
@@ -54,14 +94,15 @@ impl NetError {
     pub fn is_transient(&self) -> bool {
         match self {
             NetError::Offline => true,
-            NetError::Api { status, code, .. } => wire::is_transient(*status, code),
+            NetError::Api { code, .. } => code.is_transient(),
+            NetError::Unknown { status, code, .. } => wire::is_transient(*status, code),
             NetError::Protocol(_) | NetError::FileUnreadable => false,
         }
     }
 
     /// Whether nothing more can be sent in this session.
     pub fn ends_session(&self) -> bool {
-        wire::ends_session(self.code())
+        self.error_code().is_some_and(ErrorCode::ends_session)
     }
 }
 
@@ -91,10 +132,17 @@ impl Reply {
                 .header(mailslot_shared::wire::headers::ERROR)
                 .unwrap_or_else(|| format!("http-{}", self.status)),
         };
-        Err(NetError::Api {
-            status: self.status,
-            code,
-            retry_after,
+        Err(match ErrorCode::parse(&code) {
+            Some(code) => NetError::Api {
+                status: self.status,
+                code,
+                retry_after,
+            },
+            None => NetError::Unknown {
+                status: self.status,
+                code,
+                retry_after,
+            },
         })
     }
 

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use mailslot_shared::dicom::Summary;
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 
 use crate::worker::protocol::{Dicomdir, Found, IgnoreReason, Ignored, ScanReport};
 
@@ -175,13 +175,13 @@ pub fn display_name(name: Option<&str>) -> String {
 }
 
 /// A DICOM date (YYYYMMDD) the way the page's language writes it.
-pub fn format_date(date: &str, lang: Lang) -> String {
+pub fn format_date(date: &str, lang: Language) -> String {
     let d = date.trim();
     if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) {
         let (y, m, day) = (&d[..4], &d[4..6], &d[6..]);
         match lang {
-            Lang::En => format!("{y}-{m}-{day}"),
-            Lang::Ar => format!("{day}/{m}/{y}"),
+            Language::En => format!("{y}-{m}-{day}"),
+            Language::Ar => format!("{day}/{m}/{y}"),
             _ => format!("{day}.{m}.{y}"),
         }
     } else {
@@ -190,7 +190,7 @@ pub fn format_date(date: &str, lang: Lang) -> String {
 }
 
 /// Bytes for people: "512 KB", "3.4 MB", "1.2 GB" (decimal units).
-pub fn format_bytes(bytes: u64, lang: Lang) -> String {
+pub fn format_bytes(bytes: u64, lang: Language) -> String {
     let (value, unit) = match bytes {
         b if b >= 1_000_000_000 => (b as f64 / 1e9, "GB"),
         b if b >= 1_000_000 => (b as f64 / 1e6, "MB"),
@@ -203,7 +203,7 @@ pub fn format_bytes(bytes: u64, lang: Lang) -> String {
         format!("{value:.1}")
     };
     let text = match lang {
-        Lang::En | Lang::Ar => text,
+        Language::En | Language::Ar => text,
         _ => text.replace('.', ","),
     };
     format!("{text} {unit}")
@@ -378,9 +378,9 @@ mod tests {
             display_name(Some("Yamada^Tarou=山田^太郎")),
             "Yamada, Tarou"
         );
-        assert_eq!(format_date("20240131", Lang::De), "31.01.2024");
-        assert_eq!(format_date("20240131", Lang::En), "2024-01-31");
-        assert_eq!(format_bytes(3_400_000, Lang::De), "3,4 MB");
-        assert_eq!(format_bytes(512, Lang::En), "512 B");
+        assert_eq!(format_date("20240131", Language::De), "31.01.2024");
+        assert_eq!(format_date("20240131", Language::En), "2024-01-31");
+        assert_eq!(format_bytes(3_400_000, Language::De), "3,4 MB");
+        assert_eq!(format_bytes(512, Language::En), "512 B");
     }
 }

@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use js_sys::Uint8Array;
 use mailslot_shared::envelope::{Id16, PublicKey, SealParams, Sealer};
-use mailslot_shared::wire::{records_per_request, upload_id, UploadKind, UploadState};
+use mailslot_shared::wire::{records_per_request, upload_id, ErrorCode, UploadKind, UploadState};
 use web_sys::Blob;
 
 use crate::identity::{digest_reading, Digested, FileIdentity};
@@ -53,10 +53,11 @@ pub enum Finished {
     SentBefore,
 }
 
-/// What a finished file came to: how, and the reason code if refused.
-pub type Outcome = (Finished, Option<String>);
+/// How a file's upload ended: how it finished, and the reason code if
+/// refused.
+pub type UploadEnd = (Finished, Option<String>);
 
-impl From<Verdict> for Outcome {
+impl From<Verdict> for UploadEnd {
     fn from(v: Verdict) -> Self {
         (Finished::State(v.state), v.reason)
     }
@@ -190,12 +191,9 @@ async fn unless_paused(control: &Control) -> bool {
 /// for (`Retry-After`, at most 5 minutes) or 1, 2, 4 … up to
 /// [`MAX_WAIT_SECS`] seconds, telling the page first.
 async fn wait_after(index: usize, attempt: &mut u32, e: &NetError, emit: &Emit) {
-    let secs = match e {
-        NetError::Api {
-            retry_after: Some(s),
-            ..
-        } => (*s).min(300) as u32,
-        _ => (1u32 << (*attempt).min(5)).min(MAX_WAIT_SECS),
+    let secs = match e.retry_after() {
+        Some(s) => s.min(300) as u32,
+        None => (1u32 << (*attempt).min(5)).min(MAX_WAIT_SECS),
     };
     *attempt += 1;
     emit(Event::Waiting {
@@ -274,11 +272,11 @@ async fn send_job(
     job: &Job,
     control: &Control,
     emit: &Emit,
-) -> Result<Option<Outcome>, NetError> {
+) -> Result<Option<UploadEnd>, NetError> {
     let Digested { digest, whole } = digest_reading(&job.blob).await?;
     let whole = whole.as_ref();
     let mut result = send(target, job, &digest, whole, control, emit).await;
-    if matches!(&result, Err(e) if e.code() == "unknown-key") {
+    if matches!(&result, Err(e) if e.is(ErrorCode::UnknownKey)) {
         let fresh = target.api.key().await?;
         store::forget_pending(&store::resume_key(&target.session_id.to_hex(), &digest));
         *target.key.borrow_mut() = fresh;
@@ -301,7 +299,7 @@ async fn send(
     whole: Option<&Uint8Array>,
     control: &Control,
     emit: &Emit,
-) -> Result<Option<Outcome>, NetError> {
+) -> Result<Option<UploadEnd>, NetError> {
     let resume_key = store::resume_key(&target.session_id.to_hex(), digest);
     if store::was_sent(&resume_key) {
         return Ok(Some((Finished::SentBefore, None)));

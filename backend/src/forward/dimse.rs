@@ -16,7 +16,7 @@ use dicom_ul::association::Error as UlError;
 use dicom_ul::pdu::{PDataValue, PDataValueType, PresentationContextResultReason};
 use dicom_ul::{ClientAssociationOptions, Pdu};
 
-use super::{classify, Item, Outcome};
+use super::{classify, Delivery, Item};
 
 /// The remote application entity.
 #[derive(Debug)]
@@ -65,8 +65,8 @@ struct Prepared {
 
 /// Reads the identifiers from the data set (authoritative over the meta
 /// group) and finds where the data set starts.
-fn prepare(item: &Item) -> Result<Prepared, Outcome> {
-    let unreadable = Outcome::Permanent {
+fn prepare(item: &Item) -> Result<Prepared, Delivery> {
+    let unreadable = Delivery::Permanent {
         code: "spool-unreadable",
         status: None,
     };
@@ -193,17 +193,17 @@ pub fn status_of(command: &[u8]) -> Option<u16> {
     None
 }
 
-fn transient(code: &'static str) -> Outcome {
-    Outcome::Transient { code, status: None }
+fn transient(code: &'static str) -> Delivery {
+    Delivery::Transient { code, status: None }
 }
 
 /// Sends a batch over one association. `outcome(i, …)` is called once
 /// per item, as soon as its outcome is known (its C-STORE response came,
 /// or it will not be sent): the caller records it at once, so a crash
 /// repeats at most the object in flight.
-pub fn send(peer: &Peer<'_>, items: &[Item], outcome: &mut dyn FnMut(usize, Outcome)) {
+pub fn send(peer: &Peer<'_>, items: &[Item], outcome: &mut dyn FnMut(usize, Delivery)) {
     let mut reported = vec![false; items.len()];
-    let mut report = |i: usize, o: Outcome| {
+    let mut report = |i: usize, o: Delivery| {
         reported[i] = true;
         outcome(i, o);
     };
@@ -215,7 +215,7 @@ pub fn send(peer: &Peer<'_>, items: &[Item], outcome: &mut dyn FnMut(usize, Outc
     }
 }
 
-fn send_batch(peer: &Peer<'_>, items: &[Item], report: &mut dyn FnMut(usize, Outcome)) {
+fn send_batch(peer: &Peer<'_>, items: &[Item], report: &mut dyn FnMut(usize, Delivery)) {
     let mut prepared = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match prepare(item) {
@@ -252,7 +252,7 @@ fn send_batch(peer: &Peer<'_>, items: &[Item], report: &mut dyn FnMut(usize, Out
                     let result = store_one(&mut scu, p, (n + 1) as u16, &items[*i]);
                     if matches!(
                         result,
-                        Outcome::Transient {
+                        Delivery::Transient {
                             code: "association-aborted",
                             ..
                         }
@@ -269,7 +269,7 @@ fn send_batch(peer: &Peer<'_>, items: &[Item], report: &mut dyn FnMut(usize, Out
             }
             Err(e) => {
                 let outcome = match e {
-                    UlError::NoAcceptedPresentationContexts { .. } => Outcome::Permanent {
+                    UlError::NoAcceptedPresentationContexts { .. } => Delivery::Permanent {
                         code: "presentation-context-rejected",
                         status: None,
                     },
@@ -290,7 +290,7 @@ fn store_one(
     p: &Prepared,
     message_id: u16,
     item: &Item,
-) -> Outcome {
+) -> Delivery {
     let Some(pc) = scu
         .presentation_contexts()
         .iter()
@@ -301,7 +301,7 @@ fn store_one(
         })
         .map(|pc| pc.id)
     else {
-        return Outcome::Permanent {
+        return Delivery::Permanent {
             code: "presentation-context-rejected",
             status: None,
         };
@@ -331,7 +331,7 @@ fn store_one(
         Ok(Pdu::PData { data }) => match data.first().and_then(|v| status_of(&v.data)) {
             Some(status) => {
                 let outcome = classify(status);
-                if outcome == Outcome::Done && status != 0 {
+                if outcome == Delivery::Done && status != 0 {
                     tracing::warn!(upload = %item.upload_id, status = format!("{status:#06x}"), "stored with a warning");
                 }
                 outcome
@@ -387,11 +387,11 @@ mod tests {
 
     #[test]
     fn statuses() {
-        assert_eq!(classify(0), Outcome::Done);
-        assert_eq!(classify(0xB007), Outcome::Done);
-        assert!(matches!(classify(0xA701), Outcome::Transient { .. }));
-        assert!(matches!(classify(0xA900), Outcome::Permanent { .. }));
-        assert!(matches!(classify(0xC123), Outcome::Permanent { .. }));
-        assert!(matches!(classify(0x0110), Outcome::Permanent { .. }));
+        assert_eq!(classify(0), Delivery::Done);
+        assert_eq!(classify(0xB007), Delivery::Done);
+        assert!(matches!(classify(0xA701), Delivery::Transient { .. }));
+        assert!(matches!(classify(0xA900), Delivery::Permanent { .. }));
+        assert!(matches!(classify(0xC123), Delivery::Permanent { .. }));
+        assert!(matches!(classify(0x0110), Delivery::Permanent { .. }));
     }
 }

@@ -1,14 +1,14 @@
 //! The embedded folder inbox: `<data>/inbox/<reference>/` holds the exact
 //! bytes received (`<upload>.dcm`), letters, and `submission.json`.
 
-use super::{Item, Outcome};
+use super::{Delivery, Item};
 use crate::config::Config;
 use crate::durable;
 use crate::mailbox::{count_inbox_bytes, Layout};
 use crate::store::Store;
 
 /// Moves a spooled object into its submission's folder.
-pub fn deliver(config: &Config, store: &Store, item: &Item) -> Outcome {
+pub fn deliver(config: &Config, store: &Store, item: &Item) -> Delivery {
     let layout = Layout::of(&config.data_dir);
     let dir = layout.submission(&item.reference);
     let target = layout.inbox_object(&item.reference, &item.upload_id);
@@ -19,17 +19,17 @@ pub fn deliver(config: &Config, store: &Store, item: &Item) -> Outcome {
     });
     match moved {
         Ok(len) => match count_inbox_bytes(store, &item.reference, len) {
-            Ok(()) => Outcome::Done,
-            Err(_) => Outcome::Transient {
+            Ok(()) => Delivery::Done,
+            Err(_) => Delivery::Transient {
                 code: "storage-failed",
                 status: None,
             },
         },
         // Moved already by an attempt a crash interrupted.
-        Err(_) if target.exists() => Outcome::Done,
+        Err(_) if target.exists() => Delivery::Done,
         Err(e) => {
             tracing::error!(error = %e, upload = %item.upload_id, "cannot move into the inbox");
-            Outcome::Transient {
+            Delivery::Transient {
                 code: "inbox-io",
                 status: None,
             }

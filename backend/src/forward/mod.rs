@@ -2,10 +2,10 @@
 //! restarts (the queue lives in SQLite). Each accepted object is forwarded
 //! to the configured destination; on success its spool file is removed.
 //!
-//! Outcomes: `Done`; `Transient` (refused connection, abort, timeout, out of
-//! resources) → retried with exponential backoff; `Permanent` (the PACS
-//! refused the object) → recorded for staff with the status and code, never
-//! silently dropped.
+//! What becomes of a delivery attempt ([`Delivery`]): `Done`; `Transient`
+//! (refused connection, abort, timeout, out of resources) → retried with
+//! exponential backoff; `Permanent` (the PACS refused the object) →
+//! recorded for staff with the status and code, never silently dropped.
 
 pub mod dimse;
 pub mod inbox;
@@ -37,7 +37,7 @@ pub struct Item {
 
 /// What became of one forwarding attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Delivery {
     /// Stored by the destination.
     Done,
     /// Try again later.
@@ -58,27 +58,27 @@ pub enum Outcome {
 
 /// Classifies a DICOM storage status (PS3.4 B.2.3, PS3.7 C): a C-STORE
 /// response's Status, or a STOW-RS Failure Reason (0008,1197).
-pub fn classify(status: u16) -> Outcome {
+pub fn classify(status: u16) -> Delivery {
     let s = Some(u32::from(status));
     match status {
-        0x0000 | 0x0001 | 0x0107 | 0x0116 | 0xB000..=0xBFFF => Outcome::Done,
-        0xA700..=0xA7FF => Outcome::Transient {
+        0x0000 | 0x0001 | 0x0107 | 0x0116 | 0xB000..=0xBFFF => Delivery::Done,
+        0xA700..=0xA7FF => Delivery::Transient {
             code: "pacs-out-of-resources",
             status: s,
         },
-        0xA900..=0xA9FF => Outcome::Permanent {
+        0xA900..=0xA9FF => Delivery::Permanent {
             code: "pacs-data-set-mismatch",
             status: s,
         },
-        0xC000..=0xCFFF => Outcome::Permanent {
+        0xC000..=0xCFFF => Delivery::Permanent {
             code: "pacs-cannot-understand",
             status: s,
         },
-        0x0122 => Outcome::Permanent {
+        0x0122 => Delivery::Permanent {
             code: "pacs-sop-class-not-supported",
             status: s,
         },
-        _ => Outcome::Permanent {
+        _ => Delivery::Permanent {
             code: "pacs-refused",
             status: s,
         },
@@ -95,13 +95,13 @@ pub(crate) struct Spooled {
 }
 
 /// Reads the start of a spooled file and runs the acceptance rules on it.
-pub(crate) fn identify(path: &std::path::Path) -> Result<Spooled, Outcome> {
+pub(crate) fn identify(path: &std::path::Path) -> Result<Spooled, Delivery> {
     use std::io::Read;
-    let unreadable = Outcome::Permanent {
+    let unreadable = Delivery::Permanent {
         code: "spool-unreadable",
         status: None,
     };
-    let mut file = std::fs::File::open(path).map_err(|_| Outcome::Transient {
+    let mut file = std::fs::File::open(path).map_err(|_| Delivery::Transient {
         code: "spool-io",
         status: None,
     })?;
@@ -187,7 +187,7 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
         }
         // Each outcome is recorded as soon as it is known (for C-STORE:
         // per response), so a crash repeats at most what is in flight.
-        let mut record_one = |i: usize, outcome: Outcome| {
+        let mut record_one = |i: usize, outcome: Delivery| {
             let item = &items[i];
             if let Err(e) = record(store, item, &outcome, config.retry_base.as_secs()) {
                 tracing::error!(code = e.code(), error = %e, upload = %item.upload_id, "cannot record a forward outcome");
@@ -242,12 +242,12 @@ fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreErr
 fn record(
     store: &Store,
     item: &Item,
-    outcome: &Outcome,
+    outcome: &Delivery,
     retry_base: u64,
 ) -> Result<(), StoreError> {
     let t = now();
     match outcome {
-        Outcome::Done => {
+        Delivery::Done => {
             queue::mark_done(store, &item.upload_id, t)?;
             // Only once "done" is recorded: a node that stops in between
             // leaves a file the hourly sweep removes (`sweep_orphans`), not
@@ -259,7 +259,7 @@ fn record(
             tracing::info!(upload = %item.upload_id, "forwarded");
             crate::metrics::count(|m| m.forwarded.inc());
         }
-        Outcome::Transient { code, status } => {
+        Delivery::Transient { code, status } => {
             let next = t + backoff(retry_base, item.attempts);
             queue::mark_retry(store, &item.upload_id, next, code, *status, t)?;
             tracing::warn!(upload = %item.upload_id, code, status, attempts = item.attempts + 1, "forwarding will be retried");
@@ -269,7 +269,7 @@ fn record(
                     .inc()
             });
         }
-        Outcome::Permanent { code, status } => {
+        Delivery::Permanent { code, status } => {
             crate::metrics::count(|m| {
                 m.forward_failures
                     .with_label_values(&[code, "permanent"])
@@ -326,7 +326,7 @@ mod tests {
             .unwrap()
             .execute_batch("DROP TABLE forward_queue")
             .unwrap();
-        assert!(record(&store, &item, &Outcome::Done, 1).is_err());
+        assert!(record(&store, &item, &Delivery::Done, 1).is_err());
         assert!(path.exists(), "the file went before its item was done");
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{Item, Outcome};
+use super::{Delivery, Item};
 
 /// Reads a sequence of readers one after the other.
 struct Concat(VecDeque<Box<dyn Read + Send>>);
@@ -72,7 +72,7 @@ fn sequence(reply: &Value, tag: &str) -> Vec<(String, Option<u32>)> {
 /// refused on a 4xx; on anything else — a bare 200, a login or proxy page,
 /// a redirect (never followed) — it is unconfirmed and retried, and the
 /// spool keeps it, until the PACS gives an answer.
-pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome> {
+pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Delivery> {
     let reply: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     let failed = sequence(&reply, "00081198");
     let referenced = sequence(&reply, "00081199");
@@ -80,7 +80,7 @@ pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome
     uids.iter()
         .map(|uid| {
             let Some(uid) = uid else {
-                return Outcome::Permanent {
+                return Delivery::Permanent {
                     code: "spool-unreadable",
                     status: None,
                 };
@@ -92,7 +92,7 @@ pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome
                     .and_then(|r| u16::try_from(r).ok())
                     .map(super::classify)
                 {
-                    Some(Outcome::Done) | None => Outcome::Permanent {
+                    Some(Delivery::Done) | None => Delivery::Permanent {
                         code: "stow-instance-refused",
                         status: *reason,
                     },
@@ -100,22 +100,22 @@ pub fn outcomes(status: u16, body: &str, uids: &[Option<String>]) -> Vec<Outcome
                 };
             }
             if referenced.iter().any(|(u, _)| u == uid) {
-                return Outcome::Done;
+                return Delivery::Done;
             }
             match status {
-                300..=399 => Outcome::Transient {
+                300..=399 => Delivery::Transient {
                     code: "stow-redirected",
                     status: http,
                 },
-                400..=499 => Outcome::Permanent {
+                400..=499 => Delivery::Permanent {
                     code: "stow-refused",
                     status: http,
                 },
-                500..=599 => Outcome::Transient {
+                500..=599 => Delivery::Transient {
                     code: "stow-server-error",
                     status: http,
                 },
-                _ => Outcome::Transient {
+                _ => Delivery::Transient {
                     code: "stow-instance-unconfirmed",
                     status: http,
                 },
@@ -187,13 +187,13 @@ fn agent(target: &Target, timeout: Duration) -> Option<ureq::Agent> {
 }
 
 /// Sends a batch in one STOW-RS request.
-pub fn send(target: &Target, items: &[Item]) -> Vec<Outcome> {
+pub fn send(target: &Target, items: &[Item]) -> Vec<Delivery> {
     let whole_request = Duration::from_secs(target.timeout_secs.max(1) * 10);
     let Some(agent) = agent(target, whole_request) else {
         tracing::error!("stow_ca_file holds no certificate");
         return items
             .iter()
-            .map(|_| Outcome::Transient {
+            .map(|_| Delivery::Transient {
                 code: "stow-tls-config",
                 status: None,
             })
@@ -243,7 +243,7 @@ pub fn send(target: &Target, items: &[Item]) -> Vec<Outcome> {
             let status = resp.status().as_u16();
             let text = resp.body_mut().read_to_string().unwrap_or_default();
             let result = outcomes(status, &text, &uids);
-            if result.iter().any(|o| o != &Outcome::Done) {
+            if result.iter().any(|o| o != &Delivery::Done) {
                 tracing::warn!(status, "STOW-RS reply refused some instances");
             }
             result
@@ -251,7 +251,7 @@ pub fn send(target: &Target, items: &[Item]) -> Vec<Outcome> {
         Err(e) => {
             tracing::warn!(error = %e, "STOW-RS request failed");
             uids.iter()
-                .map(|_| Outcome::Transient {
+                .map(|_| Delivery::Transient {
                     code: "pacs-unreachable",
                     status: None,
                 })
@@ -273,29 +273,29 @@ mod tests {
         // 49442 = 0xC122: "cannot understand", as C-STORE would say.
         assert_eq!(
             o[0],
-            Outcome::Permanent {
+            Delivery::Permanent {
                 code: "pacs-cannot-understand",
                 status: Some(49442)
             }
         );
-        assert_eq!(o[1], Outcome::Done);
+        assert_eq!(o[1], Delivery::Done);
         assert!(matches!(
             outcomes(503, "", &uids)[0],
-            Outcome::Transient { .. }
+            Delivery::Transient { .. }
         ));
         assert!(matches!(
             outcomes(415, "", &uids)[1],
-            Outcome::Permanent { .. }
+            Delivery::Permanent { .. }
         ));
         // A bare 200 or a page that is not a STOW-RS reply proves nothing.
         for body in ["", "<html>Please sign in</html>", "[]"] {
             assert!(outcomes(200, body, &uids)
                 .iter()
-                .all(|o| matches!(o, Outcome::Transient { .. })));
+                .all(|o| matches!(o, Delivery::Transient { .. })));
         }
         assert!(matches!(
             outcomes(301, "", &uids)[0],
-            Outcome::Transient {
+            Delivery::Transient {
                 code: "stow-redirected",
                 ..
             }
@@ -311,17 +311,17 @@ mod tests {
         assert_eq!(
             outcomes(400, body, &uids),
             vec![
-                Outcome::Permanent {
+                Delivery::Permanent {
                     code: "stow-refused",
                     status: Some(400)
                 },
-                Outcome::Done
+                Delivery::Done
             ]
         );
         // 202 without mention: unconfirmed, so retried rather than lost.
         assert!(matches!(
             outcomes(202, body, &uids)[0],
-            Outcome::Transient { .. }
+            Delivery::Transient { .. }
         ));
     }
 }

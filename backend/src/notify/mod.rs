@@ -6,8 +6,8 @@
 //! - A notification carries the reference number, department, purpose,
 //!   counts, modalities, sizes and the forwarding state — never a patient's
 //!   name, ID or birth date, nor anything the sender typed or wrote into a
-//!   file: the department is one of the hospital's ids, the purpose one of
-//!   `wire::PURPOSES`, and modalities are DICOM's defined terms (any other
+//!   file: the department is one of the hospital's ids, the purpose a
+//!   `wire::Purpose`, and modalities are DICOM's defined terms (any other
 //!   value counts as `OT`; at most `submission::studies::MAX_MODALITIES`). Staff open the
 //!   case with `mailslot submissions show REFERENCE`.
 //! - Notifications are queued in the same transaction that completes the
@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use crate::store::Tx;
 use hmac::{KeyInit, Mac};
+use mailslot_shared::wire::Purpose;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
@@ -52,8 +53,8 @@ pub struct Message {
     /// Its name in the hospital's texts (German), if any.
     #[serde(default)]
     pub department_name: Option<String>,
-    /// What the images are for (`wire::PURPOSES`), if given.
-    pub purpose: Option<String>,
+    /// What the images are for, if given.
+    pub purpose: Option<Purpose>,
     /// Studies among the accepted images.
     pub studies: u64,
     /// Accepted images.
@@ -105,7 +106,7 @@ impl Message {
             self.reference,
             received,
             department,
-            or_dash(&self.purpose),
+            self.purpose.map_or("-", Purpose::as_str),
             self.images,
             self.studies,
             if self.modalities.is_empty() {
@@ -341,7 +342,7 @@ mod tests {
             received_at: 1,
             department: Some("radiology".into()),
             department_name: Some("Radiologie".into()),
-            purpose: Some("second-opinion".into()),
+            purpose: Some(Purpose::SecondOpinion),
             studies: 2,
             images: 10,
             bytes: 5_000_000,

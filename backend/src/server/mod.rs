@@ -87,7 +87,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     let instructions = crate::instructions::pdfs(&hospital)
         .map_err(|e| crate::Error::Usage(format!("instructions: {e}")))?;
     // Before anything is created: the data must never be served.
-    apart(config.static_dir.as_deref(), &config.data_dir)?;
+    page_folder_apart_from_data(config.static_dir.as_deref(), &config.data_dir)?;
     let layout = Layout::of(&config.data_dir);
     crate::durable::create_dir_all(&config.data_dir)
         .and_then(|()| layout.create())
@@ -139,7 +139,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
 /// The page folder is served to anyone: it must neither hold the data
 /// directory (keys, database, images) nor lie inside it. Paths are
 /// compared resolved (symbolic links followed where they exist).
-fn apart(
+fn page_folder_apart_from_data(
     static_dir: Option<&std::path::Path>,
     data_dir: &std::path::Path,
 ) -> Result<(), crate::Error> {

@@ -93,13 +93,6 @@ pub async fn submit(
             return Ok(submissions.receipt_again(&session)?);
         }
         let sender = open_details(&st, &session, &details)?;
-        if !sender.purpose.is_empty()
-            && !mailslot_shared::wire::PURPOSES.contains(&sender.purpose.as_str())
-        {
-            return Err(ApiFailure::BadRequest(
-                "purpose must be treatment, second-opinion or other",
-            ));
-        }
         Ok(submissions.finalize(&session, sender, department)?)
     })
     .await??;
@@ -122,6 +115,8 @@ fn open_details(
     }
     let key = state.keys.get(&header.kid).ok_or(ApiFailure::UnknownKey)?;
     let plain = open_all(sealed, &key).map_err(|_| ApiFailure::DecryptFailed)?;
-    serde_json::from_slice(&plain)
-        .map_err(|_| ApiFailure::BadRequest("the sender details are not valid JSON"))
+    SenderDetails::from_json(&plain).map_err(|e| {
+        tracing::info!(reference = %session.reference, code = e.code(), "sender details refused");
+        ApiFailure::BadRequest(e.sentence())
+    })
 }

@@ -92,7 +92,7 @@ pub(super) const MIGRATIONS: &[(&str, &str, &str)] = &[
     ("uploads", "last_progress", "INTEGER NOT NULL DEFAULT 0"),
     // Keyed hash of the client that opened a session (see `lockout`).
     ("sessions", "client", "TEXT"),
-    // What the images are for (`wire::PURPOSES`; not patient data).
+    // What the images are for (`wire::Purpose`; not patient data).
     ("submissions", "purpose", "TEXT"),
     // The node (`Store::node`) that claimed an item now being sent.
     ("forward_queue", "node", "TEXT"),

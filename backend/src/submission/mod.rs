@@ -17,7 +17,9 @@
 mod documents;
 pub mod studies;
 
-use mailslot_shared::wire::{Department, Receipt, SenderDetails, UploadKind, UploadState};
+use mailslot_shared::wire::{
+    Department, Language, Purpose, Receipt, SenderDetails, UploadKind, UploadState,
+};
 use serde::Serialize;
 
 pub use documents::MAX_STUDY_LINES;
@@ -187,13 +189,13 @@ impl Submissions<'_> {
         let picked = department
             .as_deref()
             .and_then(|id| self.departments.iter().find(|d| d.id == id));
-        let purpose = (!sender.purpose.is_empty()).then(|| sender.purpose.clone());
+        let purpose = sender.purpose;
         let message = crate::notify::Message {
             reference: session.reference.clone(),
             received_at: t,
             department: department.clone(),
             department_name: picked.map(|d| d.name.de.clone()),
-            purpose: purpose.clone(),
+            purpose,
             studies: study_lines.len() as u64,
             images: tally.images,
             bytes: tally.bytes,
@@ -217,7 +219,7 @@ impl Submissions<'_> {
                     t,
                     tally.images as i64,
                     tally.bytes as i64,
-                    purpose
+                    purpose.map(Purpose::as_str)
                 ],
             )?;
             crate::session::mark_finalized(&tx, &session.id, t)?;
@@ -227,7 +229,7 @@ impl Submissions<'_> {
         // The cover sheets and the letters join the studies in the archive;
         // if that fails the case is still in the inbox, and the submission
         // stands.
-        let english = sender.lang == "en";
+        let english = sender.lang == Some(Language::En);
         let cover = crate::coversheet::Cover {
             english,
             reference: &session.reference,

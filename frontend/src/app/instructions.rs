@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use mailslot_shared::wire::HospitalInfo;
 use yew::prelude::*;
 
@@ -18,13 +18,13 @@ use crate::i18n::{t, ta};
 #[derive(Properties, PartialEq)]
 pub struct InstructionsProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// The hospital's texts.
     pub hospital: Rc<HospitalInfo>,
 }
 
 /// The instructions as a PDF (made by the server from the same texts).
-pub fn pdf_href(lang: Lang) -> String {
+pub fn pdf_href(lang: Language) -> String {
     // The server makes it in German and English.
     format!("/api/instructions/{}", lang.base_tag())
 }

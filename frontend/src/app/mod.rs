@@ -167,7 +167,7 @@ impl App {
                     <Send lang={ l } totals={ s.totals() } speed={ s.speed() }
                         groups={ s.groups().into_iter().map(|(k, g)| (k.cloned(), g)).collect::<Vec<_>>() }
                         waiting={ s.waiting.values().map(|w| w.0).max() } paused={ m.paused }
-                        finished={ s.finished } fatal={ s.fatal.as_ref().map(|e| e.code().to_owned()) }
+                        finished={ s.finished } fatal={ s.fatal.clone() }
                         submit_failed={ s.submit_error.is_some() }
                         refused={ s.jobs.iter().filter(|j| j.refused()).map(|j| (j.label.clone(), j.verdict.as_ref().and_then(|v| v.1.clone()))).collect::<Vec<_>>() }
                         { dispatch }/>
@@ -265,7 +265,7 @@ impl Component for App {
         html! {
             <div class="page">
                 <Header lang={ l } hospital={ hospital_name }
-                    on_lang={ ctx.link().callback(|lang| Msg::Act(Action::Lang(lang))) }/>
+                    on_lang={ ctx.link().callback(|lang| Msg::Act(Action::Language(lang))) }/>
                 <main>
                     if self.view != View::Upload {
                         <h1 id="step-heading" tabindex="-1">{ t(l, self.view.heading_id()) }</h1>

@@ -2,7 +2,7 @@
 //! and the footer's links between the pages: the routing every page and
 //! the footer share, below both (`views.rs` draws the pages).
 
-use crate::i18n::{t, Lang};
+use crate::i18n::{t, Language};
 use mailslot_shared::wire::HospitalInfo;
 use yew::prelude::*;
 
@@ -35,7 +35,7 @@ impl View {
     }
 
     /// The link to this page in `lang`.
-    pub fn href(self, lang: Lang) -> String {
+    pub fn href(self, lang: Language) -> String {
         let view = match self {
             View::Upload => return format!("?lang={}", crate::i18n::tag(lang)),
             View::Instructions => "instructions",
@@ -57,7 +57,7 @@ impl View {
 }
 
 /// The footer's links to the other pages, each in a new tab.
-pub fn more_links(l: Lang, h: &HospitalInfo) -> Html {
+pub fn more_links(l: Language, h: &HospitalInfo) -> Html {
     let accessibility = h
         .accessibility
         .statement_url

@@ -3,7 +3,7 @@
 //! language switch (and back), and the model stays plain data that tests
 //! can compare.
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use fluent_bundle::FluentValue;
 
 use crate::i18n::{self, ta};
@@ -76,7 +76,7 @@ impl Text {
     }
 
     /// The words in `lang`.
-    pub fn render(&self, lang: Lang) -> String {
+    pub fn render(&self, lang: Language) -> String {
         match self {
             Text::Message(id, args) => {
                 let args: Vec<(&str, FluentValue<'_>)> = args

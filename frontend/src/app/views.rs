@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use mailslot_shared::wire::HospitalInfo;
 use yew::prelude::*;
 
@@ -17,7 +17,7 @@ use crate::i18n::{t, ta};
 #[derive(Properties, PartialEq)]
 pub struct InfoProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// The hospital's texts.
     pub hospital: Rc<HospitalInfo>,
 }

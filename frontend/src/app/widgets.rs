@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use mailslot_shared::wire::HospitalInfo;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -17,7 +17,7 @@ use crate::i18n::{t, ta};
 use crate::tree::format_date;
 
 /// A study as the sender sees it: its date and description.
-pub fn study_name(l: Lang, s: &StudyLabel) -> String {
+pub fn study_name(l: Language, s: &StudyLabel) -> String {
     let date = s
         .date
         .as_deref()
@@ -62,18 +62,18 @@ pub fn paragraphs(text: &str) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// The hospital's name ("" while loading).
     pub hospital: AttrValue,
     /// Switch language.
-    pub on_lang: Callback<Lang>,
+    pub on_lang: Callback<Language>,
 }
 
 /// The hospital's name, the service's, and the language switch.
 #[function_component]
 pub fn Header(p: &HeaderProps) -> Html {
     let l = p.lang;
-    let to = |lang: Lang| p.on_lang.reform(move |_: MouseEvent| lang);
+    let to = |lang: Language| p.on_lang.reform(move |_: MouseEvent| lang);
     html! {
         <header class="top">
             <p class="brand">
@@ -81,8 +81,8 @@ pub fn Header(p: &HeaderProps) -> Html {
                 <span class="service">{ t(l, "app-name") }</span>
             </p>
             <nav class="langs" aria-label={ t(l, "language-nav") }>
-                { for Lang::ALL.into_iter().map(|lang| html! {
-                    <button type="button" lang={ lang.tag() } dir={ if lang.rtl() { "rtl" } else { "ltr" } }
+                { for Language::ALL.into_iter().map(|lang| html! {
+                    <button type="button" lang={ lang.as_str() } dir={ if lang.rtl() { "rtl" } else { "ltr" } }
                         aria-pressed={ (l == lang).to_string() }
                         onclick={ to(lang) }>{ lang.native_name() }</button>
                 }) }
@@ -95,7 +95,7 @@ pub fn Header(p: &HeaderProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct FooterProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// The hospital's texts.
     pub hospital: Rc<HospitalInfo>,
 }
@@ -143,7 +143,7 @@ pub fn Contacts(p: &FooterProps) -> Html {
 }
 
 /// The hospital's phones as list items: label and a number to call.
-pub fn phone_items(l: Lang, h: &HospitalInfo) -> Html {
+pub fn phone_items(l: Language, h: &HospitalInfo) -> Html {
     h.phones
         .iter()
         .map(|ph| {
@@ -159,7 +159,7 @@ pub fn phone_items(l: Lang, h: &HospitalInfo) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ErrorSummaryProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// What is wrong.
     pub problems: Vec<Problem>,
 }
@@ -190,7 +190,7 @@ pub fn ErrorSummary(p: &ErrorSummaryProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// Element id (errors link to it).
     pub id: &'static str,
     /// Fluent id of the label.

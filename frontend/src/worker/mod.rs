@@ -47,11 +47,11 @@ fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
     }
 }
 
-/// The worker's mailbox: batches waiting, scans begun, and whether the
-/// loop that works them off is running.
+/// The worker's queue of scan batches: batches waiting, scans begun, and
+/// whether the loop that works them off is running.
 #[derive(Default)]
-struct Inbox {
-    queue: VecDeque<ToWorker>,
+struct ScanQueue {
+    batches: VecDeque<ToWorker>,
     scans: Vec<Scan>,
     running: bool,
 }
@@ -61,7 +61,7 @@ pub fn start() {
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
         return;
     };
-    let inbox: Rc<RefCell<Inbox>> = Rc::default();
+    let queue: Rc<RefCell<ScanQueue>> = Rc::default();
     let poster = scope.clone();
     let listener = EventListener::new(&scope, "message", move |event| {
         let Some(msg) = event
@@ -70,11 +70,11 @@ pub fn start() {
         else {
             return;
         };
-        let mut i = inbox.borrow_mut();
-        i.queue.push_back(msg);
+        let mut i = queue.borrow_mut();
+        i.batches.push_back(msg);
         if !i.running {
             i.running = true;
-            wasm_bindgen_futures::spawn_local(work(inbox.clone(), poster.clone()));
+            wasm_bindgen_futures::spawn_local(work(queue.clone(), poster.clone()));
         }
     });
     // The listener lives as long as the worker.
@@ -100,10 +100,10 @@ fn warm_up() {
     drop(scanner.finish());
 }
 
-/// Works off the inbox, one batch after the other, until it is empty.
-async fn work(inbox: Rc<RefCell<Inbox>>, scope: DedicatedWorkerGlobalScope) {
+/// Works off the queue, one batch after the other, until it is empty.
+async fn work(queue: Rc<RefCell<ScanQueue>>, scope: DedicatedWorkerGlobalScope) {
     loop {
-        let next = inbox.borrow_mut().queue.pop_front();
+        let next = queue.borrow_mut().batches.pop_front();
         let Some(ToWorker::Scan {
             scan: id,
             total,
@@ -112,11 +112,11 @@ async fn work(inbox: Rc<RefCell<Inbox>>, scope: DedicatedWorkerGlobalScope) {
             unpack_budget,
         }) = next
         else {
-            inbox.borrow_mut().running = false;
+            queue.borrow_mut().running = false;
             return;
         };
         let begun = {
-            let mut i = inbox.borrow_mut();
+            let mut i = queue.borrow_mut();
             let at = i.scans.iter().position(|s| s.id == id);
             at.map(|at| i.scans.swap_remove(at))
         };
@@ -137,7 +137,7 @@ async fn work(inbox: Rc<RefCell<Inbox>>, scope: DedicatedWorkerGlobalScope) {
             let report = PackedReport::pack(report);
             post(&scope, &FromWorker::Done { scan: id, report });
         } else {
-            inbox.borrow_mut().scans.push(scan);
+            queue.borrow_mut().scans.push(scan);
         }
     }
 }

@@ -1,21 +1,27 @@
 //! The JSON bodies and header names of the upload API, shared by the page,
 //! `mailslot send` and the server, with its vocabulary: error codes and the
-//! retry policy (`error`), upload kinds, states and metadata (`upload`).
+//! retry policy (`error`), upload kinds, states and metadata (`upload`),
+//! the sender's details (`sender`) and the words they choose from: role,
+//! purpose, language (`vocab`).
 //! Nothing here carries patient data in the clear: files and the sender's
 //! details travel sealed (see `envelope`).
 
 mod error;
+mod sender;
 mod upload;
+mod vocab;
 
 use serde::{Deserialize, Serialize};
 
 pub use error::{ends_session, is_transient, ErrorCode};
+pub use sender::{DetailsError, DicomdirCheck, LetterName, SenderDetails};
 pub use upload::{
     headers, metadata, records_per_request, MetadataError, UploadKind, UploadMetadata, UploadState,
     UploadVerdict, MAX_PATCH_BYTES, RECORDS_PER_PATCH,
 };
+pub use vocab::{Language, Purpose, Role, UnknownWord};
 
-use crate::envelope::{seal_all, PublicKey, SealError, SealParams, Sealer};
+use crate::envelope::PublicKey;
 
 /// `GET /api/key`: the key senders encrypt to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,97 +163,10 @@ pub struct ApiError {
     pub message: String,
 }
 
-/// The sender's details and request: sealed in an envelope of its own
-/// (the `details` part of `POST /api/submissions`), never sent in the clear.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct SenderDetails {
-    /// Sender's name.
-    pub name: String,
-    /// Phone number.
-    pub phone: String,
-    /// E-mail address.
-    pub email: String,
-    /// `patient`, `doctor` or `other`.
-    pub role: String,
-    /// What the images are for: one of [`PURPOSES`] (empty from older
-    /// senders).
-    #[serde(default)]
-    pub purpose: String,
-    /// Department or contact person at the hospital.
-    pub contact: String,
-    /// Who should look, and what the question is.
-    pub request: String,
-    /// Studies picked by the sender (Study Instance UIDs), if they chose.
-    #[serde(default)]
-    pub studies: Vec<String>,
-    /// The attached letters' file names (sealed with the details, never in
-    /// tus metadata: a file name may name the patient).
-    #[serde(default)]
-    pub letters: Vec<LetterName>,
-    /// The page's language when sent (`de`, `en`): the cover sheet's.
-    #[serde(default)]
-    pub lang: String,
-    /// Each DICOMDIR found among the sender's files, checked against the
-    /// files beside it (`None`: the sender did not report it; empty:
-    /// there was none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dicomdir: Option<Vec<DicomdirCheck>>,
-}
-
-/// A DICOMDIR cross-checked against the files found beside it: how many
-/// images it lists, and how many of those were not among the files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct DicomdirCheck {
-    /// Images (SOP Instance UIDs) the DICOMDIR lists.
-    pub listed: u64,
-    /// Of those, how many no file found was.
-    pub missing: u64,
-}
-
-/// A letter's file name, by the upload that carried it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct LetterName {
-    /// The upload's id (the last segment of its URL).
-    pub upload: String,
-    /// The file's name on the sender's computer.
-    pub name: String,
-    /// The study it belongs to (Study Instance UID), if the sender said;
-    /// else the server's default (the first study picked that arrived).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub study: String,
-}
-
 /// The upload id in an upload's URL (`…/api/uploads/<id>`).
 pub fn upload_id(location: &str) -> &str {
     location.rsplit('/').next().unwrap_or(location)
 }
-
-impl SenderDetails {
-    /// The details as one sealed envelope (the `details` part of
-    /// `POST /api/submissions`); `params` bind it to the session (their
-    /// `plaintext_len` is replaced by the details' own), the caller draws
-    /// `file_id` and `ephemeral_ikm` at random.
-    pub fn seal(
-        &self,
-        params: &SealParams<'_>,
-        ephemeral_ikm: &[u8; 32],
-    ) -> Result<Vec<u8>, SealError> {
-        // Plain strings and a list of them: serialising cannot fail.
-        let json = serde_json::to_vec(self).map_err(|_| SealError::RecordLength)?;
-        let sealer = Sealer::new(
-            &SealParams {
-                plaintext_len: json.len() as u64,
-                ..*params
-            },
-            ephemeral_ikm,
-        )?;
-        seal_all(&sealer, &json)
-    }
-}
-
-/// What images may be sent for: further treatment at the hospital
-/// ("Mitbehandlung"), a second opinion ("Zweitmeinung/Konsil"), or other.
-pub const PURPOSES: &[&str] = &["treatment", "second-opinion", "other"];
 
 /// Reply to `POST /api/submissions`: the receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

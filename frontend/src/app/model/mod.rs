@@ -15,8 +15,8 @@ mod types;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::i18n::Lang;
-use mailslot_shared::wire::{HospitalInfo, Receipt, SenderDetails};
+use crate::i18n::Language;
+use mailslot_shared::wire::{ErrorCode, HospitalInfo, Receipt, SenderDetails};
 
 pub use sending::{GroupProgress, JobInfo, Sending, StudyLabel};
 pub use session::Idle;
@@ -35,7 +35,7 @@ use crate::tree::Scanned;
 #[derive(Debug, Default)]
 pub struct Model {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// The hospital's texts.
     pub hospital: Option<Rc<HospitalInfo>>,
     /// Why they could not be loaded.
@@ -104,7 +104,7 @@ pub fn plausible_email(email: &str) -> bool {
 
 impl Model {
     /// A fresh page in `lang`.
-    pub fn new(lang: Lang) -> Self {
+    pub fn new(lang: Language) -> Self {
         Model {
             lang,
             ..Model::default()
@@ -192,10 +192,10 @@ impl Model {
         if !plausible_email(&f.email) {
             out.push(problem("field-email", Text::id("about-email-invalid")));
         }
-        if f.role.is_empty() {
+        if f.role.is_none() {
             out.push(problem("role-patient", Text::id("about-role-missing")));
         }
-        if f.purpose.is_empty() {
+        if f.purpose.is_none() {
             out.push(problem(
                 "purpose-treatment",
                 Text::id("about-purpose-missing"),
@@ -214,7 +214,7 @@ impl Model {
                 self.load_error = None;
             }
             Action::Hospital(Err(e)) => self.load_error = Some(e),
-            Action::Lang(lang) => self.lang = lang,
+            Action::Language(lang) => self.lang = lang,
             Action::Agree(v) => self.agree = v,
             Action::MaySend(v) => self.may_send = v,
             Action::Go(step) => self.go(step, fx),
@@ -267,12 +267,12 @@ impl Model {
                 Field::Name => self.form.name = value,
                 Field::Phone => self.form.phone = value,
                 Field::Email => self.form.email = value,
-                Field::Role => self.form.role = value,
-                Field::Purpose => self.form.purpose = value,
                 Field::Department => self.department = value,
                 Field::Contact => self.form.contact = value,
                 Field::Request => self.form.request = value,
             },
+            Action::Role(role) => self.form.role = Some(role),
+            Action::Purpose(purpose) => self.form.purpose = Some(purpose),
             Action::Letters { letters, refused } => {
                 for l in letters {
                     if !self
@@ -351,7 +351,7 @@ impl Model {
                         self.go(Step::Send, fx);
                         self.start_upload(fx);
                     }
-                    Err(e) if e.code() == "session-expired" => {
+                    Err(e) if e.is(ErrorCode::SessionExpired) => {
                         self.apply(Action::Reauthenticate, fx)
                     }
                     Err(e) => self.fail(vec![problem("", Text::error(e.code()))], fx),

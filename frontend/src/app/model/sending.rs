@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use mailslot_shared::wire::{DicomdirCheck, LetterName, UploadState};
+use mailslot_shared::wire::{DicomdirCheck, ErrorCode, LetterName, UploadState};
 
 use mailslot_shared::wire::UploadKind;
 
@@ -217,7 +217,7 @@ impl Model {
             }
         }
         details.studies = studies;
-        details.lang = crate::i18n::tag(self.lang).to_owned();
+        details.lang = Some(self.lang);
         details.dicomdir = Some(
             self.scanned
                 .dicomdir_check()
@@ -286,7 +286,7 @@ impl Model {
                 s.waiting.insert(index, (secs, code));
             }
             Event::Fatal(e) => {
-                if matches!(e.code(), "session-expired" | "session-finished") {
+                if e.is(ErrorCode::SessionExpired) || e.is(ErrorCode::SessionFinished) {
                     fx.push(Effect::ForgetSession);
                 }
                 s.fatal = Some(e);

@@ -2,7 +2,7 @@
 //! after a reload, and a new one when the old one ended while sending.
 
 use mailslot_shared::envelope::Id16;
-use mailslot_shared::wire::{Consent, UploadLimits};
+use mailslot_shared::wire::{Consent, ErrorCode, UploadLimits};
 
 use super::types::{problem, Action, Effect, Session, Started, Step};
 use super::Model;
@@ -43,13 +43,7 @@ impl Model {
         match result {
             Ok(started) => self.session_started(started, fx),
             Err(e) => {
-                let wait_minutes = match &e {
-                    NetError::Api {
-                        retry_after: Some(s),
-                        ..
-                    } => Some(s.div_ceil(60)),
-                    _ => None,
-                };
+                let wait_minutes = e.retry_after().map(|s| s.div_ceil(60));
                 let text = Text::Error {
                     code: e.code().to_owned(),
                     wait_minutes,
@@ -160,7 +154,7 @@ impl Model {
     pub(super) fn kept_alive(&mut self, result: Result<(), NetError>, fx: &mut Vec<Effect>) {
         match result {
             Ok(()) => self.heard(),
-            Err(e) if e.code() == "session-expired" => self.idle_ended(fx),
+            Err(e) if e.is(ErrorCode::SessionExpired) => self.idle_ended(fx),
             Err(e) => self.fail(vec![problem("", Text::error(e.code()))], fx),
         }
     }
@@ -173,7 +167,10 @@ impl Model {
         } = started;
         let Some(session_id) = Id16::from_hex(&created.session_id) else {
             self.fail(
-                vec![problem("field-password", Text::error("protocol-error"))],
+                vec![problem(
+                    "field-password",
+                    Text::error(ErrorCode::ProtocolError.as_str()),
+                )],
                 fx,
             );
             return;

@@ -9,11 +9,11 @@
 
 use mailslot_shared::dicom::Summary;
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use mailslot_shared::envelope::PrivateKey;
 use mailslot_shared::wire::{
-    HospitalInfo, LetterName, Localized, PrivacyStatement, Receipt, SessionCreated, UploadKind,
-    UploadLimits, UploadState,
+    ErrorCode, HospitalInfo, LetterName, Localized, PrivacyStatement, Purpose, Receipt, Role,
+    SessionCreated, UploadKind, UploadLimits, UploadState,
 };
 
 use super::*;
@@ -105,7 +105,7 @@ fn has_focus(fx: &[Effect], id: &str) -> bool {
 /// A page with the hospital's texts, consent given and a session open, on
 /// the Choose step.
 fn with_session() -> Model {
-    let mut m = Model::new(Lang::En);
+    let mut m = Model::new(Language::En);
     m.reduce(Action::Hospital(Ok(Rc::new(hospital()))));
     m.reduce(Action::Agree(true));
     m.reduce(Action::MaySend(true));
@@ -157,12 +157,12 @@ fn sending_with(letters: Vec<Letter>, count: u64, total: u64) -> (Model, Vec<Upl
     for (field, value) in [
         (Field::Name, "Jane Doe"),
         (Field::Phone, "0123"),
-        (Field::Role, "patient"),
-        (Field::Purpose, "second-opinion"),
         (Field::Request, "Please look"),
     ] {
         m.reduce(Action::Field(field, value.into()));
     }
+    m.reduce(Action::Role(Role::Patient));
+    m.reduce(Action::Purpose(Purpose::SecondOpinion));
     let fx = m.reduce(Action::Send);
     assert!(
         matches!(
@@ -185,7 +185,7 @@ fn sending_with(letters: Vec<Letter>, count: u64, total: u64) -> (Model, Vec<Upl
 
 #[test]
 fn consent_is_required_before_the_password() {
-    let mut m = Model::new(Lang::De);
+    let mut m = Model::new(Language::De);
     m.reduce(Action::Hospital(Ok(Rc::new(hospital()))));
     let fx = m.reduce(Action::WelcomeNext);
     assert_eq!(m.step, Step::Welcome);
@@ -205,7 +205,7 @@ fn consent_is_required_before_the_password() {
 
 #[test]
 fn the_password_is_checked_and_its_errors_are_said_with_the_wait() {
-    let mut m = Model::new(Lang::En);
+    let mut m = Model::new(Language::En);
     m.reduce(Action::Hospital(Ok(Rc::new(hospital()))));
     m.reduce(Action::Agree(true));
     m.reduce(Action::MaySend(true));
@@ -228,7 +228,7 @@ fn the_password_is_checked_and_its_errors_are_said_with_the_wait() {
     }
     m.reduce(Action::SessionStarted(Err(NetError::Api {
         status: 401,
-        code: "wrong-password".into(),
+        code: ErrorCode::WrongPassword,
         retry_after: None,
     })));
     assert!(!m.busy);
@@ -238,7 +238,7 @@ fn the_password_is_checked_and_its_errors_are_said_with_the_wait() {
     // Locked out: the sentence says how many minutes to wait.
     m.reduce(Action::SessionStarted(Err(NetError::Api {
         status: 429,
-        code: "locked-out".into(),
+        code: ErrorCode::LockedOut,
         retry_after: Some(61),
     })));
     assert_eq!(
@@ -468,7 +468,9 @@ fn sending_covers_images_then_letters_and_one_refusal_does_not_stop_the_rest() {
     match &fx[..] {
         [Effect::Submit { details, .. }] => {
             assert_eq!(details.name, "Jane Doe");
-            assert_eq!(details.purpose, "second-opinion");
+            assert_eq!(details.purpose, Some(Purpose::SecondOpinion));
+            assert_eq!(details.role, Some(Role::Patient));
+            assert_eq!(details.lang, Some(Language::En));
             assert_eq!(details.studies, ["1.1", "1.2"]);
         }
         other => panic!("{other:?}"),
@@ -599,7 +601,7 @@ fn a_session_that_ended_asks_for_the_password_and_sends_everything_again() {
     let fx = m.reduce(Action::Upload(
         Event::Fatal(NetError::Api {
             status: 401,
-            code: "session-expired".into(),
+            code: ErrorCode::SessionExpired,
             retry_after: None,
         }),
         0.0,
@@ -635,16 +637,16 @@ fn an_expired_session_at_the_preflight_asks_for_the_password() {
     for (field, value) in [
         (Field::Name, "Jane Doe"),
         (Field::Email, "jane@example.org"),
-        (Field::Role, "doctor"),
-        (Field::Purpose, "treatment"),
         (Field::Request, "Second opinion"),
     ] {
         m.reduce(Action::Field(field, value.into()));
     }
+    m.reduce(Action::Role(Role::Doctor));
+    m.reduce(Action::Purpose(Purpose::Treatment));
     m.reduce(Action::Send);
     let fx = m.reduce(Action::Preflighted(Err(NetError::Api {
         status: 401,
-        code: "session-expired".into(),
+        code: ErrorCode::SessionExpired,
         retry_after: None,
     })));
     assert_eq!(m.step, Step::Password);
@@ -655,7 +657,7 @@ fn an_expired_session_at_the_preflight_asks_for_the_password() {
     m.reduce(Action::CheckNext);
     m.reduce(Action::Preflighted(Err(NetError::Api {
         status: 507,
-        code: "mailbox-full".into(),
+        code: ErrorCode::MailboxFull,
         retry_after: None,
     })));
     assert_eq!(m.step, Step::About);
@@ -664,7 +666,7 @@ fn an_expired_session_at_the_preflight_asks_for_the_password() {
 
 #[test]
 fn a_reload_resumes_on_choose_and_the_receipt_ends_the_session() {
-    let mut m = Model::new(Lang::En);
+    let mut m = Model::new(Language::En);
     m.reduce(Action::Hospital(Ok(Rc::new(hospital()))));
     let stored = StoredSession {
         token: "t".into(),
@@ -678,7 +680,7 @@ fn a_reload_resumes_on_choose_and_the_receipt_ends_the_session() {
     assert!(m.agree && m.may_send);
     assert_eq!(m.notice, Some(Text::id("resume-notice")));
     // A stored session the server no longer knows is forgotten.
-    let mut fresh = Model::new(Lang::En);
+    let mut fresh = Model::new(Language::En);
     let fx = fresh.reduce(Action::Resumed(Err(NetError::Offline)));
     assert!(matches!(fx[..], [Effect::ForgetSession]));
     assert_eq!(fresh.step, Step::Welcome);
@@ -705,14 +707,14 @@ fn a_reload_resumes_on_choose_and_the_receipt_ends_the_session() {
 
 #[test]
 fn the_language_switch_changes_the_words_not_what_was_said() {
-    let mut m = Model::new(Lang::De);
+    let mut m = Model::new(Language::De);
     m.reduce(Action::Hospital(Ok(Rc::new(hospital()))));
     m.reduce(Action::WelcomeNext);
     let said = m.problems[0].text.clone();
-    let de = said.render(Lang::De);
-    m.reduce(Action::Lang(Lang::En));
+    let de = said.render(Language::De);
+    m.reduce(Action::Language(Language::En));
     assert_eq!(m.problems[0].text, said);
-    assert_ne!(m.problems[0].text.render(Lang::En), de);
+    assert_ne!(m.problems[0].text.render(Language::En), de);
     assert!(m.title().contains("Klinikum"));
 }
 

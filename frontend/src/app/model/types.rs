@@ -3,11 +3,12 @@
 
 use std::rc::Rc;
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use mailslot_shared::envelope::Id16;
 pub use mailslot_shared::letter::LetterRefusal;
 use mailslot_shared::wire::{
-    Consent, HospitalInfo, Receipt, SenderDetails, SessionCreated, UploadKind, UploadLimits,
+    Consent, HospitalInfo, Purpose, Receipt, Role, SenderDetails, SessionCreated, UploadKind,
+    UploadLimits,
 };
 
 use crate::app::text::Text;
@@ -84,7 +85,7 @@ impl Step {
     }
 }
 
-/// The About-you fields.
+/// The About-you fields one types into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     /// Name.
@@ -93,10 +94,6 @@ pub enum Field {
     Phone,
     /// E-mail.
     Email,
-    /// patient / doctor / other.
-    Role,
-    /// treatment / second-opinion / other.
-    Purpose,
     /// Department id.
     Department,
     /// Contact person.
@@ -185,7 +182,7 @@ pub enum Action {
     /// The hospital's texts arrived.
     Hospital(Result<Rc<HospitalInfo>, NetError>),
     /// Switch language.
-    Lang(Lang),
+    Language(Language),
     /// The consent checkbox.
     Agree(bool),
     /// The may-send checkbox.
@@ -222,6 +219,10 @@ pub enum Action {
     CheckNext,
     /// A form field changed.
     Field(Field, String),
+    /// Who the sender is (a radio button).
+    Role(Role),
+    /// What the images are for (a radio button).
+    Purpose(Purpose),
     /// Letters chosen: the letters, and the names of files that are not.
     Letters {
         /// Accepted letters.

@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
-use crate::i18n::Lang;
-use mailslot_shared::wire::{HospitalInfo, SenderDetails};
+use crate::i18n::Language;
+use mailslot_shared::wire::{HospitalInfo, Purpose, Role, SenderDetails};
 use web_sys::{File, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -18,7 +18,7 @@ use crate::tree::format_bytes;
 #[derive(Properties, PartialEq)]
 pub struct AboutProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// The hospital's texts (departments).
     pub hospital: Rc<HospitalInfo>,
     /// The form as filled in.
@@ -56,24 +56,32 @@ pub fn About(p: &AboutProps) -> Html {
                 invalid={ p.invalid.contains(&id) } {oninput}/>
         }
     };
-    let choice = |field: Field,
-                  name: &'static str,
-                  current: &str,
+    let choice = |name: &'static str,
                   value: &'static str,
+                  checked: bool,
+                  onchange: Callback<Event>,
                   label: String| {
         let id = format!("{name}-{value}");
         html! {
             <div class="check">
-                <input type="radio" name={ name } id={ id.clone() } value={ value } checked={ current == value }
-                    onchange={ dispatch.reform(move |_| Action::Field(field, value.to_owned())) }/>
+                <input type="radio" name={ name } id={ id.clone() } value={ value } { checked } {onchange}/>
                 <label for={ id }>{ label }</label>
             </div>
         }
     };
-    let role =
-        |value: &'static str, label: String| choice(Field::Role, "role", &f.role, value, label);
-    let purpose = |value: &'static str, label: String| {
-        choice(Field::Purpose, "purpose", &f.purpose, value, label)
+    let role = |role: Role, label: String| {
+        let onchange = dispatch.reform(move |_| Action::Role(role));
+        choice("role", role.as_str(), f.role == Some(role), onchange, label)
+    };
+    let purpose = |purpose: Purpose, label: String| {
+        let onchange = dispatch.reform(move |_| Action::Purpose(purpose));
+        choice(
+            "purpose",
+            purpose.as_str(),
+            f.purpose == Some(purpose),
+            onchange,
+            label,
+        )
     };
     let on_letters = {
         let on_letters = p.on_letters.clone();
@@ -103,15 +111,15 @@ pub fn About(p: &AboutProps) -> Html {
             </fieldset>
             <fieldset>
                 <legend>{ t(l, "about-role") }</legend>
-                { role("patient", t(l, "about-role-patient")) }
-                { role("doctor", t(l, "about-role-doctor")) }
-                { role("other", t(l, "about-role-other")) }
+                { role(Role::Patient, t(l, "about-role-patient")) }
+                { role(Role::Doctor, t(l, "about-role-doctor")) }
+                { role(Role::Other, t(l, "about-role-other")) }
             </fieldset>
             <fieldset>
                 <legend>{ t(l, "about-purpose") }</legend>
-                { purpose("treatment", t(l, "about-purpose-treatment")) }
-                { purpose("second-opinion", t(l, "about-purpose-second-opinion")) }
-                { purpose("other", t(l, "about-purpose-other")) }
+                { purpose(Purpose::Treatment, t(l, "about-purpose-treatment")) }
+                { purpose(Purpose::SecondOpinion, t(l, "about-purpose-second-opinion")) }
+                { purpose(Purpose::Other, t(l, "about-purpose-other")) }
             </fieldset>
             <div class="field">
                 <label for="field-department">{ t(l, "about-department") }</label>
@@ -158,7 +166,7 @@ pub fn About(p: &AboutProps) -> Html {
 /// Which study letter `i` belongs to, when there is more than one to
 /// choose from (else nothing: it goes with the one study).
 fn letter_study(
-    l: Lang,
+    l: Language,
     studies: &[StudyLabel],
     letter: &Letter,
     i: usize,

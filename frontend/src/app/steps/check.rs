@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -20,7 +20,7 @@ const IGNORED_SHOWN: usize = 500;
 #[derive(Properties, PartialEq)]
 pub struct CheckProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// Everything scanned.
     pub scanned: Rc<Scanned>,
     /// Studies the sender unticked.
@@ -29,7 +29,7 @@ pub struct CheckProps {
     pub dispatch: Callback<Action>,
 }
 
-fn study(l: Lang, s: &Study, number: usize, on: bool, dispatch: &Callback<Action>) -> Html {
+fn study(l: Language, s: &Study, number: usize, on: bool, dispatch: &Callback<Action>) -> Html {
     let id = format!("study-{number}");
     let uid = s.uid.clone();
     let date = s

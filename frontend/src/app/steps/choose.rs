@@ -1,7 +1,7 @@
 //! Step 3: choose a folder, files or a ZIP, or drop them; the scan's
 //! progress.
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -14,7 +14,7 @@ use crate::i18n::{t, ta};
 #[derive(Properties, PartialEq)]
 pub struct ChooseProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// Files scanned so far, of how many, while a scan runs.
     pub scanning: Option<(u32, u32)>,
     /// Whether something was found already (offer to go on).

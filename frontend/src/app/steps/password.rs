@@ -1,6 +1,6 @@
 //! Step 2: the upload password the hospital gives out by phone.
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -12,7 +12,7 @@ use crate::i18n::t;
 #[derive(Properties, PartialEq)]
 pub struct PasswordProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// The password as typed.
     pub password: AttrValue,
     /// Waiting for the server.

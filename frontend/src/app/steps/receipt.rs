@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use mailslot_shared::wire::{HospitalInfo, Receipt};
 use yew::prelude::*;
 
@@ -15,7 +15,7 @@ use crate::tree::format_bytes;
 #[derive(Properties, PartialEq)]
 pub struct ReceiptProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// The receipt.
     pub receipt: Receipt,
     /// The hospital's texts.

@@ -2,12 +2,14 @@
 //! pause/resume, retries, refused files, and what to do when the session
 //! ended or the submission failed.
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
+use mailslot_shared::wire::ErrorCode;
 use yew::prelude::*;
 
 use crate::app::model::{Action, GroupProgress, StudyLabel};
 use crate::app::widgets::study_name;
 use crate::i18n::{self, t, ta};
+use crate::net::NetError;
 use crate::tree::format_bytes;
 
 /// The Send step's properties: what it shows, derived from the model's
@@ -15,7 +17,7 @@ use crate::tree::format_bytes;
 #[derive(Properties, PartialEq)]
 pub struct SendProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// (bytes sent, bytes total, files done, files total).
     pub totals: (u64, u64, usize, usize),
     /// Bytes per second, once known.
@@ -28,8 +30,8 @@ pub struct SendProps {
     pub paused: bool,
     /// Every file is done.
     pub finished: bool,
-    /// The code that stopped sending for good, if any.
-    pub fatal: Option<String>,
+    /// The error that stopped sending for good, if any.
+    pub fatal: Option<NetError>,
     /// Whether completing the submission failed (it can be retried).
     pub submit_failed: bool,
     /// Refused files: label and reason code.
@@ -38,7 +40,7 @@ pub struct SendProps {
     pub dispatch: Callback<Action>,
 }
 
-fn status(l: Lang, p: &SendProps) -> String {
+fn status(l: Language, p: &SendProps) -> String {
     let (sent, total, done, count) = p.totals;
     let mut status = ta(
         l,
@@ -72,7 +74,7 @@ fn status(l: Lang, p: &SendProps) -> String {
     status
 }
 
-fn group_label(l: Lang, study: Option<&StudyLabel>) -> String {
+fn group_label(l: Language, study: Option<&StudyLabel>) -> String {
     match study {
         None => t(l, "send-letters"),
         Some(s) => study_name(l, s),
@@ -122,7 +124,7 @@ pub fn Send(p: &SendProps) -> Html {
             if p.finished && p.fatal.is_none() && !p.submit_failed {
                 <p>{ t(l, "send-finishing") }</p>
             }
-            if p.fatal.as_deref() == Some("session-expired") {
+            if p.fatal.as_ref().is_some_and(|e| e.is(ErrorCode::SessionExpired)) {
                 <div class="actions">
                     <button type="button" class="primary" onclick={ dispatch.reform(|_| Action::Reauthenticate) }>{ t(l, "send-reauthenticate") }</button>
                 </div>

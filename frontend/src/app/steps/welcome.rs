@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use crate::i18n::Lang;
+use crate::i18n::Language;
 use mailslot_shared::wire::HospitalInfo;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -15,7 +15,7 @@ use crate::i18n::{t, ta};
 #[derive(Properties, PartialEq)]
 pub struct WelcomeProps {
     /// The page's language.
-    pub lang: Lang,
+    pub lang: Language,
     /// The hospital's texts.
     pub hospital: Rc<HospitalInfo>,
     /// "I agree to the privacy statement".
