@@ -326,7 +326,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let config = Config::load(&flags)?;
             let store = open_store(&config)?;
             let keys = crate::keys::Keyring::open(&config.data_dir.join("keys"))?;
-            let report = crate::retention::run_once(&config, &store, &keys, crate::store::now())?;
+            let report = crate::retention::run_once(&config, &store, &keys, crate::clock::now())?;
             println!(
                 "expired uploads: {}, purged submissions: {}, keys destroyed: {}",
                 report.expired_uploads,

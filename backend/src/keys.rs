@@ -66,13 +66,6 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
     }
 }
 
-/// 32 bytes from the operating system's CSPRNG.
-pub fn random32() -> Result<[u8; 32], KeyError> {
-    let mut b = [0u8; 32];
-    getrandom::fill(&mut b).map_err(|_| KeyError::Random)?;
-    Ok(b)
-}
-
 impl Keyring {
     /// Loads the keys in `dir`, generating the first key on first start.
     pub fn open(dir: &Path) -> Result<Self, KeyError> {
@@ -160,9 +153,9 @@ impl Keyring {
         // The outgoing key's grace period starts now: stamp its retirement.
         let outgoing = self.keys.read().map_err(|_| KeyError::Poisoned)?.current;
         let stamp = self.dir.join(format!("{}.retired", outgoing.to_hex()));
-        let now = crate::store::now().to_string();
+        let now = crate::clock::now().to_string();
         durable::write_atomic(&stamp, now.as_bytes(), 0o600).map_err(io(&stamp))?;
-        let key = PrivateKey::derive(&random32()?);
+        let key = PrivateKey::derive(&crate::random::bytes32().map_err(|_| KeyError::Random)?);
         let kid = key.public_key().kid();
         let path = self.dir.join(format!("{}.key", kid.to_hex()));
         durable::write_atomic(&path, key.to_bytes().as_ref(), 0o600).map_err(io(&path))?;
@@ -186,7 +179,7 @@ impl Keyring {
     ) -> Result<Vec<Id16>, KeyError> {
         let mut keys = self.keys.write().map_err(|_| KeyError::Poisoned)?;
         let current = keys.current;
-        let t = crate::store::now();
+        let t = crate::clock::now();
         let old_enough = |kid: &Id16| {
             let stamp = self.dir.join(format!("{}.retired", kid.to_hex()));
             match std::fs::read_to_string(&stamp) {

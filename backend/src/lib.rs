@@ -27,6 +27,7 @@ pub mod notify;
 pub mod passwords;
 pub mod photopage;
 pub mod proxy;
+pub mod random;
 pub mod retention;
 pub mod secret;
 pub mod send;

@@ -22,8 +22,9 @@ use std::sync::{Arc, Mutex};
 use crate::params;
 use crate::store::{OptionalExtension, Sql};
 
+use crate::clock::now;
 use crate::secret::ServerSecret;
-use crate::store::{now, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Wrong passwords before a client is locked out.
 pub const FREE_FAILURES: u32 = 5;

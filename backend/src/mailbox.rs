@@ -10,8 +10,9 @@ use crate::params;
 use crate::store::{Sql, ToSql, Value};
 use mailslot_shared::wire::UploadState;
 
+use crate::clock::now;
 use crate::durable;
-use crate::store::{now, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Folders under the data directory.
 #[derive(Debug, Clone, PartialEq, Eq)]

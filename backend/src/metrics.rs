@@ -12,8 +12,9 @@ use std::sync::LazyLock;
 
 use prometheus::{Encoder, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
+use crate::clock::now;
 use crate::mailbox::committed_bytes;
-use crate::store::{now, QueueState, Store, StoreError};
+use crate::store::{QueueState, Store, StoreError};
 
 /// Every metric the server exposes.
 #[derive(Debug)]

@@ -12,7 +12,8 @@ use crate::store::Sql;
 use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 
-use crate::store::{now, Store, StoreError};
+use crate::clock::now;
+use crate::store::{Store, StoreError};
 
 /// A password store failure.
 #[derive(Debug, thiserror::Error)]

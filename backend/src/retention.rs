@@ -22,11 +22,12 @@ use crate::store::Sql;
 use mailslot_shared::envelope::Id16;
 use mailslot_shared::wire::UploadState;
 
+use crate::clock::now;
 use crate::config::Config;
 use crate::forward;
 use crate::keys::Keyring;
 use crate::mailbox::Layout;
-use crate::store::{now, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Days the audit log is kept.
 pub const AUDIT_RETENTION_DAYS: i64 = 365;

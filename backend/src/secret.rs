@@ -29,7 +29,7 @@ impl ServerSecret {
                 Ok(ServerSecret(bytes))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let bytes = crate::keys::random32().map_err(std::io::Error::other)?;
+                let bytes = crate::random::bytes32().map_err(std::io::Error::other)?;
                 crate::durable::write_atomic(path, &bytes, 0o600)?;
                 Ok(ServerSecret(bytes))
             }

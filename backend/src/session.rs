@@ -10,8 +10,9 @@ use crate::params;
 use crate::store::{OptionalExtension, Sql};
 use sha2::{Digest, Sha256};
 
+use crate::clock::now;
 use crate::config::Config;
-use crate::store::{now, Store, StoreError, Tx};
+use crate::store::{Store, StoreError, Tx};
 
 /// A valid session, as found from the bearer token.
 #[derive(Debug, Clone)]
@@ -39,8 +40,8 @@ pub enum SessionError {
     #[error("no free reference number")]
     NoReference,
     /// The operating system gave no randomness.
-    #[error("no randomness from the operating system")]
-    Random,
+    #[error(transparent)]
+    Random(#[from] crate::random::NoRandomness),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -61,13 +62,13 @@ pub struct Opened {
 /// `consent_version`: a fresh token, id and reference number (9 random
 /// characters; drawn again on the rare collision).
 pub fn open(store: &Store, consent_version: &str, client: &str) -> Result<Opened, SessionError> {
-    let token = hex::encode(random32()?);
+    let token = hex::encode(crate::random::bytes32()?);
     let hash = token_hash(&token);
-    let id = hex::encode(&random32()?[..16]);
+    let id = crate::random::hex_id()?;
     let created = now();
     for _ in 0..5 {
         let mut r = [0u8; 9];
-        r.copy_from_slice(&random32()?[..9]);
+        r.copy_from_slice(&crate::random::bytes32()?[..9]);
         let reference = mailslot_shared::wire::reference_from_random(&r);
         let inserted = store.conn()?.execute(
             "INSERT INTO sessions (id, token_hash, reference, created_at, last_seen, consent_version, consent_at, client)
@@ -84,10 +85,6 @@ pub fn open(store: &Store, consent_version: &str, client: &str) -> Result<Opened
     }
     tracing::error!("no free reference number after 5 tries");
     Err(SessionError::NoReference)
-}
-
-fn random32() -> Result<[u8; 32], SessionError> {
-    crate::keys::random32().map_err(|_| SessionError::Random)
 }
 
 /// A client's sessions still open: not completed, within their lifetime

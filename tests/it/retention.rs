@@ -20,8 +20,8 @@ fn old_records_and_refused_objects_are_purged() {
         return;
     }
     let server = Server::start("inbox", &[("MAILSLOT_RETENTION_DAYS", "7")]);
-    let long_ago = mailslot_backend::store::now() - 400 * 86_400;
-    let recent = mailslot_backend::store::now() - 60;
+    let long_ago = mailslot_backend::clock::now() - 400 * 86_400;
+    let recent = mailslot_backend::clock::now() - 60;
     let spooled = server
         .data
         .join("spool/0123456789abcdef0123456789abcdef.dcm");

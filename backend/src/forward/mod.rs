@@ -17,8 +17,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use crate::clock::now;
 use crate::config::{Config, Destination};
-use crate::store::{now, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 pub use queue::{failures, queue_counts, Failure};
 

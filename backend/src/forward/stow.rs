@@ -201,7 +201,7 @@ pub fn send(target: &Target, items: &[Item]) -> Vec<Delivery> {
     };
     let boundary = format!(
         "mailslot-{}",
-        hex::encode(&crate::keys::random32().unwrap_or([7; 32])[..12])
+        hex::encode(&crate::random::bytes32().unwrap_or([7; 32])[..12])
     );
     let mut parts: VecDeque<Box<dyn Read + Send>> = VecDeque::new();
     let mut uids = Vec::new();

@@ -98,13 +98,19 @@ impl IntakeError {
     }
 }
 
+impl From<crate::random::NoRandomness> for IntakeError {
+    fn from(e: crate::random::NoRandomness) -> Self {
+        IntakeError::Internal(e.code())
+    }
+}
+
 impl From<SessionError> for IntakeError {
     fn from(e: SessionError) -> Self {
         match e {
             SessionError::Expired => IntakeError::SessionExpired,
             SessionError::Store(e) => IntakeError::Store(e),
             SessionError::NoReference => IntakeError::Internal("no-reference"),
-            SessionError::Random => IntakeError::Internal("no-randomness"),
+            SessionError::Random(_) => IntakeError::Internal("no-randomness"),
         }
     }
 }

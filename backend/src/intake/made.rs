@@ -10,10 +10,10 @@ use crate::store::Sql;
 use mailslot_shared::dicom::{inspect_reader, Limits};
 use mailslot_shared::wire::{UploadKind, UploadState};
 
-use super::{random32, Intake, Result};
+use super::{Intake, Result};
+use crate::clock::now;
 use crate::encapsulate::{write_encapsulated, Document, OVERHEAD_BYTES};
 use crate::session::Session;
-use crate::store::now;
 
 /// A document to make: what it says, and the PDF it wraps.
 #[derive(Debug)]
@@ -51,7 +51,7 @@ impl Intake {
             )?;
             return Ok(false);
         }
-        let id = hex::encode(&random32()?[..16]);
+        let id = crate::random::hex_id()?;
         let path = self.layout.spooled(&id);
         crate::durable::write_atomic_with(&path, 0o600, |file| {
             let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);

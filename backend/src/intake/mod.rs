@@ -39,13 +39,14 @@ pub use error::IntakeError;
 pub use letters::{PhotoJob, Received};
 pub use made::{Made, PdfSource};
 
+use crate::clock::now;
 use crate::config::Config;
 use crate::forward::Forwarder;
-use crate::keys::{random32, Keyring};
+use crate::keys::Keyring;
 use crate::mailbox::{committed_bytes, Layout};
 use crate::secret::ServerSecret;
 use crate::session::Session;
-use crate::store::{now, Store};
+use crate::store::Store;
 
 type Result<T, E = IntakeError> = std::result::Result<T, E>;
 
@@ -335,7 +336,7 @@ impl Intake {
         }
         drop(conn);
         self.within_quota(session, length, "upload-bytes")?;
-        let id = hex::encode(&random32()?[..16]);
+        let id = crate::random::hex_id()?;
         let t = now();
         let expires = t + (self.limits.upload_expiry_hours * 3600) as i64;
         self.store.conn()?.execute(

@@ -26,9 +26,10 @@ use mailslot_shared::envelope::{Header, Opener, HEADER_LEN};
 use mailslot_shared::wire::{UploadKind, UploadState};
 
 use super::{Intake, IntakeError, Received, Result, Upload};
+use crate::clock::now;
 use crate::durable;
 use crate::session::Session;
-use crate::store::{audit_in, now};
+use crate::store::audit_in;
 
 impl Intake {
     /// Opens the records in `data` (which starts at the sender's

@@ -26,9 +26,10 @@ use hmac::{KeyInit, Mac};
 use mailslot_shared::wire::Purpose;
 use serde::{Deserialize, Serialize};
 
+use crate::clock::now;
 use crate::config::Config;
 use crate::forward::backoff;
-use crate::store::{now, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 use queue::Queued;
 pub use queue::{failures, queue_counts};

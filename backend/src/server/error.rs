@@ -206,7 +206,7 @@ impl From<SessionError> for ApiFailure {
         match e {
             SessionError::Expired => ApiFailure::SessionExpired,
             SessionError::Store(e) => e.into(),
-            SessionError::NoReference | SessionError::Random => {
+            SessionError::NoReference | SessionError::Random(_) => {
                 tracing::error!(error = %e, "cannot open a session");
                 ApiFailure::Internal(ErrorCode::InternalError)
             }

@@ -6,9 +6,9 @@ use mailslot_shared::envelope::DEFAULT_RECORD_SIZE;
 use mailslot_shared::wire::{Preflight, ServerKey, SessionCreated, SessionRequest, UploadLimits};
 
 use super::{ApiFailure, AppState};
+use crate::clock::now;
 use crate::mailbox::committed_bytes;
 use crate::session::Session;
-use crate::store::now;
 
 /// `GET /api/key`
 pub async fn key(state: web::Data<AppState>) -> Result<HttpResponse, ApiFailure> {

@@ -13,6 +13,7 @@
 //! sender's contact data is not stored here at all: it exists in clear only
 //! in `inbox/<reference>/submission.json` (mode 0600) for staff.
 
+use crate::clock::now;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -171,13 +172,8 @@ impl Drop for ConnGuard<'_> {
 
 /// 16 random bytes, hex.
 fn new_node_id() -> String {
-    let mut b = [0u8; 16];
-    // Without randomness the time distinguishes nodes well enough.
-    if getrandom::fill(&mut b).is_err() {
-        b[..8].copy_from_slice(&now().to_be_bytes());
-        b[8..12].copy_from_slice(&std::process::id().to_be_bytes());
-    }
-    hex::encode(b)
+    // Without randomness the time and process distinguish nodes well enough.
+    crate::random::hex_id().unwrap_or_else(|_| format!("{:016x}{:08x}", now(), std::process::id()))
 }
 
 /// A database-wide lock ([`Store::try_lock`]); released when dropped.
@@ -193,14 +189,6 @@ pub fn audit_in(conn: &impl Sql, event: &str, detail: &str) -> Result<()> {
     )?;
     tracing::info!(event, detail, "audit");
     Ok(())
-}
-
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 impl Store {
