@@ -70,7 +70,7 @@ enum Command {
         since: Option<String>,
     },
     /// Send files or folders to a Mailslot server (native client).
-    Send(Box<crate::send::SendArgs>),
+    Send(Box<mailslot_sender::send::SendArgs>),
     /// Check local files with exactly the rules the upload page and server use.
     ///
     /// Prints one line per file. Exit status: 0 when every file was accepted,
@@ -186,20 +186,20 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     };
     match cli.command {
         Command::Verify { json, lang, paths } => {
-            let options = crate::verify::Options {
+            let options = mailslot_sender::verify::Options {
                 json,
                 lang: lang.into(),
                 limits: Default::default(),
             };
             let stdout = std::io::stdout();
-            let report = crate::verify::run(&paths, &options, &mut stdout.lock())?;
+            let report = mailslot_sender::verify::run(&paths, &options, &mut stdout.lock())?;
             Ok(if report.rejected == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
             })
         }
-        Command::Send(args) => crate::send::send_command(&args)
+        Command::Send(args) => mailslot_sender::send::send_command(&args)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Error::from),
         Command::Serve { listen, forward } => {

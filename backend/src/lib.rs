@@ -1,5 +1,7 @@
-//! The Mailslot back end: the upload server (`mailslot serve`), its staff
-//! commands, the native sender (`mailslot send`) and `mailslot verify`.
+//! The Mailslot back end: the upload server (`mailslot serve`) and its
+//! staff commands. The native sender (`mailslot send`) and `mailslot
+//! verify` are the `mailslot-sender` crate, re-exported here for the
+//! command line.
 //!
 //! Every subsystem has its own error enum with a stable kebab-case `code()`;
 //! they roll up into [`Error`].
@@ -8,7 +10,6 @@
 
 pub mod casefile;
 pub mod cli;
-pub mod client;
 pub mod clock;
 pub mod config;
 pub mod coversheet;
@@ -30,13 +31,10 @@ pub mod proxy;
 pub mod random;
 pub mod retention;
 pub mod secret;
-pub mod send;
 pub mod server;
 pub mod session;
 pub mod store;
 pub mod submission;
-pub mod tls;
-pub mod verify;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -47,7 +45,7 @@ use std::path::PathBuf;
 pub enum Error {
     /// Local file verification failed to run (not a rejected file).
     #[error(transparent)]
-    Verify(#[from] verify::VerifyError),
+    Verify(#[from] mailslot_sender::verify::VerifyError),
     /// The configuration is unusable.
     #[error(transparent)]
     Config(#[from] config::ConfigError),
@@ -77,7 +75,7 @@ pub enum Error {
     Listen(SocketAddr, std::io::Error),
     /// The sender (`mailslot send`) failed.
     #[error(transparent)]
-    Client(#[from] client::ClientError),
+    Client(#[from] mailslot_sender::client::ClientError),
     /// A command-line argument is invalid.
     #[error("{0}")]
     Usage(String),

@@ -14,7 +14,7 @@
 
 use std::process::Command;
 
-use mailslot_backend::client::Client;
+use mailslot_sender::client::Client;
 use mailslot_shared::wire::Consent;
 use mailslot_tests::http::{call, code_of};
 use mailslot_tests::server::{Server, PASSWORD};

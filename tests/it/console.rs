@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use mailslot_backend::client::Client;
+use mailslot_sender::client::Client;
 use mailslot_tests::sender::send_a_case;
 use mailslot_tests::server::Server;
 use mailslot_tests::{consent, mailslot_bin, Failures};

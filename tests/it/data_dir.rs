@@ -7,7 +7,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use mailslot_backend::client::Client;
+use mailslot_sender::client::Client;
 use mailslot_tests::ports::{free_port, wait_for};
 use mailslot_tests::server::{Server, PASSWORD};
 use mailslot_tests::{consent, corpus, mailslot_bin};

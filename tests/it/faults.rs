@@ -186,7 +186,7 @@ impl Drop for SmallDisk {
 /// where the server had it and arrives whole.
 #[test]
 fn a_full_disk_refuses_with_its_own_code_and_the_upload_goes_on_when_room_returns() {
-    use mailslot_backend::client::{Client, ClientError};
+    use mailslot_sender::client::{Client, ClientError};
     use mailslot_shared::wire::{Consent, UploadKind, UploadState};
     let Some(disk) = SmallDisk::mount(48) else {
         eprintln!("skipped: cannot mount a tmpfs here (needs root); the full disk is not tested");

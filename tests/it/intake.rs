@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use mailslot_backend::client::{Client, ClientError};
+use mailslot_sender::client::{Client, ClientError};
 use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
 use mailslot_tests::http::{call, code_of, get};
 use mailslot_tests::notify::WebhookReceiver;
@@ -124,7 +124,7 @@ fn quota_tamper_and_offset_errors_have_codes() {
     client.start_session(PASSWORD, consent()).unwrap();
     let mut f = Failures::default();
     match client.preflight(10, 50_000_000) {
-        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
+        Err(mailslot_sender::client::ClientError::Api { status, code, .. }) => f
             .check(status == 507 && code == "mailbox-full", || {
                 format!("preflight: {status} {code}")
             }),
@@ -138,7 +138,7 @@ fn quota_tamper_and_offset_errors_have_codes() {
     client.continue_upload(&mut up, Some(1), &|_| {}).unwrap();
     // A PATCH at a stale offset is refused with its own code.
     match client.patch(&up.location, 0, b"x") {
-        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
+        Err(mailslot_sender::client::ClientError::Api { status, code, .. }) => f
             .check(status == 409 && code == "offset-mismatch", || {
                 format!("stale offset: {status} {code}")
             }),
@@ -148,7 +148,7 @@ fn quota_tamper_and_offset_errors_have_codes() {
     let mut junk = vec![0u8; 65536 + 16];
     junk[7] = 1;
     match client.patch(&up.location, up.offset, &junk) {
-        Err(mailslot_backend::client::ClientError::Api { status, code, .. }) => f
+        Err(mailslot_sender::client::ClientError::Api { status, code, .. }) => f
             .check(status == 422 && code == "decrypt-failed", || {
                 format!("tampered: {status} {code}")
             }),

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use mailslot_backend::client::Client;
+use mailslot_sender::client::Client;
 use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
 use mailslot_tests::http::get;
 use mailslot_tests::sender::session;

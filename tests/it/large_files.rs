@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use mailslot_backend::client::Client;
+use mailslot_sender::client::Client;
 use mailslot_shared::dicom::{inspect, Limits};
 use mailslot_shared::wire::{SenderDetails, UploadKind, UploadState};
 use mailslot_tests::dicom::{digest, Same};

@@ -8,7 +8,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use mailslot_backend::client::{Client, ClientError};
+use mailslot_sender::client::{Client, ClientError};
 use mailslot_tests::http::{raw_request, reply};
 use mailslot_tests::ports::wait_for;
 use mailslot_tests::sender::{preflight, session};

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use mailslot_backend::client::{Client, ClientError};
+use mailslot_sender::client::{Client, ClientError};
 use mailslot_tests::http::{call, code_of, raw_request, reply};
 use mailslot_tests::server::{Server, PASSWORD};
 use mailslot_tests::{consent, Failures};

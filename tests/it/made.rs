@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use mailslot_backend::client::Client;
 use mailslot_backend::photopage::pictures;
+use mailslot_sender::client::Client;
 use mailslot_shared::dicom::synth::{element, file_head};
 use mailslot_shared::wire::{UploadKind, UploadState};
 use mailslot_tests::cd::ct_cd;

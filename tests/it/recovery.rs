@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use mailslot_backend::client::Client;
+use mailslot_sender::client::Client;
 use mailslot_shared::wire::{UploadKind, UploadState};
 use mailslot_tests::dicom::{check_arrivals, sources, Same};
 use mailslot_tests::pacs::{Orthanc, StoreScp};

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use mailslot_backend::client::{Client, ClientError};
+use mailslot_sender::client::{Client, ClientError};
 use mailslot_shared::wire::SenderDetails;
 
 use crate::server::{Server, PASSWORD};

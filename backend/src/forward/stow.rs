@@ -181,7 +181,7 @@ fn agent(target: &Target, timeout: Duration) -> Option<ureq::Agent> {
         .proxy(None)
         .timeout_global(Some(timeout));
     if let Some(pem) = &target.ca_pem {
-        config = config.tls_config(crate::tls::trusting(pem)?);
+        config = config.tls_config(mailslot_sender::tls::trusting(pem)?);
     }
     Some(config.build().into())
 }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use mailslot_backend::client::Client;
+use mailslot_sender::client::Client;
 use mailslot_shared::dicom::synth::ct_image;
 use mailslot_shared::wire::{Consent, UploadKind, UploadState};
 use mailslot_tests::server::{Server, PASSWORD};
