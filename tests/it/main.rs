@@ -28,6 +28,7 @@
 //! - `api.rs` — error codes, one way, security headers, and the API
 //!   against its OpenAPI document (schemathesis);
 //! - `config.rs` — settings the real `mailslot` refuses at start;
+//! - `worklist.rs` — the hospital's Modality Worklist (dcmtk's `wlmscpfs`);
 //! - `operations.rs` — running it as IT would: readiness and metrics on
 //!   the admin address, JSON logs; `deploy.rs` — the deployment guide's
 //!   examples (nginx, systemd, the container) run as they stand;
@@ -67,3 +68,4 @@ mod recovery;
 mod retention;
 mod stow;
 mod verify;
+mod worklist;

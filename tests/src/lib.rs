@@ -32,6 +32,7 @@ pub mod postgres;
 pub mod proxy;
 pub mod sender;
 pub mod server;
+pub mod worklist;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
