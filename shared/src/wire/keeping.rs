@@ -49,7 +49,7 @@ pub enum WhenFull {
 /// whole number of weeks, else `("days", n)`. Never rounded: "after 2
 /// weeks at the latest" for 10 days would be untrue.
 pub fn retention_period(days: u64) -> (&'static str, u64) {
-    if days > 0 && days % 7 == 0 {
+    if days > 0 && days.is_multiple_of(7) {
         ("weeks", days / 7)
     } else {
         ("days", days)
