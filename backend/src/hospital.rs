@@ -1,14 +1,60 @@
 //! The hospital's own words for the page (`GET /api/hospital`): name,
-//! phones, hours, departments, help and the privacy statement. Read once at
-//! start from `hospital_dir` (a copy of `static/hospital/`) or, unset, from
-//! the defaults embedded from `static/hospital/`.
+//! phones, hours, departments, help, the sentence on costs and the privacy
+//! statement. Read once at start from `hospital_dir` (a copy of
+//! `static/hospital/`) or, unset, from the defaults embedded from
+//! `static/hospital/`. Beside them the facts every sentence about keeping
+//! and deleting is written from ([`Facts`], from the configuration); the
+//! privacy statement's `{keeping}` and `{retention_days}` are filled from
+//! them with the page's own sentences ([`crate::wording`]).
 
 use std::path::{Path, PathBuf};
 
 use mailslot_shared::wire::{
-    Accessibility, Department, HospitalInfo, Localized, Phone, PrivacyStatement,
+    Accessibility, Department, HospitalInfo, Keeping, Localized, Phone, PrivacyStatement, WhenFull,
 };
 use serde::Deserialize;
+
+use crate::config::{Config, Destination, Mode};
+use crate::wording::Words;
+
+/// What becomes of a sending, as senders are told it: the configuration's
+/// `mode`, destination and `retention_days`, and what a full mailbox does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts {
+    /// Days after arrival by which the mailbox deletes what it holds.
+    pub retention_days: u64,
+    /// Where accepted images go.
+    pub keeping: Keeping,
+    /// What the mailbox does when it is full.
+    pub when_full: WhenFull,
+}
+
+impl Facts {
+    /// The facts of `config`. Held (`mode = "hold"`), images stay in the
+    /// mailbox until staff take them over; forwarded to the embedded inbox
+    /// they stay in the mailbox too, until deleted at the retention, so the
+    /// sender is told the same; only forwarded to a PACS do they go on to
+    /// the archive at once. A full mailbox refuses new sendings (intake's
+    /// quota check, `mailbox-full`).
+    pub fn of(config: &Config) -> Facts {
+        let keeping = match (config.mode, &config.forward) {
+            (Mode::Hold, _) | (Mode::Forward, Destination::Inbox) => Keeping::Mailbox,
+            (Mode::Forward, Destination::Dimse { .. } | Destination::Stow { .. }) => {
+                Keeping::Archive
+            }
+        };
+        Facts {
+            retention_days: config.retention.as_secs() / 86_400,
+            keeping,
+            when_full: WhenFull::RefuseNew,
+        }
+    }
+}
+
+/// The privacy statement's place for the sentences on keeping and deleting.
+pub const KEEPING_PLACEHOLDER: &str = "{keeping}";
+/// The privacy statement's place for `retention_days`.
+pub const DAYS_PLACEHOLDER: &str = "{retention_days}";
 
 /// Why the hospital's texts could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +100,10 @@ struct HospitalFile {
     departments: Vec<Department>,
     #[serde(default)]
     accessibility: Accessibility,
+    /// A sentence on costs, shown on the welcome step, the receipt and the
+    /// instructions.
+    #[serde(default)]
+    costs: Option<Localized>,
 }
 
 const DEFAULT_TOML: &str = include_str!("../../static/hospital/hospital.toml");
@@ -64,7 +114,7 @@ const DEFAULT_PRIVACY_EN: &str = include_str!("../../static/hospital/privacy.en.
 pub fn load(
     dir: Option<&Path>,
     privacy_version: &str,
-    retention_days: u64,
+    facts: Facts,
 ) -> Result<HospitalInfo, HospitalError> {
     let read = |name: &str, default: &str| -> Result<(PathBuf, String), HospitalError> {
         match dir {
@@ -115,7 +165,7 @@ pub fn load(
     if !filled(&text) {
         return Err(HospitalError::Empty(toml_path, "the privacy statement"));
     }
-    Ok(HospitalInfo {
+    let mut info = HospitalInfo {
         name: file.name,
         phones: file.phones,
         hours: file.hours,
@@ -128,7 +178,10 @@ pub fn load(
             version: privacy_version.to_owned(),
             text,
         },
-        retention_days,
+        retention_days: facts.retention_days,
+        keeping: facts.keeping,
+        when_full: facts.when_full,
+        costs: file.costs.filter(filled),
         accessibility: Accessibility {
             statement_url: file
                 .accessibility
@@ -140,18 +193,51 @@ pub fn load(
                 .filter(|e| !e.trim().is_empty()),
             reviewed: file.accessibility.reviewed,
         },
-    })
+    };
+    let fill = |text: &str, english: bool| {
+        text.replace(
+            KEEPING_PLACEHOLDER,
+            &Words::new(english).keeping(&info, true).join(" "),
+        )
+        .replace(DAYS_PLACEHOLDER, &facts.retention_days.to_string())
+    };
+    let text = &info.privacy.text;
+    if !text.de.contains(KEEPING_PLACEHOLDER) || !text.en.contains(KEEPING_PLACEHOLDER) {
+        tracing::warn!(
+            code = "privacy-without-keeping",
+            "the privacy statement has no {KEEPING_PLACEHOLDER}: its sentences on keeping and \
+             deleting are not written from the configuration"
+        );
+    }
+    info.privacy.text = Localized {
+        de: fill(&text.de, false),
+        en: fill(&text.en, true),
+    };
+    Ok(info)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn facts(retention_days: u64, keeping: Keeping) -> Facts {
+        Facts {
+            retention_days,
+            keeping,
+            when_full: WhenFull::RefuseNew,
+        }
+    }
+
     #[test]
     fn embedded_defaults_load() -> Result<(), HospitalError> {
-        let info = load(None, "7", 42)?;
+        let info = load(None, "7", facts(42, Keeping::Mailbox))?;
         assert_eq!(info.privacy.version, "7");
         assert_eq!(info.retention_days, 42);
+        let costs = info.costs.as_ref().map(|c| c.de.as_str());
+        assert_eq!(
+            costs,
+            Some("Für medizinische Dienstleistung können Kosten entstehen.")
+        );
         assert!(info.email.as_deref().is_some_and(|e| e.contains('@')));
         // The page shows its own accessibility statement, naming where
         // barriers are reported.
@@ -178,12 +264,12 @@ mod tests {
         )?;
         std::fs::write(dir.join("privacy.de.txt"), "Datenschutz.")?;
         std::fs::write(dir.join("privacy.en.txt"), "Privacy.")?;
-        let info = load(Some(&dir), "1", 1)?;
+        let info = load(Some(&dir), "1", facts(1, Keeping::Mailbox))?;
         assert_eq!(info.name.de, "St. Elsewhere");
         assert_eq!(info.privacy.text.en, "Privacy.");
 
         std::fs::write(dir.join("hospital.toml"), "name = 3")?;
-        let err = load(Some(&dir), "1", 1)
+        let err = load(Some(&dir), "1", facts(1, Keeping::Mailbox))
             .err()
             .ok_or("accepted a broken file")?;
         assert_eq!(err.code(), "hospital-invalid");
@@ -193,18 +279,59 @@ mod tests {
             dir.join("hospital.toml"),
             DEFAULT_TOML.replace("en = \"Sample Hospital\"", "en = \" \""),
         )?;
-        let err = load(Some(&dir), "1", 1)
+        let err = load(Some(&dir), "1", facts(1, Keeping::Mailbox))
             .err()
             .ok_or("accepted an empty name")?;
         assert!(err.to_string().contains("name"));
 
         std::fs::remove_file(dir.join("privacy.en.txt"))?;
         std::fs::write(dir.join("hospital.toml"), DEFAULT_TOML)?;
-        let err = load(Some(&dir), "1", 1)
+        let err = load(Some(&dir), "1", facts(1, Keeping::Mailbox))
             .err()
             .ok_or("accepted a missing statement")?;
         assert_eq!(err.code(), "hospital-unreadable");
         std::fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+
+    /// Held, or forwarded to the embedded inbox, images stay in the
+    /// mailbox; forwarded to a PACS they go on to the archive; the days are
+    /// the configuration's.
+    #[test]
+    fn the_facts_follow_the_configuration() {
+        let mut config = Config::default();
+        assert_eq!(Facts::of(&config), facts(42, Keeping::Mailbox));
+        config.forward = Destination::Dimse {
+            ae_title: "PACS".into(),
+            host: "pacs".into(),
+            port: 104,
+        };
+        assert_eq!(Facts::of(&config), facts(42, Keeping::Archive));
+        config.mode = Mode::Hold;
+        config.retention = std::time::Duration::from_secs(10 * 86_400);
+        assert_eq!(Facts::of(&config), facts(10, Keeping::Mailbox));
+    }
+
+    /// The privacy statement's `{keeping}` becomes the page's sentences for
+    /// these facts, in its own language; nothing of the old fixed promise
+    /// ("some months", "6 weeks") is left.
+    #[test]
+    fn the_privacy_statement_speaks_of_the_configured_keeping() -> Result<(), HospitalError> {
+        let held = load(None, "1", facts(10, Keeping::Mailbox))?;
+        let (de, en) = (&held.privacy.text.de, &held.privacy.text.en);
+        assert!(!de.contains('{') && !en.contains('{'), "{de}\n{en}");
+        assert!(en.contains("after 10 days at the latest"), "{en}");
+        assert!(en.contains("stay in the hospital's mailbox"), "{en}");
+        assert!(en.contains("accepts nothing new"), "{en}");
+        assert!(de.contains("spätestens nach 10 Tagen"), "{de}");
+        assert!(!en.contains("months") && !de.contains("Monaten"));
+        let forwarded = load(None, "1", facts(42, Keeping::Archive))?;
+        let en = &forwarded.privacy.text.en;
+        assert!(
+            en.contains("go on at once to the hospital's image archive"),
+            "{en}"
+        );
+        assert!(en.contains("after 6 weeks at the latest"), "{en}");
         Ok(())
     }
 }

@@ -1,14 +1,13 @@
 //! The printable instructions as a PDF (`GET /api/instructions/{de,en}`),
 //! made once at start from the page's own texts (`frontend/locales/*.ftl`,
-//! the same messages the page's instructions view shows) and the
-//! hospital's configuration, so the two never disagree.
+//! the same messages the page's instructions view shows, through
+//! [`crate::wording`]) and the hospital's configuration, so the two never
+//! disagree.
 
 use mailslot_shared::wire::{HospitalInfo, Localized};
 
 use crate::coversheet::{text_pdf, CoverError};
-
-const DE: &str = include_str!("../../frontend/locales/de.ftl");
-const EN: &str = include_str!("../../frontend/locales/en.ftl");
+use crate::wording::Words;
 
 /// The steps' headings and what the instructions say of each, in the
 /// page's order (`Step::ALL` in the frontend).
@@ -22,24 +21,16 @@ const STEPS: [(&str, &str); 7] = [
     ("receipt-heading", "instructions-step-receipt"),
 ];
 
-/// A one-line message of `ftl` (the instructions use only those), or the
-/// key itself if it is missing (a unit test checks none is).
-fn message<'a>(ftl: &'a str, key: &'a str) -> &'a str {
-    ftl.lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(" = "))
-        .unwrap_or(key)
-}
-
 /// The instructions as lines (text, is a heading).
 pub fn lines(h: &HospitalInfo, english: bool) -> Vec<(String, bool)> {
-    let ftl = if english { EN } else { DE };
-    let m = |key: &str| message(ftl, key).to_owned();
+    let words = Words::new(english);
+    let m = |key: &str| words.message(key, &[]);
     let pick = |l: &Localized| if english { l.en.clone() } else { l.de.clone() };
     let heading = |key: &str| (m(key), true);
     let text = |s: String| (s, false);
     let mut out = vec![
         heading("instructions-heading"),
-        text(m("instructions-intro").replace("{ $hospital }", &pick(&h.name))),
+        text(words.message("instructions-intro", &[("hospital", pick(&h.name).into())])),
         heading("instructions-need-heading"),
         text(format!("• {}", m("instructions-need-images"))),
         text(format!("• {}", m("welcome-password"))),
@@ -51,10 +42,10 @@ pub fn lines(h: &HospitalInfo, english: bool) -> Vec<(String, bool)> {
     }
     out.push(heading("instructions-receipt-heading"));
     out.push(text(m("instructions-receipt")));
-    out.push(text(m("welcome-deleted").replace(
-        "{ $weeks }",
-        &h.retention_days.div_ceil(7).to_string(),
-    )));
+    out.push(text(words.keeping(h, true).join(" ")));
+    if let Some(costs) = &h.costs {
+        out.push(text(pick(costs)));
+    }
     out.push(heading("instructions-call-heading"));
     out.push(text(pick(&h.help)));
     for phone in &h.phones {
@@ -96,16 +87,46 @@ mod tests {
             "instructions-steps-heading",
             "instructions-receipt-heading",
             "instructions-receipt",
-            "welcome-deleted",
+            "keeping-images",
+            "keeping-deleted",
+            "keeping-full",
             "instructions-call-heading",
             "help-email",
             "help-fax",
         ];
         keys.extend(STEPS.iter().flat_map(|(a, b)| [*a, *b]));
-        for ftl in [DE, EN] {
+        for english in [false, true] {
+            let words = Words::new(english);
             for key in &keys {
-                assert_ne!(message(ftl, key), *key, "{key} is missing or not one line");
+                assert!(words.has(key), "{key} is missing");
             }
         }
+    }
+
+    /// The instructions say what the page says of keeping and deleting, for
+    /// the configured facts, and the hospital's sentence on costs.
+    #[test]
+    fn the_instructions_speak_of_the_configured_keeping_and_costs(
+    ) -> Result<(), crate::hospital::HospitalError> {
+        let facts = crate::hospital::Facts {
+            retention_days: 10,
+            keeping: mailslot_shared::wire::Keeping::Mailbox,
+            when_full: mailslot_shared::wire::WhenFull::RefuseNew,
+        };
+        let h = crate::hospital::load(None, "1", facts)?;
+        let text = |english| {
+            lines(&h, english)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let (de, en) = (text(false), text(true));
+        assert!(en.contains("after 10 days at the latest"), "{en}");
+        assert!(en.contains("Costs may arise for medical services."), "{en}");
+        assert!(en.contains("Instructions") && !en.contains('{'), "{en}");
+        assert!(de.contains("spätestens nach 10 Tagen"), "{de}");
+        assert!(de.contains("können Kosten entstehen"), "{de}");
+        Ok(())
     }
 }

@@ -35,6 +35,7 @@ pub mod server;
 pub mod session;
 pub mod store;
 pub mod submission;
+pub mod wording;
 pub mod worklist;
 
 use std::net::SocketAddr;

@@ -22,7 +22,6 @@ welcome-heading = Bilder an das Krankenhaus senden
 welcome-intro = Hier können Sie medizinische Bilder – zum Beispiel den Inhalt einer CD Ihrer Radiologie-Praxis – und Arztbriefe an { $hospital } senden.
 welcome-one-way = Das geht nur in eine Richtung: Über diese Seite kann niemand Ihre Bilder sehen oder herunterladen.
 welcome-not-looked-at = Niemand sieht die Bilder an, bevor Sie oder Ihre Ärztin bzw. Ihr Arzt uns anrufen.
-welcome-deleted = Bilder werden nach { $weeks } Wochen automatisch gelöscht, wenn sie nicht für Ihre Behandlung gebraucht werden.
 welcome-encrypted = Ihre Dateien werden auf Ihrem Computer verschlüsselt, bevor sie gesendet werden.
 welcome-password = Das Upload-Passwort erhalten Sie telefonisch von unseren Ambulanzen und Sekretariaten; bitte geben Sie es nicht weiter.
 welcome-get-in-touch = Die Bilder werden nicht automatisch angesehen: Bitte melden Sie sich (per Telefon, E-Mail, Fax oder Post), damit wir klären, wer welche Bilder mit welchem Ziel ansieht.
@@ -32,6 +31,30 @@ welcome-agree = Ich stimme der Datenschutzerklärung zu
 welcome-may-send = Ich bin die Patientin bzw. der Patient oder sende die Bilder mit deren Einverständnis
 welcome-agree-missing = Bitte setzen Sie das Häkchen bei „Ich stimme der Datenschutzerklärung zu“, um fortzufahren.
 welcome-may-send-missing = Bitte bestätigen Sie, dass Sie selbst die Patientin bzw. der Patient sind oder mit deren Einverständnis senden.
+
+## Was aus einer Sendung wird, aus der Konfiguration des Servers geschrieben
+## ($keeping: archive | mailbox; $unit: weeks | days; $count: wie viele)
+keeping-after = { $unit ->
+    [weeks]
+        { $count ->
+            [one] spätestens nach einer Woche
+           *[other] spätestens nach { $count } Wochen
+        }
+   *[days]
+        { $count ->
+            [one] spätestens nach einem Tag
+           *[other] spätestens nach { $count } Tagen
+        }
+}
+keeping-images = { $keeping ->
+    [archive] Ihre Bilder gehen sofort weiter in das Bildarchiv des Krankenhauses. Wie lange sie dort bleiben, richtet sich nach den Regeln für Patientenakten.
+   *[mailbox] Ihre Bilder und Briefe bleiben im Postfach des Krankenhauses, bis Mitarbeitende das, was Ihrer Behandlung dient, in Ihre Patientenakte übernehmen. Bilder für eine Zweitmeinung werden nicht in die Akte übernommen.
+}
+keeping-deleted = { $keeping ->
+    [archive] Das Postfach löscht seine Kopie Ihrer Briefe und Ihre Kontaktdaten { keeping-after }.
+   *[mailbox] Alles, was nicht in Ihre Akte übernommen wurde, wird { keeping-after } gelöscht.
+}
+keeping-full = Ist das Postfach voll, nimmt es nichts Neues an, bis wieder Platz ist. Versuchen Sie es dann später noch einmal oder rufen Sie uns an.
 
 ## Schritt 2: Passwort
 password-heading = Upload-Passwort
@@ -170,7 +193,6 @@ receipt-refused-line = { $count ->
   }: { $reason }
 receipt-next-heading = Wie es weitergeht
 receipt-next = Bitte rufen Sie { $hospital } unter { $phone } an ({ $hours }) und nennen Sie Ihre Vorgangsnummer. Vorher sieht niemand Ihre Bilder an.
-receipt-deleted = Werden die Bilder nicht gebraucht, werden sie nach { $weeks } Wochen gelöscht.
 receipt-print = Diese Seite drucken
 
 ## Ansagen für Bildschirmleser
@@ -305,6 +327,25 @@ easy-after =
     Haben Sie Fragen?
     Dann rufen Sie uns an.
     Unsere Telefon-Nummer ist: { $phone }
+easy-keep-heading = Was passiert mit den Bildern?
+easy-keep =
+    { $keeping ->
+        [archive]
+            Die Bilder gehen sofort in das Bild-Archiv vom Krankenhaus.
+            Das Krankenhaus bewahrt sie dort nach seinen Regeln auf.
+            Das Krankenhaus löscht Ihren Namen und Ihre Telefon-Nummer.
+            Das passiert { keeping-after }.
+       *[mailbox]
+            Die Bilder bleiben zuerst im Post-Fach vom Krankenhaus.
+            Die Ärzte suchen die Bilder aus, die sie für Sie brauchen.
+            Diese Bilder kommen in Ihre Patienten-Akte.
+            Das Krankenhaus löscht alles andere.
+            Das passiert { keeping-after }.
+    }
+    Manchmal ist das Post-Fach voll.
+    Dann können Sie keine Bilder schicken.
+    Versuchen Sie es später noch einmal.
+    Oder rufen Sie uns an.
 easy-start = Zur Seite für die Bilder
 
 ## Erklärung zur Barrierefreiheit (?view=accessibility)

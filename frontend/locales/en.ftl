@@ -22,7 +22,6 @@ welcome-heading = Send images to the hospital
 welcome-intro = Here you can send medical images – for example the contents of a CD from your radiologist – and doctor's letters to { $hospital }.
 welcome-one-way = This works in one direction only: nobody can see or download your images through this page.
 welcome-not-looked-at = Nobody looks at the images until you or your doctor call us.
-welcome-deleted = Images are deleted automatically after { $weeks } weeks unless they are needed for your care.
 welcome-encrypted = Your files are encrypted on your computer before they are sent.
 welcome-password = The upload password is given out by phone by our outpatient clinics and secretariats; please do not pass it on.
 welcome-get-in-touch = Nobody looks at the images automatically: please get in touch (by phone, e-mail, fax or post) to agree who looks at which images and why.
@@ -32,6 +31,30 @@ welcome-agree = I agree to the privacy statement
 welcome-may-send = I am the patient, or I send these images with the patient's agreement
 welcome-agree-missing = Please tick "I agree to the privacy statement" to continue.
 welcome-may-send-missing = Please confirm that you are the patient or send with the patient's agreement.
+
+## What becomes of a sending, written from the server's configuration
+## ($keeping: archive | mailbox; $unit: weeks | days; $count: how many)
+keeping-after = { $unit ->
+    [weeks]
+        { $count ->
+            [one] after one week at the latest
+           *[other] after { $count } weeks at the latest
+        }
+   *[days]
+        { $count ->
+            [one] after one day at the latest
+           *[other] after { $count } days at the latest
+        }
+}
+keeping-images = { $keeping ->
+    [archive] Your images go on at once to the hospital's image archive. How long they are kept there follows the rules for patient records.
+   *[mailbox] Your images and letters stay in the hospital's mailbox until staff take what serves your care into your patient record. Images for a second opinion are not taken into it.
+}
+keeping-deleted = { $keeping ->
+    [archive] The mailbox deletes its copy of your letters and your contact details { keeping-after }.
+   *[mailbox] Everything not taken into your record is deleted { keeping-after }.
+}
+keeping-full = When the mailbox is full, it accepts nothing new until there is room again. Please try again later or call us.
 
 ## Step 2: Password
 password-heading = Upload password
@@ -170,7 +193,6 @@ receipt-refused-line = { $count ->
   }: { $reason }
 receipt-next-heading = What happens next
 receipt-next = Please call { $hospital } at { $phone } ({ $hours }) and quote your reference number. Nobody looks at your images before that.
-receipt-deleted = If the images are not needed, they are deleted after { $weeks } weeks.
 receipt-print = Print this page
 
 ## Screen reader announcements
@@ -305,6 +327,25 @@ easy-after =
     Do you have questions?
     Then call us.
     Our phone number is: { $phone }
+easy-keep-heading = What happens to the pictures?
+easy-keep =
+    { $keeping ->
+        [archive]
+            The pictures go to the hospital's picture archive at once.
+            The hospital keeps them there by its rules.
+            The hospital deletes your name and phone number.
+            It does this { keeping-after }.
+       *[mailbox]
+            The pictures stay in the hospital's mailbox first.
+            Doctors choose the pictures they need for you.
+            They put these pictures in your patient file.
+            The hospital deletes everything else.
+            It does this { keeping-after }.
+    }
+    Sometimes the mailbox is full.
+    Then you cannot send pictures.
+    Try again later.
+    Or call us.
 easy-start = Go to the page for the pictures
 
 ## Accessibility statement (?view=accessibility)

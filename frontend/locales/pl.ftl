@@ -23,7 +23,6 @@ welcome-heading = Wyślij obrazy do szpitala
 welcome-intro = Tutaj możesz wysłać obrazy medyczne – na przykład zawartość płyty CD od radiologa – oraz listy lekarskie do { $hospital }.
 welcome-one-way = Działa to tylko w jedną stronę: nikt nie może zobaczyć ani pobrać Twoich obrazów przez tę stronę.
 welcome-not-looked-at = Nikt nie ogląda obrazów, dopóki Ty lub Twój lekarz do nas nie zadzwonicie.
-welcome-deleted = Obrazy są automatycznie usuwane po { $weeks } tyg., chyba że są potrzebne do Twojego leczenia.
 welcome-encrypted = Twoje pliki są szyfrowane na Twoim komputerze przed wysłaniem.
 welcome-password = Hasło do przesyłania podają telefonicznie nasze przychodnie i sekretariaty; prosimy nie przekazywać go innym.
 welcome-get-in-touch = Nikt nie ogląda obrazów automatycznie: prosimy o kontakt (telefonicznie, e-mailem, faksem lub pocztą), aby ustalić, kto i dlaczego obejrzy które obrazy.
@@ -33,6 +32,29 @@ welcome-agree = Zgadzam się z oświadczeniem o ochronie danych
 welcome-may-send = Jestem pacjentem lub wysyłam te obrazy za zgodą pacjenta
 welcome-agree-missing = Aby kontynuować, zaznacz „Zgadzam się z oświadczeniem o ochronie danych”.
 welcome-may-send-missing = Potwierdź, że jesteś pacjentem lub wysyłasz za zgodą pacjenta.
+
+## Co dzieje się z przesyłką, napisane na podstawie konfiguracji serwera
+keeping-after = { $unit ->
+    [weeks]
+        { $count ->
+            [one] najpóźniej po tygodniu
+           *[other] najpóźniej po { $count } tygodniach
+        }
+   *[days]
+        { $count ->
+            [one] najpóźniej po jednym dniu
+           *[other] najpóźniej po { $count } dniach
+        }
+}
+keeping-images = { $keeping ->
+    [archive] Twoje obrazy trafiają od razu do archiwum obrazów szpitala. Jak długo są tam przechowywane, określają zasady prowadzenia dokumentacji medycznej.
+   *[mailbox] Twoje obrazy i listy pozostają w skrzynce szpitala, dopóki personel nie przeniesie do Twojej dokumentacji tego, co służy Twojemu leczeniu. Obrazy do drugiej opinii nie są przenoszone do dokumentacji.
+}
+keeping-deleted = { $keeping ->
+    [archive] Skrzynka usuwa kopię Twoich listów i Twoje dane kontaktowe { keeping-after }.
+   *[mailbox] Wszystko, czego nie przeniesiono do Twojej dokumentacji, jest usuwane { keeping-after }.
+}
+keeping-full = Gdy skrzynka jest pełna, nie przyjmuje niczego nowego, dopóki nie zwolni się miejsce. Spróbuj ponownie później lub zadzwoń do nas.
 
 ## Step 2: Password
 password-heading = Hasło do przesyłania
@@ -177,7 +199,6 @@ receipt-refused-line = { $count ->
   }: { $reason }
 receipt-next-heading = Co dalej
 receipt-next = Zadzwoń do { $hospital } pod numer { $phone } ({ $hours }) i podaj numer sprawy. Wcześniej nikt nie ogląda Twoich obrazów.
-receipt-deleted = Jeśli obrazy nie będą potrzebne, zostaną usunięte po { $weeks } tyg.
 receipt-print = Wydrukuj tę stronę
 
 ## Screen reader announcements
@@ -314,6 +335,25 @@ easy-after =
     Masz pytania?
     Zadzwoń do nas.
     Nasz numer telefonu to: { $phone }
+easy-keep-heading = Co dzieje się ze zdjęciami?
+easy-keep =
+    { $keeping ->
+        [archive]
+            Zdjęcia od razu trafiają do archiwum szpitala.
+            Szpital przechowuje je tam według swoich zasad.
+            Szpital usuwa Twoje imię i numer telefonu.
+            Dzieje się to { keeping-after }.
+       *[mailbox]
+            Najpierw zdjęcia zostają w skrzynce szpitala.
+            Lekarze wybierają zdjęcia potrzebne dla Ciebie.
+            Te zdjęcia trafiają do Twojej dokumentacji.
+            Wszystko inne szpital usuwa.
+            Dzieje się to { keeping-after }.
+    }
+    Czasem skrzynka jest pełna.
+    Wtedy nie możesz wysłać zdjęć.
+    Spróbuj później.
+    Albo zadzwoń do nas.
 easy-start = Przejdź do strony ze zdjęciami
 
 ## Accessibility statement (?view=accessibility)

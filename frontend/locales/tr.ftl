@@ -23,7 +23,6 @@ welcome-heading = Hastaneye görüntü gönderin
 welcome-intro = Buradan tıbbi görüntüleri – örneğin radyoloğunuzdan aldığınız bir CD'nin içeriğini – ve doktor mektuplarını { $hospital } adresine gönderebilirsiniz.
 welcome-one-way = Bu yalnızca tek yönde çalışır: bu sayfa üzerinden kimse görüntülerinizi göremez veya indiremez.
 welcome-not-looked-at = Siz veya doktorunuz bizi arayana kadar kimse görüntülere bakmaz.
-welcome-deleted = Görüntüler, tedaviniz için gerekmedikçe { $weeks } hafta sonra otomatik olarak silinir.
 welcome-encrypted = Dosyalarınız gönderilmeden önce bilgisayarınızda şifrelenir.
 welcome-password = Yükleme şifresi polikliniklerimiz ve sekreterliklerimiz tarafından telefonla verilir; lütfen başkasına vermeyin.
 welcome-get-in-touch = Görüntülere otomatik olarak kimse bakmaz: hangi görüntülere kimin ve neden bakacağını kararlaştırmak için lütfen bizimle iletişime geçin (telefon, e-posta, faks veya posta ile).
@@ -33,6 +32,29 @@ welcome-agree = Gizlilik bildirimini kabul ediyorum
 welcome-may-send = Hasta benim veya bu görüntüleri hastanın onayıyla gönderiyorum
 welcome-agree-missing = Devam etmek için lütfen "Gizlilik bildirimini kabul ediyorum" kutusunu işaretleyin.
 welcome-may-send-missing = Lütfen hasta olduğunuzu veya hastanın onayıyla gönderdiğinizi onaylayın.
+
+## Bir gönderiye ne olduğu, sunucunun yapılandırmasından yazılır
+keeping-after = { $unit ->
+    [weeks]
+        { $count ->
+            [one] en geç bir hafta sonra
+           *[other] en geç { $count } hafta sonra
+        }
+   *[days]
+        { $count ->
+            [one] en geç bir gün sonra
+           *[other] en geç { $count } gün sonra
+        }
+}
+keeping-images = { $keeping ->
+    [archive] Görüntüleriniz hemen hastanenin görüntü arşivine iletilir. Orada ne kadar saklanacakları hasta kayıtlarına ilişkin kurallara göre belirlenir.
+   *[mailbox] Görüntüleriniz ve mektuplarınız, personel tedavinize yarayanları hasta dosyanıza alana kadar hastanenin posta kutusunda kalır. İkinci görüş için gönderilen görüntüler dosyaya alınmaz.
+}
+keeping-deleted = { $keeping ->
+    [archive] Posta kutusu, mektuplarınızın kopyasını ve iletişim bilgilerinizi { keeping-after } siler.
+   *[mailbox] Dosyanıza alınmayan her şey { keeping-after } silinir.
+}
+keeping-full = Posta kutusu doluysa, yeniden yer açılana kadar yeni bir şey kabul etmez. Lütfen daha sonra tekrar deneyin veya bizi arayın.
 
 ## Step 2: Password
 password-heading = Yükleme şifresi
@@ -171,7 +193,6 @@ receipt-refused-line = { $count ->
   }: { $reason }
 receipt-next-heading = Bundan sonra ne olacak
 receipt-next = Lütfen { $hospital } kurumunu { $phone } numarasından ({ $hours }) arayın ve referans numaranızı söyleyin. O zamana kadar kimse görüntülerinize bakmaz.
-receipt-deleted = Görüntüler gerekmezse { $weeks } hafta sonra silinir.
 receipt-print = Bu sayfayı yazdır
 
 ## Screen reader announcements
@@ -306,6 +327,25 @@ easy-after =
     Sorunuz var mı?
     O zaman bizi arayın.
     Telefon numaramız: { $phone }
+easy-keep-heading = Resimlere ne olur?
+easy-keep =
+    { $keeping ->
+        [archive]
+            Resimler hemen hastanenin resim arşivine gider.
+            Hastane resimleri orada kendi kurallarına göre saklar.
+            Hastane adınızı ve telefon numaranızı siler.
+            Bunu { keeping-after } yapar.
+       *[mailbox]
+            Resimler önce hastanenin posta kutusunda kalır.
+            Doktorlar sizin için gereken resimleri seçer.
+            Bu resimleri hasta dosyanıza koyarlar.
+            Hastane geri kalan her şeyi siler.
+            Bunu { keeping-after } yapar.
+    }
+    Bazen posta kutusu doludur.
+    O zaman resim gönderemezsiniz.
+    Daha sonra tekrar deneyin.
+    Ya da bizi arayın.
 easy-start = Resim sayfasına git
 
 ## Accessibility statement (?view=accessibility)

@@ -13,6 +13,7 @@ use std::cell::RefCell;
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use mailslot_shared::dicom::RejectCode;
+use mailslot_shared::wire::{retention_period, HospitalInfo, WhenFull};
 
 use crate::worker::protocol::IgnoreReason;
 
@@ -96,6 +97,35 @@ pub fn t(lang: Language, id: &str) -> String {
     ta(lang, id, &[])
 }
 
+/// The variables of the `keeping-*` and `easy-keep` messages, from what
+/// the server's configuration says becomes of a sending (`GET
+/// /api/hospital`): `$keeping`, `$unit`, `$count`.
+pub fn keeping_args(h: &HospitalInfo) -> [(&'static str, FluentValue<'static>); 3] {
+    let (unit, count) = retention_period(h.retention_days);
+    [
+        ("keeping", h.keeping.as_str().into()),
+        ("unit", unit.into()),
+        ("count", count.into()),
+    ]
+}
+
+/// The sentences about keeping and deleting, in order: where the images
+/// go, what is deleted when, and (with `full`) what happens when the
+/// mailbox is full. Every page that speaks of it says these.
+pub fn keeping(lang: Language, h: &HospitalInfo, full: bool) -> Vec<String> {
+    let args = keeping_args(h);
+    let mut out = vec![
+        ta(lang, "keeping-images", &args),
+        ta(lang, "keeping-deleted", &args),
+    ];
+    if full {
+        out.push(match h.when_full {
+            WhenFull::RefuseNew => t(lang, "keeping-full"),
+        });
+    }
+    out
+}
+
 /// The sentence for an API error code (or `network-error`, …).
 pub fn error(lang: Language, code: &str) -> String {
     let id = format!("error-{code}");
@@ -177,6 +207,7 @@ pub fn tag(lang: Language) -> &'static str {
 #[allow(clippy::panic)]
 mod tests {
     use super::*;
+    use mailslot_shared::wire::Keeping;
     use std::collections::BTreeSet;
 
     fn ids(text: &str) -> BTreeSet<String> {
@@ -311,6 +342,94 @@ mod tests {
             ignored(Language::En, IgnoreReason::Rule(RejectCode::Dicomdir)),
             RejectCode::Dicomdir.message(Language::En.base())
         );
+    }
+
+    /// Every language says where the images go and when they are deleted
+    /// for both kinds of keeping, in weeks and in days, for one and for
+    /// many: every variable and reference resolves, and the number is said.
+    #[test]
+    fn every_language_says_what_becomes_of_a_sending_from_the_facts() {
+        let ids = [
+            "keeping-images",
+            "keeping-deleted",
+            "keeping-full",
+            "easy-keep",
+        ];
+        for (lang, text) in FTL {
+            let b = bundle(lang.as_str(), text);
+            for days in [42, 10, 23, 7, 1] {
+                let (unit, count) = retention_period(days);
+                let mut said = Vec::new();
+                for keeping in [Keeping::Archive, Keeping::Mailbox] {
+                    let mut args = FluentArgs::new();
+                    args.set("keeping", keeping.as_str());
+                    args.set("unit", unit);
+                    args.set("count", count);
+                    let mut all = String::new();
+                    for id in ids {
+                        let Some(pattern) = b.get_message(id).and_then(|m| m.value()) else {
+                            panic!("{lang:?}: no {id}");
+                        };
+                        let mut errors = Vec::new();
+                        let s = b.format_pattern(pattern, Some(&args), &mut errors);
+                        assert!(errors.is_empty(), "{lang:?} {id} {days} days: {errors:?}");
+                        assert!(
+                            !s.contains('{') && !s.trim().is_empty(),
+                            "{lang:?} {id}: {s}"
+                        );
+                        all.push_str(&s);
+                    }
+                    if count > 1 {
+                        assert!(
+                            all.contains(&count.to_string()),
+                            "{lang:?} {keeping:?} {days} days: {all}"
+                        );
+                    }
+                    said.push(all);
+                }
+                assert_ne!(
+                    said[0], said[1],
+                    "{lang:?}: archive and mailbox say the same"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_keeping_sentences_speak_of_the_configured_period() {
+        let text = |s: &str| mailslot_shared::wire::Localized {
+            de: s.into(),
+            en: s.into(),
+        };
+        let mut h = HospitalInfo {
+            name: text("K"),
+            phones: Vec::new(),
+            hours: text("8-16"),
+            email: None,
+            fax: None,
+            address: None,
+            departments: Vec::new(),
+            help: text("help"),
+            privacy: mailslot_shared::wire::PrivacyStatement {
+                version: "1".into(),
+                text: text("p"),
+            },
+            retention_days: 42,
+            keeping: Keeping::Mailbox,
+            when_full: WhenFull::RefuseNew,
+            costs: None,
+            accessibility: Default::default(),
+        };
+        let said = keeping(Language::En, &h, true).join(" ");
+        assert!(said.contains("after 6 weeks at the latest"), "{said}");
+        assert!(said.contains("mailbox until staff take"), "{said}");
+        assert!(said.contains("accepts nothing new"), "{said}");
+        assert_eq!(keeping(Language::En, &h, false).len(), 2);
+        h.retention_days = 10;
+        h.keeping = Keeping::Archive;
+        let said = keeping(Language::De, &h, false).join(" ");
+        assert!(said.contains("spätestens nach 10 Tagen"), "{said}");
+        assert!(said.contains("sofort weiter in das Bildarchiv"), "{said}");
     }
 
     #[test]

@@ -58,12 +58,22 @@ export async function failed(e, { browser, page, log, screenshot }) {
 // carrying a small file's bytes) and an upload's own (`/api/uploads/<id>`).
 export const uploads = (u) => u.pathname === '/api/uploads' || u.pathname.startsWith('/api/uploads/');
 
+// What the page must say of keeping and deleting, written from the
+// server's configuration: KEEPING_SAYS, phrases separated by `|`, each
+// expected in `text` (the welcome step's, the receipt's).
+export function expectKeeping(text, where) {
+  for (const phrase of (process.env.KEEPING_SAYS || '').split('|').filter(Boolean)) {
+    expect(text.includes(phrase), `${where} says "${phrase}": ${text}`);
+  }
+}
+
 // Playwright: opens the page in English, agrees to the privacy statement
 // as the patient and gives the upload password. `h1(name)` waits for a
 // step's heading (each script waits its own way).
 export async function signIn(page, url, password, h1) {
   await page.goto(`${url}/?lang=en`);
   await h1('Send images to the hospital');
+  expectKeeping(await page.locator('ul.facts').innerText(), 'the welcome step');
   await page.getByRole('checkbox', { name: 'I agree to the privacy statement' }).check();
   await page.getByRole('checkbox', { name: /I am the patient/ }).check();
   await page.getByRole('button', { name: 'Continue' }).click();

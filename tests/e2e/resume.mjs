@@ -6,12 +6,13 @@
 // created anew.
 //
 // Environment: MAILSLOT_URL, CD_DIR (a folder with one large image),
-// PASSWORD, ARTIFACTS, MAX_CHUNK_BYTES (the server's request limit). Prints one JSON line; exits non-zero with the
+// PASSWORD, ARTIFACTS, MAX_CHUNK_BYTES (the server's request limit),
+// KEEPING_SAYS (what the welcome step and the receipt say of keeping). Prints one JSON line; exits non-zero with the
 // page's log and a screenshot on any failed expectation.
 import { chromium } from 'playwright-core';
 
 import {
-  env, expect, failed, run, signIn, uploads, chromiumPath as executablePath, chromiumArgs as args,
+  env, expect, expectKeeping, failed, run, signIn, uploads, chromiumPath as executablePath, chromiumArgs as args,
 } from './common.mjs';
 
 const url = env('MAILSLOT_URL');
@@ -89,6 +90,7 @@ async function main() {
     const text = await page.locator('main').innerText();
     expect(/\b1 image\b/.test(text), `the receipt counts the one image: ${text}`);
     expect(!text.includes('Not accepted'), 'nothing refused');
+    expectKeeping(text, 'the receipt');
     const reference = (await page.locator('.reference .number').textContent()).trim();
 
     const location = [...made][0];

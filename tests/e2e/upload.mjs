@@ -10,7 +10,7 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
-import { env, expect, axe as axeOn, signIn, uploads, chromiumPath as executablePath, chromiumArgs as args } from './common.mjs';
+import { env, expect, expectKeeping, axe as axeOn, signIn, uploads, chromiumPath as executablePath, chromiumArgs as args } from './common.mjs';
 
 const url = env('MAILSLOT_URL');
 const cd = env('CD_DIR');
@@ -206,6 +206,7 @@ async function receipt(images) {
   expect(text.includes(`${images} images`), `the receipt counts ${images} images: ${text}`);
   expect(text.includes('1 letter'), 'the receipt counts the letter');
   expect(!text.includes('Not accepted'), 'nothing refused');
+  expectKeeping(text, 'the receipt');
   return { reference, text };
 }
 

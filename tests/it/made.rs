@@ -319,18 +319,55 @@ fn photo_letters_are_decoded_within_bounds() {
 
 /// The printable instructions as a PDF in both languages, with the page's
 /// step names and the hospital's phone number; other languages are refused.
+/// What they, the privacy statement and `GET /api/hospital` say of keeping
+/// and deleting follows the configuration: held (though forwarding would
+/// go to a PACS) for 10 days, the images stay in the mailbox and the rest
+/// goes after 10 days; and the hospital's sentence on costs is said.
 #[test]
 fn the_instructions_pdf_speaks_the_pages_words_and_gives_the_phone() {
-    let server = Server::start("inbox", &[]);
+    let server = Server::start(
+        "dimse://PACS@127.0.0.1:9",
+        &[("MAILSLOT_MODE", "hold"), ("MAILSLOT_RETENTION_DAYS", "10")],
+    );
     let (status, body) = get(&format!("{}/api/hospital", server.url)).unwrap();
     assert_eq!(status, 200);
     let hospital: serde_json::Value = serde_json::from_slice(&body).unwrap();
     let phone = hospital["phones"][0]["number"].as_str().unwrap().to_owned();
     let mut f = Failures::default();
+    f.context(server.log());
+    let facts = (
+        &hospital["keeping"],
+        &hospital["retention_days"],
+        &hospital["when_full"],
+    );
+    f.check(
+        facts == (&"mailbox".into(), &10.into(), &"refuse-new".into()),
+        || format!("the facts of the configuration: {facts:?}"),
+    );
+    let privacy = hospital["privacy"]["text"]["en"]
+        .as_str()
+        .unwrap_or_default();
+    f.check(
+        privacy.contains("stay in the hospital's mailbox")
+            && privacy.contains("after 10 days at the latest"),
+        || format!("the privacy statement's keeping: {privacy}"),
+    );
     let dir = tempfile::tempdir().unwrap();
-    for (lang, title, step) in [
-        ("de", "Anleitung: Bilder senden", "Upload-Passwort"),
-        ("en", "Instructions: sending images", "Upload password"),
+    for (lang, title, step, keeping, costs) in [
+        (
+            "de",
+            "Anleitung: Bilder senden",
+            "Upload-Passwort",
+            "spätestens nach 10 Tagen gelöscht",
+            "können Kosten entstehen",
+        ),
+        (
+            "en",
+            "Instructions: sending images",
+            "Upload password",
+            "deleted after 10 days at the latest",
+            "Costs may arise",
+        ),
     ] {
         let (status, pdf) = get(&format!("{}/api/instructions/{lang}", server.url)).unwrap();
         f.check(status == 200 && pdf.starts_with(b"%PDF-"), || {
@@ -343,8 +380,12 @@ fn the_instructions_pdf_speaks_the_pages_words_and_gives_the_phone() {
             .arg("-")
             .output()
             .expect("pdftotext (Debian poppler-utils)");
-        let text = String::from_utf8_lossy(&out.stdout);
-        for want in [title, step, phone.as_str()] {
+        // Words as pdftotext gives them, whatever the lines' breaks.
+        let text = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for want in [title, step, phone.as_str(), keeping, costs] {
             f.check(text.contains(want), || {
                 format!("the {lang} instructions lack {want}:\n{text}")
             });

@@ -73,6 +73,11 @@ fn a_patient_cd_sent_through_the_page_arrives_byte_identical_in_orthanc() {
             ("ZIP", &archive),
             ("EXPECT_IMAGES", &images.len().to_string()),
             ("ARTIFACTS", &dir.path().join("artifacts")),
+            // Forwarded to a PACS, the default 42 days: the page says so.
+            (
+                "KEEPING_SAYS",
+                &"go on at once to the hospital's image archive|after 6 weeks at the latest",
+            ),
         ],
     );
     let mut f = Failures::default();
@@ -394,7 +399,8 @@ fn the_page_reaches_keyboard_users_high_contrast_and_small_screens() {
 /// continues in the same upload after the page is reloaded
 /// (`tests/e2e/resume.mjs`), and arrives whole — from a server that takes
 /// requests of at most 2 MiB (a hospital's lower `max_chunk_bytes`): the
-/// page cuts its requests to the limit the session announced.
+/// page cuts its requests to the limit the session announced. The welcome
+/// step and the receipt speak of the configured 10 days.
 #[test]
 fn a_half_sent_large_file_continues_in_its_upload_after_a_reload() {
     let dist = dist();
@@ -416,6 +422,7 @@ fn a_half_sent_large_file_continues_in_its_upload_after_a_reload() {
         &[
             ("MAILSLOT_STATIC_DIR", dist.to_str().expect("utf-8 path")),
             ("MAILSLOT_MAX_CHUNK_BYTES", LIMIT),
+            ("MAILSLOT_RETENTION_DAYS", "10"),
         ],
     );
     let run = node(
@@ -423,6 +430,12 @@ fn a_half_sent_large_file_continues_in_its_upload_after_a_reload() {
         &[
             ("MAILSLOT_URL", &server.url),
             ("MAX_CHUNK_BYTES", &LIMIT),
+            // Kept in the mailbox for 10 days: the page says so, and the
+            // hospital's sentence on costs.
+            (
+                "KEEPING_SAYS",
+                &"stay in the hospital's mailbox|after 10 days at the latest|Costs may arise",
+            ),
             ("CD_DIR", &cd),
             ("PASSWORD", &PASSWORD),
             ("ARTIFACTS", &dir.path().join("artifacts")),

@@ -101,6 +101,20 @@ pub enum LogFormat {
     Json,
 }
 
+/// What happens to an accepted object (`mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Forwarded at once to the archive (`forward`), under the sender's
+    /// identity: for a PACS with its own quarantine.
+    #[default]
+    Forward,
+    /// Held in the mailbox until staff take it over into the archive
+    /// under the hospital's identity, send it to `consult`, or close the
+    /// case; deleted at its deletion date whatever its state.
+    Hold,
+}
+
 /// The configuration: every setting, its key the field's name (or the
 /// `rename` beside it); defaults in `impl Default`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -112,6 +126,10 @@ pub struct Config {
     /// public one; `None` (`admin_listen = "off"`) serves neither.
     #[serde(with = "checks::admin_listen")]
     pub admin_listen: Option<SocketAddr>,
+    /// Address of the staff desk (signed-in staff only), never the public
+    /// one; `None` (`desk_listen = "off"`) serves no desk.
+    #[serde(with = "checks::admin_listen")]
+    pub desk_listen: Option<SocketAddr>,
     /// Free bytes below which the data disk makes the server not ready.
     pub min_free_disk_bytes: u64,
     /// How log lines are written.
@@ -123,8 +141,19 @@ pub struct Config {
     /// one `data_dir` on a shared file system.
     #[serde(deserialize_with = "checks::database_url")]
     pub database_url: Option<String>,
-    /// Where accepted objects are forwarded.
+    /// What happens to accepted objects: forwarded at once, or held for
+    /// staff (the desk).
+    pub mode: Mode,
+    /// The archive: where accepted objects are forwarded (`mode =
+    /// "forward"`) or taken over to (`mode = "hold"`).
     pub forward: Destination,
+    /// Where staff send a case kept as a consult (second opinion), never
+    /// the archive; unset: a consult is seen in the desk only.
+    pub consult: Option<Destination>,
+    /// Issuer of Patient ID (0010,0021) written with the hospital's
+    /// patient ID when a study is taken over.
+    #[serde(deserialize_with = "checks::not_empty")]
+    pub patient_id_issuer: Option<String>,
     /// Our AE title for C-STORE.
     #[serde(deserialize_with = "checks::ae_title")]
     pub calling_ae_title: String,
@@ -244,11 +273,15 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             admin_listen: Some(SocketAddr::from(([127, 0, 0, 1], 8081))),
+            desk_listen: Some(SocketAddr::from(([127, 0, 0, 1], 8082))),
             min_free_disk_bytes: 2 * GIB,
             log_format: LogFormat::Text,
             data_dir: PathBuf::from("mailslot-data"),
             database_url: None,
+            mode: Mode::Forward,
             forward: Destination::Inbox,
+            consult: None,
+            patient_id_issuer: None,
             calling_ae_title: "MAILSLOT".into(),
             dimse_associations: 4,
             dimse_timeout: secs(30),
@@ -332,6 +365,19 @@ impl Config {
                 "admin_listen",
                 "must not be the public address (`listen`): readiness and metrics are for the hospital's network only",
             ));
+        }
+        if let Some(desk) = self.desk_listen {
+            let clash = |other: SocketAddr| {
+                desk == other
+                    || (desk.port() == other.port()
+                        && (desk.ip().is_unspecified() || other.ip().is_unspecified()))
+            };
+            if clash(public) || admin.is_some_and(clash) {
+                return Err((
+                    "desk_listen",
+                    "must not be the public address (`listen`) nor the admin address: the desk is for the hospital's staff only",
+                ));
+            }
         }
         if self.notify_smtp_url.is_some()
             && self.notify_to.is_none()

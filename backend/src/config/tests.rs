@@ -321,3 +321,34 @@ fn example_config_parses_and_states_the_defaults() {
     let defaults = Config::load_from(&Flags::default(), |_| None).unwrap();
     assert_eq!(format!("{from_file:?}"), format!("{defaults:?}"));
 }
+
+/// The desk has an address of its own, never the public or admin one;
+/// hold mode and a consult destination are read as written.
+#[test]
+fn the_desk_address_is_its_own_and_hold_mode_is_read() {
+    let c = env(&[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.mode, Mode::Forward);
+    assert_eq!(c.consult, None);
+    assert_eq!(
+        c.desk_listen.map(|a| a.to_string()).as_deref(),
+        Some("127.0.0.1:8082")
+    );
+    let c = env(&[
+        ("MAILSLOT_MODE", "hold"),
+        ("MAILSLOT_CONSULT", "stow+http://127.0.0.1:8042/dicom-web"),
+        ("MAILSLOT_DESK_LISTEN", "off"),
+        ("MAILSLOT_PATIENT_ID_ISSUER", "KLINIKUM"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.mode, Mode::Hold);
+    assert!(matches!(c.consult, Some(Destination::Stow { .. })));
+    assert_eq!(c.desk_listen, None);
+    assert_eq!(c.patient_id_issuer.as_deref(), Some("KLINIKUM"));
+    for clash in ["127.0.0.1:8080", "127.0.0.1:8081", "0.0.0.0:8080"] {
+        let (key, origin) = invalid(env(&[("MAILSLOT_DESK_LISTEN", clash)]));
+        assert_eq!(key, "desk_listen", "{clash}");
+        assert!(origin.contains("MAILSLOT_DESK_LISTEN"), "{origin}");
+    }
+    let (key, _) = invalid(env(&[("MAILSLOT_MODE", "quarantine")]));
+    assert_eq!(key, "mode");
+}

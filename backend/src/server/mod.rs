@@ -78,7 +78,7 @@ pub fn state(config: Config) -> Result<AppState, crate::Error> {
     let hospital = crate::hospital::load(
         config.hospital_dir.as_deref(),
         &config.privacy_statement_version,
-        config.retention.as_secs() / 86_400,
+        crate::hospital::Facts::of(&config),
     )?;
     let departments = hospital.departments.clone();
     let hospital_json = serde_json::to_string(&hospital)

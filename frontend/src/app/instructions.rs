@@ -11,8 +11,8 @@ use mailslot_shared::wire::HospitalInfo;
 use yew::prelude::*;
 
 use crate::app::model::Step;
-use crate::app::widgets::{pick, Contacts};
-use crate::i18n::{t, ta};
+use crate::app::widgets::{costs, pick, Contacts};
+use crate::i18n::{keeping, t, ta};
 
 /// The instructions' properties.
 #[derive(Properties, PartialEq)]
@@ -34,7 +34,6 @@ pub fn pdf_href(lang: Language) -> String {
 pub fn Instructions(p: &InstructionsProps) -> Html {
     let (l, h) = (p.lang, &p.hospital);
     let hospital = pick(l, &h.name).to_owned();
-    let weeks = h.retention_days.div_ceil(7);
     let print = Callback::from(|_: MouseEvent| {
         if let Some(w) = web_sys::window() {
             let _ = w.print();
@@ -62,7 +61,8 @@ pub fn Instructions(p: &InstructionsProps) -> Html {
             </ol>
             <h2>{ t(l, "instructions-receipt-heading") }</h2>
             <p>{ t(l, "instructions-receipt") }</p>
-            <p>{ ta(l, "welcome-deleted", &[("weeks", weeks.into())]) }</p>
+            <p class="keeping">{ keeping(l, h, true).join(" ") }</p>
+            { costs(l, h, "p") }
             <h2>{ t(l, "instructions-call-heading") }</h2>
             <Contacts lang={ l } hospital={ h.clone() }/>
         </>

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::app::route::View;
 use crate::app::widgets::{paragraphs, phone_items, pick};
-use crate::i18n::{t, ta};
+use crate::i18n::{keeping_args, t, ta};
 
 /// The pages' properties.
 #[derive(Properties, PartialEq)]
@@ -23,7 +23,8 @@ pub struct InfoProps {
 }
 
 /// The service in easy language: what it is, what is needed, how it goes,
-/// what happens after. Short sentences, one statement each.
+/// what happens after, what becomes of the pictures (from the server's
+/// configuration, like every page's sentences on keeping). Short sentences, one statement each.
 #[function_component]
 pub fn Easy(p: &InfoProps) -> Html {
     let (l, h) = (p.lang, &p.hospital);
@@ -47,6 +48,7 @@ pub fn Easy(p: &InfoProps) -> Html {
             { section("easy-need-heading", t(l, "easy-need")) }
             { section("easy-how-heading", t(l, "easy-how")) }
             { section("easy-after-heading", ta(l, "easy-after", &[("phone", phone.into())])) }
+            { section("easy-keep-heading", ta(l, "easy-keep", &keeping_args(h))) }
             <p><a href={ View::Upload.href(l) }>{ t(l, "easy-start") }</a></p>
         </>
     }

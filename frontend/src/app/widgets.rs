@@ -49,6 +49,18 @@ pub fn click(id: &'static str) -> Callback<MouseEvent> {
     })
 }
 
+/// The hospital's sentence on costs, if it gives one, as a `tag` (`li`,
+/// `p`) marked with the language it is in (English where the hospital's
+/// texts are not in the page's language).
+pub fn costs(l: Language, h: &HospitalInfo, tag: &'static str) -> Html {
+    match &h.costs {
+        Some(text) => html! {
+            <@{tag} class="costs" lang={ l.base_tag() } dir="ltr">{ pick(l, text) }</@>
+        },
+        None => Html::default(),
+    }
+}
+
 /// Paragraphs separated by blank lines.
 pub fn paragraphs(text: &str) -> Html {
     text.split("\n\n")

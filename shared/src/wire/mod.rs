@@ -2,11 +2,12 @@
 //! `mailslot send` and the server, with its vocabulary: error codes and the
 //! retry policy (`error`), upload kinds, states and metadata (`upload`),
 //! the sender's details (`sender`) and the words they choose from: role,
-//! purpose, language (`vocab`).
+//! purpose, language (`vocab`); what becomes of a sending (`keeping`).
 //! Nothing here carries patient data in the clear: files and the sender's
 //! details travel sealed (see `envelope`).
 
 mod error;
+mod keeping;
 mod sender;
 mod upload;
 mod vocab;
@@ -14,6 +15,7 @@ mod vocab;
 use serde::{Deserialize, Serialize};
 
 pub use error::{ends_session, is_transient, ErrorCode};
+pub use keeping::{retention_period, Keeping, WhenFull};
 pub use sender::{DetailsError, DicomdirCheck, LetterName, SenderDetails};
 pub use upload::{
     headers, metadata, records_per_request, MetadataError, UploadKind, UploadMetadata, UploadState,
@@ -264,8 +266,18 @@ pub struct HospitalInfo {
     pub help: Localized,
     /// The privacy statement.
     pub privacy: PrivacyStatement,
-    /// Days after which received images are deleted from the mailbox.
+    /// Days after arrival by which the mailbox deletes what it holds of a
+    /// sending (`retention_days`).
     pub retention_days: u64,
+    /// Where accepted images go (the server's `mode` and destination).
+    #[serde(default)]
+    pub keeping: Keeping,
+    /// What the mailbox does when it is full.
+    #[serde(default)]
+    pub when_full: WhenFull,
+    /// The hospital's sentence on costs, if it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<Localized>,
     /// The accessibility statement and feedback contact.
     #[serde(default)]
     pub accessibility: Accessibility,

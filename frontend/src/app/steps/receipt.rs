@@ -7,7 +7,7 @@ use crate::i18n::Language;
 use mailslot_shared::wire::{HospitalInfo, Receipt};
 use yew::prelude::*;
 
-use crate::app::widgets::pick;
+use crate::app::widgets::{costs, pick};
 use crate::i18n::{self, t, ta};
 use crate::tree::format_bytes;
 
@@ -66,7 +66,8 @@ pub fn ReceiptStep(p: &ReceiptProps) -> Html {
                 ("phone", phone.into()),
                 ("hours", pick(l, &h.hours).to_owned().into()),
             ]) }</p>
-            <p>{ ta(l, "receipt-deleted", &[("weeks", h.retention_days.div_ceil(7).into())]) }</p>
+            <p class="keeping">{ i18n::keeping(l, h, false).join(" ") }</p>
+            { costs(l, h, "p") }
             <div class="actions no-print">
                 <button type="button" class="primary" onclick={ print }>{ t(l, "receipt-print") }</button>
             </div>

@@ -8,8 +8,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::app::model::Action;
-use crate::app::widgets::{aria_invalid, paragraphs, pick};
-use crate::i18n::{t, ta};
+use crate::app::widgets::{aria_invalid, costs, paragraphs, pick};
+use crate::i18n::{keeping, t, ta};
 
 /// The Welcome step's properties.
 #[derive(Properties, PartialEq)]
@@ -32,7 +32,6 @@ pub struct WelcomeProps {
 #[function_component]
 pub fn Welcome(p: &WelcomeProps) -> Html {
     let (l, h) = (p.lang, &p.hospital);
-    let weeks = h.retention_days.div_ceil(7);
     let onsubmit = p.dispatch.reform(|e: SubmitEvent| {
         e.prevent_default();
         Action::WelcomeNext
@@ -44,10 +43,11 @@ pub fn Welcome(p: &WelcomeProps) -> Html {
             <ul class="facts">
                 <li>{ t(l, "welcome-one-way") }</li>
                 <li>{ t(l, "welcome-not-looked-at") }</li>
-                <li>{ ta(l, "welcome-deleted", &[("weeks", weeks.into())]) }</li>
+                { for keeping(l, h, true).into_iter().map(|s| html! { <li>{ s }</li> }) }
                 <li>{ t(l, "welcome-encrypted") }</li>
                 <li>{ t(l, "welcome-password") }</li>
                 <li>{ t(l, "welcome-get-in-touch") }</li>
+                { costs(l, h, "li") }
             </ul>
             <p class="no-print">
                 <a href={ crate::app::route::View::Instructions.href(l) }>{ t(l, "instructions-link") }</a>
