@@ -132,11 +132,9 @@ pub fn add(store: &Store, name: &str, role: Role, password: &str) -> Result<i64,
     let hash = crate::passwords::hash_new(password)?;
     let conn = store.conn()?;
     let taken: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM staff WHERE name = ?1",
-            params![name],
-            |r| r.get(0),
-        )
+        .query_row("SELECT id FROM staff WHERE name = ?1", params![name], |r| {
+            r.get(0)
+        })
         .optional()?;
     if taken.is_some() {
         return Err(StaffError::Exists);
@@ -174,11 +172,9 @@ pub fn remove(store: &Store, name: &str) -> Result<(), StaffError> {
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
     let id: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM staff WHERE name = ?1",
-            params![name],
-            |r| r.get(0),
-        )
+        .query_row("SELECT id FROM staff WHERE name = ?1", params![name], |r| {
+            r.get(0)
+        })
         .optional()?;
     let id = id.ok_or(StaffError::Unknown)?;
     tx.execute(

@@ -132,7 +132,10 @@ mod tests {
         let t = 1_000_000;
         let (token, csrf) = open(&store, id, t).unwrap();
         let s = authenticate(&store, &token, t + 60).unwrap().unwrap();
-        assert_eq!((s.name.as_str(), s.role, &s.csrf), ("bob", Role::Desk, &csrf));
+        assert_eq!(
+            (s.name.as_str(), s.role, &s.csrf),
+            ("bob", Role::Desk, &csrf)
+        );
         // Activity moved the idle end.
         assert!(authenticate(&store, &token, t + 60 + IDLE_SECS - 1)
             .unwrap()
