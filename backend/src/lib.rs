@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod coversheet;
+pub mod desk;
 pub mod durable;
 pub mod encapsulate;
 pub mod forward;
