@@ -6,7 +6,7 @@
 //
 // Environment: DESK_URL, NAME, PASSWORD, REFERENCE (a case sent before),
 // IDLE_SECS and WARN_SECS (the server's), ARTIFACTS (screenshots on
-// failure). Prints one JSON line with what it saw.
+// failure), SCREENSHOTS (optional: a folder for a picture of each page). Prints one JSON line with what it saw.
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -40,6 +40,10 @@ async function axe(what) {
   });
   expect(found.length === 0, `no axe findings on ${what}: ${found.join('; ')}`);
   report.pages.push(what);
+  // Pictures of each page for the staff guide, when asked for.
+  if (process.env.SCREENSHOTS) {
+    await page.screenshot({ path: `${process.env.SCREENSHOTS}/desk-${report.pages.length}.png`, fullPage: true });
+  }
 }
 
 async function h1(text) {

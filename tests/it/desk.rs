@@ -137,6 +137,11 @@ fn the_desk_is_its_own_signed_in_csrf_checked_and_role_bound() {
             || format!("{path} signed out: {} {:?}", r.status, r.header("location")),
         );
     }
+    let r = request("GET", &desk("/no-such-page"), "", &[]);
+    f.check(
+        r.status == 404 && r.header("mailslot-error") == Some("not-found"),
+        || format!("an unknown desk path: {}", r.status),
+    );
     // A sign-in form without its token, or with another's, is refused.
     let r = request(
         "POST",
@@ -208,8 +213,17 @@ fn the_desk_is_its_own_signed_in_csrf_checked_and_role_bound() {
     });
     let case = request("GET", &desk(&format!("/cases/{reference}")), &anna, &[]);
     f.check(
-        case.status == 200 && case.body.contains("Jürgen Müller"),
-        || format!("the case page ({})", case.status),
+        case.status == 200
+            && case.body.contains("Jürgen Müller")
+            && case.body.contains("+49 30 1234567")
+            && case.body.contains("Befund Müller.pdf"),
+        || format!("the case page ({}):\n{}", case.status, case.body),
+    );
+    // What the sender typed cannot send a terminal or page anything: the
+    // escape shows as U+FFFD.
+    f.check(
+        case.body.contains("Zweitmeinung Knie\u{fffd}[2J") && !case.body.contains('\u{1b}'),
+        || "the request's escape character is shown, not passed on".into(),
     );
 
     // Desk staff may not see the accounts; an admin may.

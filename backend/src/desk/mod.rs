@@ -21,6 +21,7 @@
 //! short handler per route.
 
 mod auth;
+mod case;
 pub mod cases;
 mod pages;
 
@@ -92,6 +93,9 @@ pub fn server(
             .app_data(desk.clone())
             .wrap(headers(tls))
             .configure(routes)
+            .default_service(web::to(|req: HttpRequest| async move {
+                Err::<HttpResponse, _>(Fail(DeskError::NotFound, lang(&req)))
+            }))
     })
     .workers(1)
     .bind(addr)
@@ -366,7 +370,7 @@ async fn case_list(
     ))
 }
 
-/// `GET /cases/{reference}`: the case as the console shows it.
+/// `GET /cases/{reference}`: the case (what the console shows).
 async fn case(
     req: HttpRequest,
     desk: web::Data<Desk>,
@@ -376,19 +380,19 @@ async fn case(
     let signed = signed_in(&req, &desk, Right::SeeCases).await?;
     let reference = reference.into_inner().trim().to_ascii_uppercase();
     let (d, name, r) = (desk.clone(), signed.name.clone(), reference.clone());
-    let shown = blocking(l, move || -> Result<_, crate::Error> {
-        let Ok(text) = crate::casefile::show(&d.layout, &r) else {
+    let detail = blocking(l, move || -> Result<_, crate::Error> {
+        let Some(detail) = case::read(&d.layout, &r) else {
             return Ok(None);
         };
         d.store
             .audit("desk-case-viewed", &format!("staff={name} reference={r}"))?;
-        Ok(Some(text))
+        Ok(Some(detail))
     })
     .await?
     .ok_or(Fail(DeskError::NotFound, l))?;
     Ok(page(
         actix_web::http::StatusCode::OK,
-        pages::case(l, &signed, &reference, &shown),
+        case::page(l, &signed, &reference, &detail),
     ))
 }
 

@@ -33,7 +33,7 @@ impl Lang {
 }
 
 /// The word for `l`.
-fn t(l: Lang, de: &'static str, en: &'static str) -> &'static str {
+pub(super) fn t(l: Lang, de: &'static str, en: &'static str) -> &'static str {
     match l {
         Lang::De => de,
         Lang::En => en,
@@ -42,7 +42,13 @@ fn t(l: Lang, de: &'static str, en: &'static str) -> &'static str {
 
 /// A page's frame. `back` is the page's own path (the language switch
 /// and the idle warning return to it).
-fn frame(l: Lang, title: &str, signed: Option<&Signed>, back: &str, main: Markup) -> Markup {
+pub(super) fn frame(
+    l: Lang,
+    title: &str,
+    signed: Option<&Signed>,
+    back: &str,
+    main: Markup,
+) -> Markup {
     let (other, other_name) = match l {
         Lang::De => ("en", "English"),
         Lang::En => ("de", "Deutsch"),
@@ -186,7 +192,7 @@ fn state_words(l: Lang, s: State) -> &'static str {
     }
 }
 
-fn purpose_words(l: Lang, p: Option<Purpose>) -> &'static str {
+pub(super) fn purpose_words(l: Lang, p: Option<Purpose>) -> &'static str {
     match p {
         Some(Purpose::Treatment) => t(l, "Mitbehandlung", "Further treatment"),
         Some(Purpose::SecondOpinion) => t(l, "Zweitmeinung / Konsil", "Second opinion"),
@@ -195,7 +201,7 @@ fn purpose_words(l: Lang, p: Option<Purpose>) -> &'static str {
     }
 }
 
-fn role_words(l: Lang, r: Option<Role>) -> &'static str {
+pub(super) fn role_words(l: Lang, r: Option<Role>) -> &'static str {
     match r {
         Some(Role::Patient) => t(l, "Patient/in oder Angehörige", "Patient or relative"),
         Some(Role::Doctor) => t(l, "Ärztin/Arzt", "Doctor"),
@@ -333,23 +339,6 @@ pub fn cases(l: Lang, signed: &Signed, list: &CaseList<'_>) -> Markup {
         }
     };
     frame(l, title, Some(signed), list.back, main)
-}
-
-/// One case: what the console's `submissions show` prints, as it is.
-pub fn case(l: Lang, signed: &Signed, reference: &str, text: &str) -> Markup {
-    let title = format!("{} {reference}", t(l, "Fall", "Case"));
-    let main = html! {
-        p { a href="/cases" { (t(l, "Zurück zur Liste", "Back to the list")) } }
-        h1 { (title) }
-        pre.case { (text) }
-    };
-    frame(
-        l,
-        &title,
-        Some(signed),
-        &format!("/cases/{reference}"),
-        main,
-    )
 }
 
 /// The staff accounts (admin only).
