@@ -1,11 +1,10 @@
 //! Who is asking, and may they: the session cookie, the CSRF check of
-//! every POST, the language preference, and the desk's failures (each a
-//! page with a stable code, `Mailslot-Error` header included).
+//! every POST, the language preference.
 
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpRequest};
 
-use super::pages::{self, Lang};
+use super::failure::{DeskError, Fail};
+use super::pages::Lang;
 use super::Desk;
 use crate::staff::sessions::{self, Signed};
 use crate::staff::Right;
@@ -17,82 +16,6 @@ pub const SESSION: &str = "mailslot-desk";
 pub const PRE: &str = "mailslot-desk-pre";
 /// The language the person chose.
 pub const LANG: &str = "mailslot-desk-lang";
-
-/// Why the desk refuses a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeskError {
-    /// No session (or it ended): to the sign-in page.
-    SignInRequired,
-    /// A POST without its form's CSRF token.
-    CsrfMissing,
-    /// A POST whose CSRF token is not the session's.
-    CsrfInvalid,
-    /// The person's role lacks the right the page needs.
-    Forbidden,
-    /// No such page or case.
-    NotFound,
-    /// Too many password checks at once.
-    Busy,
-    /// The database or inbox failed.
-    Internal,
-}
-
-impl DeskError {
-    /// Stable kebab-case code.
-    pub fn code(self) -> &'static str {
-        match self {
-            DeskError::SignInRequired => "sign-in-required",
-            DeskError::CsrfMissing => "csrf-missing",
-            DeskError::CsrfInvalid => "csrf-invalid",
-            DeskError::Forbidden => "role-lacks-right",
-            DeskError::NotFound => "not-found",
-            DeskError::Busy => "busy",
-            DeskError::Internal => "internal",
-        }
-    }
-
-    fn status(self) -> StatusCode {
-        match self {
-            DeskError::SignInRequired => StatusCode::SEE_OTHER,
-            DeskError::CsrfMissing | DeskError::CsrfInvalid | DeskError::Forbidden => {
-                StatusCode::FORBIDDEN
-            }
-            DeskError::NotFound => StatusCode::NOT_FOUND,
-            DeskError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            DeskError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-}
-
-/// A refusal, shown in the person's language.
-#[derive(Debug)]
-pub struct Fail(pub DeskError, pub Lang);
-
-impl std::fmt::Display for Fail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0.code())
-    }
-}
-
-impl ResponseError for Fail {
-    fn status_code(&self) -> StatusCode {
-        self.0.status()
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if self.0 == DeskError::SignInRequired {
-            return HttpResponse::SeeOther()
-                .insert_header(("Location", "/signin"))
-                .insert_header(("Cache-Control", "no-store"))
-                .finish();
-        }
-        HttpResponse::build(self.0.status())
-            .insert_header((mailslot_shared::wire::headers::ERROR, self.0.code()))
-            .insert_header(("Cache-Control", "no-store"))
-            .content_type("text/html; charset=utf-8")
-            .body(pages::failure(self.1, self.0).into_string())
-    }
-}
 
 /// A cookie's value from the request.
 pub fn cookie(req: &HttpRequest, name: &str) -> Option<String> {

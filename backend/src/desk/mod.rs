@@ -23,6 +23,7 @@
 mod auth;
 mod case;
 pub mod cases;
+mod failure;
 mod pages;
 
 use std::collections::HashMap;
@@ -38,7 +39,8 @@ use crate::lockout::Lockout;
 use crate::mailbox::Layout;
 use crate::staff::{sessions, Right};
 use crate::store::Store;
-use auth::{cookie, csrf, lang, set_cookie, signed_in, DeskError, Fail, LANG, PRE, SESSION};
+use auth::{cookie, csrf, lang, set_cookie, signed_in, LANG, PRE, SESSION};
+use failure::{DeskError, Fail};
 use pages::{Lang, SignInProblem};
 
 /// What the desk's handlers share.

@@ -1,16 +1,12 @@
 //! The desk's pages as maud templates, in German (the default) and
 //! English: the frame every page shares (skip link, language switch,
 //! who is signed in, the idle warning), sign-in, the case list, a case,
-//! the staff list and the failure page. Every word is here, as a pair
+//! the staff list (the failure page is `failure.rs`). Every word is here, as a pair
 //! (`t(l, de, en)`); every value shown is escaped by maud.
-//!
-//! Over 400 lines: each page's template with both languages' words beside
-//! each other reads better in one place than split across files.
 
 use mailslot_shared::wire::{Department, Purpose, Role};
 use maud::{html, Markup, DOCTYPE};
 
-use super::auth::DeskError;
 use super::cases::{Filter, Row, State};
 use crate::staff::sessions::{Signed, IDLE_SECS, WARN_SECS};
 
@@ -369,38 +365,4 @@ pub fn staff(l: Lang, signed: &Signed, accounts: &[crate::staff::Account]) -> Ma
         }
     };
     frame(l, title, Some(signed), "/staff", main)
-}
-
-/// A refusal's page: what happened, what to do, the code.
-pub fn failure(l: Lang, e: DeskError) -> Markup {
-    let (title, what) = match e {
-        DeskError::CsrfMissing | DeskError::CsrfInvalid => (
-            t(l, "Formular abgelehnt", "Form refused"),
-            t(l, "Das Formular kam ohne gültiges Sicherheitsmerkmal an. Laden Sie die Seite neu und versuchen Sie es noch einmal.",
-              "The form arrived without a valid security token. Reload the page and try again."),
-        ),
-        DeskError::Forbidden => (
-            t(l, "Nicht erlaubt", "Not allowed"),
-            t(l, "Ihre Rolle erlaubt diese Seite nicht.", "Your role does not allow this page."),
-        ),
-        DeskError::NotFound => (
-            t(l, "Nicht gefunden", "Not found"),
-            t(l, "Diese Seite oder diesen Fall gibt es nicht (mehr).", "This page or case does not exist (any more)."),
-        ),
-        DeskError::Busy => (
-            t(l, "Gerade belegt", "Busy"),
-            t(l, "Bitte versuchen Sie es in einigen Sekunden noch einmal.", "Please try again in a few seconds."),
-        ),
-        DeskError::SignInRequired | DeskError::Internal => (
-            t(l, "Fehler", "Error"),
-            t(l, "Etwas ist schiefgegangen. Bitte versuchen Sie es noch einmal.", "Something went wrong. Please try again."),
-        ),
-    };
-    let main = html! {
-        h1 { (title) }
-        p { (what) }
-        p { (t(l, "Code", "Code")) ": " code { (e.code()) } }
-        p { a href="/cases" { (t(l, "Zu den Fällen", "To the cases")) } }
-    };
-    frame(l, title, None, "/cases", main)
 }
