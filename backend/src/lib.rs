@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod coversheet;
+pub mod desk;
 pub mod durable;
 pub mod encapsulate;
 pub mod forward;
@@ -33,6 +34,7 @@ pub mod retention;
 pub mod secret;
 pub mod server;
 pub mod session;
+pub mod staff;
 pub mod store;
 pub mod submission;
 pub mod wording;
@@ -66,6 +68,9 @@ pub enum Error {
     /// A submission cannot be shown to staff.
     #[error(transparent)]
     Case(#[from] casefile::CaseError),
+    /// A staff account could not be managed.
+    #[error(transparent)]
+    Staff(#[from] staff::StaffError),
     /// Uploads could not be recovered at start-up.
     #[error("cannot recover unfinished uploads: {0}")]
     Intake(#[from] intake::IntakeError),
@@ -95,6 +100,7 @@ impl Error {
             Error::Hospital(e) => e.code(),
             Error::Intake(e) => e.code().as_str(),
             Error::Case(e) => e.code(),
+            Error::Staff(e) => e.code(),
             Error::DataDir(..) => "data-dir-unusable",
             Error::Listen(..) => "listen-failed",
             Error::Client(e) => e.code(),

@@ -58,6 +58,18 @@ pub struct PasswordInfo {
 
 /// Stores a new password; returns its id.
 pub fn add(store: &Store, password: &str, expires_at: Option<i64>) -> Result<i64, PasswordError> {
+    let hash = hash_new(password)?;
+    let id = store.conn()?.query_row(
+        "INSERT INTO passwords (hash, created_at, expires_at) VALUES (?1, ?2, ?3) RETURNING id",
+        params![hash, now(), expires_at],
+        |r| r.get(0),
+    )?;
+    Ok(id)
+}
+
+/// The Argon2id PHC string of a new password (8 to 256 characters) with a
+/// fresh salt: upload passwords here, staff accounts in [`crate::staff`].
+pub fn hash_new(password: &str) -> Result<String, PasswordError> {
     let len = password.chars().count();
     if !(8..=256).contains(&len) {
         return Err(PasswordError::Length);
@@ -65,16 +77,23 @@ pub fn add(store: &Store, password: &str, expires_at: Option<i64>) -> Result<i64
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|_| PasswordError::Random)?;
     let salt = SaltString::encode_b64(&salt).map_err(|_| PasswordError::Hash)?;
-    let hash = Argon2::default()
+    Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map_err(|_| PasswordError::Hash)?
-        .to_string();
-    let id = store.conn()?.query_row(
-        "INSERT INTO passwords (hash, created_at, expires_at) VALUES (?1, ?2, ?3) RETURNING id",
-        params![hash, now(), expires_at],
-        |r| r.get(0),
-    )?;
-    Ok(id)
+        .to_string())
+}
+
+/// Whether `password` matches the PHC string `hash`; with no hash (no such
+/// account) a dummy is checked, so that the time taken does not tell.
+pub fn matches(password: &str, hash: Option<&str>) -> bool {
+    let mut memory = Memory::take();
+    match hash {
+        Some(h) => verify(password.as_bytes(), h, &mut memory.0),
+        None => {
+            let _ = verify(password.as_bytes(), dummy_hash(), &mut memory.0);
+            false
+        }
+    }
 }
 
 /// Every stored password's id and dates.

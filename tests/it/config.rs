@@ -23,6 +23,7 @@ fn serve(args: &[&str], vars: &[(&str, &str)]) -> (Option<i32>, String) {
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
         .env("MAILSLOT_ADMIN_LISTEN", "off")
+        .env("MAILSLOT_DESK_LISTEN", "off")
         .envs(vars.iter().copied())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())

@@ -28,6 +28,8 @@
 //! - `api.rs` — error codes, one way, security headers, and the API
 //!   against its OpenAPI document (schemathesis);
 //! - `config.rs` — settings the real `mailslot` refuses at start;
+//! - `desk.rs` — the staff desk: its own address, sign-in, CSRF, roles,
+//!   lockout, the case list; Chromium keyboard-only (`tests/e2e/desk.mjs`);
 //! - `worklist.rs` — the hospital's Modality Worklist (dcmtk's `wlmscpfs`);
 //! - `operations.rs` — running it as IT would: readiness and metrics on
 //!   the admin address, JSON logs; `deploy.rs` — the deployment guide's
@@ -51,6 +53,7 @@ mod console;
 mod crafted;
 mod data_dir;
 mod deploy;
+mod desk;
 mod faults;
 mod forwarding;
 mod intake;

@@ -21,6 +21,8 @@ pub struct Server {
     pub url: String,
     /// The admin address (readiness, metrics): `http://127.0.0.1:PORT`
     pub admin_url: String,
+    /// The staff desk's address: `http://127.0.0.1:PORT`
+    pub desk_url: String,
     port: u16,
     forward: String,
     env: Vec<(String, String)>,
@@ -88,6 +90,7 @@ impl Server {
             data,
             url: format!("http://127.0.0.1:{port}"),
             admin_url: format!("http://127.0.0.1:{}", free_port()),
+            desk_url: format!("http://127.0.0.1:{}", free_port()),
             port,
             forward: forward.to_owned(),
             env,
@@ -141,6 +144,10 @@ impl Server {
                 "MAILSLOT_ADMIN_LISTEN",
                 self.admin_url.trim_start_matches("http://"),
             )
+            .env(
+                "MAILSLOT_DESK_LISTEN",
+                self.desk_url.trim_start_matches("http://"),
+            )
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .env("MAILSLOT_RETRY_BASE_SECS", "1")
             .stdout(Stdio::null())
@@ -186,6 +193,7 @@ impl Server {
             self.port = free_port();
             self.url = format!("http://127.0.0.1:{}", self.port);
             self.admin_url = format!("http://127.0.0.1:{}", free_port());
+            self.desk_url = format!("http://127.0.0.1:{}", free_port());
         }
         self.spawn();
     }
@@ -249,6 +257,28 @@ impl Server {
             .output()
             .expect("mailslot");
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Adds a staff account for the desk (`mailslot staff add`, the
+    /// password on standard input); panics when it is refused.
+    pub fn add_staff(&self, name: &str, role: &str, password: &str) {
+        let out = Command::new(mailslot_bin())
+            .args(["staff", "add", name, "--role", role, "--data-dir"])
+            .arg(&self.data)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin
+                    .take()
+                    .expect("stdin")
+                    .write_all(format!("{password}\n").as_bytes())?;
+                c.wait()
+            })
+            .expect("staff add");
+        assert!(out.success(), "staff add {name} failed");
     }
 
     /// Peak resident memory of the server process in bytes (Linux `VmHWM`).

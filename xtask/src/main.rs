@@ -601,6 +601,7 @@ const ON_POSTGRES: &[&str] = &[
     "console::",
     "crafted::",
     "data_dir::",
+    "desk::the_desk_",
     "forwarding::",
     "intake::",
     "keys::",

@@ -11,7 +11,8 @@
 //! - `GET  /api/openapi.json`, `GET /api/health`
 //!
 //! No route returns uploaded data or lists uploads or submissions.
-//! Readiness and metrics are on a separate address ([`admin`]).
+//! Readiness and metrics are on a separate address ([`admin`]), the staff
+//! desk on another ([`crate::desk`]).
 //!
 //! Over 400 lines: the shared state, the route table, the headers every
 //! reply carries, the session rate limit's key and the start-up are the
@@ -408,6 +409,20 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
         }
         None => None,
     };
+    // The staff desk on its own address, bound before the public one too.
+    let desk = match state.config.desk_listen {
+        Some(addr) => Some(crate::desk::server(
+            crate::desk::Desk::new(
+                state.config.clone(),
+                state.store.clone(),
+                state.lockout.clone(),
+                state.layout.clone(),
+                state.departments.clone(),
+            ),
+            addr,
+        )?),
+        None => None,
+    };
     let server = HttpServer::new(move || {
         let mut app = App::new()
             .app_data(state.clone())
@@ -449,15 +464,17 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
         println!("mailslot: listening on http://{addr}");
     }
     let public = server.run();
-    match admin {
-        Some(admin) => {
-            let admin_handle = admin.handle();
-            let admin_task = actix_web::rt::spawn(admin);
-            let result = public.await;
-            admin_handle.stop(true).await;
-            let _ = admin_task.await;
-            result.map_err(|e| crate::Error::Listen(listen, e))
-        }
-        None => public.await.map_err(|e| crate::Error::Listen(listen, e)),
+    // The admin address and the desk run beside the public one and stop
+    // with it.
+    let beside: Vec<_> = admin
+        .into_iter()
+        .chain(desk)
+        .map(|s| (s.handle(), actix_web::rt::spawn(s)))
+        .collect();
+    let result = public.await;
+    for (handle, task) in beside {
+        handle.stop(true).await;
+        let _ = task.await;
     }
+    result.map_err(|e| crate::Error::Listen(listen, e))
 }

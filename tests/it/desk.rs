@@ -1,0 +1,349 @@
+//! The staff desk (`desk_listen`): only on its own address; sign-in
+//! required for every page; every POST needs its form's CSRF token; a
+//! role lacking a right is refused; wrong passwords lock the address out
+//! (the same counters as upload passwords); a case sent through the API
+//! is listed; and Chromium walks it keyboard-only (`tests/e2e/desk.mjs`:
+//! axe-core, 320 px, the idle warning).
+
+#![allow(clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+
+use mailslot_sender::client::ClientError;
+use mailslot_tests::sender::send_a_case;
+use mailslot_tests::server::{Server, PASSWORD};
+use mailslot_tests::{root, Failures};
+
+const ANNA: (&str, &str) = ("anna", "desk password 1");
+const ROOT: (&str, &str) = ("root", "admin password 1");
+
+/// A reply: status, headers (lower-case names), body.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value a `Set-Cookie` gives `name`.
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k == "set-cookie")
+            .find_map(|(_, v)| v.strip_prefix(&format!("{name}=")))
+            .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+    }
+
+    /// The CSRF token of the page's first form.
+    fn csrf(&self) -> String {
+        let at = self.body.find("name=\"csrf\" value=\"").expect("a form") + 19;
+        self.body[at..at + 64].to_owned()
+    }
+}
+
+/// One request, redirects not followed.
+fn request(method: &str, url: &str, cookies: &str, form: &[(&str, &str)]) -> Reply {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let body = form
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut req = ureq::http::Request::builder().method(method).uri(url);
+    if !cookies.is_empty() {
+        req = req.header("Cookie", cookies);
+    }
+    if method == "POST" {
+        req = req.header("Content-Type", "application/x-www-form-urlencoded");
+    }
+    let mut resp = agent
+        .run(req.body(body.into_bytes()).expect("a request"))
+        .expect("an answer");
+    Reply {
+        status: resp.status().as_u16(),
+        headers: resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect(),
+        body: resp.body_mut().read_to_string().unwrap_or_default(),
+    }
+}
+
+/// `s` percent-encoded for a form body.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Signs in; the session cookie header, or the refused reply.
+fn sign_in(server: &Server, (name, password): (&str, &str)) -> Result<String, Reply> {
+    let form = request("GET", &format!("{}/signin", server.desk_url), "", &[]);
+    let pre = form
+        .cookie("mailslot-desk-pre")
+        .expect("a pre-session cookie");
+    let csrf = form.csrf();
+    let r = request(
+        "POST",
+        &format!("{}/signin", server.desk_url),
+        &format!("mailslot-desk-pre={pre}"),
+        &[("csrf", &csrf), ("name", name), ("password", password)],
+    );
+    match r.cookie("mailslot-desk") {
+        Some(token) if r.status == 303 => Ok(format!("mailslot-desk={token}")),
+        _ => Err(r),
+    }
+}
+
+#[test]
+fn the_desk_is_its_own_signed_in_csrf_checked_and_role_bound() {
+    let server = Server::start("inbox", &[]);
+    server.add_staff(ANNA.0, "desk", ANNA.1);
+    server.add_staff(ROOT.0, "admin", ROOT.1);
+    let reference = send_a_case(&server);
+    let desk = |p: &str| format!("{}{p}", server.desk_url);
+    let mut f = Failures::default();
+    f.context(format!("server log:\n{}", server.log()));
+
+    // Not on the public port.
+    for path in ["/signin", "/cases", "/staff", "/desk.css", "/desk.js"] {
+        let r = request("GET", &format!("{}{path}", server.url), "", &[]);
+        f.check(r.status == 404, || {
+            format!("{path} on the public port: {}", r.status)
+        });
+    }
+    // Every page needs a session.
+    for path in ["/cases", &format!("/cases/{reference}"), "/staff"] {
+        let r = request("GET", &desk(path), "", &[]);
+        f.check(
+            r.status == 303 && r.header("location") == Some("/signin"),
+            || format!("{path} signed out: {} {:?}", r.status, r.header("location")),
+        );
+    }
+    let r = request("GET", &desk("/no-such-page"), "", &[]);
+    f.check(
+        r.status == 404 && r.header("mailslot-error") == Some("not-found"),
+        || format!("an unknown desk path: {}", r.status),
+    );
+    // A sign-in form without its token, or with another's, is refused.
+    let r = request(
+        "POST",
+        &desk("/signin"),
+        "",
+        &[("name", ANNA.0), ("password", ANNA.1)],
+    );
+    f.check(
+        r.status == 403 && r.header("mailslot-error") == Some("csrf-missing"),
+        || {
+            format!(
+                "sign-in without CSRF token: {} {:?}",
+                r.status,
+                r.header("mailslot-error")
+            )
+        },
+    );
+    let r = request(
+        "POST",
+        &desk("/signin"),
+        &format!("mailslot-desk-pre={}", "a".repeat(64)),
+        &[
+            ("csrf", &"b".repeat(64)),
+            ("name", ANNA.0),
+            ("password", ANNA.1),
+        ],
+    );
+    f.check(r.header("mailslot-error") == Some("csrf-invalid"), || {
+        format!("sign-in with a foreign CSRF token: {}", r.status)
+    });
+
+    // Signed in as desk staff: the case sent through the API is listed.
+    let anna =
+        sign_in(&server, ANNA).unwrap_or_else(|r| panic!("sign-in: {} {}", r.status, r.body));
+    let list = request("GET", &desk("/cases"), &anna, &[]);
+    f.check(list.status == 200 && list.body.contains(&reference), || {
+        format!(
+            "the list ({}) lacks {reference}:\n{}",
+            list.status, list.body
+        )
+    });
+    f.check(
+        list.body.contains("Radiologie") && list.body.contains("Zweitmeinung"),
+        || "the list names the department and purpose in German".into(),
+    );
+    let csp = list.header("content-security-policy").unwrap_or_default();
+    f.check(
+        csp.contains("default-src 'self'") && !csp.contains("unsafe"),
+        || format!("the desk's CSP: {csp}"),
+    );
+    f.check(!list.body.contains("Müller"), || {
+        "the list shows no sender's or patient's name".into()
+    });
+    let found = request(
+        "GET",
+        &desk(&format!(
+            "/cases?reference={}",
+            reference.replace('-', "").to_lowercase()
+        )),
+        &anna,
+        &[],
+    );
+    f.check(found.body.contains(&reference), || {
+        "found by reference".into()
+    });
+    let closed = request("GET", &desk("/cases?state=closed"), &anna, &[]);
+    f.check(!closed.body.contains(&format!(">{reference}<")), || {
+        "a new case is not among the closed".into()
+    });
+    let case = request("GET", &desk(&format!("/cases/{reference}")), &anna, &[]);
+    f.check(
+        case.status == 200
+            && case.body.contains("Jürgen Müller")
+            && case.body.contains("+49 30 1234567")
+            && case.body.contains("Befund Müller.pdf"),
+        || format!("the case page ({}):\n{}", case.status, case.body),
+    );
+    // What the sender typed cannot send a terminal or page anything: the
+    // escape shows as U+FFFD.
+    f.check(
+        case.body.contains("Zweitmeinung Knie\u{fffd}[2J") && !case.body.contains('\u{1b}'),
+        || "the request's escape character is shown, not passed on".into(),
+    );
+
+    // Desk staff may not see the accounts; an admin may.
+    let r = request("GET", &desk("/staff"), &anna, &[]);
+    f.check(
+        r.status == 403 && r.header("mailslot-error") == Some("role-lacks-right"),
+        || format!("/staff as desk staff: {}", r.status),
+    );
+    let root = sign_in(&server, ROOT).unwrap_or_else(|r| panic!("admin sign-in: {}", r.status));
+    let r = request("GET", &desk("/staff"), &root, &[]);
+    f.check(r.status == 200 && r.body.contains(">anna<"), || {
+        format!("/staff as admin: {}", r.status)
+    });
+
+    // A signed-in POST without its token, or with another session's, is
+    // refused, and the session lives on; with it, sign-out ends it.
+    let r = request("POST", &desk("/signout"), &anna, &[]);
+    f.check(
+        r.status == 403 && r.header("mailslot-error") == Some("csrf-missing"),
+        || format!("sign-out without CSRF token: {}", r.status),
+    );
+    let root_csrf = request("GET", &desk("/cases"), &root, &[]).csrf();
+    let r = request("POST", &desk("/signout"), &anna, &[("csrf", &root_csrf)]);
+    f.check(r.header("mailslot-error") == Some("csrf-invalid"), || {
+        format!("sign-out with another session's token: {}", r.status)
+    });
+    let page = request("GET", &desk("/cases"), &anna, &[]);
+    f.check(page.status == 200, || "the session survived".into());
+    let r = request("POST", &desk("/signout"), &anna, &[("csrf", &page.csrf())]);
+    f.check(r.status == 303, || format!("sign-out: {}", r.status));
+    let r = request("GET", &desk("/cases"), &anna, &[]);
+    f.check(r.status == 303, || {
+        "signed out, the list needs a sign-in".into()
+    });
+
+    // Every action audited by name and case; no patient or sender data.
+    let audit = server.admin(&["audit"]);
+    for event in [
+        "desk-signed-in  staff=anna".to_owned(),
+        format!("desk-case-viewed  staff=anna reference={reference}"),
+        "desk-refused  staff=anna code=role-lacks-right".into(),
+        "desk-signed-out  staff=anna".into(),
+    ] {
+        f.check(audit.contains(&event), || {
+            format!("audited: {event}\n{audit}")
+        });
+    }
+    f.check(!audit.contains("Müller"), || {
+        "no names in the audit".into()
+    });
+
+    // Wrong passwords lock the address out, by the upload passwords'
+    // rule and counters: then even the right one waits, and so does an
+    // upload session from the same address.
+    for _ in 0..mailslot_backend::lockout::FREE_FAILURES {
+        let r = sign_in(&server, (ANNA.0, "wrong password")).err();
+        f.check(r.as_ref().is_some_and(|r| r.status == 401), || {
+            format!("a wrong password: {:?}", r.map(|r| r.status))
+        });
+    }
+    let r = sign_in(&server, ANNA).err();
+    f.check(
+        r.as_ref()
+            .is_some_and(|r| r.status == 429 && r.body.contains("Zu viele falsche Versuche")),
+        || format!("locked out: {:?}", r.map(|r| r.status)),
+    );
+    let mut sender = mailslot_sender::client::Client::new(&server.url);
+    sender.fetch_key().expect("the server's key");
+    let upload = sender.start_session(PASSWORD, mailslot_tests::consent());
+    f.check(
+        matches!(&upload, Err(ClientError::Api { code, .. }) if code == "locked-out"),
+        || {
+            format!(
+                "an upload session from the locked-out address: {:?}",
+                upload.err()
+            )
+        },
+    );
+    f.finish();
+}
+
+#[test]
+fn chromium_walks_the_desk_keyboard_only() {
+    let e2e = root().join("tests/e2e");
+    assert!(
+        e2e.join("node_modules/playwright-core").is_dir(),
+        "run `npm ci` in tests/e2e (or `cargo xtask test`)"
+    );
+    let server = Server::start("inbox", &[]);
+    server.add_staff(ANNA.0, "desk", ANNA.1);
+    let reference = send_a_case(&server);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new("node")
+        .arg("desk.mjs")
+        .current_dir(&e2e)
+        .env("DESK_URL", &server.desk_url)
+        .env("NAME", ANNA.0)
+        .env("PASSWORD", ANNA.1)
+        .env("REFERENCE", &reference)
+        .env(
+            "IDLE_SECS",
+            mailslot_backend::staff::sessions::IDLE_SECS.to_string(),
+        )
+        .env(
+            "WARN_SECS",
+            mailslot_backend::staff::sessions::WARN_SECS.to_string(),
+        )
+        .env("ARTIFACTS", dir.path())
+        .output()
+        .expect("node (Debian nodejs)");
+    let mut f = Failures::default();
+    f.context(format!("server log:\n{}", server.log()));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let pages = report["pages"].as_array().map_or(0, Vec::len);
+    f.check(out.status.success() && pages == 8, || {
+        format!(
+            "the browser walk failed ({pages} pages checked by axe):\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    f.finish();
+}
