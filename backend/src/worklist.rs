@@ -44,6 +44,27 @@ pub struct Worklist {
     pub timeout: Duration,
 }
 
+impl Worklist {
+    /// The worklist `config` names (`worklist`), asked as `calling_ae_title`
+    /// within `dimse_timeout_secs`.
+    pub fn of(config: &crate::config::Config) -> Option<Worklist> {
+        match &config.worklist {
+            Some(crate::config::Destination::Dimse {
+                ae_title,
+                host,
+                port,
+            }) => Some(Worklist {
+                calling: config.calling_ae_title.clone(),
+                called: ae_title.clone(),
+                host: host.clone(),
+                port: *port,
+                timeout: config.dimse_timeout,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// What staff search by: a name (`*` and `?` as DICOM wildcards) with a
 /// birth date, or a patient ID.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -206,3 +206,11 @@ pub fn http_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
             .then(|| format!("`{url}` is not an http:// or https:// URL"))
     })
 }
+
+/// A worklist provider: `dimse://AET@HOST:PORT` only.
+pub fn worklist<'de, D: Deserializer<'de>>(d: D) -> Result<Option<super::Destination>, D::Error> {
+    checked(d, |w: &Option<super::Destination>| {
+        (!matches!(w, None | Some(super::Destination::Dimse { .. })))
+            .then(|| "must be the worklist's dimse://AET@HOST:PORT".to_owned())
+    })
+}

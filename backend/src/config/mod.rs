@@ -150,6 +150,10 @@ pub struct Config {
     /// Where staff send a case kept as a consult (second opinion), never
     /// the archive; unset: a consult is seen in the desk only.
     pub consult: Option<Destination>,
+    /// The hospital's Modality Worklist (`dimse://AET@HOST:PORT`), where
+    /// staff find the patient when taking a study over; unset: none.
+    #[serde(deserialize_with = "checks::worklist")]
+    pub worklist: Option<Destination>,
     /// Issuer of Patient ID (0010,0021) written with the hospital's
     /// patient ID when a study is taken over.
     #[serde(deserialize_with = "checks::not_empty")]
@@ -281,6 +285,7 @@ impl Default for Config {
             mode: Mode::Forward,
             forward: Destination::Inbox,
             consult: None,
+            worklist: None,
             patient_id_issuer: None,
             calling_ae_title: "MAILSLOT".into(),
             dimse_associations: 4,

@@ -351,4 +351,12 @@ fn the_desk_address_is_its_own_and_hold_mode_is_read() {
     }
     let (key, _) = invalid(env(&[("MAILSLOT_MODE", "quarantine")]));
     assert_eq!(key, "mode");
+    let c = env(&[("MAILSLOT_WORKLIST", "dimse://MWL@ris.example:104")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        c.worklist,
+        Some(Destination::Dimse { port: 104, .. })
+    ));
+    let (key, _) = invalid(env(&[("MAILSLOT_WORKLIST", "inbox")]));
+    assert_eq!(key, "worklist");
 }
