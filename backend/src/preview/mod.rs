@@ -21,6 +21,7 @@
 
 mod render;
 mod series;
+mod slim;
 #[cfg(test)]
 mod tests;
 

@@ -16,6 +16,7 @@ use dicom_pixeldata::{
 };
 use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
 
+use super::slim::slim;
 use super::{Preview, PreviewError, MAX_RENDER_BYTES};
 
 const RLE_LOSSLESS: &str = "1.2.840.10008.1.2.5";
@@ -31,6 +32,24 @@ pub struct Header {
     photometric: String,
     ts_uid: String,
     encapsulated: bool,
+    pixel_len: Option<u64>,
+}
+
+/// An object from the bytes of a [`Slim`] file.
+fn parse(file: &[u8]) -> Result<DefaultDicomObject, PreviewError> {
+    OpenFileOptions::new()
+        .from_reader(file)
+        .map_err(|e| PreviewError::Broken(e.to_string()))
+}
+
+fn undecodable(uid: &str) -> PreviewError {
+    PreviewError::Undecodable {
+        uid: uid.to_string(),
+        name: TransferSyntaxRegistry
+            .get(uid)
+            .map_or(uid, |ts| ts.name())
+            .to_string(),
+    }
 }
 
 fn int(obj: &InMemDicomObject, tag: dicom_core::Tag) -> Option<u64> {
@@ -44,28 +63,18 @@ impl Header {
     /// The header of the object at `path` (read up to its pixel data):
     /// refuses what has no image, cannot be decoded here, or is malformed.
     pub fn read(path: &Path) -> Result<Header, PreviewError> {
-        let obj = OpenFileOptions::new()
-            .read_until(tags::PIXEL_DATA)
-            .open_file(path)
-            .map_err(|e| PreviewError::Broken(e.to_string()))?;
-        let ts_uid = obj
-            .meta()
-            .transfer_syntax()
-            .trim_end_matches(['\0', ' '])
-            .to_string();
-        let Some(ts) = TransferSyntaxRegistry.get(&ts_uid) else {
-            return Err(PreviewError::Undecodable {
-                name: ts_uid.clone(),
-                uid: ts_uid,
-            });
-        };
-        if !ts.can_decode_all() {
-            return Err(PreviewError::Undecodable {
-                name: ts.name().to_string(),
-                uid: ts_uid,
-            });
-        }
-        let (Some(rows), Some(columns)) = (int(&obj, tags::ROWS), int(&obj, tags::COLUMNS)) else {
+        let slim = slim(path, &[], false, 0)?;
+        let obj = parse(&slim.file)?;
+        let ts_uid = slim.ts_uid;
+        let ts = TransferSyntaxRegistry
+            .get(&ts_uid)
+            .filter(|ts| ts.can_decode_all())
+            .ok_or_else(|| undecodable(&ts_uid))?;
+        let (Some(rows), Some(columns), Some(pixel_len)) = (
+            int(&obj, tags::ROWS),
+            int(&obj, tags::COLUMNS),
+            slim.pixel_len,
+        ) else {
             return Err(PreviewError::NoImage);
         };
         let bits = int(&obj, tags::BITS_ALLOCATED).unwrap_or(0);
@@ -92,6 +101,7 @@ impl Header {
             photometric,
             ts_uid,
             encapsulated: ts.is_encapsulated_pixel_data(),
+            pixel_len,
         })
     }
 
@@ -105,22 +115,26 @@ impl Header {
     }
 
     /// The memory rendering takes at most, for a file of `file_bytes`:
-    /// the object as read, a native object's pixel data copied once more
-    /// (all frames: dicom-pixeldata takes the frame from a copy), the
-    /// decoded frame and the preview. Refused ([`PreviewError::TooLarge`])
+    /// the pixel data kept from the file and the object read from it, a
+    /// native object's pixel data copied once more (all frames:
+    /// dicom-pixeldata takes the frame from a copy), the decoded frame
+    /// and the preview. Refused ([`PreviewError::TooLarge`])
     /// above [`MAX_RENDER_BYTES`], before anything is decoded.
     pub fn cost(&self, file_bytes: u64, max_side: u32) -> Result<u64, PreviewError> {
         let frame = self.frame_bytes();
-        let all = frame.saturating_mul(self.frames);
+        let all = frame
+            .saturating_mul(self.frames)
+            .max(self.pixel_len.unwrap_or(0));
         let out = u64::from(max_side).pow(2).saturating_mul(3 * 2);
         let cost = if self.encapsulated {
             file_bytes
+                .saturating_mul(2)
                 .saturating_add(frame.saturating_mul(2))
                 .saturating_add(out)
         } else {
             file_bytes
                 .max(all)
-                .saturating_add(all)
+                .saturating_mul(3)
                 .saturating_add(frame)
                 .saturating_add(out)
         };
@@ -138,17 +152,25 @@ pub fn render_checked(
     header: &Header,
     max_side: u32,
 ) -> Result<Preview, PreviewError> {
-    let obj: DefaultDicomObject =
-        dicom_object::open_file(path).map_err(|e| PreviewError::Broken(e.to_string()))?;
+    let obj = parse(&slim(path, &[], true, MAX_RENDER_BYTES)?.file)?;
     // The decoders index and allocate by the header: a file whose header
     // changed since it was costed is refused.
     let again = frame_fields(&obj);
     if again != (header.rows, header.columns, header.samples, header.bits_allocated) {
         return Err(PreviewError::Broken("header changed".into()));
     }
-    let frame = obj
-        .decode_pixel_data_frame(0)
-        .map_err(|e| PreviewError::Broken(e.to_string()))?;
+    if !header.encapsulated && header.photometric == "YBR_FULL_422" {
+        return ybr_422(&obj, header, max_side);
+    }
+    // A codec that fails on this file (12-bit JPEG, 32-bit RLE) is named
+    // like one that is missing.
+    let frame = obj.decode_pixel_data_frame(0).map_err(|e| {
+        if header.encapsulated {
+            undecodable(&header.ts_uid)
+        } else {
+            PreviewError::Broken(e.to_string())
+        }
+    })?;
     let ycc = header.ts_uid == RLE_LOSSLESS && header.photometric == "YBR_FULL";
     let (width, height) = (frame.columns(), frame.rows());
     let (out_w, out_h) = fit(width, height, max_side);
@@ -399,31 +421,7 @@ fn color(
             pi,
             PhotometricInterpretation::YbrFull | PhotometricInterpretation::YbrFull422
         );
-    let to_rgb = |y: u8, cb: u8, cr: u8| -> [u8; 3] {
-        if !ycc {
-            return [y, cb, cr];
-        }
-        let (y, cb, cr) = (f32::from(y), f32::from(cb) - 128.0, f32::from(cr) - 128.0);
-        let c = |v: f32| v.round().clamp(0.0, 255.0) as u8;
-        [
-            c(y + 1.402 * cr),
-            c(y - 0.344_136 * cb - 0.714_136 * cr),
-            c(y + 1.772 * cb),
-        ]
-    };
-    if *pi == PhotometricInterpretation::YbrFull422 && data.len() < n * 3 * bytes {
-        // Native 4:2:2: Y Y Cb Cr for every two pixels of a row.
-        if bytes != 1 || data.len() < n * 2 || frame.columns() % 2 == 1 {
-            return Err(PreviewError::Broken("short pixel data".into()));
-        }
-        for pair in 0..n / 2 {
-            let at = pair * 4;
-            let (cb, cr) = (data[at + 2], data[at + 3]);
-            acc.add(pair * 2, &to_rgb(data[at], cb, cr));
-            acc.add(pair * 2 + 1, &to_rgb(data[at + 1], cb, cr));
-        }
-        return Ok(());
-    }
+    let to_rgb = |a: u8, b: u8, c: u8| if ycc { ycbcr(a, b, c) } else { [a, b, c] };
     pixels(frame, 3 * bytes)?;
     let planar = frame.planar_configuration() == PlanarConfiguration::PixelFirst;
     for i in 0..n {
@@ -437,4 +435,42 @@ fn color(
         acc.add(i, &to_rgb(sample(at(0)), sample(at(1)), sample(at(2))));
     }
     Ok(())
+}
+
+/// YCbCr (full range) to RGB.
+fn ycbcr(y: u8, cb: u8, cr: u8) -> [u8; 3] {
+    let (y, cb, cr) = (f32::from(y), f32::from(cb) - 128.0, f32::from(cr) - 128.0);
+    let c = |v: f32| v.round().clamp(0.0, 255.0) as u8;
+    [
+        c(y + 1.402 * cr),
+        c(y - 0.344_136 * cb - 0.714_136 * cr),
+        c(y + 1.772 * cb),
+    ]
+}
+
+/// Native YBR_FULL_422 (dicom-pixeldata 0.10 takes its frames for three
+/// full samples a pixel): Y Y Cb Cr for every two pixels of a row.
+fn ybr_422(obj: &DefaultDicomObject, header: &Header, max_side: u32) -> Result<Preview, PreviewError> {
+    let (w, h) = (header.columns as usize, header.rows as usize);
+    if header.bits_allocated != 8 || w % 2 == 1 {
+        return Err(PreviewError::Unsupported);
+    }
+    let data = obj
+        .element(tags::PIXEL_DATA)
+        .map_err(|e| PreviewError::Broken(e.to_string()))?
+        .to_bytes()
+        .map_err(|e| PreviewError::Broken(e.to_string()))?;
+    let n = w * h;
+    if data.len() < n * 2 {
+        return Err(PreviewError::Broken("short pixel data".into()));
+    }
+    let (out_w, out_h) = fit(w as u32, h as u32, max_side);
+    let mut acc = Accumulator::new(w as u32, h as u32, out_w, out_h, 3);
+    for pair in 0..n / 2 {
+        let at = pair * 4;
+        let (cb, cr) = (data[at + 2], data[at + 3]);
+        acc.add(pair * 2, &ycbcr(data[at], cb, cr));
+        acc.add(pair * 2 + 1, &ycbcr(data[at + 1], cb, cr));
+    }
+    acc.png()
 }

@@ -52,10 +52,8 @@ pub fn series_previews<'a>(
 /// The Instance Number of the DICOM file at `path`, read from its header
 /// (nothing of the pixel data is read); `None` if absent or unreadable.
 pub fn instance_number(path: &Path) -> Option<i64> {
-    let obj = OpenFileOptions::new()
-        .read_until(tags::PIXEL_DATA)
-        .open_file(path)
-        .ok()?;
+    let slim = super::slim::slim(path, &[(0x0020, 0x0013)], false, 0).ok()?;
+    let obj = OpenFileOptions::new().from_reader(&slim.file[..]).ok()?;
     let e = obj.element_opt(tags::INSTANCE_NUMBER).ok().flatten()?;
     e.to_int::<i64>()
         .ok()
