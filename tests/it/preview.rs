@@ -2,6 +2,8 @@
 //! transfer syntaxes dicom-rs decodes become non-blank PNGs of the
 //! expected size; the others are named, and nothing panics.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use mailslot_backend::preview::{placeholder, render, Preview, PreviewError};
@@ -19,12 +21,7 @@ fn decode(preview: &Preview) -> (u32, u32, usize, Vec<u8>) {
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).expect("PNG pixels");
     buf.truncate(info.buffer_size());
-    (
-        info.width,
-        info.height,
-        info.color_type.samples(),
-        buf,
-    )
+    (info.width, info.height, info.color_type.samples(), buf)
 }
 
 /// Renders `path` at 256 px and checks size, colour and that it shows
@@ -53,7 +50,11 @@ fn uncompressed_rle_and_jpeg_images_render_to_non_blank_previews() {
     // JPEG baseline (YCbCr in the JPEG), and lossless.
     check(&real("SC_rgb_jpeg_dcmtk.dcm"), (100, 100), 3);
     check(&real("examples_ybr_color.dcm"), (256, 192), 3);
-    check(&corpus().join("generated/ct_jpeg_lossless.dcm"), (128, 128), 1);
+    check(
+        &corpus().join("generated/ct_jpeg_lossless.dcm"),
+        (128, 128),
+        1,
+    );
     // CP-246 sequences of VR UN, which dicom-parser alone reads wrongly.
     check(&corpus().join("generated/mr_un_sequences.dcm"), (64, 64), 1);
 }
@@ -61,8 +62,16 @@ fn uncompressed_rle_and_jpeg_images_render_to_non_blank_previews() {
 #[test]
 fn the_same_pixels_look_the_same_whatever_the_encoding() {
     let plain = decode(&render(&real("MR_small.dcm"), 256).expect("plain"));
-    for other in ["MR_small_RLE.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm"] {
-        assert_eq!(decode(&render(&real(other), 256).expect(other)), plain, "{other}");
+    for other in [
+        "MR_small_RLE.dcm",
+        "MR_small_bigendian.dcm",
+        "MR_small_implicit.dcm",
+    ] {
+        assert_eq!(
+            decode(&render(&real(other), 256).expect(other)),
+            plain,
+            "{other}"
+        );
     }
 }
 
@@ -74,7 +83,10 @@ fn jpeg_ls_and_jpeg_2000_are_named_for_the_placeholder() {
     ] {
         let err = render(&real(file), 256).expect_err(file);
         assert_eq!(err.code(), "preview-undecodable", "{file}");
-        assert!(err.transfer_syntax().is_some_and(|n| n.contains(name)), "{file}: {err}");
+        assert!(
+            err.transfer_syntax().is_some_and(|n| n.contains(name)),
+            "{file}: {err}"
+        );
     }
     let (w, h, _, pixels) = decode(&placeholder(256));
     assert_eq!((w, h), (256, 256));
@@ -116,5 +128,8 @@ fn every_corpus_file_renders_or_says_why() {
             }
         }
     }
-    assert!(shown >= 40 && refused > 0, "{shown} shown, {refused} refused");
+    assert!(
+        shown >= 40 && refused > 0,
+        "{shown} shown, {refused} refused"
+    );
 }

@@ -19,6 +19,7 @@
 //! busy; a caller waits for a render at most [`RENDER_WAIT`]. A panic in a
 //! decoder is caught and becomes [`PreviewError::Broken`].
 
+mod picture;
 mod render;
 mod series;
 mod slim;
@@ -31,7 +32,8 @@ use std::time::Duration;
 
 use tokio::sync::{oneshot, Semaphore, SemaphorePermit};
 
-pub use render::{fit, Header};
+pub use picture::fit;
+pub use render::Header;
 pub use series::{instance_number, series_previews, Member};
 
 const MIB: u64 = 1024 * 1024;
@@ -154,7 +156,7 @@ pub fn placeholder(side: u32) -> Preview {
             }
         })
         .collect();
-    render::encode_png(&pixels, side, side, png::ColorType::Grayscale).unwrap_or(Preview {
+    picture::encode_png(&pixels, side, side, png::ColorType::Grayscale).unwrap_or(Preview {
         png: Vec::new(),
         width: side,
         height: side,
@@ -170,7 +172,9 @@ pub fn cache_dir(data_dir: &Path) -> PathBuf {
 fn cache_key(upload: &str) -> Option<&str> {
     (!upload.is_empty()
         && upload.len() <= 64
-        && upload.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        && upload
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
     .then_some(upload)
 }
 
@@ -180,10 +184,7 @@ fn cached_path(cache: &Path, upload: &str, side: u32) -> Option<PathBuf> {
 
 /// Removes the cached previews of `uploads` (with their case). A missing
 /// preview is no error.
-pub fn forget<'a>(
-    cache: &Path,
-    uploads: impl IntoIterator<Item = &'a str>,
-) -> std::io::Result<()> {
+pub fn forget<'a>(cache: &Path, uploads: impl IntoIterator<Item = &'a str>) -> std::io::Result<()> {
     for upload in uploads {
         let Some(key) = cache_key(upload) else {
             continue;
@@ -245,7 +246,9 @@ impl Previews {
     }
 
     async fn reserve(&self, bytes: u64) -> Result<SemaphorePermit<'_>, PreviewError> {
-        let mib = u32::try_from(bytes.div_ceil(MIB)).unwrap_or(u32::MAX).max(1);
+        let mib = u32::try_from(bytes.div_ceil(MIB))
+            .unwrap_or(u32::MAX)
+            .max(1);
         if mib > self.budget_mib {
             return Err(PreviewError::TooLarge);
         }

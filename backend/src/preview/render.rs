@@ -1,10 +1,11 @@
 //! One object's first frame as a small PNG, on the calling thread: the
-//! header is read and costed first ([`Header::read`], [`Header::cost`]),
-//! then the object is read whole, one frame decoded by dicom-pixeldata,
-//! mapped to 8 bits (rescale, then the first VOI LUT, else the first
-//! window, else min–max; MONOCHROME1 inverted; YBR to RGB) and averaged
-//! down to the preview's size as it is mapped: besides the object and the
-//! decoded frame, only the preview is held.
+//! header is walked out of the file and costed first ([`Header::read`],
+//! [`Header::cost`]), then the image's elements and pixel data
+//! ([`slim`]), one frame decoded by dicom-pixeldata, mapped to 8 bits
+//! (rescale, then the first VOI LUT, else the first window, else min–max;
+//! MONOCHROME1 inverted; YBR to RGB) and averaged down to the preview's
+//! size as it is mapped: besides the pixel data and the decoded frame,
+//! only the preview is held.
 
 use std::path::Path;
 
@@ -16,6 +17,7 @@ use dicom_pixeldata::{
 };
 use dicom_transfer_syntax_registry::{TransferSyntaxIndex, TransferSyntaxRegistry};
 
+use super::picture::{fit, Accumulator};
 use super::slim::slim;
 use super::{Preview, PreviewError, MAX_RENDER_BYTES};
 
@@ -156,7 +158,14 @@ pub fn render_checked(
     // The decoders index and allocate by the header: a file whose header
     // changed since it was costed is refused.
     let again = frame_fields(&obj);
-    if again != (header.rows, header.columns, header.samples, header.bits_allocated) {
+    if again
+        != (
+            header.rows,
+            header.columns,
+            header.samples,
+            header.bits_allocated,
+        )
+    {
         return Err(PreviewError::Broken("header changed".into()));
     }
     if !header.encapsulated && header.photometric == "YBR_FULL_422" {
@@ -190,109 +199,6 @@ fn frame_fields(obj: &DefaultDicomObject) -> (u64, u64, u64, u16) {
         int(obj, tags::SAMPLES_PER_PIXEL).unwrap_or(1),
         int(obj, tags::BITS_ALLOCATED).unwrap_or(0) as u16,
     )
-}
-
-/// The preview's size: the picture's aspect, at most `max_side` on its
-/// long side, never enlarged.
-pub fn fit(width: u32, height: u32, max_side: u32) -> (u32, u32) {
-    let long = width.max(height).max(1);
-    if long <= max_side {
-        return (width.max(1), height.max(1));
-    }
-    let scale = |v: u32| ((u64::from(v) * u64::from(max_side) + u64::from(long) / 2) / u64::from(long)).max(1) as u32;
-    (scale(width), scale(height))
-}
-
-/// Sums of source pixels per preview pixel (a box filter): every source
-/// pixel falls into exactly one preview pixel.
-struct Accumulator {
-    width: usize,
-    out_w: usize,
-    out_h: usize,
-    channels: usize,
-    col: Vec<usize>,
-    row: Vec<usize>,
-    col_count: Vec<u32>,
-    row_count: Vec<u32>,
-    sums: Vec<u32>,
-}
-
-impl Accumulator {
-    fn new(width: u32, height: u32, out_w: u32, out_h: u32, channels: u16) -> Self {
-        let (width, height) = (width as usize, height as usize);
-        let (out_w, out_h) = (out_w as usize, out_h as usize);
-        let bucket = |n: usize, of: usize, out: usize| n * out / of.max(1);
-        let col: Vec<usize> = (0..width).map(|x| bucket(x, width, out_w)).collect();
-        let row: Vec<usize> = (0..height).map(|y| bucket(y, height, out_h)).collect();
-        let mut col_count = vec![0u32; out_w];
-        col.iter().for_each(|&c| col_count[c] += 1);
-        let mut row_count = vec![0u32; out_h];
-        row.iter().for_each(|&r| row_count[r] += 1);
-        let channels = usize::from(channels.max(1));
-        Accumulator {
-            width,
-            out_w,
-            out_h,
-            channels,
-            col,
-            row,
-            col_count,
-            row_count,
-            sums: vec![0; out_w * out_h * channels],
-        }
-    }
-
-    /// Adds source pixel `i` (row-major) with its channel values.
-    #[inline]
-    fn add(&mut self, i: usize, values: &[u8]) {
-        let (x, y) = (i % self.width, i / self.width);
-        let at = (self.row[y] * self.out_w + self.col[x]) * self.channels;
-        for (c, v) in values.iter().enumerate() {
-            self.sums[at + c] += u32::from(*v);
-        }
-    }
-
-    fn png(self) -> Result<Preview, PreviewError> {
-        let mut pixels = Vec::with_capacity(self.sums.len());
-        for y in 0..self.out_h {
-            for x in 0..self.out_w {
-                let n = (self.row_count[y] * self.col_count[x]).max(1);
-                let at = (y * self.out_w + x) * self.channels;
-                for c in 0..self.channels {
-                    pixels.push(((self.sums[at + c] + n / 2) / n) as u8);
-                }
-            }
-        }
-        let color = if self.channels == 3 {
-            png::ColorType::Rgb
-        } else {
-            png::ColorType::Grayscale
-        };
-        encode_png(&pixels, self.out_w as u32, self.out_h as u32, color)
-    }
-}
-
-/// `pixels` (8 bits per sample) as a PNG.
-pub fn encode_png(
-    pixels: &[u8],
-    width: u32,
-    height: u32,
-    color: png::ColorType,
-) -> Result<Preview, PreviewError> {
-    let err = |e: png::EncodingError| PreviewError::Broken(e.to_string());
-    let mut out = Vec::new();
-    let mut enc = png::Encoder::new(&mut out, width, height);
-    enc.set_color(color);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Fast);
-    let mut writer = enc.write_header().map_err(err)?;
-    writer.write_image_data(pixels).map_err(err)?;
-    writer.finish().map_err(err)?;
-    Ok(Preview {
-        png: out,
-        width,
-        height,
-    })
 }
 
 /// The pixel count of a decoded frame, checked against its bytes.
@@ -370,7 +276,8 @@ fn grey(frame: &DecodedPixelData<'_>, acc: &mut Accumulator) -> Result<(), Previ
         let top = ((1u64 << lut.bits_stored.clamp(1, 16)) - 1) as f64;
         let last = lut.data.len() - 1;
         for i in 0..n {
-            let at = (value(i).round() as i64 - i64::from(lut.min_pixel_value)).clamp(0, last as i64);
+            let at =
+                (value(i).round() as i64 - i64::from(lut.min_pixel_value)).clamp(0, last as i64);
             put(i, f64::from(lut.data[at as usize]) * 255.0 / top);
         }
     } else if let Some(window) = window {
@@ -450,7 +357,11 @@ fn ycbcr(y: u8, cb: u8, cr: u8) -> [u8; 3] {
 
 /// Native YBR_FULL_422 (dicom-pixeldata 0.10 takes its frames for three
 /// full samples a pixel): Y Y Cb Cr for every two pixels of a row.
-fn ybr_422(obj: &DefaultDicomObject, header: &Header, max_side: u32) -> Result<Preview, PreviewError> {
+fn ybr_422(
+    obj: &DefaultDicomObject,
+    header: &Header,
+    max_side: u32,
+) -> Result<Preview, PreviewError> {
     let (w, h) = (header.columns as usize, header.rows as usize);
     if header.bits_allocated != 8 || w % 2 == 1 {
         return Err(PreviewError::Unsupported);

@@ -21,9 +21,7 @@ pub struct Member<'a> {
 /// the series first appear: the object with the middle Instance Number
 /// (the lower middle of an even count; ties in arrival order) if any
 /// object of the series has one, else the series' first object.
-pub fn series_previews<'a>(
-    objects: impl IntoIterator<Item = Member<'a>>,
-) -> Vec<(String, String)> {
+pub fn series_previews<'a>(objects: impl IntoIterator<Item = Member<'a>>) -> Vec<(String, String)> {
     let mut series: Vec<(&str, Vec<Member<'a>>)> = Vec::new();
     for member in objects {
         match series.iter_mut().find(|(uid, _)| *uid == member.series) {

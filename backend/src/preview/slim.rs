@@ -119,8 +119,19 @@ fn read_head(r: &mut impl Read, enc: Enc) -> Result<Option<Head>, PreviewError> 
     }
     let long = matches!(
         &vr,
-        b"OB" | b"OD" | b"OF" | b"OL" | b"OV" | b"OW" | b"SQ" | b"SV" | b"UC" | b"UN" | b"UR"
-            | b"UT" | b"UV"
+        b"OB"
+            | b"OD"
+            | b"OF"
+            | b"OL"
+            | b"OV"
+            | b"OW"
+            | b"SQ"
+            | b"SV"
+            | b"UC"
+            | b"UN"
+            | b"UR"
+            | b"UT"
+            | b"UV"
     );
     let len = if long {
         let l = take(6, &mut raw)?;
@@ -164,7 +175,13 @@ impl Write for Sink {
 
 /// Passes `head`'s value from `r` into `w`: a defined length as bytes, an
 /// undefined one item by item.
-fn value(r: &mut impl Read, w: &mut Sink, head: &Head, enc: Enc, depth: usize) -> Result<(), PreviewError> {
+fn value(
+    r: &mut impl Read,
+    w: &mut Sink,
+    head: &Head,
+    enc: Enc,
+    depth: usize,
+) -> Result<(), PreviewError> {
     if head.len != UNDEFINED {
         let n = io::copy(&mut r.take(u64::from(head.len)), w).map_err(io_broken)?;
         return match n == u64::from(head.len) {
@@ -229,7 +246,8 @@ pub fn slim(
     let file = File::open(path).map_err(io_broken)?;
     let mut r = BufReader::with_capacity(64 * 1024, file);
     let mut preamble = [0u8; 132];
-    r.read_exact(&mut preamble).map_err(|_| broken("not a DICOM file"))?;
+    r.read_exact(&mut preamble)
+        .map_err(|_| broken("not a DICOM file"))?;
     if &preamble[128..] != b"DICM" {
         return Err(broken("not a DICOM file"));
     }
@@ -255,14 +273,24 @@ pub fn slim(
             _ => {}
         }
     }
-    let uid = |v: &[u8]| String::from_utf8_lossy(v).trim_end_matches(['\0', ' ']).to_string();
+    let uid = |v: &[u8]| {
+        String::from_utf8_lossy(v)
+            .trim_end_matches(['\0', ' '])
+            .to_string()
+    };
     let ts_uid = uid(&ts);
     if ts_uid.is_empty() {
         return Err(broken("no transfer syntax"));
     }
     let (enc, out_ts) = match ts_uid.as_str() {
         IMPLICIT_LE => (Enc::IMPLICIT_LE, IMPLICIT_LE),
-        EXPLICIT_BE => (Enc { explicit: true, big: true }, EXPLICIT_BE),
+        EXPLICIT_BE => (
+            Enc {
+                explicit: true,
+                big: true,
+            },
+            EXPLICIT_BE,
+        ),
         DEFLATED => (Enc::EXPLICIT_LE, EXPLICIT_LE),
         other => (Enc::EXPLICIT_LE, other),
     };
@@ -280,7 +308,12 @@ pub fn slim(
         if head.tag == PIXEL_DATA {
             pixel_len = Some((head.len != UNDEFINED).then_some(u64::from(head.len)));
             if pixels {
-                let mut sink = Sink { kept: head.raw.clone(), cap: pixel_cap, keep: true, over: false };
+                let mut sink = Sink {
+                    kept: head.raw.clone(),
+                    cap: pixel_cap,
+                    keep: true,
+                    over: false,
+                };
                 value(&mut body, &mut sink, &head, enc, 0)?;
                 if sink.over {
                     return Err(PreviewError::TooLarge);
@@ -293,7 +326,12 @@ pub fn slim(
             || matches!(head.tag, (0x5200, 0x9229) | (0x5200, 0x9230))
             || also.contains(&head.tag);
         let keep = wanted && head.vr.is_none_or(|vr| &vr != b"UN");
-        let mut sink = Sink { kept: head.raw.clone(), cap: MAX_KEPT, keep, over: false };
+        let mut sink = Sink {
+            kept: head.raw.clone(),
+            cap: MAX_KEPT,
+            keep,
+            over: false,
+        };
         value(&mut body, &mut sink, &head, enc, 0)?;
         if keep && !sink.over {
             kept.extend(sink.kept);
@@ -306,7 +344,13 @@ pub fn slim(
     element(&mut meta, 0x0002, 0x0003, b"UI", &or(instance));
     element(&mut meta, 0x0002, 0x0010, b"UI", out_ts.as_bytes());
     let mut file = b"DICM".to_vec();
-    element(&mut file, 0x0002, 0x0000, b"UL", &(meta.len() as u32).to_le_bytes());
+    element(
+        &mut file,
+        0x0002,
+        0x0000,
+        b"UL",
+        &(meta.len() as u32).to_le_bytes(),
+    );
     file.extend(meta);
     file.extend(kept);
     Ok(Slim {

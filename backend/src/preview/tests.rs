@@ -56,7 +56,13 @@ impl Image {
         element(&mut meta, 0x0002, 0x0010, b"UI", self.ts.as_bytes());
         let mut out = vec![0u8; 128];
         out.extend_from_slice(b"DICM");
-        element(&mut out, 0x0002, 0x0000, b"UL", &(meta.len() as u32).to_le_bytes());
+        element(
+            &mut out,
+            0x0002,
+            0x0000,
+            b"UL",
+            &(meta.len() as u32).to_le_bytes(),
+        );
         out.extend_from_slice(&meta);
         let us = |v: u16| v.to_le_bytes();
         element(&mut out, 0x0008, 0x0016, b"UI", SC.as_bytes());
@@ -287,10 +293,17 @@ async fn previews_are_cached_privately_and_forgotten_with_the_case() {
     let dir = tempfile::tempdir().unwrap();
     let object = Image::grey16(64, 64, |x, y| x * y).write(dir.path(), "o.dcm");
     let cache = cache_dir(dir.path());
-    let previews = Previews::start(1, 64 * MIB, Duration::from_secs(5), Some(cache.clone())).unwrap();
-    let first = previews.preview("abc123", object.clone(), 32).await.unwrap();
+    let previews =
+        Previews::start(1, 64 * MIB, Duration::from_secs(5), Some(cache.clone())).unwrap();
+    let first = previews
+        .preview("abc123", object.clone(), 32)
+        .await
+        .unwrap();
     let file = cache.join("abc123").join("32.png");
-    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     std::fs::remove_file(&object).unwrap();
     // The object is gone: the preview comes from the cache.
     assert_eq!(previews.preview("abc123", object, 32).await.unwrap(), first);

@@ -39,11 +39,35 @@ fn hu(x: u16, y: u16) -> i16 {
 fn ct(path: &Path) {
     let mut out = file_head("1.2.840.10008.5.1.4.1.1.2", "1.2.826.0.1.3680043.9.7.28.1");
     let us = |v: u16| v.to_le_bytes();
-    element(&mut out, 0x0008, 0x0016, b"UI", b"1.2.840.10008.5.1.4.1.1.2");
-    element(&mut out, 0x0008, 0x0018, b"UI", b"1.2.826.0.1.3680043.9.7.28.1");
+    element(
+        &mut out,
+        0x0008,
+        0x0016,
+        b"UI",
+        b"1.2.840.10008.5.1.4.1.1.2",
+    );
+    element(
+        &mut out,
+        0x0008,
+        0x0018,
+        b"UI",
+        b"1.2.826.0.1.3680043.9.7.28.1",
+    );
     element(&mut out, 0x0008, 0x0060, b"CS", b"CT");
-    element(&mut out, 0x0020, 0x000D, b"UI", b"1.2.826.0.1.3680043.9.7.28");
-    element(&mut out, 0x0020, 0x000E, b"UI", b"1.2.826.0.1.3680043.9.7.28.2");
+    element(
+        &mut out,
+        0x0020,
+        0x000D,
+        b"UI",
+        b"1.2.826.0.1.3680043.9.7.28",
+    );
+    element(
+        &mut out,
+        0x0020,
+        0x000E,
+        b"UI",
+        b"1.2.826.0.1.3680043.9.7.28.2",
+    );
     element(&mut out, 0x0028, 0x0002, b"US", &us(1));
     element(&mut out, 0x0028, 0x0004, b"CS", b"MONOCHROME2");
     element(&mut out, 0x0028, 0x0010, b"US", &us(SIDE));
@@ -70,9 +94,27 @@ fn jpeg(dir: &Path) -> std::path::PathBuf {
     let mut out = file_head(SC, "1.2.826.0.1.3680043.9.7.28.3");
     let us = |v: u16| v.to_le_bytes();
     element(&mut out, 0x0008, 0x0016, b"UI", SC.as_bytes());
-    element(&mut out, 0x0008, 0x0018, b"UI", b"1.2.826.0.1.3680043.9.7.28.3");
-    element(&mut out, 0x0020, 0x000D, b"UI", b"1.2.826.0.1.3680043.9.7.28");
-    element(&mut out, 0x0020, 0x000E, b"UI", b"1.2.826.0.1.3680043.9.7.28.4");
+    element(
+        &mut out,
+        0x0008,
+        0x0018,
+        b"UI",
+        b"1.2.826.0.1.3680043.9.7.28.3",
+    );
+    element(
+        &mut out,
+        0x0020,
+        0x000D,
+        b"UI",
+        b"1.2.826.0.1.3680043.9.7.28",
+    );
+    element(
+        &mut out,
+        0x0020,
+        0x000E,
+        b"UI",
+        b"1.2.826.0.1.3680043.9.7.28.4",
+    );
     element(&mut out, 0x0028, 0x0002, b"US", &us(3));
     element(&mut out, 0x0028, 0x0004, b"CS", b"RGB");
     element(&mut out, 0x0028, 0x0006, b"US", &us(0));
