@@ -28,6 +28,7 @@ pub mod metrics;
 pub mod notify;
 pub mod passwords;
 pub mod photopage;
+pub mod preview;
 pub mod proxy;
 pub mod random;
 pub mod retention;

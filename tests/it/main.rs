@@ -36,6 +36,7 @@
 //!   examples (nginx, systemd, the container) run as they stand;
 //! - `load.rs` — 50 senders at once (figures in `target/load.json`; runs
 //!   alone, `--ignored`, after the suite);
+//! - `preview.rs` — the desk's previews of the real corpus (no server);
 //! - `page.rs` — the upload page in a real browser (drives
 //!   `tests/e2e/*.mjs`), end to end into the PACS.
 //!
@@ -67,6 +68,7 @@ mod nodes;
 mod notification;
 mod operations;
 mod page;
+mod preview;
 mod recovery;
 mod retention;
 mod stow;

@@ -14,9 +14,11 @@
 //!   association, and four in parallel);
 //! - `memory`: the server's peak resident memory growth receiving one
 //!   2 GB file, and 100 uploads at once (over its idle size, measured in
-//!   the same run).
+//!   the same run);
+//! - `preview`: the desk's preview of a 512×512 CT and of a 512×512 JPEG
+//!   baseline image vs dcmtk's `dcmj2pnm` on the same files (issue 28).
 //!
-//! `cargo run --release -p mailslot-tests --example bench -- [scan|path|size|forward|memory|all]`
+//! `cargo run --release -p mailslot-tests --example bench -- [scan|path|size|forward|memory|preview|all]`
 //! (after `cargo xtask page`). Results go to `target/bench/*.json` and the
 //! growth plots to `docs/bench-growth.svg` and `docs/bench-size.svg` (`plot` draws it again from the
 //! results).
@@ -33,6 +35,7 @@ use serde_json::{json, Value};
 mod memory;
 mod pacs;
 mod plot;
+mod preview;
 mod scan;
 
 fn main() {
@@ -55,8 +58,11 @@ fn main() {
     if what == "memory" || what == "all" {
         results.push(("memory", memory::memory()));
     }
+    if what == "preview" || what == "all" {
+        results.push(("preview", preview::preview()));
+    }
     if results.is_empty() && what != "plot" {
-        eprintln!("usage: bench [scan|path|size|forward|memory|all|plot]");
+        eprintln!("usage: bench [scan|path|size|forward|memory|preview|all|plot]");
         std::process::exit(2);
     }
     for (name, value) in results {
@@ -191,6 +197,17 @@ fn summary(name: &str, v: &Value) -> String {
                 f(&s["page_over_curl"]), f(&s["send_over_curl"])
             )
         }),
+        "preview" => ["ct_512", "jpeg_baseline_512"]
+            .iter()
+            .map(|k| {
+                format!(
+                    "{k}: ours {} ms, dcmj2pnm {} ms (its start alone {} ms); dcmj2pnm/ours {}",
+                    f(&v[k]["ours_ms"]), f(&v[k]["dcmj2pnm_ms"]),
+                    f(&v["dcmj2pnm_start_ms"]), f(&v[k]["dcmj2pnm_over_ours"])
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n  "),
         "memory" => format!(
             "one 2 GB file: +{} MB peak RSS in {} ms; 100 uploads at once ({} accepted): +{} MB in {} ms",
             f(&v["one_file_growth_mb"]), f(&v["one_file_ms"]), v["concurrent_accepted"],
