@@ -5,7 +5,8 @@
 //! passed over by its length, undefined lengths item by item (at most
 //! [`MAX_NESTING`] deep), and only the image's elements (group 0028, the
 //! functional groups a multi-frame object keeps its windows in, and on
-//! request the pixel data) are kept, each within a cap. What is kept is a
+//! request the pixel data) are kept, each within a cap (the walk is
+//! `mailslot_shared::dicom::elements`, which reconciliation uses too). What is kept is a
 //! small file of its own — file meta, those elements, the pixel data —
 //! which dicom-object then reads in its stead.
 
@@ -13,17 +14,13 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
+use mailslot_shared::dicom::elements::{self, ElementError, Encoding, Head};
 use mailslot_shared::dicom::synth::element;
 
 use super::PreviewError;
 
-/// Sequences and items open at once, at most (as the acceptance rules).
-const MAX_NESTING: usize = 128;
 /// The most an image element besides the pixel data may take.
 const MAX_KEPT: u64 = 4 * 1024 * 1024;
-const UNDEFINED: u32 = 0xFFFF_FFFF;
-const ITEM: (u16, u16) = (0xFFFE, 0xE000);
-const ITEM_END: (u16, u16) = (0xFFFE, 0xE00D);
 const SEQUENCE_END: (u16, u16) = (0xFFFE, 0xE0DD);
 /// Pixel Data.
 pub const PIXEL_DATA: (u16, u16) = (0x7FE0, 0x0010);
@@ -32,43 +29,10 @@ const EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
 const DEFLATED: &str = "1.2.840.10008.1.2.1.99";
 const EXPLICIT_BE: &str = "1.2.840.10008.1.2.2";
 
-#[derive(Debug, Clone, Copy)]
-struct Enc {
-    explicit: bool,
-    big: bool,
-}
-
-impl Enc {
-    const IMPLICIT_LE: Enc = Enc {
-        explicit: false,
-        big: false,
-    };
-    const EXPLICIT_LE: Enc = Enc {
-        explicit: true,
-        big: false,
-    };
-    fn u16(self, b: [u8; 2]) -> u16 {
-        if self.big {
-            u16::from_be_bytes(b)
-        } else {
-            u16::from_le_bytes(b)
-        }
-    }
-    fn u32(self, b: [u8; 4]) -> u32 {
-        if self.big {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
-        }
-    }
-}
-
-struct Head {
-    tag: (u16, u16),
-    vr: Option<[u8; 2]>,
-    len: u32,
-    raw: Vec<u8>,
-}
+const EXPLICIT: Encoding = Encoding {
+    explicit: true,
+    big_endian: false,
+};
 
 fn broken(why: &str) -> PreviewError {
     PreviewError::Broken(why.to_string())
@@ -81,71 +45,23 @@ fn io_broken(e: io::Error) -> PreviewError {
     }
 }
 
+fn walk_broken(e: ElementError) -> PreviewError {
+    match e {
+        ElementError::Io(e) => io_broken(e),
+        ElementError::Truncated => broken("the file ends early"),
+        ElementError::Malformed(why) => broken(why),
+        _ => broken("the file cannot be walked"),
+    }
+}
+
 /// The next element header, or `None` at a clean end.
-fn read_head(r: &mut impl Read, enc: Enc) -> Result<Option<Head>, PreviewError> {
-    let mut first = [0u8; 4];
-    let mut got = 0;
-    while got < 4 {
-        match r.read(&mut first[got..]) {
-            Ok(0) if got == 0 => return Ok(None),
-            Ok(0) => return Err(broken("the file ends early")),
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(io_broken(e)),
-        }
-    }
-    let tag = (enc.u16([first[0], first[1]]), enc.u16([first[2], first[3]]));
-    let mut raw = first.to_vec();
-    let mut take = |n: usize, raw: &mut Vec<u8>| -> Result<Vec<u8>, PreviewError> {
-        let mut b = vec![0u8; n];
-        r.read_exact(&mut b).map_err(io_broken)?;
-        raw.extend_from_slice(&b);
-        Ok(b)
-    };
-    if tag.0 == 0xFFFE || !enc.explicit {
-        let l = take(4, &mut raw)?;
-        let len = enc.u32([l[0], l[1], l[2], l[3]]);
-        return Ok(Some(Head {
-            tag,
-            vr: None,
-            len,
-            raw,
-        }));
-    }
-    let v = take(2, &mut raw)?;
-    let vr = [v[0], v[1]];
-    if !vr.iter().all(u8::is_ascii_uppercase) {
-        return Err(broken("a value representation is not two letters"));
-    }
-    let long = matches!(
-        &vr,
-        b"OB"
-            | b"OD"
-            | b"OF"
-            | b"OL"
-            | b"OV"
-            | b"OW"
-            | b"SQ"
-            | b"SV"
-            | b"UC"
-            | b"UN"
-            | b"UR"
-            | b"UT"
-            | b"UV"
-    );
-    let len = if long {
-        let l = take(6, &mut raw)?;
-        enc.u32([l[2], l[3], l[4], l[5]])
-    } else {
-        let l = take(2, &mut raw)?;
-        u32::from(enc.u16([l[0], l[1]]))
-    };
-    Ok(Some(Head {
-        tag,
-        vr: Some(vr),
-        len,
-        raw,
-    }))
+fn read_head(r: &mut impl Read, enc: Encoding) -> Result<Option<Head>, PreviewError> {
+    elements::read_head(r, enc).map_err(walk_broken)
+}
+
+/// Passes `head`'s value from `r` into `w` (see [`elements::copy_value`]).
+fn value(r: &mut impl Read, w: &mut Sink, head: &Head, enc: Encoding) -> Result<(), PreviewError> {
+    elements::copy_value(r, w, head, enc, 0).map_err(walk_broken)
 }
 
 /// Where a value goes: kept up to a cap, or passed over.
@@ -170,54 +86,6 @@ impl Write for Sink {
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
-    }
-}
-
-/// Passes `head`'s value from `r` into `w`: a defined length as bytes, an
-/// undefined one item by item.
-fn value(
-    r: &mut impl Read,
-    w: &mut Sink,
-    head: &Head,
-    enc: Enc,
-    depth: usize,
-) -> Result<(), PreviewError> {
-    if head.len != UNDEFINED {
-        let n = io::copy(&mut r.take(u64::from(head.len)), w).map_err(io_broken)?;
-        return match n == u64::from(head.len) {
-            true => Ok(()),
-            false => Err(broken("the file ends early")),
-        };
-    }
-    if depth >= MAX_NESTING {
-        return Err(broken("sequences are nested too deep"));
-    }
-    // CP-246: an undefined-length UN holds implicit VR little endian.
-    let inner = match head.vr {
-        Some(vr) if &vr == b"UN" => Enc::IMPLICIT_LE,
-        Some(vr) if &vr == b"SQ" || &vr == b"OB" || &vr == b"OW" => enc,
-        Some(_) => return Err(broken("an undefined length outside a sequence")),
-        None => enc,
-    };
-    loop {
-        let item = read_head(r, inner)?.ok_or_else(|| broken("the file ends early"))?;
-        w.write_all(&item.raw).map_err(io_broken)?;
-        match item.tag {
-            SEQUENCE_END => return Ok(()),
-            ITEM if item.len != UNDEFINED => value(r, w, &item, inner, depth + 1)?,
-            ITEM => loop {
-                let e = read_head(r, inner)?.ok_or_else(|| broken("the file ends early"))?;
-                w.write_all(&e.raw).map_err(io_broken)?;
-                if e.tag == ITEM_END {
-                    break;
-                }
-                if e.tag.0 == 0xFFFE {
-                    return Err(broken("a delimiter where an element belongs"));
-                }
-                value(r, w, &e, inner, depth + 2)?;
-            },
-            _ => return Err(broken("a sequence holds something not an item")),
-        }
     }
 }
 
@@ -258,14 +126,14 @@ pub fn slim(
         if next.len() < 2 || next[..2] != [0x02, 0x00] {
             break;
         }
-        let head = read_head(&mut r, Enc::EXPLICIT_LE)?.ok_or_else(|| broken("no file meta"))?;
+        let head = read_head(&mut r, EXPLICIT)?.ok_or_else(|| broken("no file meta"))?;
         let mut sink = Sink {
             kept: Vec::new(),
             cap: 1024,
             keep: matches!(head.tag, (2, 2) | (2, 3) | (2, 0x10)),
             over: false,
         };
-        value(&mut r, &mut sink, &head, Enc::EXPLICIT_LE, 0)?;
+        value(&mut r, &mut sink, &head, EXPLICIT)?;
         match head.tag {
             (2, 2) => class = sink.kept,
             (2, 3) => instance = sink.kept,
@@ -283,16 +151,16 @@ pub fn slim(
         return Err(broken("no transfer syntax"));
     }
     let (enc, out_ts) = match ts_uid.as_str() {
-        IMPLICIT_LE => (Enc::IMPLICIT_LE, IMPLICIT_LE),
+        IMPLICIT_LE => (Encoding::IMPLICIT_LE, IMPLICIT_LE),
         EXPLICIT_BE => (
-            Enc {
+            Encoding {
                 explicit: true,
-                big: true,
+                big_endian: true,
             },
             EXPLICIT_BE,
         ),
-        DEFLATED => (Enc::EXPLICIT_LE, EXPLICIT_LE),
-        other => (Enc::EXPLICIT_LE, other),
+        DEFLATED => (EXPLICIT, EXPLICIT_LE),
+        other => (EXPLICIT, other),
     };
     let mut body: Box<dyn Read> = if ts_uid == DEFLATED {
         Box::new(flate2::read::DeflateDecoder::new(r))
@@ -306,7 +174,7 @@ pub fn slim(
             break;
         }
         if head.tag == PIXEL_DATA {
-            pixel_len = Some((head.len != UNDEFINED).then_some(u64::from(head.len)));
+            pixel_len = Some((!head.undefined()).then_some(u64::from(head.len)));
             if pixels {
                 let mut sink = Sink {
                     kept: head.raw.clone(),
@@ -314,7 +182,7 @@ pub fn slim(
                     keep: true,
                     over: false,
                 };
-                value(&mut body, &mut sink, &head, enc, 0)?;
+                value(&mut body, &mut sink, &head, enc)?;
                 if sink.over {
                     return Err(PreviewError::TooLarge);
                 }
@@ -332,7 +200,7 @@ pub fn slim(
             keep,
             over: false,
         };
-        value(&mut body, &mut sink, &head, enc, 0)?;
+        value(&mut body, &mut sink, &head, enc)?;
         if keep && !sink.over {
             kept.extend(sink.kept);
         }

@@ -21,6 +21,7 @@
 //!    that disagrees earns a warning, not a rejection.
 
 mod dicomdir;
+pub mod elements;
 mod inspect;
 mod iso2022;
 mod meta;

@@ -22,12 +22,11 @@
 //! with the acceptance rules before anything is sent. Fuzzed
 //! (`fuzz_targets/reconcile.rs`).
 
-mod codec;
 mod identity;
 
 use std::io::{self, BufRead, Read, Write};
 
-use codec::{read_head, read_short, Encoding, Head};
+use crate::dicom::elements::{self as codec, read_head, read_short, ElementError, Encoding, Head};
 use identity::{encode, Text};
 
 pub use identity::Identity;
@@ -56,6 +55,16 @@ pub enum ReconcileError {
     /// Reading or writing failed.
     #[error("reading or writing failed: {0}")]
     Io(#[from] io::Error),
+}
+
+impl From<ElementError> for ReconcileError {
+    fn from(e: ElementError) -> Self {
+        match e {
+            ElementError::Truncated => ReconcileError::Truncated,
+            ElementError::Malformed(why) => ReconcileError::Malformed(why),
+            ElementError::Io(e) => ReconcileError::Io(e),
+        }
+    }
 }
 
 impl ReconcileError {
@@ -217,7 +226,14 @@ impl<'a> Pass<'a> {
         let id = self.identity;
         let element =
             |w: &mut dyn Write, tag, vr: &[u8; 2], v: &[u8]| -> Result<(), ReconcileError> {
-                codec::write_element(&mut WriteRef(w), enc, tag, *vr, v, b' ')
+                Ok(codec::write_element(
+                    &mut WriteRef(w),
+                    enc,
+                    tag,
+                    *vr,
+                    v,
+                    b' ',
+                )?)
             };
         match tag {
             CHARSET => {
@@ -311,7 +327,7 @@ impl<'a> Pass<'a> {
 /// Passes over a replaced element's value.
 fn skip(found: Option<&Head>, r: &mut impl Read, enc: Encoding) -> Result<(), ReconcileError> {
     match found {
-        Some(h) => codec::copy_value(r, &mut io::sink(), h, enc, 0),
+        Some(h) => Ok(codec::copy_value(r, &mut io::sink(), h, enc, 0)?),
         None => Ok(()),
     }
 }

@@ -318,3 +318,43 @@ fn a_foreign_value_in_place_of_the_other_ids_sequence_is_passed_over() {
         .unwrap();
     assert_eq!(items.len(), 1, "only the sender's ID");
 }
+
+/// Regression: encapsulated pixel data (OB of undefined length: items of
+/// fragments) was refused as "an undefined length outside a sequence", so
+/// no JPEG image could be taken over.
+#[test]
+fn an_encapsulated_image_keeps_its_fragments() {
+    let mut o = InMemDicomObject::new_empty();
+    o.put(str_el(tags::SOP_CLASS_UID, VR::UI, uids::CT_IMAGE_STORAGE));
+    o.put(str_el(tags::SOP_INSTANCE_UID, VR::UI, "1.2.3.4.7"));
+    o.put(str_el(tags::PATIENT_NAME, VR::PN, "Sender^Patient"));
+    o.put(str_el(tags::PATIENT_ID, VR::LO, "SENDER-1"));
+    o.put(str_el(tags::STUDY_INSTANCE_UID, VR::UI, "1.2.3.4"));
+    o.put(DataElement::new(
+        tags::PIXEL_DATA,
+        VR::OB,
+        dicom_core::value::PixelFragmentSequence::new(
+            vec![0u32],
+            vec![vec![0xFF, 0xD8, 1, 2, 3, 4, 0xFF, 0xD9]],
+        ),
+    ));
+    let file = o
+        .with_meta(
+            FileMetaTableBuilder::new()
+                .transfer_syntax(uids::JPEG_BASELINE8_BIT)
+                .media_storage_sop_class_uid(uids::CT_IMAGE_STORAGE)
+                .media_storage_sop_instance_uid("1.2.3.4.7"),
+        )
+        .unwrap();
+    let mut input = Vec::new();
+    file.write_all(&mut input).unwrap();
+    let out = reconciled(&input, &hospital());
+    let after = read(&out);
+    assert_eq!(text(&after, tags::PATIENT_ID), "H-0042");
+    let fragments = after
+        .element(tags::PIXEL_DATA)
+        .unwrap()
+        .fragments()
+        .unwrap();
+    assert_eq!(fragments, [vec![0xFF, 0xD8, 1, 2, 3, 4, 0xFF, 0xD9]]);
+}

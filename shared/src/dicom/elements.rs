@@ -1,16 +1,31 @@
 //! Element headers of a DICOM data set as they stand in the file, read and
 //! written in the data set's own encoding, and values passed over while
-//! they are copied (or dropped): the bytes of everything the reconciliation
-//! does not change go through unchanged.
+//! they are copied (or dropped), for the server's walks that rewrite or
+//! pick from a file without a parser that trusts it: reconciliation
+//! (`reconcile`, whose bytes go through unchanged but for the identity)
+//! and the previews (only the image's elements kept).
 //!
 //! Every length is checked against what the stream holds; a value is never
 //! read into memory except the few short ones asked for ([`read_short`]),
-//! and undefined-length sequences are followed at most [`MAX_NESTING`]
-//! levels deep.
+//! and undefined-length values (sequences, CP-246's UN, encapsulated pixel
+//! data) are followed item by item at most [`MAX_NESTING`] levels deep.
 
 use std::io::{self, Read, Write};
 
-use super::ReconcileError;
+/// Why a walk over elements stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ElementError {
+    /// The stream ends inside an element.
+    #[error("the file ends inside an element")]
+    Truncated,
+    /// The structure cannot be followed safely.
+    #[error("the file's structure is not sound: {0}")]
+    Malformed(&'static str),
+    /// Reading or writing failed.
+    #[error("reading or writing failed: {0}")]
+    Io(#[from] io::Error),
+}
 
 /// Sequences and items open at once, at most (as the acceptance rules).
 pub const MAX_NESTING: usize = 128;
@@ -113,30 +128,30 @@ fn long_header(vr: [u8; 2]) -> bool {
     )
 }
 
-fn truncated(e: io::Error) -> ReconcileError {
+fn truncated(e: io::Error) -> ElementError {
     if e.kind() == io::ErrorKind::UnexpectedEof {
-        ReconcileError::Truncated
+        ElementError::Truncated
     } else {
-        ReconcileError::Io(e)
+        ElementError::Io(e)
     }
 }
 
 /// Reads the next header, or `None` at a clean end of the stream.
-pub fn read_head(r: &mut impl Read, enc: Encoding) -> Result<Option<Head>, ReconcileError> {
+pub fn read_head(r: &mut impl Read, enc: Encoding) -> Result<Option<Head>, ElementError> {
     let mut first = [0u8; 4];
     let mut got = 0;
     while got < 4 {
         match r.read(&mut first[got..]) {
             Ok(0) if got == 0 => return Ok(None),
-            Ok(0) => return Err(ReconcileError::Truncated),
+            Ok(0) => return Err(ElementError::Truncated),
             Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(ReconcileError::Io(e)),
+            Err(e) => return Err(ElementError::Io(e)),
         }
     }
     let tag = (enc.u16([first[0], first[1]]), enc.u16([first[2], first[3]]));
     let mut raw = first.to_vec();
-    let mut take = |n: usize, raw: &mut Vec<u8>| -> Result<Vec<u8>, ReconcileError> {
+    let mut take = |n: usize, raw: &mut Vec<u8>| -> Result<Vec<u8>, ElementError> {
         let mut b = vec![0u8; n];
         r.read_exact(&mut b).map_err(truncated)?;
         raw.extend_from_slice(&b);
@@ -155,7 +170,7 @@ pub fn read_head(r: &mut impl Read, enc: Encoding) -> Result<Option<Head>, Recon
     let v = take(2, &mut raw)?;
     let vr = [v[0], v[1]];
     if !vr.iter().all(u8::is_ascii_uppercase) {
-        return Err(ReconcileError::Malformed(
+        return Err(ElementError::Malformed(
             "a value representation is not two letters",
         ));
     }
@@ -182,38 +197,40 @@ pub fn copy_value(
     head: &Head,
     enc: Encoding,
     depth: usize,
-) -> Result<(), ReconcileError> {
+) -> Result<(), ElementError> {
     if !head.undefined() {
         let n = io::copy(&mut r.take(u64::from(head.len)), w)?;
         return match n == u64::from(head.len) {
             true => Ok(()),
-            false => Err(ReconcileError::Truncated),
+            false => Err(ElementError::Truncated),
         };
     }
     if depth >= MAX_NESTING {
-        return Err(ReconcileError::Malformed("sequences are nested too deep"));
+        return Err(ElementError::Malformed("sequences are nested too deep"));
     }
     // CP-246: a sequence of VR UN with undefined length holds implicit VR
     // little endian, whatever the data set's encoding.
     let inner = match head.vr {
         Some(vr) if &vr == b"UN" => Encoding::IMPLICIT_LE,
-        Some(vr) if &vr == b"SQ" => enc,
+        // Encapsulated pixel data (OB/OW of undefined length) is items
+        // of fragments, as a sequence is items of data sets.
+        Some(vr) if matches!(&vr, b"SQ" | b"OB" | b"OW") => enc,
         Some(_) => {
-            return Err(ReconcileError::Malformed(
+            return Err(ElementError::Malformed(
                 "an undefined length outside a sequence",
             ))
         }
         None => enc,
     };
     loop {
-        let item = read_head(r, inner)?.ok_or(ReconcileError::Truncated)?;
+        let item = read_head(r, inner)?.ok_or(ElementError::Truncated)?;
         w.write_all(&item.raw)?;
         match item.tag {
             SEQUENCE_END => return Ok(()),
             ITEM if !item.undefined() => copy_value(r, w, &item, inner, depth + 1)?,
             ITEM => copy_data_set(r, w, inner, depth + 1)?,
             _ => {
-                return Err(ReconcileError::Malformed(
+                return Err(ElementError::Malformed(
                     "a sequence holds something not an item",
                 ))
             }
@@ -228,18 +245,18 @@ fn copy_data_set(
     w: &mut impl Write,
     enc: Encoding,
     depth: usize,
-) -> Result<(), ReconcileError> {
+) -> Result<(), ElementError> {
     if depth >= MAX_NESTING {
-        return Err(ReconcileError::Malformed("sequences are nested too deep"));
+        return Err(ElementError::Malformed("sequences are nested too deep"));
     }
     loop {
-        let head = read_head(r, enc)?.ok_or(ReconcileError::Truncated)?;
+        let head = read_head(r, enc)?.ok_or(ElementError::Truncated)?;
         w.write_all(&head.raw)?;
         if head.tag == ITEM_END {
             return Ok(());
         }
         if head.tag.0 == 0xFFFE {
-            return Err(ReconcileError::Malformed(
+            return Err(ElementError::Malformed(
                 "a delimiter where an element belongs",
             ));
         }
@@ -248,11 +265,9 @@ fn copy_data_set(
 }
 
 /// Reads a short value (an ID, an issuer, a character set) into memory.
-pub fn read_short(r: &mut impl Read, head: &Head) -> Result<Vec<u8>, ReconcileError> {
+pub fn read_short(r: &mut impl Read, head: &Head) -> Result<Vec<u8>, ElementError> {
     if head.undefined() || head.len > MAX_SHORT {
-        return Err(ReconcileError::Malformed(
-            "an identifying value is too long",
-        ));
+        return Err(ElementError::Malformed("an identifying value is too long"));
     }
     let mut b = vec![0u8; head.len as usize];
     r.read_exact(&mut b).map_err(truncated)?;
@@ -268,13 +283,12 @@ pub fn write_element(
     vr: [u8; 2],
     value: &[u8],
     pad: u8,
-) -> Result<(), ReconcileError> {
+) -> Result<(), ElementError> {
     let mut v = value.to_vec();
     if v.len() % 2 == 1 {
         v.push(pad);
     }
-    let len =
-        u32::try_from(v.len()).map_err(|_| ReconcileError::Malformed("a value is too long"))?;
+    let len = u32::try_from(v.len()).map_err(|_| ElementError::Malformed("a value is too long"))?;
     w.write_all(&enc.put16(tag.0))?;
     w.write_all(&enc.put16(tag.1))?;
     if enc.explicit {
@@ -284,7 +298,7 @@ pub fn write_element(
             w.write_all(&enc.put32(len))?;
         } else {
             let short =
-                u16::try_from(len).map_err(|_| ReconcileError::Malformed("a value is too long"))?;
+                u16::try_from(len).map_err(|_| ElementError::Malformed("a value is too long"))?;
             w.write_all(&enc.put16(short))?;
         }
     } else {
@@ -307,9 +321,9 @@ pub fn start_sequence(w: &mut impl Write, enc: Encoding, tag: (u16, u16)) -> io:
 }
 
 /// Writes one item of defined length holding `body` (encoded elements).
-pub fn write_item(w: &mut impl Write, enc: Encoding, body: &[u8]) -> Result<(), ReconcileError> {
+pub fn write_item(w: &mut impl Write, enc: Encoding, body: &[u8]) -> Result<(), ElementError> {
     let len =
-        u32::try_from(body.len()).map_err(|_| ReconcileError::Malformed("an item is too long"))?;
+        u32::try_from(body.len()).map_err(|_| ElementError::Malformed("an item is too long"))?;
     w.write_all(&enc.put16(ITEM.0))?;
     w.write_all(&enc.put16(ITEM.1))?;
     w.write_all(&enc.put32(len))?;
@@ -334,7 +348,7 @@ pub fn copy_items(
     w: &mut impl Write,
     head: &Head,
     enc: Encoding,
-) -> Result<(), ReconcileError> {
+) -> Result<(), ElementError> {
     if head.vr.is_some_and(|vr| &vr != b"SQ") {
         return copy_value(r, &mut io::sink(), head, enc, 0);
     }
@@ -343,7 +357,7 @@ pub fn copy_items(
         let mut value = r.take(u64::from(head.len));
         while let Some(item) = read_head(&mut value, enc)? {
             if item.tag != ITEM {
-                return Err(ReconcileError::Malformed(
+                return Err(ElementError::Malformed(
                     "a sequence holds something not an item",
                 ));
             }
@@ -355,11 +369,11 @@ pub fn copy_items(
         }
         return match value.limit() {
             0 => Ok(()),
-            _ => Err(ReconcileError::Truncated),
+            _ => Err(ElementError::Truncated),
         };
     }
     loop {
-        let item = read_head(r, enc)?.ok_or(ReconcileError::Truncated)?;
+        let item = read_head(r, enc)?.ok_or(ElementError::Truncated)?;
         match item.tag {
             SEQUENCE_END => return Ok(()),
             ITEM => {
@@ -370,7 +384,7 @@ pub fn copy_items(
                 }
             }
             _ => {
-                return Err(ReconcileError::Malformed(
+                return Err(ElementError::Malformed(
                     "a sequence holds something not an item",
                 ))
             }
