@@ -46,24 +46,14 @@ pub enum ReconcileError {
     /// The name cannot be written in the images' character set.
     #[error("the name cannot be written in the images' character set; write it without accents")]
     Unencodable,
-    /// The file ends inside an element.
-    #[error("the file ends inside an element")]
-    Truncated,
-    /// The file's structure cannot be followed safely.
-    #[error("the file's structure is not sound: {0}")]
-    Malformed(&'static str),
-    /// Reading or writing failed.
-    #[error("reading or writing failed: {0}")]
-    Io(#[from] io::Error),
+    /// The file cannot be walked (truncated, unsound, unreadable).
+    #[error(transparent)]
+    Walk(#[from] ElementError),
 }
 
-impl From<ElementError> for ReconcileError {
-    fn from(e: ElementError) -> Self {
-        match e {
-            ElementError::Truncated => ReconcileError::Truncated,
-            ElementError::Malformed(why) => ReconcileError::Malformed(why),
-            ElementError::Io(e) => ReconcileError::Io(e),
-        }
+impl From<io::Error> for ReconcileError {
+    fn from(e: io::Error) -> Self {
+        ReconcileError::Walk(ElementError::Io(e))
     }
 }
 
@@ -73,9 +63,9 @@ impl ReconcileError {
         match self {
             ReconcileError::Invalid { .. } => "identity-invalid",
             ReconcileError::Unencodable => "identity-unencodable",
-            ReconcileError::Truncated => "object-truncated",
-            ReconcileError::Malformed(_) => "object-malformed",
-            ReconcileError::Io(_) => "io-failed",
+            ReconcileError::Walk(ElementError::Truncated) => "object-truncated",
+            ReconcileError::Walk(ElementError::Io(_)) => "io-failed",
+            ReconcileError::Walk(_) => "object-malformed",
         }
     }
 }
@@ -107,9 +97,9 @@ pub fn reconcile(
     let mut head = [0u8; 132];
     input
         .read_exact(&mut head)
-        .map_err(|_| ReconcileError::Truncated)?;
+        .map_err(|_| ReconcileError::Walk(ElementError::Truncated))?;
     if &head[128..] != b"DICM" {
-        return Err(ReconcileError::Malformed("not a DICOM Part 10 file"));
+        return Err(ElementError::Malformed("not a DICOM Part 10 file").into());
     }
     output.write_all(&head)?;
     // The file meta group: explicit VR little endian, copied unchanged.
@@ -123,7 +113,7 @@ pub fn reconcile(
         if next.len() < 2 || u16::from_le_bytes([next[0], next[1]]) != 0x0002 {
             break;
         }
-        let h = read_head(input, meta)?.ok_or(ReconcileError::Truncated)?;
+        let h = read_head(input, meta)?.ok_or(ReconcileError::Walk(ElementError::Truncated))?;
         output.write_all(&h.raw)?;
         if h.tag == (0x0002, 0x0010) {
             syntax = read_short(input, &h)?;
@@ -190,7 +180,7 @@ impl<'a> Pass<'a> {
             // Checked to the end: a second Patient ID after the pixel
             // data would be a second identity.
             if h.tag.0 == 0xFFFE || last.is_some_and(|l| l >= h.tag) {
-                return Err(ReconcileError::Malformed("elements out of order"));
+                return Err(ElementError::Malformed("elements out of order").into());
             }
             last = Some(h.tag);
             // Targets this file lacks are written where they belong.
