@@ -8,6 +8,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod case;
 pub mod casefile;
 pub mod cli;
 pub mod clock;
@@ -64,6 +65,9 @@ pub enum Error {
     /// A submission cannot be shown to staff.
     #[error(transparent)]
     Case(#[from] casefile::CaseError),
+    /// A staff action on a case failed.
+    #[error(transparent)]
+    Cases(#[from] case::CaseError),
     /// Uploads could not be recovered at start-up.
     #[error("cannot recover unfinished uploads: {0}")]
     Intake(#[from] intake::IntakeError),
@@ -93,6 +97,7 @@ impl Error {
             Error::Hospital(e) => e.code(),
             Error::Intake(e) => e.code().as_str(),
             Error::Case(e) => e.code(),
+            Error::Cases(e) => e.code(),
             Error::DataDir(..) => "data-dir-unusable",
             Error::Listen(..) => "listen-failed",
             Error::Client(e) => e.code(),
