@@ -332,4 +332,5 @@ fn a_held_case_is_taken_over_consulted_closed_and_deleted_at_its_date() {
         "the deleted case reached the archive".into()
     });
     f.context(server.log());
+    f.finish();
 }
