@@ -15,6 +15,8 @@ use crate::config::{Config, Flags, LogFormat};
 use crate::Error;
 
 mod staff;
+mod case;
+use case::{case, CaseCmd};
 
 /// DICOM Mailslot: receive medical images from outside, one way.
 #[derive(Debug, Parser)]
@@ -71,6 +73,10 @@ enum Command {
         #[command(subcommand)]
         show: Option<SubmissionsCmd>,
     },
+    /// Held cases (`mode = "hold"`): list, show, take over into the
+    /// archive, send as a consult, close.
+    #[command(subcommand)]
+    Case(CaseCmd),
     /// Print the audit log (no patient data): time (UTC), event, details.
     Audit {
         /// Only events on or after this day (YYYY-MM-DD, server time zone).
@@ -280,6 +286,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Case(cmd) => {
+            let config = Config::load(&flags)?;
+            let store = open_store(&config)?;
+            case(cmd, &config, &store)
+        }
         Command::Audit { since } => {
             let config = Config::load(&flags)?;
             let store = open_store(&config)?;
@@ -340,9 +351,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let keys = crate::keys::Keyring::open(&config.data_dir.join("keys"))?;
             let report = crate::retention::run_once(&config, &store, &keys, crate::clock::now())?;
             println!(
-                "expired uploads: {}, purged submissions: {}, keys destroyed: {}",
+                "expired uploads: {}, purged submissions: {}, cases deleted: {}, keys destroyed: {}",
                 report.expired_uploads,
                 report.purged.len(),
+                report.cases_deleted,
                 report.keys_destroyed
             );
             Ok(ExitCode::SUCCESS)
@@ -371,11 +383,23 @@ fn serve(config: Config) -> Result<ExitCode, Error> {
         );
     }
     drop(store);
-    println!(
-        "mailslot: data in {}, forwarding to {}",
-        config.data_dir.display(),
-        config.forward
-    );
+    match config.mode {
+        crate::config::Mode::Forward => println!(
+            "mailslot: data in {}, forwarding to {}",
+            config.data_dir.display(),
+            config.forward
+        ),
+        crate::config::Mode::Hold => println!(
+            "mailslot: data in {}, holding what arrives for staff (mode = hold); taken over to {}{}",
+            config.data_dir.display(),
+            config.forward,
+            config
+                .consult
+                .as_ref()
+                .map(|c| format!(", consults to {c}"))
+                .unwrap_or_default()
+        ),
+    }
     actix_web::rt::System::new().block_on(crate::server::serve(config))?;
     Ok(ExitCode::SUCCESS)
 }

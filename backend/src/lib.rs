@@ -8,6 +8,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod case;
 pub mod casefile;
 pub mod cli;
 pub mod clock;
@@ -72,6 +73,9 @@ pub enum Error {
     /// A staff account could not be managed.
     #[error(transparent)]
     Staff(#[from] staff::StaffError),
+    /// A staff action on a case failed.
+    #[error(transparent)]
+    Cases(#[from] case::CaseError),
     /// Uploads could not be recovered at start-up.
     #[error("cannot recover unfinished uploads: {0}")]
     Intake(#[from] intake::IntakeError),
@@ -102,6 +106,7 @@ impl Error {
             Error::Intake(e) => e.code().as_str(),
             Error::Case(e) => e.code(),
             Error::Staff(e) => e.code(),
+            Error::Cases(e) => e.code(),
             Error::DataDir(..) => "data-dir-unusable",
             Error::Listen(..) => "listen-failed",
             Error::Client(e) => e.code(),

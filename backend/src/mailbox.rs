@@ -60,6 +60,12 @@ impl Layout {
         self.spool.join(format!("{id}.dcm"))
     }
 
+    /// Upload `id`'s object rewritten under the hospital's identity (a
+    /// take-over), before it replaces [`Layout::spooled`].
+    pub fn reconciled(&self, id: &str) -> PathBuf {
+        self.spool.join(format!("{id}.reconciled.dcm"))
+    }
+
     /// The inbox folder of submission `reference`.
     pub fn submission(&self, reference: &str) -> PathBuf {
         self.inbox.join(reference)
@@ -83,7 +89,7 @@ impl Layout {
 
 /// [`committed_bytes`]'s query (per upload creation and preflight; one
 /// statement, one sum): `?1` the receiving state, `?2` since when a
-/// reservation counts, `?3`–`?5` the forward queue's states whose object
+/// reservation counts, `?3`–`?6` the forward queue's states whose object
 /// is still in the spool (`forward::queue::IN_SPOOL`). The sum is cast:
 /// PostgreSQL sums BIGINTs as NUMERIC.
 pub(crate) const COMMITTED_BYTES: &str = r#"SELECT CAST(
@@ -91,7 +97,7 @@ pub(crate) const COMMITTED_BYTES: &str = r#"SELECT CAST(
                FROM uploads WHERE state = ?1)
           + (SELECT COALESCE(SUM(u.plaintext_len), 0) FROM uploads u
                JOIN forward_queue q ON q.upload_id = u.id
-               WHERE q.state IN (?3, ?4, ?5))
+               WHERE q.state IN (?3, ?4, ?5, ?6))
           + (SELECT COALESCE(SUM(bytes), 0) FROM inbox) AS BIGINT)"#;
 
 /// Bytes the mailbox occupies or has promised now, each counted once:
@@ -105,10 +111,10 @@ pub(crate) const COMMITTED_BYTES: &str = r#"SELECT CAST(
 /// An object forwarded to the PACS left the spool and counts no more; one
 /// delivered into the inbox counts there only; a purge frees its bytes.
 pub fn committed_bytes(store: &Store, active_since: i64) -> Result<u64, StoreError> {
-    let [a, b, c] = crate::forward::queue::IN_SPOOL;
+    let [a, b, c, d] = crate::forward::queue::IN_SPOOL;
     let total: i64 = store.conn()?.query_row(
         COMMITTED_BYTES,
-        params![UploadState::Receiving.as_str(), active_since, a, b, c],
+        params![UploadState::Receiving.as_str(), active_since, a, b, c, d],
         |r| r.get(0),
     )?;
     Ok(total.max(0) as u64)
@@ -121,6 +127,12 @@ pub fn count_inbox_bytes(store: &Store, reference: &str, bytes: u64) -> Result<(
          ON CONFLICT(reference) DO UPDATE SET bytes = inbox.bytes + excluded.bytes",
         params![reference, now(), bytes as i64],
     )?;
+    Ok(())
+}
+
+/// Removes submission `reference`'s inbox row (its folder is gone).
+pub fn forget_inbox(conn: &impl Sql, reference: &str) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM inbox WHERE reference = ?1", params![reference])?;
     Ok(())
 }
 
@@ -183,6 +195,7 @@ pub fn sweep_orphans(store: &Store, layout: &Layout, at: i64) -> Result<usize, S
     }
     for (path, name) in entries(&layout.spool) {
         let id = name.strip_suffix(".dcm").unwrap_or(&name);
+        let id = id.strip_suffix(".reconciled").unwrap_or(id);
         let queued = crate::forward::queue::upload_unfinished(&*store.conn()?, id)?;
         if !queued && old(&path) {
             sweep("spool", &path, id)?;

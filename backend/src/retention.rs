@@ -7,6 +7,9 @@
 //!   with their uploads and submission (once nothing of theirs waits to be
 //!   forwarded), objects the PACS refused for good (file and row), audit
 //!   rows after [`AUDIT_RETENTION_DAYS`], idle lockout counters;
+//! - cases (`mode = "hold"`) past their deletion date, whatever their
+//!   state, and closed cases once what they sent is delivered
+//!   (`case::Cases::housekeeping`);
 //! - files that no database row owns (a part file of an upload that ended,
 //!   a spool file nothing queues, an inbox folder no submission counts)
 //!   are swept once they are an hour old.
@@ -68,6 +71,7 @@ fn purge_records(
         uploads += crate::intake::forget_session(&tx, sid)?;
         crate::notify::queue::remove_session(&tx, sid)?;
         crate::submission::forget(&tx, sid)?;
+        crate::case::table::forget_session(&tx, sid)?;
         crate::session::forget(&tx, sid)?;
         tx.commit()?;
         sessions += 1;
@@ -107,6 +111,9 @@ pub struct Report {
     pub refused_purged: usize,
     /// Audit rows older than [`AUDIT_RETENTION_DAYS`], removed.
     pub audit_purged: usize,
+    /// Cases deleted: held ones past their deletion date, closed ones
+    /// whose last taken-over object was delivered (`case`).
+    pub cases_deleted: usize,
 }
 
 /// How often a node sharing a PostgreSQL database looks for claims of
@@ -192,6 +199,15 @@ pub fn run_once(
         ..Report::default()
     };
     report.orphans_swept = crate::mailbox::sweep_orphans(store, &layout, at)?;
+    let cases = crate::case::Cases {
+        store,
+        config,
+        forwarder: None,
+    };
+    report.cases_deleted = cases.housekeeping(at).unwrap_or_else(|e| {
+        tracing::error!(code = e.code(), error = %e, "cannot delete the cases due");
+        0
+    });
     purge_records(store, &layout, config.retention, at, &mut report)?;
     crate::lockout::Lockout::forget_old(store, at)?;
 

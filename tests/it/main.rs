@@ -16,6 +16,9 @@
 //! - `made.rs` — what the server makes itself (cover sheets, letters,
 //!   photo pages, the instructions): within the senders' limits, one
 //!   patient per sheet, nothing sender-made to staff;
+//! - `cases.rs` — hold mode and staff's cases from the console: nothing
+//!   in the archive until taken over, take-over under the hospital's ID
+//!   into Orthanc, a consult elsewhere, close and the deletion date;
 //! - `notification.rs` — mail and webhook to the hospital, no patient data;
 //! - `lockout.rs` — wrong passwords: per client, booked before checked,
 //!   kept over restarts; `limits.rs` — quota, reservations, a session's
@@ -49,6 +52,7 @@
 //! its browser-only code in `frontend/tests/browser.rs`.
 
 mod api;
+mod cases;
 mod config;
 mod console;
 mod crafted;

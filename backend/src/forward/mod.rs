@@ -21,7 +21,7 @@ use crate::clock::now;
 use crate::config::{Config, Destination};
 use crate::store::{Store, StoreError};
 
-pub use queue::{failures, queue_counts, Failure};
+pub use queue::{failures, queue_counts, Failure, Target};
 
 /// One object to forward.
 #[derive(Debug, Clone)]
@@ -125,24 +125,32 @@ pub struct Forwarder {
 }
 
 impl Forwarder {
-    /// Starts the workers for `config.forward`.
+    /// Starts the workers for `config.forward` (the archive) and, if set,
+    /// `config.consult`: each claims only its own destination's items.
     pub fn start(config: Config, store: Arc<Store>) -> Result<Self, StoreError> {
         // Items a crash left in flight go back to the queue (with several
         // nodes: those of nodes that no longer run; housekeeping repeats it).
         store.requeue_orphans(crate::store::Queue::Forward)?;
         let signal = Arc::new((Mutex::new(0u64), Condvar::new()));
-        let workers = match config.forward {
-            Destination::Dimse { .. } => config.dimse_associations,
-            Destination::Stow { .. } => 2,
-            Destination::Inbox => 1,
-        };
-        for n in 0..workers {
-            let (config, store, signal) = (config.clone(), store.clone(), signal.clone());
-            let spawned = std::thread::Builder::new()
-                .name(format!("forward-{n}"))
-                .spawn(move || worker(&config, &store, &signal));
-            if let Err(e) = spawned {
-                tracing::error!(error = %e, "cannot start a forward worker");
+        let mut targets = vec![(Target::Archive, config.forward.clone())];
+        if let Some(consult) = &config.consult {
+            targets.push((Target::Consult, consult.clone()));
+        }
+        for (target, destination) in targets {
+            let workers = match destination {
+                Destination::Dimse { .. } => config.dimse_associations,
+                Destination::Stow { .. } => 2,
+                Destination::Inbox => 1,
+            };
+            for n in 0..workers {
+                let (config, store, signal) = (config.clone(), store.clone(), signal.clone());
+                let destination = destination.clone();
+                let spawned = std::thread::Builder::new()
+                    .name(format!("forward-{}-{n}", target.as_str()))
+                    .spawn(move || worker(&config, &store, &signal, target, &destination));
+                if let Err(e) = spawned {
+                    tracing::error!(error = %e, "cannot start a forward worker");
+                }
             }
         }
         Ok(Forwarder { signal })
@@ -163,15 +171,21 @@ pub fn backoff(base: u64, attempts: u32) -> i64 {
     ((base as i64) << attempts.min(10)).min(600)
 }
 
-fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
-    let batch = match config.forward {
+fn worker(
+    config: &Config,
+    store: &Store,
+    signal: &(Mutex<u64>, Condvar),
+    target: Target,
+    destination: &Destination,
+) {
+    let batch = match destination {
         Destination::Dimse { .. } => 32,
         Destination::Stow { .. } => config.stow_batch,
         Destination::Inbox => 64,
     };
     loop {
         let seen = signal.0.lock().map(|n| *n).unwrap_or(0);
-        let items = match claim(config, store, batch) {
+        let items = match claim(config, store, target, batch) {
             Ok(items) => items,
             Err(e) => {
                 tracing::error!(code = e.code(), error = %e, "forward queue unreadable");
@@ -194,7 +208,7 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
                 tracing::error!(code = e.code(), error = %e, upload = %item.upload_id, "cannot record a forward outcome");
             }
         };
-        match &config.forward {
+        match destination {
             Destination::Inbox => {
                 for (i, item) in items.iter().enumerate() {
                     record_one(i, inbox::deliver(config, store, item));
@@ -226,10 +240,15 @@ fn worker(config: &Config, store: &Store, signal: &(Mutex<u64>, Condvar)) {
     }
 }
 
-/// Takes up to `n` due items and marks them in flight.
-fn claim(config: &Config, store: &Store, n: usize) -> Result<Vec<Item>, StoreError> {
+/// Takes up to `n` due items for `target` and marks them in flight.
+fn claim(
+    config: &Config,
+    store: &Store,
+    target: Target,
+    n: usize,
+) -> Result<Vec<Item>, StoreError> {
     let layout = crate::mailbox::Layout::of(&config.data_dir);
-    Ok(queue::claim(store, n, now())?
+    Ok(queue::claim(store, target, n, now())?
         .into_iter()
         .map(|c| Item {
             path: layout.spooled(&c.upload_id),

@@ -6,6 +6,9 @@
 //! mailbox's accounting and sweep, and housekeeping read and purge
 //! through the functions below.
 //!
+//! Longer than 400 lines with its tests: one owner for every statement
+//! on the table outweighs the length.
+//!
 //! A leaf: it imports nothing but the store, so that the metrics, the
 //! mailbox and intake can use it while the forwarding uses them.
 
@@ -16,21 +19,119 @@ pub use crate::store::QueueState;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The states whose object is still in the spool: queued, in flight, or
-/// refused for good and kept for staff; every state but `Done`.
-pub const IN_SPOOL: [QueueState; 3] =
-    [QueueState::Pending, QueueState::Sending, QueueState::Failed];
+/// The states whose object is still in the spool: queued, in flight,
+/// refused for good and kept for staff, or held for staff; every state
+/// but `Done`.
+pub const IN_SPOOL: [QueueState; 4] = [
+    QueueState::Pending,
+    QueueState::Sending,
+    QueueState::Failed,
+    QueueState::Held,
+];
 
-/// Queues upload `upload_id` of session `session_id`, due at once; inside
-/// the transaction that accepts it. Queued already (a retry after a
-/// crash): nothing changes.
-pub fn enqueue(tx: &impl Sql, upload_id: &str, session_id: &str, now: i64) -> Result<()> {
+/// Where an item goes (its `destination` column): each destination has
+/// workers of its own that claim only its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// `forward`: the hospital's archive.
+    Archive,
+    /// `consult`: a second opinion's destination, never the archive.
+    Consult,
+}
+
+impl Target {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Archive => "archive",
+            Target::Consult => "consult",
+        }
+    }
+
+    /// The target a stored word names (`None`: not decided yet, or a word
+    /// this version does not know, which no worker claims either).
+    pub fn parse(s: &str) -> Option<Self> {
+        [Target::Archive, Target::Consult]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+}
+
+impl crate::store::ToSql for Target {
+    fn to_value(&self) -> crate::store::Value {
+        crate::store::Value::Text(self.as_str().to_owned())
+    }
+}
+
+/// Queues upload `upload_id` of session `session_id`, inside the
+/// transaction that accepts it: due at once for the archive, or (`held`:
+/// `mode = "hold"`) held for staff with no destination yet. Queued
+/// already (a retry after a crash): nothing changes.
+pub fn enqueue(
+    tx: &impl Sql,
+    upload_id: &str,
+    session_id: &str,
+    now: i64,
+    held: bool,
+) -> Result<()> {
+    let (state, target) = match held {
+        true => (QueueState::Held, None),
+        false => (QueueState::Pending, Some(Target::Archive)),
+    };
     tx.execute(
-        "INSERT INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT DO NOTHING",
-        params![upload_id, session_id, QueueState::Pending, now],
+        "INSERT INTO forward_queue (upload_id, session_id, state, next_attempt, updated_at, destination)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5) ON CONFLICT DO NOTHING",
+        params![upload_id, session_id, state, now, target],
     )?;
     Ok(())
+}
+
+/// One item of a session, as the case module sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionItem {
+    /// The upload (the spool file's name).
+    pub upload_id: String,
+    /// Its state.
+    pub state: QueueState,
+    /// Where it goes, once decided.
+    pub target: Option<Target>,
+}
+
+/// Every item of session `session_id`, by upload id.
+pub fn session_items(conn: &impl Sql, session_id: &str) -> Result<Vec<SessionItem>> {
+    conn.query_map(
+        "SELECT upload_id, state, destination FROM forward_queue WHERE session_id = ?1 ORDER BY upload_id",
+        params![session_id],
+        |r| {
+            Ok(SessionItem {
+                upload_id: r.get(0)?,
+                state: r.state(1)?,
+                target: r.get::<Option<String>>(2)?.as_deref().and_then(Target::parse),
+            })
+        },
+    )
+}
+
+/// Marks held item `upload_id` as going to `target` once released (a
+/// take-over whose rewritten file is written but not yet in place);
+/// `false` if it is not held without a destination.
+pub fn destine(conn: &impl Sql, upload_id: &str, target: Target, at: i64) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE forward_queue SET destination = ?1, updated_at = ?2
+         WHERE upload_id = ?3 AND state = ?4 AND destination IS NULL",
+        params![target, at, upload_id, QueueState::Held],
+    )? == 1)
+}
+
+/// Releases held item `upload_id` to `target`, due at `at`: pending, to
+/// be claimed by that destination's workers. Only a held item whose
+/// destination is `target` or not decided is released; `false` otherwise.
+pub fn release(conn: &impl Sql, upload_id: &str, target: Target, at: i64) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE forward_queue SET state = ?1, destination = ?2, next_attempt = ?3, updated_at = ?3
+         WHERE upload_id = ?4 AND state = ?5 AND (destination IS NULL OR destination = ?2)",
+        params![QueueState::Pending, target, at, upload_id, QueueState::Held],
+    )? == 1)
 }
 
 /// An item a worker claimed.
@@ -44,19 +145,19 @@ pub struct Claimed {
     pub attempts: u32,
 }
 
-/// [`claim`]'s query: due items (`?1` pending, due at `?2`), oldest
-/// first, at most `?3`.
+/// [`claim`]'s query: due items (`?1` pending, due at `?2`) for
+/// destination `?4`, oldest first, at most `?3`.
 pub(crate) const CLAIM: &str = "SELECT q.upload_id, s.reference, q.attempts FROM forward_queue q JOIN sessions s ON s.id = q.session_id
-             WHERE q.state = ?1 AND q.next_attempt <= ?2 ORDER BY q.next_attempt, q.upload_id LIMIT ?3";
+             WHERE q.state = ?1 AND q.next_attempt <= ?2 AND q.destination = ?4 ORDER BY q.next_attempt, q.upload_id LIMIT ?3";
 
-/// Takes up to `n` items due at `at` and marks them in flight for this
-/// node.
-pub fn claim(store: &Store, n: usize, at: i64) -> Result<Vec<Claimed>> {
+/// Takes up to `n` items for `target` due at `at` and marks them in
+/// flight for this node.
+pub fn claim(store: &Store, target: Target, n: usize, at: i64) -> Result<Vec<Claimed>> {
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
     let items: Vec<Claimed> = tx.query_map(
         &tx.claiming(CLAIM, "q"),
-        params![QueueState::Pending, at, n as i64],
+        params![QueueState::Pending, at, n as i64, target],
         |r| {
             Ok(Claimed {
                 upload_id: r.get(0)?,
@@ -291,12 +392,15 @@ mod tests {
     fn an_item_goes_from_pending_through_failed_back_to_done() {
         let (_dir, store) = store();
         let conn = || store.conn().unwrap();
-        enqueue(&*conn(), "u1", "s", 20).unwrap();
-        enqueue(&*conn(), "u1", "s", 30).unwrap();
+        enqueue(&*conn(), "u1", "s", 20, false).unwrap();
+        enqueue(&*conn(), "u1", "s", 30, false).unwrap();
         assert_eq!(queue_counts(&store).unwrap(), [(QueueState::Pending, 1)]);
         assert_eq!(oldest_waiting(&store).unwrap(), Some(10));
-        assert!(claim(&store, 8, 19).unwrap().is_empty(), "not yet due");
-        let claimed = claim(&store, 8, 20).unwrap();
+        assert!(
+            claim(&store, Target::Archive, 8, 19).unwrap().is_empty(),
+            "not yet due"
+        );
+        let claimed = claim(&store, Target::Archive, 8, 20).unwrap();
         assert_eq!(claimed.len(), 1);
         assert_eq!(claimed[0].reference, "R");
         assert_eq!(
@@ -304,8 +408,14 @@ mod tests {
             [(QueueState::Sending, 1)]
         );
         mark_retry(&store, "u1", 40, "pacs-unavailable", None, 21).unwrap();
-        assert!(claim(&store, 8, 39).unwrap().is_empty(), "backing off");
-        assert_eq!(claim(&store, 8, 40).unwrap()[0].attempts, 1);
+        assert!(
+            claim(&store, Target::Archive, 8, 39).unwrap().is_empty(),
+            "backing off"
+        );
+        assert_eq!(
+            claim(&store, Target::Archive, 8, 40).unwrap()[0].attempts,
+            1
+        );
         mark_failed(&store, "u1", "pacs-refused", Some(0xC000), 41).unwrap();
         assert_eq!(failures(&store).unwrap()[0].status, Some(0xC000));
         assert_eq!(oldest_waiting(&store).unwrap(), None);
@@ -314,7 +424,7 @@ mod tests {
         assert_eq!(refused_before(&store, 42).unwrap(), ["u1"]);
         assert_eq!(retry_failed(&store, |_| false, 50).unwrap(), 0);
         assert_eq!(retry_failed(&store, |_| true, 50).unwrap(), 1);
-        claim(&store, 8, 50).unwrap();
+        claim(&store, Target::Archive, 8, 50).unwrap();
         mark_done(&store, "u1", 51).unwrap();
         assert_eq!(queue_counts(&store).unwrap(), [(QueueState::Done, 1)]);
         assert!(!upload_unfinished(&*conn(), "u1").unwrap());

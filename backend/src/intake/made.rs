@@ -97,7 +97,7 @@ impl Intake {
                 t
             ],
         )?;
-        crate::forward::queue::enqueue(&tx, &id, &session.id, t)?;
+        crate::forward::queue::enqueue(&tx, &id, &session.id, t, self.limits.hold)?;
         tx.commit()?;
         self.forwarder.wake();
         Ok(true)

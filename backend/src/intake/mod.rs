@@ -65,6 +65,9 @@ pub struct Limits {
     pub reservation_idle_secs: u64,
     /// Active unfinished uploads per session.
     pub max_uploads_in_flight: usize,
+    /// Accepted objects are held for staff (`mode = "hold"`), not queued
+    /// for the archive.
+    pub hold: bool,
 }
 
 impl Limits {
@@ -77,6 +80,7 @@ impl Limits {
             upload_expiry_hours: config.upload_expiry.as_secs() / 3600,
             reservation_idle_secs: config.reservation_idle.as_secs(),
             max_uploads_in_flight: config.max_uploads_in_flight,
+            hold: config.mode == crate::config::Mode::Hold,
         }
     }
 }

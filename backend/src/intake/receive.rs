@@ -262,7 +262,7 @@ impl Intake {
                 if part.exists() || !spooled.exists() {
                     durable::rename(&part, &spooled)?;
                 }
-                crate::forward::queue::enqueue(&tx, &u.id, &session.id, now())?;
+                crate::forward::queue::enqueue(&tx, &u.id, &session.id, now(), self.limits.hold)?;
                 audit_verdict(&tx, u, UploadState::Accepted, None, len)?;
                 tx.commit()?;
             }

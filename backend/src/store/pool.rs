@@ -100,6 +100,9 @@ pub enum LockSpace {
     /// A running node (second key: a hash of its id), held for its life:
     /// work a node claimed is taken back only when its lock is free.
     Node = 4,
+    /// One case's staff action (second key: a hash of its reference):
+    /// one take-over, consult or deletion at a time.
+    Case = 5,
 }
 
 /// An advisory lock held on its own connection; released when dropped

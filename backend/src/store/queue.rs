@@ -43,6 +43,10 @@ pub enum QueueState {
     Done,
     /// Refused for good; kept for staff (who may queue it again).
     Failed,
+    /// Kept in the spool for staff (`mode = "hold"`): never claimed;
+    /// staff take it over (to the archive) or send it as a consult, which
+    /// makes it `Pending`, or the case is deleted with it.
+    Held,
 }
 
 impl QueueState {
@@ -52,6 +56,7 @@ impl QueueState {
         QueueState::Sending,
         QueueState::Done,
         QueueState::Failed,
+        QueueState::Held,
     ];
 
     /// As it is stored (and printed by `mailslot queue`, labelled in
@@ -62,6 +67,7 @@ impl QueueState {
             QueueState::Sending => "sending",
             QueueState::Done => "done",
             QueueState::Failed => "failed",
+            QueueState::Held => "held",
         }
     }
 

@@ -92,6 +92,19 @@ CREATE TABLE IF NOT EXISTS staff_sessions (
     created_at INTEGER NOT NULL,
     last_seen INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS cases (
+    reference TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    delete_at INTEGER NOT NULL,
+    role TEXT,
+    studies INTEGER NOT NULL DEFAULT 0,
+    letters INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL,
+    last_by TEXT,
+    last_action TEXT
+);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY,
     at INTEGER NOT NULL,
@@ -111,6 +124,9 @@ pub(super) const MIGRATIONS: &[(&str, &str, &str)] = &[
     // The node (`Store::node`) that claimed an item now being sent.
     ("forward_queue", "node", "TEXT"),
     ("notify_queue", "node", "TEXT"),
+    // Where an item goes once claimed (`forward::queue::Target`): the
+    // archive or the consult destination; none yet while staff hold it.
+    ("forward_queue", "destination", "TEXT DEFAULT 'archive'"),
 ];
 
 /// The indexes of the queries that run per request or per forwarded
@@ -125,6 +141,8 @@ CREATE INDEX IF NOT EXISTS forward_queue_by_session ON forward_queue(session_id,
 CREATE INDEX IF NOT EXISTS sessions_by_client ON sessions(client, created_at);
 CREATE INDEX IF NOT EXISTS notify_queue_by_state ON notify_queue(state, next_attempt);
 CREATE INDEX IF NOT EXISTS audit_by_time ON audit(at);
+CREATE INDEX IF NOT EXISTS cases_by_state ON cases(state, created_at);
+CREATE INDEX IF NOT EXISTS cases_by_deletion ON cases(delete_at);
 CREATE UNIQUE INDEX IF NOT EXISTS uploads_one_accepted_instance
     ON uploads(session_id, instance_hash) WHERE state = 'accepted';
 ";

@@ -4,8 +4,8 @@
 //! [`Submissions::finalize`] ends the session's intake (uploads still
 //! receiving become `incomplete`), writes the record staff read
 //! (`<inbox>/<reference>/submission.json`, mode 0600), records the
-//! submission, queues the staff notification and ends the session in one
-//! transaction, then makes the cover sheets and wraps the letters into
+//! submission, opens its case (`case::table`), queues the staff
+//! notification and ends the session in one transaction, then makes the cover sheets and wraps the letters into
 //! the studies ([`documents`]); the receipt is what it counted
 //! ([`Tally`]). A session completed before gets the same receipt again
 //! ([`Submissions::receipt_again`]) and nothing is written twice.
@@ -223,6 +223,18 @@ impl Submissions<'_> {
                 ],
             )?;
             crate::session::mark_finalized(&tx, &session.id, t)?;
+            crate::case::table::open(
+                &tx,
+                &crate::case::table::Opened {
+                    reference: &session.reference,
+                    session_id: &session.id,
+                    created_at: t,
+                    delete_at: t.saturating_add(self.config.retention.as_secs() as i64),
+                    role: sender.role.map(|r| r.as_str()),
+                    studies: message.studies,
+                    letters: tally.letters,
+                },
+            )?;
             crate::notify::enqueue(self.config, &tx, &message)?;
             tx.commit()?;
         }
