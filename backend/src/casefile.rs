@@ -235,7 +235,7 @@ pub fn list(store: &Store, since: i64) -> Result<Vec<Listed>, StoreError> {
 /// Why a case cannot be shown.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum CaseError {
+pub enum CasefileError {
     /// No folder for this reference (never sent, or purged).
     #[error("no submission {0} in the inbox (never completed, or purged)")]
     Unknown(String),
@@ -244,12 +244,12 @@ pub enum CaseError {
     Unreadable(String, String),
 }
 
-impl CaseError {
+impl CasefileError {
     /// Stable code.
     pub fn code(&self) -> &'static str {
         match self {
-            CaseError::Unknown(_) => "submission-unknown",
-            CaseError::Unreadable(..) => "submission-unreadable",
+            CasefileError::Unknown(_) => "submission-unknown",
+            CasefileError::Unreadable(..) => "submission-unreadable",
         }
     }
 }
@@ -259,7 +259,7 @@ impl CaseError {
 /// carried is one line without control or format characters
 /// ([`one_line`]); the request, which may have several lines, is shown
 /// line by line under its label ([`block`]).
-pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
+pub fn show(layout: &Layout, reference: &str) -> Result<String, CasefileError> {
     let reference = reference.trim().to_ascii_uppercase();
     let valid = reference.len() == 11
         && reference
@@ -267,9 +267,9 @@ pub fn show(layout: &Layout, reference: &str) -> Result<String, CaseError> {
             .all(|b| b == b'-' || b.is_ascii_uppercase() || b.is_ascii_digit());
     let dir = layout.submission(&reference);
     if !valid || !dir.is_dir() {
-        return Err(CaseError::Unknown(reference));
+        return Err(CasefileError::Unknown(reference));
     }
-    let unreadable = |e: String| CaseError::Unreadable(reference.clone(), e);
+    let unreadable = |e: String| CasefileError::Unreadable(reference.clone(), e);
     let mut out = format!("Submission {reference}\n");
     let mut letter_names: BTreeMap<String, String> = BTreeMap::new();
     match std::fs::read(dir.join("submission.json")) {

@@ -69,13 +69,13 @@ pub enum Error {
     Hospital(#[from] hospital::HospitalError),
     /// A submission cannot be shown to staff.
     #[error(transparent)]
-    Case(#[from] casefile::CaseError),
+    Casefile(#[from] casefile::CasefileError),
     /// A staff account could not be managed.
     #[error(transparent)]
     Staff(#[from] staff::StaffError),
     /// A staff action on a case failed.
     #[error(transparent)]
-    Cases(#[from] case::CaseError),
+    Case(#[from] case::CaseError),
     /// Uploads could not be recovered at start-up.
     #[error("cannot recover unfinished uploads: {0}")]
     Intake(#[from] intake::IntakeError),
@@ -104,9 +104,9 @@ impl Error {
             Error::Password(e) => e.code(),
             Error::Hospital(e) => e.code(),
             Error::Intake(e) => e.code().as_str(),
-            Error::Case(e) => e.code(),
+            Error::Casefile(e) => e.code(),
             Error::Staff(e) => e.code(),
-            Error::Cases(e) => e.code(),
+            Error::Case(e) => e.code(),
             Error::DataDir(..) => "data-dir-unusable",
             Error::Listen(..) => "listen-failed",
             Error::Client(e) => e.code(),

@@ -320,7 +320,7 @@ impl Cases<'_> {
             .ok_or_else(|| CaseError::Unknown(reference.clone()))?;
         let layout = self.layout();
         let text = crate::casefile::show(&layout, &reference).map_err(|e| match e {
-            crate::casefile::CaseError::Unknown(r) => CaseError::Unknown(r),
+            crate::casefile::CasefileError::Unknown(r) => CaseError::Unknown(r),
             _ => CaseError::Unreadable,
         })?;
         let session = table::get(&*self.store.conn()?, &reference)?
