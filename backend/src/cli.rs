@@ -14,8 +14,8 @@ use mailslot_shared::dicom::Lang;
 use crate::config::{Config, Flags, LogFormat};
 use crate::Error;
 
-mod staff;
 mod case;
+mod staff;
 use case::{case, CaseCmd};
 
 /// DICOM Mailslot: receive medical images from outside, one way.

@@ -211,11 +211,16 @@ pub fn run_once(
     purge_records(store, &layout, config.retention, at, &mut report)?;
     crate::lockout::Lockout::forget_old(store, at)?;
 
-    let mut inbox: Vec<(String, i64, i64)> = store.conn()?.query_map(
-        "SELECT reference, created_at, bytes FROM inbox ORDER BY created_at, reference",
-        params![],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    // In hold mode the inbox's folders are held cases: each goes at its
+    // deletion date (`case::housekeeping`), never for another's room.
+    let mut inbox: Vec<(String, i64, i64)> = match config.mode {
+        crate::config::Mode::Hold => Vec::new(),
+        crate::config::Mode::Forward => store.conn()?.query_map(
+            "SELECT reference, created_at, bytes FROM inbox ORDER BY created_at, reference",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?,
+    };
     let cutoff = at - config.retention.as_secs() as i64;
     let mut total: i64 = inbox.iter().map(|(_, _, b)| *b).sum();
     let purge = |reference: &str,
@@ -288,6 +293,18 @@ mod tests {
 
     #[test]
     fn purges_by_age_then_quota_and_ends_expired_uploads() {
+        purges_by_age_then_quota(None);
+    }
+
+    /// Regression: in hold mode the quota pass deleted the oldest held
+    /// case's folder (its records and the sender's details) for room,
+    /// though the case was still waiting for staff.
+    #[test]
+    fn held_cases_are_never_purged_for_room() {
+        purges_by_age_then_quota(Some("hold"));
+    }
+
+    fn purges_by_age_then_quota(mode: Option<&'static str>) {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let flags = Flags {
@@ -297,6 +314,7 @@ mod tests {
         let env = |k: &str| match k {
             "MAILSLOT_RETENTION_DAYS" => Some("1".to_owned()),
             "MAILSLOT_QUOTA_BYTES" => Some("1000".to_owned()),
+            "MAILSLOT_MODE" => mode.map(str::to_owned),
             _ => None,
         };
         let config = Config::load_from(&flags, env).unwrap();
@@ -328,6 +346,13 @@ mod tests {
 
         assert_eq!(report.expired_uploads, 1);
         assert!(!layout.part("u1").exists());
+        if mode == Some("hold") {
+            assert!(report.purged.is_empty(), "{:?}", report.purged);
+            for held in ["OLD-AAA-AAA", "MID-BBB-BBB", "NEW-CCC-CCC"] {
+                assert!(layout.inbox.join(held).exists(), "{held}");
+            }
+            return;
+        }
         assert_eq!(
             report.purged,
             vec![
