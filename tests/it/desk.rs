@@ -3,13 +3,21 @@
 //! role lacking a right is refused; wrong passwords lock the address out
 //! (the same counters as upload passwords); a case sent through the API
 //! is listed; and Chromium walks it keyboard-only (`tests/e2e/desk.mjs`:
-//! axe-core, 320 px, the idle warning).
+//! axe-core, 320 px, the idle warning). Staff act on a held case through
+//! it against a real Orthanc: take-over (after a confirmation of what
+//! differs from the images), consult, close.
+//!
+//! (Over 400 lines: one request helper for three tests that share it.)
 
 #![allow(clippy::expect_used, clippy::panic)]
 
 use std::process::Command;
+use std::time::Duration;
 
 use mailslot_sender::client::ClientError;
+use mailslot_tests::http::get;
+use mailslot_tests::pacs::Orthanc;
+use mailslot_tests::ports::wait_for;
 use mailslot_tests::sender::send_a_case;
 use mailslot_tests::server::{Server, PASSWORD};
 use mailslot_tests::{root, Failures};
@@ -79,6 +87,28 @@ fn request(method: &str, url: &str, cookies: &str, form: &[(&str, &str)]) -> Rep
             .collect(),
         body: resp.body_mut().read_to_string().unwrap_or_default(),
     }
+}
+
+/// A GET's status, content type and body bytes.
+fn raw(url: &str, cookies: &str) -> (u16, String, Vec<u8>) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut req = agent.get(url);
+    if !cookies.is_empty() {
+        req = req.header("Cookie", cookies);
+    }
+    let mut resp = req.call().expect("an answer");
+    let kind = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body = resp.body_mut().read_to_vec().unwrap_or_default();
+    (resp.status().as_u16(), kind, body)
 }
 
 /// `s` percent-encoded for a form body.
@@ -302,6 +332,260 @@ fn the_desk_is_its_own_signed_in_csrf_checked_and_role_bound() {
             )
         },
     );
+    f.finish();
+}
+
+/// The value of the first `name="{name}" value="…"` at or after `from`.
+fn field_value(body: &str, name: &str, from: usize) -> Option<String> {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = body[from..].find(&key)? + from + key.len();
+    Some(body[at..at + body[at..].find('"')?].to_owned())
+}
+
+/// Orthanc's instances with their tags (`?simplify`).
+fn archived(orthanc: &Orthanc) -> Vec<serde_json::Value> {
+    orthanc
+        .instances()
+        .iter()
+        .filter_map(|id| get(&format!("{}/instances/{id}/tags?simplify", orthanc.rest())))
+        .filter_map(|(_, body)| serde_json::from_slice(&body).ok())
+        .collect()
+}
+
+#[test]
+fn the_desk_takes_a_study_over_keeps_a_consult_and_closes_the_case() {
+    let orthanc = Orthanc::start();
+    let server = Server::start(
+        &format!("stow+http://127.0.0.1:{}/dicom-web", orthanc.http_port),
+        &[
+            ("MAILSLOT_MODE", "hold"),
+            ("MAILSLOT_CONSULT", "inbox"),
+            ("MAILSLOT_PATIENT_ID_ISSUER", "HOSPITAL-X"),
+        ],
+    );
+    server.add_staff(ANNA.0, "desk", ANNA.1);
+    let reference = send_a_case(&server);
+    let desk = |p: &str| format!("{}{p}", server.desk_url);
+    let case_path = format!("/cases/{reference}");
+    let mut f = Failures::default();
+    f.check(
+        wait_for(Duration::from_secs(30), || server.queue("held") >= 2),
+        || format!("{} held, 2 images expected", server.queue("held")),
+    );
+    let anna =
+        sign_in(&server, ANNA).unwrap_or_else(|r| panic!("sign-in: {} {}", r.status, r.body));
+    let list = request("GET", &desk("/cases"), &anna, &[]);
+    f.check(
+        list.body.contains(&reference) && list.body.contains("Neu"),
+        || format!("the list shows the held case as new:\n{}", list.body),
+    );
+
+    // The case: two studies, a decoded preview per series (not the
+    // placeholder), a take-over form per study.
+    let page = request("GET", &desk(&case_path), &anna, &[]);
+    let previews: Vec<&str> = page
+        .body
+        .match_indices("/preview/")
+        .map(|(at, _)| {
+            let start = page.body[..at].rfind('"').map_or(0, |q| q + 1);
+            &page.body[start..at + page.body[at..].find('"').unwrap_or(0)]
+        })
+        .collect();
+    f.check(page.status == 200 && previews.len() == 2, || {
+        format!(
+            "the case page ({}), previews {previews:?}:\n{}",
+            page.status, page.body
+        )
+    });
+    let placeholder = mailslot_backend::preview::placeholder(mailslot_backend::preview::SIDE).png;
+    for src in &previews {
+        let (status, kind, png) = raw(&desk(src), &anna);
+        f.check(
+            status == 200
+                && kind == "image/png"
+                && png.starts_with(b"\x89PNG")
+                && png != placeholder,
+            || {
+                format!(
+                    "preview {src}: {status} {kind}, the placeholder: {}",
+                    png == placeholder
+                )
+            },
+        );
+    }
+    let (status, _, _) = raw(&desk(previews.first().copied().unwrap_or("/")), "");
+    f.check(status == 303, || format!("a preview signed out: {status}"));
+    let first = page.body.find("form class=\"takeover\"").unwrap_or(0);
+    let study = field_value(&page.body, "study", first).expect("a take-over form");
+    let second = page.body[first + 1..]
+        .find("form class=\"takeover\"")
+        .map(|at| at + first + 1)
+        .expect("a second study's form");
+    let study2 = field_value(&page.body, "study", second).expect("study 2");
+    let csrf = page.csrf();
+
+    // Without its token: refused, nothing sent.
+    let form = [
+        ("study", study.as_str()),
+        ("patient_id", "H-0042"),
+        ("family", "Muster"),
+        ("given", "Erika"),
+        ("birth", "01.01.1970"),
+        ("sex", "F"),
+        ("accession", ""),
+    ];
+    let r = request(
+        "POST",
+        &desk(&format!("{case_path}/take-over")),
+        &anna,
+        &form,
+    );
+    f.check(
+        r.status == 403 && r.header("mailslot-error") == Some("csrf-missing"),
+        || format!("take-over without CSRF token: {}", r.status),
+    );
+    // A name and birth date unlike the images': a confirmation first.
+    let mut with = vec![("csrf", csrf.as_str())];
+    with.extend(form);
+    let r = request(
+        "POST",
+        &desk(&format!("{case_path}/take-over")),
+        &anna,
+        &with,
+    );
+    f.check(
+        r.status == 200 && r.body.contains("Abweichung bestätigen") && r.body.contains("Muster"),
+        || {
+            format!(
+                "the difference is named before sending: {}\n{}",
+                r.status, r.body
+            )
+        },
+    );
+    f.check(orthanc.instances().is_empty(), || {
+        "the archive got something before the confirmation".into()
+    });
+    with.push(("confirmed", "yes"));
+    let r = request(
+        "POST",
+        &desk(&format!("{case_path}/take-over")),
+        &anna,
+        &with,
+    );
+    let outcome = r.header("location").unwrap_or("/").to_owned();
+    f.check(
+        r.status == 303
+            && r.header("location")
+                .is_some_and(|l| l.starts_with(&format!("{case_path}?done=take-over&n="))),
+        || {
+            format!(
+                "take-over: {} {:?}\n{}",
+                r.status,
+                r.header("location"),
+                r.body
+            )
+        },
+    );
+    f.check(
+        wait_for(Duration::from_secs(60), || !orthanc.instances().is_empty()),
+        || format!("nothing in the archive after take-over\n{}", server.log()),
+    );
+    server.drained(1);
+    let stored = archived(&orthanc);
+    for tags in &stored {
+        let ok = tags["PatientID"] == "H-0042"
+            && tags["IssuerOfPatientID"] == "HOSPITAL-X"
+            && tags["PatientName"] == "Muster^Erika"
+            && tags["PatientBirthDate"] == "19700101"
+            && tags["StudyInstanceUID"] == study.as_str()
+            && tags["OtherPatientIDsSequence"][0]["PatientID"].is_string();
+        f.check(ok, || {
+            format!("an archived object not under the hospital's identity: {tags}")
+        });
+    }
+    let shown = request("GET", &desk(&outcome), &anna, &[]);
+    f.check(
+        shown.body.contains("role=\"status\"") && shown.body.contains("Übernommen"),
+        || format!("the outcome is shown:\n{}", shown.body),
+    );
+
+    // Study 2 as a consult: into the inbox, not the archive.
+    let r = request(
+        "POST",
+        &desk(&format!("{case_path}/consult")),
+        &anna,
+        &[("csrf", &csrf), ("study", &study2)],
+    );
+    f.check(r.status == 303, || {
+        format!("consult: {} {}", r.status, r.body)
+    });
+    let archived_before = stored.len();
+    server.drained(2);
+    f.check(
+        archived(&orthanc)
+            .iter()
+            .all(|t| t["StudyInstanceUID"] == study.as_str())
+            && orthanc.instances().len() == archived_before,
+        || "the consult reached the archive".into(),
+    );
+
+    // Closed after a confirmation: the case and its previews are gone.
+    let r = request(
+        "POST",
+        &desk(&format!("{case_path}/close")),
+        &anna,
+        &[("csrf", &csrf)],
+    );
+    f.check(
+        r.status == 200 && r.body.contains("Fall schließen?"),
+        || format!("close asks first: {}", r.status),
+    );
+    let r = request(
+        "POST",
+        &desk(&format!("{case_path}/close")),
+        &anna,
+        &[("csrf", &csrf), ("confirmed", "yes")],
+    );
+    f.check(
+        r.status == 303 && r.header("location") == Some(&*format!("/cases?closed={reference}")),
+        || format!("close: {} {:?}\n{}", r.status, r.header("location"), r.body),
+    );
+    let gone = request("GET", &desk(&case_path), &anna, &[]);
+    f.check(gone.status == 404, || {
+        format!("the closed case: {}", gone.status)
+    });
+    f.check(!server.data.join("inbox").join(&reference).exists(), || {
+        "the case's inbox folder is still there".into()
+    });
+    let cached = mailslot_tests::files_under(&server.data.join("previews"));
+    f.check(cached.is_empty(), || format!("previews left: {cached:?}"));
+    let r = request(
+        "POST",
+        &desk(&format!("{case_path}/consult")),
+        &anna,
+        &[("csrf", &csrf), ("study", &study2)],
+    );
+    f.check(
+        r.status == 404 && r.header("mailslot-error") == Some("not-found"),
+        || {
+            format!(
+                "an action on a deleted case: {} {:?}",
+                r.status,
+                r.header("mailslot-error")
+            )
+        },
+    );
+    let audit = server.admin(&["audit"]);
+    for event in ["case-take-over", "case-consult", "case-close"] {
+        f.check(audit.contains(event) && audit.contains("by=anna"), || {
+            format!("no {event} by anna in the audit log:\n{audit}")
+        });
+    }
+    f.check(
+        !audit.contains("Muster") && !audit.contains("H-0042"),
+        || "patient data in the audit log".into(),
+    );
+    f.context(server.log());
     f.finish();
 }
 

@@ -1,19 +1,13 @@
 //! The desk's case list: one row per completed submission, and the
 //! filters and counts the list page shows.
 //!
-//! [`rows`] is the one place the list is read. Until the case lifecycle
-//! (a `cases` table with states) exists, it is made from the submission
-//! records (`casefile::list`), the objects' records and the sender's
-//! record in the inbox, and every case is [`State::New`]; then it becomes
-//! a call to the lifecycle's list.
-
-use std::collections::BTreeSet;
+//! [`rows`] is the one place the list is read: the case lifecycle's list
+//! (`case::Cases::list`: state, deletion date, counts), newest first.
 
 use mailslot_shared::wire::{Purpose, Role};
 
-use crate::casefile;
+use crate::case::{CaseError, CaseState, Cases};
 use crate::mailbox::Layout;
-use crate::store::{Store, StoreError};
 
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,6 +45,17 @@ impl State {
         }
     }
 
+    /// The desk's word for the lifecycle's state.
+    pub fn of(s: CaseState) -> State {
+        match s {
+            CaseState::New => State::New,
+            CaseState::InProgress => State::InProgress,
+            CaseState::TakenOver => State::TakenOver,
+            CaseState::Consult => State::Consult,
+            CaseState::Closed => State::Closed,
+        }
+    }
+
     /// The state a word names.
     pub fn parse(s: &str) -> Option<State> {
         State::ALL.into_iter().find(|st| st.as_str() == s)
@@ -85,38 +90,50 @@ pub struct Row {
     pub delete_at: i64,
 }
 
-/// Every case, newest first. Blocking (database and inbox): call off the
+/// Every case, newest first, from the case lifecycle (its state and
+/// deletion date); the purpose from the sender's record when the
+/// submission has none. Blocking (database and inbox): call off the
 /// async workers.
-pub fn rows(store: &Store, layout: &Layout, retention_secs: i64) -> Result<Vec<Row>, StoreError> {
-    let mut out: Vec<Row> = casefile::list(store, 0)?
+pub fn rows(cases: &Cases<'_>, layout: &Layout) -> Result<Vec<Row>, CaseError> {
+    let mut out: Vec<Row> = cases
+        .list(&crate::case::Filter::default())?
         .into_iter()
-        .map(|s| {
-            let folder = layout.submission(&s.reference);
-            let sender = sender_words(&folder.join("submission.json"));
-            let studies: BTreeSet<String> = casefile::objects(layout, &s.reference)
-                .into_iter()
-                .map(|o| o.study)
-                .collect();
-            let letters = std::fs::read_dir(folder.join("letters"))
-                .map(|d| d.flatten().count())
-                .unwrap_or(0);
+        .map(|c| {
+            let sender = sender_words(&layout.submission(&c.reference).join("submission.json"));
             Row {
-                purpose: s.purpose.as_deref().and_then(Purpose::parse).or(sender.1),
-                role: sender.0,
-                studies: studies.len(),
-                images: s.files,
-                bytes: s.bytes,
-                letters,
-                state: State::New,
-                delete_at: s.created_at.saturating_add(retention_secs),
-                arrived_at: s.created_at,
-                department: s.department,
-                reference: s.reference,
+                purpose: c.purpose.as_deref().and_then(Purpose::parse).or(sender.1),
+                role: c.role.as_deref().and_then(Role::parse).or(sender.0),
+                studies: usize::try_from(c.studies).unwrap_or(0),
+                images: c.images,
+                bytes: c.bytes,
+                letters: usize::try_from(c.letters).unwrap_or(0),
+                state: State::of(c.state),
+                delete_at: c.delete_at,
+                arrived_at: c.arrival,
+                department: c.department,
+                reference: c.reference,
             }
         })
         .collect();
     out.sort_by(|a, b| (b.arrived_at, &b.reference).cmp(&(a.arrived_at, &a.reference)));
     Ok(out)
+}
+
+/// How many cases are in each state (every state, zero included), as
+/// the case lifecycle counts them.
+pub fn counts(cases: &Cases<'_>) -> Result<Vec<(State, usize)>, CaseError> {
+    let counted = cases.counts()?;
+    Ok(State::ALL
+        .into_iter()
+        .map(|s| {
+            let n = counted
+                .iter()
+                .filter(|(c, _)| State::of(*c) == s)
+                .map(|(_, n)| usize::try_from(*n).unwrap_or(0))
+                .sum();
+            (s, n)
+        })
+        .collect())
 }
 
 /// The sender's role and purpose from their record (enumerated words
@@ -170,14 +187,6 @@ impl Filter {
                 .map(plain)
                 .is_none_or(|r| r.is_empty() || plain(&row.reference) == r)
     }
-}
-
-/// How many cases are in each state (every state, zero included).
-pub fn counts(rows: &[Row]) -> Vec<(State, usize)> {
-    State::ALL
-        .into_iter()
-        .map(|s| (s, rows.iter().filter(|r| r.state == s).count()))
-        .collect()
 }
 
 #[cfg(test)]
@@ -235,16 +244,6 @@ mod tests {
                 ..Filter::default()
             }),
             0
-        );
-        assert_eq!(
-            counts(&rows),
-            vec![
-                (State::New, 1),
-                (State::InProgress, 0),
-                (State::TakenOver, 0),
-                (State::Consult, 0),
-                (State::Closed, 1)
-            ]
         );
         for s in State::ALL {
             assert_eq!(State::parse(s.as_str()), Some(s));

@@ -25,6 +25,28 @@ pub enum DeskError {
     Busy,
     /// The database or inbox failed.
     Internal,
+    /// A case action refused by the case lifecycle: its stable code
+    /// (`case::CaseError::code`) and the status it answers with.
+    Case(&'static str, StatusCode),
+}
+
+impl DeskError {
+    /// The desk's refusal for the case lifecycle's `e`.
+    pub fn case(e: &crate::case::CaseError) -> DeskError {
+        use crate::case::CaseError as E;
+        let status = match e {
+            E::Unknown(_) => return DeskError::NotFound,
+            E::Closed(_) | E::Busy => StatusCode::CONFLICT,
+            E::NothingSelected | E::NotHeld | E::By | E::Identity(_) | E::Refused(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(code = e.code(), "desk: case action");
+        }
+        DeskError::Case(e.code(), status)
+    }
 }
 
 impl DeskError {
@@ -38,6 +60,7 @@ impl DeskError {
             DeskError::NotFound => "not-found",
             DeskError::Busy => "busy",
             DeskError::Internal => "internal",
+            DeskError::Case(code, _) => code,
         }
     }
 
@@ -50,6 +73,7 @@ impl DeskError {
             DeskError::NotFound => StatusCode::NOT_FOUND,
             DeskError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             DeskError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            DeskError::Case(_, status) => status,
         }
     }
 }
@@ -103,6 +127,23 @@ fn page(l: Lang, e: DeskError) -> Markup {
         DeskError::Busy => (
             t(l, "Gerade belegt", "Busy"),
             t(l, "Bitte versuchen Sie es in einigen Sekunden noch einmal.", "Please try again in a few seconds."),
+        ),
+        DeskError::Case(code, _) => (
+            t(l, "Nicht möglich", "Not possible"),
+            match code {
+                "case-closed" => t(l, "Dieser Fall ist geschlossen; mit ihm ist nichts mehr zu tun.",
+                    "This case is closed; nothing more can be done with it."),
+                "case-busy" => t(l, "Gerade bearbeitet jemand anderes diesen Fall. Bitte versuchen Sie es gleich noch einmal.",
+                    "Someone else is acting on this case right now. Please try again in a moment."),
+                "study-not-held" | "nothing-selected" => t(l, "Diese Studie liegt nicht mehr hier (schon übernommen, gesendet oder gelöscht). Laden Sie den Fall neu.",
+                    "This study is no longer held here (already taken over, sent or deleted). Reload the case."),
+                "reconciled-object-refused" => t(l, "Ein Bild ließ sich unter den Angaben des Hauses nicht sicher umschreiben; es wurde nicht gesendet. Was schon gesendet war, bleibt gesendet. Bitte wenden Sie sich mit dem Code an die IT.",
+                    "An image could not be safely rewritten under the hospital's details; it was not sent. What was already sent stays sent. Please give IT the code."),
+                c if c.starts_with("reconcile") || c.starts_with("identity") => t(l, "Die Angaben zur Person lassen sich so nicht in die Bilder schreiben (zu lang oder unerlaubte Zeichen). Bitte prüfen Sie sie.",
+                    "The patient's details cannot be written into the images like this (too long or characters not allowed). Please check them."),
+                _ => t(l, "Die Aktion ließ sich nicht ausführen. Bitte versuchen Sie es noch einmal oder geben Sie der IT den Code.",
+                    "The action could not be done. Please try again or give IT the code."),
+            },
         ),
         DeskError::SignInRequired | DeskError::Internal => (
             t(l, "Fehler", "Error"),

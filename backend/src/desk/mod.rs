@@ -8,7 +8,11 @@
 //! CSRF token, else `403 csrf-missing` / `csrf-invalid`):
 //! - `GET /` → `/cases`; `GET /signin`, `POST /signin`; `POST /signout`;
 //!   `POST /extend` (the idle warning's "stay signed in");
-//! - `GET /cases` (`?state=&department=&reference=`), `GET /cases/{reference}`;
+//! - `GET /cases` (`?state=&department=&reference=`), `GET /cases/{reference}`,
+//!   `GET /cases/{reference}/preview/{upload}.png` (`actions.rs`);
+//! - `POST /cases/{reference}/take-over` (`takeover.rs`: a step to confirm
+//!   what differs from the images), `POST /cases/{reference}/consult`,
+//!   `POST /cases/{reference}/close` (a step to confirm), both `actions.rs`;
 //! - `GET /staff` (admin only);
 //! - `GET /lang/{de|en}?back=` (the language switch), `GET /desk.css`,
 //!   `GET /desk.js`.
@@ -17,14 +21,17 @@
 //! name and, where one is concerned, the case's reference; never patient
 //! or sender data.
 //!
-//! About 400 lines: the state, the listener, the route table and one
-//! short handler per route.
+//! About 440 lines: the state, the listener, the route table and one
+//! short handler per route (a case's page and actions are in
+//! `actions.rs` and `takeover.rs`).
 
+mod actions;
 mod auth;
 mod case;
 pub mod cases;
 mod failure;
 mod pages;
+mod takeover;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,9 +41,12 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use mailslot_shared::wire::Department;
 
+use crate::case::Cases;
 use crate::config::Config;
+use crate::forward::Forwarder;
 use crate::lockout::Lockout;
 use crate::mailbox::Layout;
+use crate::preview::Previews;
 use crate::staff::{sessions, Right};
 use crate::store::Store;
 use auth::{cookie, csrf, lang, set_cookie, signed_in, LANG, PRE, SESSION};
@@ -56,6 +66,10 @@ pub struct Desk {
     pub layout: Layout,
     /// The hospital's departments.
     pub departments: Vec<Department>,
+    /// Wakes this server's forwarder after a take-over or consult.
+    pub forwarder: Option<Forwarder>,
+    /// The previews' threads, budget and cache.
+    pub previews: Previews,
     /// Password checks running (Argon2id's memory each).
     checks: AtomicUsize,
 }
@@ -71,6 +85,8 @@ impl Desk {
         lockout: Arc<Lockout>,
         layout: Layout,
         departments: Vec<Department>,
+        forwarder: Option<Forwarder>,
+        previews: Previews,
     ) -> Self {
         Desk {
             config,
@@ -78,7 +94,20 @@ impl Desk {
             lockout,
             layout,
             departments,
+            forwarder,
+            previews,
             checks: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Desk {
+    /// The case lifecycle, for one call.
+    pub fn cases(&self) -> Cases<'_> {
+        Cases {
+            store: &self.store,
+            config: &self.config,
+            forwarder: self.forwarder.as_ref(),
         }
     }
 }
@@ -137,7 +166,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/signout", web::post().to(sign_out))
         .route("/extend", web::post().to(extend))
         .route("/cases", web::get().to(case_list))
-        .route("/cases/{reference}", web::get().to(case))
+        .route("/cases/{reference}", web::get().to(actions::case_page))
+        .route(
+            "/cases/{reference}/preview/{upload}",
+            web::get().to(actions::preview),
+        )
+        .route(
+            "/cases/{reference}/take-over",
+            web::post().to(takeover::take_over),
+        )
+        .route(
+            "/cases/{reference}/consult",
+            web::post().to(actions::consult),
+        )
+        .route("/cases/{reference}/close", web::post().to(actions::close))
         .route("/staff", web::get().to(staff))
         .route("/lang/{lang}", web::get().to(switch_language))
         .route(
@@ -178,6 +220,19 @@ async fn blocking<T: Send + 'static, E: std::fmt::Display + Send + 'static>(
             tracing::error!(error = %e, "desk");
             Err(Fail(DeskError::Internal, l))
         }
+        Err(_) => Err(Fail(DeskError::Internal, l)),
+    }
+}
+
+/// Runs a case action off the async workers; the case lifecycle's
+/// refusal is shown with its code.
+async fn blocking_case<T: Send + 'static>(
+    l: Lang,
+    f: impl FnOnce() -> Result<T, crate::case::CaseError> + Send + 'static,
+) -> Result<T, Fail> {
+    match web::block(f).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(Fail(DeskError::case(&e), l)),
         Err(_) => Err(Fail(DeskError::Internal, l)),
     }
 }
@@ -347,13 +402,14 @@ async fn case_list(
     };
     let (d, name) = (desk.clone(), signed.name.clone());
     let all = blocking(l, move || -> Result<_, crate::Error> {
-        let rows = cases::rows(&d.store, &d.layout, d.config.retention.as_secs() as i64)?;
+        let rows = cases::rows(&d.cases(), &d.layout)?;
+        let counts = cases::counts(&d.cases())?;
         d.store
             .audit("desk-cases-listed", &format!("staff={name}"))?;
-        Ok(rows)
+        Ok((rows, counts))
     })
     .await?;
-    let counts = cases::counts(&all);
+    let (all, counts) = all;
     let rows: Vec<cases::Row> = all.into_iter().filter(|r| filter.admits(r)).collect();
     let back = match req.query_string() {
         "" => "/cases".to_owned(),
@@ -365,36 +421,14 @@ async fn case_list(
         filter: &filter,
         departments: &desk.departments,
         back: &back,
+        closed: q
+            .get("closed")
+            .map(String::as_str)
+            .filter(|r| case::is_reference(r)),
     };
     Ok(page(
         actix_web::http::StatusCode::OK,
         pages::cases(l, &signed, &list),
-    ))
-}
-
-/// `GET /cases/{reference}`: the case (what the console shows).
-async fn case(
-    req: HttpRequest,
-    desk: web::Data<Desk>,
-    reference: web::Path<String>,
-) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::SeeCases).await?;
-    let reference = reference.into_inner().trim().to_ascii_uppercase();
-    let (d, name, r) = (desk.clone(), signed.name.clone(), reference.clone());
-    let detail = blocking(l, move || -> Result<_, crate::Error> {
-        let Some(detail) = case::read(&d.layout, &r) else {
-            return Ok(None);
-        };
-        d.store
-            .audit("desk-case-viewed", &format!("staff={name} reference={r}"))?;
-        Ok(Some(detail))
-    })
-    .await?
-    .ok_or(Fail(DeskError::NotFound, l))?;
-    Ok(page(
-        actix_web::http::StatusCode::OK,
-        case::page(l, &signed, &reference, &detail),
     ))
 }
 

@@ -178,7 +178,7 @@ pub fn sign_in(
     frame(l, title, None, "/signin", main)
 }
 
-fn state_words(l: Lang, s: State) -> &'static str {
+pub(super) fn state_words(l: Lang, s: State) -> &'static str {
     match s {
         State::New => t(l, "Neu", "New"),
         State::InProgress => t(l, "In Bearbeitung", "In progress"),
@@ -247,6 +247,8 @@ pub struct CaseList<'a> {
     pub departments: &'a [Department],
     /// The page's own path with its query.
     pub back: &'a str,
+    /// A case just closed (`?closed=`), to say so.
+    pub closed: Option<&'a str>,
 }
 
 /// The case list.
@@ -257,6 +259,12 @@ pub fn cases(l: Lang, signed: &Signed, list: &CaseList<'_>) -> Markup {
     let f = list.filter;
     let main = html! {
         h1 { (title) }
+        @if let Some(r) = list.closed {
+            div.note role="status" {
+                p { (t(l, "Fall ", "Case ")) (r) (t(l, " ist geschlossen; was nicht übernommen wurde, ist gelöscht.",
+                    " is closed; what was not taken over is deleted.")) }
+            }
+        }
         section aria-labelledby="counts-title" {
             h2 id="counts-title" { (t(l, "Fälle je Stand", "Cases by state")) }
             ul.counts {

@@ -216,6 +216,12 @@ impl Drop for BusyGuard<'_> {
 }
 
 impl Intake {
+    /// The forwarder this intake wakes (the desk wakes it after a
+    /// take-over or consult).
+    pub fn forwarder(&self) -> &Forwarder {
+        &self.forwarder
+    }
+
     /// Intake over these parts.
     pub fn new(
         limits: Limits,

@@ -418,6 +418,16 @@ pub async fn serve(config: Config) -> Result<(), crate::Error> {
                 state.lockout.clone(),
                 state.layout.clone(),
                 state.departments.clone(),
+                Some(state.intake.forwarder().clone()),
+                crate::preview::Previews::start(
+                    1,
+                    crate::preview::BUDGET_BYTES,
+                    crate::preview::RENDER_WAIT,
+                    Some(crate::preview::cache_dir(&state.config.data_dir)),
+                )
+                .map_err(|e| {
+                    crate::Error::DataDir(crate::preview::cache_dir(&state.config.data_dir), e)
+                })?,
             ),
             addr,
         )?),
