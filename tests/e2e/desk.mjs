@@ -1,6 +1,9 @@
 // The staff desk in Debian's Chromium (playwright-core), keyboard only:
 // sign in, the case list (in German, then English), find a case by its
-// reference, open it, the idle warning and "stay signed in", sign out.
+// reference, open it (a decoded preview per series), take study 1 over
+// (through the confirmation of a name unlike the images'), keep study 2
+// as consult, close the case (through its confirmation), the idle
+// warning and "stay signed in", sign out.
 // axe-core finds nothing on each page (every rule, every impact), and at
 // 320 px no page scrolls sideways.
 //
@@ -120,9 +123,56 @@ async function main() {
     await h1(`Case ${reference}`);
     await axe('a case (en)');
 
+    // One preview per series, decoded by the browser.
+    await page.waitForFunction(() => [...document.querySelectorAll('figure.preview img')].every((i) => i.complete));
+    const widths = await page.evaluate(() => [...document.querySelectorAll('figure.preview img')].map((i) => i.naturalWidth));
+    expect(widths.length === 2 && widths.every((w) => w > 0), `two decoded previews (${widths})`);
+
     // 320 px wide (as 400 % zoom of 1280): no sideways scrolling.
     await page.setViewportSize({ width: 320, height: 640 });
     await noSidewaysScrolling('a case');
+    await axe('a case at 320 px');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Study 1 taken over under the hospital's ID and another name: the
+    // desk names the difference before anything is sent.
+    await page.locator('main').focus();
+    await tabTo("study 1's patient ID", () => document.activeElement?.id === 'patient_id-0');
+    await page.keyboard.type('H-0042');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id === 'family-0'), 'Tab moves to the family name');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Muster');
+    await page.keyboard.press('Enter');
+    await h1('Confirm the difference');
+    expect((await page.locator('main table').innerText()).includes('Muster'), 'the difference is named');
+    await axe('take-over confirmation (en)');
+    await tabTo('the confirmation', () => document.activeElement?.textContent === 'Yes, take over under my details');
+    await page.keyboard.press('Enter');
+    await h1(`Case ${reference}`);
+    expect((await page.locator('[role=status]').innerText()).includes('Taken over'), 'the take-over is confirmed');
+    await axe('a case after take-over (en)');
+
+    // Study 2 kept as consult.
+    await page.locator('main').focus();
+    await tabTo('keep study 2 as consult', () => document.activeElement?.textContent === 'Keep study 2 as consult');
+    await page.keyboard.press('Enter');
+    await h1(`Case ${reference}`);
+    expect((await page.locator('[role=status]').innerText()).includes('Kept as consult'), 'the consult is confirmed');
+
+    // Closed, after its confirmation.
+    await page.locator('main').focus();
+    await tabTo('close the case', () => document.activeElement?.textContent === 'Close the case …');
+    await page.keyboard.press('Enter');
+    await h1('Close the case?');
+    await axe('close confirmation (en)');
+    await tabTo('the confirmation', () => document.activeElement?.textContent === 'Yes, close and delete the case');
+    await page.keyboard.press('Enter');
+    await h1('Cases');
+    expect((await page.locator('.note[role=status]').innerText()).includes(`Case ${reference} is closed`), 'the close is confirmed');
+    await axe('cases after closing (en)');
+
+    await page.setViewportSize({ width: 320, height: 640 });
     await page.goto(`${desk}/cases`);
     await h1('Cases');
     await noSidewaysScrolling('the case list');

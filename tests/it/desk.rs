@@ -596,7 +596,9 @@ fn chromium_walks_the_desk_keyboard_only() {
         e2e.join("node_modules/playwright-core").is_dir(),
         "run `npm ci` in tests/e2e (or `cargo xtask test`)"
     );
-    let server = Server::start("inbox", &[]);
+    // Held; what is taken over goes to the inbox (the Orthanc round trip
+    // is the test above).
+    let server = Server::start("inbox", &[("MAILSLOT_MODE", "hold")]);
     server.add_staff(ANNA.0, "desk", ANNA.1);
     let reference = send_a_case(&server);
     let dir = tempfile::tempdir().expect("tempdir");
@@ -622,12 +624,19 @@ fn chromium_walks_the_desk_keyboard_only() {
     f.context(format!("server log:\n{}", server.log()));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     let pages = report["pages"].as_array().map_or(0, Vec::len);
-    f.check(out.status.success() && pages == 8, || {
+    f.check(out.status.success() && pages == 13, || {
         format!(
             "the browser walk failed ({pages} pages checked by axe):\n{}\n{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         )
     });
+    let audit = server.admin(&["audit"]);
+    for event in ["case-take-over", "case-consult", "case-close"] {
+        f.check(
+            audit.contains(&format!("{event}  reference={reference} by=anna")),
+            || format!("no {event} by anna in the audit log:\n{audit}"),
+        );
+    }
     f.finish();
 }
