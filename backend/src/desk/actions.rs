@@ -13,8 +13,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
 use super::auth::{csrf, lang, signed_in};
-use super::case::{self, is_reference, object_path};
+use super::case::{self, object_path};
 use super::failure::{DeskError, Fail};
+use super::pages::is_reference;
 use super::pages::{frame, t};
 use super::{blocking_case, page, see_other, Desk};
 use crate::preview::{self, PreviewError, SIDE};

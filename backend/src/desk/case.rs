@@ -16,36 +16,16 @@ use mailslot_shared::wire::{Purpose, Role};
 use maud::{html, Markup};
 
 use super::cases::State;
-use super::pages::{frame, purpose_words, role_words, state_words, t, Lang};
+use super::pages::{
+    date, frame, is_reference, purpose_words, role_words, shown, state_words, t, Lang,
+};
 use super::takeover;
 use crate::case::{CaseError, Cases};
-use crate::casefile::{self, ObjectRecord};
+use crate::casefile::ObjectRecord;
 use crate::forward::queue::{QueueState, SessionItem, Target};
 use crate::mailbox::Layout;
 use crate::preview::{instance_number, series_previews, Member};
 use crate::staff::sessions::Signed;
-
-/// `text` with every hidden character shown as U+FFFD.
-pub(super) fn shown(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' | '\t' => c,
-            c if casefile::text::hidden(c) => '\u{fffd}',
-            c => c,
-        })
-        .collect()
-}
-
-/// A DICOM date (`YYYYMMDD`) as `YYYY-MM-DD`; anything else as it is.
-pub(super) fn date(v: &Option<String>) -> String {
-    match v.as_deref().map(str::trim) {
-        Some(d) if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) => {
-            format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..])
-        }
-        Some(d) if !d.is_empty() => shown(d),
-        _ => "–".into(),
-    }
-}
 
 /// A case as the page shows it.
 #[derive(Debug)]
@@ -77,13 +57,6 @@ pub fn object_path(layout: &Layout, reference: &str, upload: &str) -> PathBuf {
     } else {
         layout.inbox_object(reference, upload)
     }
-}
-
-/// Whether `reference` has the form of one (`K7M-4QX-9TD`).
-pub(super) fn is_reference(r: &str) -> bool {
-    r.len() == 11
-        && r.bytes()
-            .all(|b| b == b'-' || b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// The case `reference`, if there is one; which object stands for each

@@ -424,7 +424,7 @@ async fn case_list(
         closed: q
             .get("closed")
             .map(String::as_str)
-            .filter(|r| case::is_reference(r)),
+            .filter(|r| pages::is_reference(r)),
     };
     Ok(page(
         actix_web::http::StatusCode::OK,

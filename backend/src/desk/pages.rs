@@ -374,3 +374,32 @@ pub fn staff(l: Lang, signed: &Signed, accounts: &[crate::staff::Account]) -> Ma
     };
     frame(l, title, Some(signed), "/staff", main)
 }
+
+/// `text` with every hidden character shown as U+FFFD.
+pub(super) fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            c if crate::casefile::text::hidden(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+/// A DICOM date (`YYYYMMDD`) as `YYYY-MM-DD`; anything else as it is.
+pub(super) fn date(v: &Option<String>) -> String {
+    match v.as_deref().map(str::trim) {
+        Some(d) if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..])
+        }
+        Some(d) if !d.is_empty() => shown(d),
+        _ => "–".into(),
+    }
+}
+
+/// Whether `reference` has the form of one (`K7M-4QX-9TD`).
+pub(super) fn is_reference(r: &str) -> bool {
+    r.len() == 11
+        && r.bytes()
+            .all(|b| b == b'-' || b.is_ascii_uppercase() || b.is_ascii_digit())
+}

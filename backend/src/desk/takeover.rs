@@ -15,9 +15,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::auth::{csrf, lang, signed_in};
-use super::case::{date, shown};
 use super::failure::{DeskError, Fail};
-use super::pages::{frame, t, Lang};
+use super::pages::{date, frame, shown, t, Lang};
 use super::{blocking_case, page, see_other, Desk};
 use crate::casefile::ObjectRecord;
 use crate::staff::sessions::Signed;
@@ -348,7 +347,7 @@ pub async fn take_over(
     let signed = signed_in(&req, &desk, Right::WorkCases).await?;
     csrf(&form, &signed.csrf, l)?;
     let reference = reference.into_inner().trim().to_ascii_uppercase();
-    if !super::case::is_reference(&reference) {
+    if !super::pages::is_reference(&reference) {
         return Err(Fail(DeskError::NotFound, l));
     }
     let typed = Typed::of(&form);
