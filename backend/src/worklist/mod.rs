@@ -15,8 +15,11 @@ use dicom_dictionary_std::tags;
 use dicom_encoding::text::SpecificCharacterSet;
 use dicom_object::InMemDicomObject;
 use dicom_transfer_syntax_registry::entries::IMPLICIT_VR_LITTLE_ENDIAN;
+mod dimse;
+
 use dicom_ul::pdu::{PDataValue, PDataValueType, PresentationContextResultReason};
 use dicom_ul::{ClientAssociationOptions, Pdu};
+use dimse::{cancel_command, find_command, receive};
 
 /// Modality Worklist Information Model – FIND.
 pub const MWL_FIND: &str = "1.2.840.10008.5.1.4.31";
@@ -241,57 +244,6 @@ fn matches(pattern: &str, name: &str) -> bool {
     p[i..].iter().all(|c| *c == '*')
 }
 
-/// A command set, implicit VR little endian: `(element, value)` pairs of
-/// group 0000 in ascending order, behind their group length.
-fn command(fields: &[(u16, Vec<u8>)]) -> Vec<u8> {
-    let put = |out: &mut Vec<u8>, element: u16, value: &[u8]| {
-        out.extend_from_slice(&0u16.to_le_bytes());
-        out.extend_from_slice(&element.to_le_bytes());
-        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
-        out.extend_from_slice(value);
-    };
-    let mut body = Vec::new();
-    for (element, value) in fields {
-        put(&mut body, *element, value);
-    }
-    let mut cmd = Vec::new();
-    put(&mut cmd, 0x0000, &(body.len() as u32).to_le_bytes());
-    cmd.extend_from_slice(&body);
-    cmd
-}
-
-fn uid(u: &str) -> Vec<u8> {
-    let mut v = u.as_bytes().to_vec();
-    if v.len() % 2 == 1 {
-        v.push(0);
-    }
-    v
-}
-
-fn find_command(message_id: u16) -> Vec<u8> {
-    command(&[
-        (0x0002, uid(MWL_FIND)),
-        (0x0100, 0x0020u16.to_le_bytes().to_vec()), // C-FIND-RQ
-        (0x0110, message_id.to_le_bytes().to_vec()),
-        (0x0700, 0u16.to_le_bytes().to_vec()), // medium priority
-        (0x0800, 0x0000u16.to_le_bytes().to_vec()), // an identifier follows
-    ])
-}
-
-fn cancel_command(message_id: u16) -> Vec<u8> {
-    command(&[
-        (0x0100, 0x0FFFu16.to_le_bytes().to_vec()), // C-CANCEL-RQ
-        (0x0120, message_id.to_le_bytes().to_vec()),
-        (0x0800, 0x0101u16.to_le_bytes().to_vec()), // no data set
-    ])
-}
-
-/// One DIMSE message as received: its command, and its data set if any.
-struct Message {
-    command: Vec<u8>,
-    data: Option<Vec<u8>>,
-}
-
 impl Worklist {
     /// Searches the worklist for `query` (see the module docs).
     pub fn find(&self, query: &Query) -> Result<Found, WorklistError> {
@@ -334,7 +286,7 @@ impl Worklist {
     }
 }
 
-type Scu = dicom_ul::ClientAssociation<std::net::TcpStream>;
+pub(crate) type Scu = dicom_ul::ClientAssociation<std::net::TcpStream>;
 
 fn search(scu: &mut Scu, pc: u8, identifier: &[u8]) -> Result<Found, WorklistError> {
     let value = |value_type, data| PDataValue {
@@ -384,60 +336,6 @@ fn search(scu: &mut Scu, pc: u8, identifier: &[u8]) -> Result<Found, WorklistErr
     }
 }
 
-/// Reads one message: its command, then (if the command says one
-/// follows) its data set, each possibly in several fragments.
-fn receive(scu: &mut Scu) -> Result<Message, WorklistError> {
-    let mut command = Vec::new();
-    let mut data: Option<Vec<u8>> = None;
-    let mut command_done = false;
-    loop {
-        let pdu = scu
-            .receive()
-            .map_err(|e| WorklistError::Unreachable(e.to_string()))?;
-        let Pdu::PData { data: values } = pdu else {
-            return Err(WorklistError::Protocol("not a data transfer"));
-        };
-        for v in values {
-            let into = match v.value_type {
-                PDataValueType::Command => &mut command,
-                PDataValueType::Data => data.get_or_insert_with(Vec::new),
-            };
-            if into.len() + v.data.len() > MAX_RESPONSE {
-                return Err(WorklistError::Protocol("a response is too large"));
-            }
-            into.extend_from_slice(&v.data);
-            match v.value_type {
-                PDataValueType::Command if v.is_last => command_done = true,
-                PDataValueType::Data if v.is_last => {
-                    return Ok(Message { command, data });
-                }
-                _ => {}
-            }
-        }
-        // A command whose Command Data Set Type says no data set follows.
-        if command_done && data.is_none() && !has_data_set(&command) {
-            return Ok(Message { command, data });
-        }
-    }
-}
-
-/// Whether Command Data Set Type (0000,0800) announces a data set.
-fn has_data_set(command: &[u8]) -> bool {
-    let mut rest = command;
-    while rest.len() >= 8 {
-        let element = u16::from_le_bytes([rest[2], rest[3]]);
-        let len = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
-        let Some(value) = rest.get(8..8 + len) else {
-            return false;
-        };
-        if element == 0x0800 && len == 2 {
-            return u16::from_le_bytes([value[0], value[1]]) != 0x0101;
-        }
-        rest = &rest[8 + len..];
-    }
-    false
-}
-
 fn entry(data: &[u8]) -> Result<Entry, WorklistError> {
     let o = InMemDicomObject::read_dataset_with_ts(data, &IMPLICIT_VR_LITTLE_ENDIAN.erased())
         .map_err(|_| WorklistError::Protocol("an identifier that cannot be read"))?;
@@ -466,80 +364,4 @@ fn entry(data: &[u8]) -> Result<Entry, WorklistError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_query_needs_a_name_or_an_id_and_holds_to_its_vrs() {
-        let bad = |q: Query| q.identifier().map_err(|e| e.code()).err();
-        assert_eq!(bad(Query::default()), Some("worklist-query-invalid"));
-        assert_eq!(
-            bad(Query {
-                name: "*".into(),
-                ..Query::default()
-            }),
-            Some("worklist-query-invalid")
-        );
-        assert_eq!(
-            bad(Query {
-                patient_id: "A\\B".into(),
-                ..Query::default()
-            }),
-            Some("worklist-query-invalid")
-        );
-        assert_eq!(
-            bad(Query {
-                name: "MUSTER*".into(),
-                birth_date: "1.1.1950".into(),
-                ..Query::default()
-            }),
-            Some("worklist-query-invalid")
-        );
-        let keys = Query {
-            name: "MÜLLER*".into(),
-            ..Query::default()
-        }
-        .identifier()
-        .unwrap();
-        let o =
-            InMemDicomObject::read_dataset_with_ts(&keys[..], &IMPLICIT_VR_LITTLE_ENDIAN.erased())
-                .unwrap();
-        assert_eq!(
-            o.get(tags::PATIENT_NAME).unwrap().to_str().unwrap().trim(),
-            "M*LLER*"
-        );
-        let lower = Query {
-            name: "müller*".into(),
-            ..Query::default()
-        }
-        .identifier()
-        .unwrap();
-        let o =
-            InMemDicomObject::read_dataset_with_ts(&lower[..], &IMPLICIT_VR_LITTLE_ENDIAN.erased())
-                .unwrap();
-        assert_eq!(
-            o.get(tags::PATIENT_NAME).unwrap().to_str().unwrap().trim(),
-            "M*LLER*"
-        );
-        assert!(o.get(tags::SCHEDULED_PROCEDURE_STEP_SEQUENCE).is_some());
-    }
-
-    #[test]
-    fn names_match_as_people_read_them() {
-        assert_eq!(ascii_pattern("Müller^Jürgen"), "M*ller^J*rgen");
-        assert_eq!(ascii_pattern("Ünal*"), "*nal*");
-        assert!(matches("MÜLLER*", "Müller^Erika"));
-        assert!(!matches("MÜLLER*", "Muller^Erika"));
-        assert!(matches("M?LLER^ERIKA", "MÜLLER^ERIKA"));
-        assert!(matches("*ERIKA", "MÜLLER^ERIKA"));
-        assert!(!matches("MÜLLER", "MÜLLER^ERIKA"));
-    }
-
-    #[test]
-    fn a_cancel_names_the_search_it_cancels() {
-        let c = cancel_command(7);
-        assert_eq!(crate::forward::dimse::status_of(&c), None);
-        assert!(!has_data_set(&c));
-        assert!(has_data_set(&find_command(7)));
-    }
-}
+mod tests;
