@@ -22,18 +22,18 @@ use mailslot_tests::sender::send_a_case;
 use mailslot_tests::server::{Server, PASSWORD};
 use mailslot_tests::{root, Failures};
 
-const ANNA: (&str, &str) = ("anna", "desk password 1");
+pub(crate) const ANNA: (&str, &str) = ("anna", "desk password 1");
 const ROOT: (&str, &str) = ("root", "admin password 1");
 
 /// A reply: status, headers (lower-case names), body.
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k == name)
@@ -57,7 +57,7 @@ impl Reply {
 }
 
 /// One request, redirects not followed.
-fn request(method: &str, url: &str, cookies: &str, form: &[(&str, &str)]) -> Reply {
+pub(crate) fn request(method: &str, url: &str, cookies: &str, form: &[(&str, &str)]) -> Reply {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -124,7 +124,7 @@ fn encode(s: &str) -> String {
 }
 
 /// Signs in; the session cookie header, or the refused reply.
-fn sign_in(server: &Server, (name, password): (&str, &str)) -> Result<String, Reply> {
+pub(crate) fn sign_in(server: &Server, (name, password): (&str, &str)) -> Result<String, Reply> {
     let form = request("GET", &format!("{}/signin", server.desk_url), "", &[]);
     let pre = form
         .cookie("mailslot-desk-pre")
@@ -336,7 +336,7 @@ fn the_desk_is_its_own_signed_in_csrf_checked_and_role_bound() {
 }
 
 /// The value of the first `name="{name}" value="…"` at or after `from`.
-fn field_value(body: &str, name: &str, from: usize) -> Option<String> {
+pub(crate) fn field_value(body: &str, name: &str, from: usize) -> Option<String> {
     let key = format!("name=\"{name}\" value=\"");
     let at = body[from..].find(&key)? + from + key.len();
     Some(body[at..at + body[at..].find('"')?].to_owned())

@@ -33,6 +33,7 @@
 //! - `config.rs` — settings the real `mailslot` refuses at start;
 //! - `desk.rs` — the staff desk: its own address, sign-in, CSRF, roles,
 //!   lockout, the case list; Chromium keyboard-only (`tests/e2e/desk.mjs`);
+//!   `desk_worklist.rs` — finding the patient in the worklist at take-over;
 //! - `worklist.rs` — the hospital's Modality Worklist (dcmtk's `wlmscpfs`);
 //! - `operations.rs` — running it as IT would: readiness and metrics on
 //!   the admin address, JSON logs; `deploy.rs` — the deployment guide's
@@ -59,6 +60,7 @@ mod crafted;
 mod data_dir;
 mod deploy;
 mod desk;
+mod desk_worklist;
 mod faults;
 mod forwarding;
 mod intake;

@@ -11,7 +11,10 @@
 //! - `GET /cases` (`?state=&department=&reference=`), `GET /cases/{reference}`,
 //!   `GET /cases/{reference}/preview/{upload}.png` (`actions.rs`);
 //! - `POST /cases/{reference}/take-over` (`takeover.rs`: a step to confirm
-//!   what differs from the images), `POST /cases/{reference}/consult`,
+//!   what differs from the images); with a worklist, `GET
+//!   /cases/{reference}/worklist` (the search) and `GET
+//!   /cases/{reference}/take-over` (the form filled from an entry), both
+//!   `mwl.rs`; `POST /cases/{reference}/consult`,
 //!   `POST /cases/{reference}/close` (a step to confirm), both `actions.rs`;
 //! - `GET /staff` (admin only);
 //! - `GET /lang/{de|en}?back=` (the language switch), `GET /desk.css`,
@@ -30,6 +33,7 @@ mod auth;
 mod case;
 pub mod cases;
 mod failure;
+mod mwl;
 mod pages;
 mod takeover;
 
@@ -175,6 +179,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/cases/{reference}/take-over",
             web::post().to(takeover::take_over),
         )
+        .route("/cases/{reference}/take-over", web::get().to(mwl::filled))
+        .route("/cases/{reference}/worklist", web::get().to(mwl::search))
         .route(
             "/cases/{reference}/consult",
             web::post().to(actions::consult),

@@ -6,7 +6,8 @@
 //! `case::Cases::take_over` (IHE IRWF, audited by the case module).
 //!
 //! (Over 400 lines: the form, its checks, the confirmation step and the
-//! handler belong together; the last 40 are tests.)
+//! handler belong together; the last 40 are tests. The worklist search
+//! and the form filled from an entry are `mwl.rs`.)
 
 use std::collections::HashMap;
 
@@ -43,7 +44,7 @@ pub struct Typed {
 }
 
 impl Typed {
-    fn of(form: &HashMap<String, String>) -> Typed {
+    pub(super) fn of(form: &HashMap<String, String>) -> Typed {
         let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
         Typed {
             study: get("study"),
@@ -159,7 +160,7 @@ impl Typed {
 
 /// A birth date as typed (`YYYY-MM-DD`, `YYYYMMDD`, `DD.MM.YYYY`) as
 /// DICOM's `YYYYMMDD`, if it is a plausible date.
-fn birth_dicom(s: &str) -> Option<String> {
+pub(super) fn birth_dicom(s: &str) -> Option<String> {
     let s = s.trim();
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
     let d = match (s.len(), s.contains('.')) {
@@ -246,12 +247,27 @@ pub fn form(
     reference: &str,
     i: usize,
     first: &ObjectRecord,
-    _worklist: bool,
+    worklist: bool,
 ) -> Markup {
-    fields(l, signed, reference, i, &Typed::from_images(first), &[])
+    let v = Typed::from_images(first);
+    let name = v.dicom_name();
+    html! {
+        @if worklist {
+            // GET: a search changes nothing, so it needs no CSRF token.
+            form.takeover method="get" action={ "/cases/" (reference) "/worklist" } aria-labelledby={ "worklist-" (i) } {
+                h4 id={ "worklist-" (i) } { (t(l, "Patient in der Arbeitsliste suchen", "Find the patient in the worklist")) }
+                input type="hidden" name="study" value=(v.study);
+                (field(format!("wl-name-{i}"), "name", t(l, "Name (Familienname^Vorname, * als Platzhalter)", "Name (family^given, * as wildcard)"), &name, "off", false))
+                (field(format!("wl-birth-{i}"), "birth", t(l, "Geburtsdatum (TT.MM.JJJJ oder JJJJ-MM-TT)", "Birth date (YYYY-MM-DD or DD.MM.YYYY)"), &v.birth, "off", false))
+                (field(format!("wl-id-{i}"), "id", t(l, "oder Patienten-ID des Hauses", "or the hospital's patient ID"), "", "off", false))
+                button type="submit" { (t(l, "In der Arbeitsliste suchen", "Search the worklist")) }
+            }
+        }
+        (fields(l, signed, reference, i, &v, &[]))
+    }
 }
 
-fn fields(
+pub(super) fn fields(
     l: Lang,
     signed: &Signed,
     reference: &str,
