@@ -352,6 +352,129 @@ fn archived(orthanc: &Orthanc) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// A note staff write (it might name the patient: never in the database).
+const NOTE: &str = "Rueckruf erbeten Notiztext-7Q2";
+
+/// The href of the first link on `body` containing `part`.
+fn link(body: &str, part: &str) -> Option<String> {
+    let at = body.find(part)?;
+    let start = body[..at].rfind('"')? + 1;
+    Some(body[start..at + body[at..].find('"')?].to_owned())
+}
+
+/// Case `reference`'s letter opens inline, sandboxed and uncached, for
+/// staff only and only as a letter of this case (not `other`'s, not an
+/// image); a note and a "contacted" marker are on the page and in the
+/// case's folder (0600), never in the database; a note without its CSRF
+/// token is refused.
+fn letters_and_notes(
+    server: &Server,
+    reference: &str,
+    other: &str,
+    body: &str,
+    previews: &[&str],
+    anna: &str,
+    f: &mut Failures,
+) {
+    let desk = |p: &str| format!("{}{p}", server.desk_url);
+    let case_path = format!("/cases/{reference}");
+    let Some(letter) = link(body, "/letters/") else {
+        f.check(false, || {
+            format!("no letter link on the case page:\n{body}")
+        });
+        return;
+    };
+    f.check(body.contains("Befund Müller.pdf</a>"), || {
+        "the letter is not linked by its name".into()
+    });
+    let r = request("GET", &desk(&letter), anna, &[]);
+    f.check(
+        r.status == 200
+            && r.header("content-type") == Some("application/pdf")
+            && r.header("content-disposition") == Some("inline")
+            && r.header("cache-control") == Some("no-store")
+            && r.header("x-content-type-options") == Some("nosniff")
+            && r.header("content-security-policy") == Some("default-src 'none'; sandbox")
+            && r.body.starts_with("%PDF-"),
+        || format!("the letter {letter}: {} {:?}", r.status, r.headers),
+    );
+    let r = request("GET", &desk(&letter), "", &[]);
+    f.check(
+        r.status == 303 && r.header("location") == Some("/signin"),
+        || format!("the letter signed out: {}", r.status),
+    );
+    let upload = |href: &str| href.rsplit('/').next().unwrap_or_default().to_owned();
+    let other_letter = mailslot_tests::files_under(&server.data.join("inbox").join(other))
+        .iter()
+        .find_map(|p| Some(p.file_name()?.to_str()?.strip_suffix(".pdf")?.to_owned()));
+    let image = previews
+        .first()
+        .map(|p| upload(p).trim_end_matches(".png").to_owned());
+    for foreign in [other_letter, image, Some("..%2Fsubmission.json".into())] {
+        let Some(foreign) = foreign else {
+            f.check(false, || "no upload to try".into());
+            continue;
+        };
+        let r = request(
+            "GET",
+            &desk(&format!("{case_path}/letters/{foreign}")),
+            anna,
+            &[],
+        );
+        f.check(r.status == 404, || {
+            format!("{foreign} as a letter of {reference}: {}", r.status)
+        });
+    }
+
+    let notes = desk(&format!("{case_path}/notes"));
+    let r = request("POST", &notes, anna, &[("kind", "note"), ("text", NOTE)]);
+    f.check(
+        r.status == 403 && r.header("mailslot-error") == Some("csrf-missing"),
+        || format!("a note without CSRF token: {}", r.status),
+    );
+    let csrf = Reply {
+        status: 200,
+        headers: vec![],
+        body: body.to_owned(),
+    }
+    .csrf();
+    for form in [
+        vec![("csrf", csrf.as_str()), ("kind", "note"), ("text", NOTE)],
+        vec![("csrf", csrf.as_str()), ("kind", "contacted")],
+    ] {
+        let r = request("POST", &notes, anna, &form);
+        f.check(r.status == 303, || {
+            format!("a note or marker: {} {}", r.status, r.body)
+        });
+    }
+    let page = request("GET", &desk(&case_path), anna, &[]);
+    f.check(
+        page.body.contains(NOTE)
+            && page.body.contains("Absender kontaktiert am")
+            && page.body.contains(" von anna"),
+        || format!("the note and marker on the page:\n{}", page.body),
+    );
+    let file = server
+        .data
+        .join("inbox")
+        .join(reference)
+        .join("notes.jsonl");
+    let kept = std::fs::read_to_string(&file).unwrap_or_default();
+    f.check(kept.contains(NOTE) && kept.lines().count() == 2, || {
+        format!("the case's notes file: {kept:?}")
+    });
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).map(|m| m.permissions().mode() & 0o777);
+    f.check(mode.as_ref().is_ok_and(|m| *m == 0o600), || {
+        format!("the notes file's mode: {mode:?}")
+    });
+    let db = server.database_bytes();
+    f.check(
+        !db.windows(NOTE.len()).any(|w| w == NOTE.as_bytes()),
+        || "the note is in the database".into(),
+    );
+}
+
 #[test]
 fn the_desk_takes_a_study_over_keeps_a_consult_and_closes_the_case() {
     let orthanc = Orthanc::start();
@@ -365,11 +488,12 @@ fn the_desk_takes_a_study_over_keeps_a_consult_and_closes_the_case() {
     );
     server.add_staff(ANNA.0, "desk", ANNA.1);
     let reference = send_a_case(&server);
+    let other = send_a_case(&server);
     let desk = |p: &str| format!("{}{p}", server.desk_url);
     let case_path = format!("/cases/{reference}");
     let mut f = Failures::default();
     f.check(
-        wait_for(Duration::from_secs(30), || server.queue("held") >= 2),
+        wait_for(Duration::from_secs(30), || server.queue("held") >= 4),
         || format!("{} held, 2 images expected", server.queue("held")),
     );
     let anna =
@@ -423,6 +547,9 @@ fn the_desk_takes_a_study_over_keeps_a_consult_and_closes_the_case() {
         .expect("a second study's form");
     let study2 = field_value(&page.body, "study", second).expect("study 2");
     let csrf = page.csrf();
+    letters_and_notes(
+        &server, &reference, &other, &page.body, &previews, &anna, &mut f,
+    );
 
     // Without its token: refused, nothing sent.
     let form = [
@@ -555,7 +682,7 @@ fn the_desk_takes_a_study_over_keeps_a_consult_and_closes_the_case() {
         format!("the closed case: {}", gone.status)
     });
     f.check(!server.data.join("inbox").join(&reference).exists(), || {
-        "the case's inbox folder is still there".into()
+        "the case's inbox folder (and its notes) is still there".into()
     });
     let cached = mailslot_tests::files_under(&server.data.join("previews"));
     f.check(cached.is_empty(), || format!("previews left: {cached:?}"));
@@ -576,15 +703,21 @@ fn the_desk_takes_a_study_over_keeps_a_consult_and_closes_the_case() {
         },
     );
     let audit = server.admin(&["audit"]);
-    for event in ["case-take-over", "case-consult", "case-close"] {
+    for event in ["case-take-over", "case-consult", "case-close", "case-mark"] {
         f.check(audit.contains(event) && audit.contains("by=anna"), || {
             format!("no {event} by anna in the audit log:\n{audit}")
         });
     }
     f.check(
-        !audit.contains("Muster") && !audit.contains("H-0042"),
+        !audit.contains("Muster") && !audit.contains("H-0042") && !audit.contains(NOTE),
         || "patient data in the audit log".into(),
     );
+    for event in ["desk-letter-opened", "desk-note", "desk-contacted"] {
+        let line = format!("{event}  staff=anna reference={reference}");
+        f.check(audit.lines().any(|l| l.ends_with(&line)), || {
+            format!("no {line:?} in the audit log:\n{audit}")
+        });
+    }
     f.context(server.log());
     f.finish();
 }

@@ -1,7 +1,8 @@
 //! A case's page and what staff do with it: the page (with one preview
 //! per series, rendered by `preview::Previews` off the request's thread),
 //! the preview images, keeping a study as consult and closing the case
-//! (after a confirmation step; its previews are forgotten with it). The
+//! (after a confirmation step; its previews are forgotten with it), its
+//! letters opened inline, staff's notes and "contacted" markers. The
 //! take-over is `takeover.rs`. Every action goes through the case
 //! lifecycle (`case::Cases`), which audits it; its refusals become the
 //! desk's error page with the lifecycle's stable code.
@@ -15,9 +16,11 @@ use maud::html;
 use super::auth::{csrf, lang, signed_in};
 use super::case::{self, object_path};
 use super::failure::{DeskError, Fail};
+use super::notes;
 use super::pages::is_reference;
 use super::pages::{frame, t};
 use super::{blocking_case, page, see_other, Desk};
+use crate::case::CaseError;
 use crate::preview::{self, PreviewError, SIDE};
 use crate::staff::Right;
 
@@ -207,4 +210,120 @@ pub async fn close(
     })
     .await?;
     Ok(see_other(format!("/cases?closed={reference}")))
+}
+
+/// Whether `upload` can be an upload's id (a tus id: letters, digits,
+/// `-`, `_`), so that it can name no other file.
+fn is_upload_id(upload: &str) -> bool {
+    !upload.is_empty()
+        && upload.len() <= 128
+        && upload
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `GET /cases/{reference}/letters/{upload}`: an accepted letter of the
+/// case, opened in the browser. Sandboxed (`default-src 'none'; sandbox`):
+/// a hostile PDF can run nothing in the desk's origin. Never cached; the
+/// file's name (it may name the patient) is not sent.
+pub async fn letter(
+    req: HttpRequest,
+    desk: web::Data<Desk>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, Fail> {
+    let l = lang(&req);
+    let signed = signed_in(&req, &desk, Right::SeeCases).await?;
+    let (reference, upload) = path.into_inner();
+    let reference = reference_of(reference, l)?;
+    if !is_upload_id(&upload) {
+        return Err(Fail(DeskError::NotFound, l));
+    }
+    let (d, r, name) = (desk.clone(), reference.clone(), signed.name.clone());
+    let pdf = blocking_case(l, move || {
+        let open = crate::case::table::get(&*d.store.conn()?, &r)?
+            .is_some_and(|row| row.state != crate::case::CaseState::Closed);
+        if !open {
+            return Ok(None);
+        }
+        let pdf = match std::fs::read(d.layout.letter(&r, &upload)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        d.store
+            .audit("desk-letter-opened", &format!("staff={name} reference={r}"))?;
+        Ok(Some(pdf))
+    })
+    .await?
+    .ok_or(Fail(DeskError::NotFound, l))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Content-Disposition", "inline"))
+        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(pdf))
+}
+
+/// `POST /cases/{reference}/notes` (`kind` = `note` with `text`, or
+/// `contacted`): a note or a "contacted the sender" marker, kept in the
+/// case's folder (never the database: a note may hold patient data). A
+/// marker also marks the case (new → in progress).
+pub async fn note(
+    req: HttpRequest,
+    desk: web::Data<Desk>,
+    reference: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, Fail> {
+    let l = lang(&req);
+    let signed = signed_in(&req, &desk, Right::WorkCases).await?;
+    csrf(&form, &signed.csrf, l)?;
+    let reference = reference_of(reference.into_inner(), l)?;
+    let contacted = form.get("kind").map(String::as_str) == Some("contacted");
+    let text = if contacted {
+        String::new()
+    } else {
+        form.get("text")
+            .map(|t| t.trim().to_owned())
+            .unwrap_or_default()
+    };
+    if !contacted && (text.is_empty() || text.chars().count() > notes::MAX_NOTE) {
+        return Err(Fail(
+            DeskError::Case("note-invalid", StatusCode::UNPROCESSABLE_ENTITY),
+            l,
+        ));
+    }
+    let (d, r, by) = (desk.clone(), reference.clone(), signed.name.clone());
+    blocking_case(l, move || {
+        if contacted {
+            d.cases().mark(&r, &by)?;
+        } else {
+            let row = crate::case::table::get(&*d.store.conn()?, &r)?
+                .ok_or_else(|| CaseError::Unknown(r.clone()))?;
+            if row.state == crate::case::CaseState::Closed {
+                return Err(CaseError::Closed(r));
+            }
+        }
+        let note = notes::Note {
+            at: crate::clock::now(),
+            by: by.clone(),
+            contacted,
+            text,
+        };
+        match notes::append(&d.layout, &r, &note) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(CaseError::Unknown(r))
+            }
+            other => other?,
+        }
+        let event = if contacted {
+            "desk-contacted"
+        } else {
+            "desk-note"
+        };
+        d.store.audit(event, &format!("staff={by} reference={r}"))?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other(format!("/cases/{reference}#notes")))
 }

@@ -32,8 +32,10 @@ use crate::staff::sessions::Signed;
 pub struct Detail {
     /// The sender's record (`submission.json`), if the case completed.
     sender: Option<serde_json::Value>,
-    /// The letters' names as the sender's computer called them.
-    letters: Vec<String>,
+    /// The letters: upload id, and name as the sender's computer called it.
+    letters: Vec<(String, String)>,
+    /// Staff's notes and "contacted" markers (from the case's folder).
+    notes: Vec<super::notes::Note>,
     /// The objects' records.
     pub objects: Vec<ObjectRecord>,
     /// Where the case stands.
@@ -90,17 +92,18 @@ pub fn read(
             ))
         })
         .collect();
-    let mut letters: Vec<String> = std::fs::read_dir(dir.join("letters"))
+    let mut letters: Vec<(String, String)> = std::fs::read_dir(dir.join("letters"))
         .into_iter()
         .flatten()
         .flatten()
-        .map(|e| {
+        .filter_map(|e| {
             let file = e.file_name().to_string_lossy().into_owned();
-            let upload = file.strip_suffix(".pdf").unwrap_or(&file).to_owned();
-            names.get(&upload).cloned().unwrap_or(file)
+            let upload = file.strip_suffix(".pdf")?.to_owned();
+            let name = names.get(&upload).cloned().unwrap_or_else(|| file.clone());
+            Some((upload, name))
         })
         .collect();
-    letters.sort();
+    letters.sort_by(|a, b| a.1.cmp(&b.1));
     let numbers: Vec<Option<i64>> = case
         .objects
         .iter()
@@ -114,6 +117,7 @@ pub fn read(
     Ok(Some(Detail {
         sender,
         letters,
+        notes: super::notes::read(layout, reference),
         state: State::of(case.case.state),
         delete_at: case.case.delete_at,
         items: case
@@ -240,8 +244,12 @@ pub fn page(
         }
         h2 { (t(l, "Briefe", "Letters")) " (" (d.letters.len()) ")" }
         @if !d.letters.is_empty() {
-            ul { @for name in &d.letters { li { (shown(name)) } } }
+            ul { @for (upload, name) in &d.letters {
+                li { a href={ "/cases/" (reference) "/letters/" (upload) } { (shown(name)) } }
+            } }
         }
+        @if let Some(r) = &d.sender { (super::notes::dicomdir(l, r)) }
+        (super::notes::section(l, signed, reference, &d.notes, open))
         h2 { (t(l, "Studien", "Studies")) " (" (studies.len()) ")" }
         @for (i, (first, series, (held, archived, consulted))) in studies.iter().enumerate() {
             section.study aria-labelledby={ "study-" (i) } {

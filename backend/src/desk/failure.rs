@@ -135,6 +135,8 @@ fn page(l: Lang, e: DeskError) -> Markup {
                     "This case is closed; nothing more can be done with it."),
                 "case-busy" => t(l, "Gerade bearbeitet jemand anderes diesen Fall. Bitte versuchen Sie es gleich noch einmal.",
                     "Someone else is acting on this case right now. Please try again in a moment."),
+                "note-invalid" => t(l, "Die Notiz ist leer oder zu lang (höchstens 4000 Zeichen).",
+                    "The note is empty or too long (4000 characters at most)."),
                 "study-not-held" | "nothing-selected" => t(l, "Diese Studie liegt nicht mehr hier (schon übernommen, gesendet oder gelöscht). Laden Sie den Fall neu.",
                     "This study is no longer held here (already taken over, sent or deleted). Reload the case."),
                 "reconciled-object-refused" => t(l, "Ein Bild ließ sich unter den Angaben des Hauses nicht sicher umschreiben; es wurde nicht gesendet. Was schon gesendet war, bleibt gesendet. Bitte wenden Sie sich mit dem Code an die IT.",

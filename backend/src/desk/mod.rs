@@ -16,6 +16,9 @@
 //!   /cases/{reference}/take-over` (the form filled from an entry), both
 //!   `mwl.rs`; `POST /cases/{reference}/consult`,
 //!   `POST /cases/{reference}/close` (a step to confirm), both `actions.rs`;
+//! - `GET /cases/{reference}/letters/{upload}` (a letter, inline and
+//!   sandboxed), `POST /cases/{reference}/notes` (a note or "contacted"
+//!   marker, kept in the case's folder), both `actions.rs`;
 //! - `GET /staff` (admin only);
 //! - `GET /lang/{de|en}?back=` (the language switch), `GET /desk.css`,
 //!   `GET /desk.js`.
@@ -24,7 +27,7 @@
 //! name and, where one is concerned, the case's reference; never patient
 //! or sender data.
 //!
-//! About 440 lines: the state, the listener, the route table and one
+//! About 455 lines: the state, the listener, the route table and one
 //! short handler per route (a case's page and actions are in
 //! `actions.rs` and `takeover.rs`).
 
@@ -34,6 +37,7 @@ mod case;
 pub mod cases;
 mod failure;
 mod mwl;
+mod notes;
 mod pages;
 mod takeover;
 
@@ -186,6 +190,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(actions::consult),
         )
         .route("/cases/{reference}/close", web::post().to(actions::close))
+        .route(
+            "/cases/{reference}/letters/{upload}",
+            web::get().to(actions::letter),
+        )
+        .route("/cases/{reference}/notes", web::post().to(actions::note))
         .route("/staff", web::get().to(staff))
         .route("/lang/{lang}", web::get().to(switch_language))
         .route(
