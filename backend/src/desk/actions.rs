@@ -13,26 +13,15 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
-use super::auth::{csrf, lang, signed_in};
+use super::auth::{acting_on_case, on_case};
 use super::case::{self, object_path};
 use super::failure::{DeskError, Fail};
 use super::notes;
-use super::pages::is_reference;
 use super::pages::{frame, t};
 use super::{blocking_case, page, see_other, Desk};
 use crate::case::CaseError;
 use crate::preview::{self, PreviewError, SIDE};
 use crate::staff::Right;
-
-/// The reference in a path, normalised; not one: `404`.
-fn reference_of(path: String, l: super::pages::Lang) -> Result<String, Fail> {
-    let r = path.trim().to_ascii_uppercase();
-    if is_reference(&r) {
-        Ok(r)
-    } else {
-        Err(Fail(DeskError::NotFound, l))
-    }
-}
 
 /// `GET /cases/{reference}`: the case, its state, studies, series and
 /// their previews, and the actions its state allows.
@@ -42,9 +31,7 @@ pub async fn case_page(
     reference: web::Path<String>,
     q: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::SeeCases).await?;
-    let reference = reference_of(reference.into_inner(), l)?;
+    let (l, signed, reference) = on_case(&req, &desk, Right::SeeCases, &reference).await?;
     let (d, name, r) = (desk.clone(), signed.name.clone(), reference.clone());
     let mut detail = blocking_case(l, move || {
         let Some(detail) = case::read(&d.cases(), &d.layout, &r)? else {
@@ -105,10 +92,8 @@ pub async fn preview(
     desk: web::Data<Desk>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    signed_in(&req, &desk, Right::SeeCases).await?;
     let (reference, file) = path.into_inner();
-    let reference = reference_of(reference, l)?;
+    let (l, _, reference) = on_case(&req, &desk, Right::SeeCases, &reference).await?;
     let upload = file
         .strip_suffix(".png")
         .ok_or(Fail(DeskError::NotFound, l))?
@@ -140,10 +125,7 @@ pub async fn consult(
     reference: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::WorkCases).await?;
-    csrf(&form, &signed.csrf, l)?;
-    let reference = reference_of(reference.into_inner(), l)?;
+    let (l, signed, reference) = acting_on_case(&req, &desk, &form, &reference).await?;
     let study: Vec<String> = form
         .get("study")
         .map(|s| s.trim().to_owned())
@@ -166,10 +148,7 @@ pub async fn close(
     reference: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::WorkCases).await?;
-    csrf(&form, &signed.csrf, l)?;
-    let reference = reference_of(reference.into_inner(), l)?;
+    let (l, signed, reference) = acting_on_case(&req, &desk, &form, &reference).await?;
     if form.get("confirmed").map(String::as_str) != Some("yes") {
         let title = t(l, "Fall schließen?", "Close the case?");
         let main = html! {
@@ -231,10 +210,8 @@ pub async fn letter(
     desk: web::Data<Desk>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::SeeCases).await?;
     let (reference, upload) = path.into_inner();
-    let reference = reference_of(reference, l)?;
+    let (l, signed, reference) = on_case(&req, &desk, Right::SeeCases, &reference).await?;
     if !is_upload_id(&upload) {
         return Err(Fail(DeskError::NotFound, l));
     }
@@ -275,10 +252,7 @@ pub async fn note(
     reference: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::WorkCases).await?;
-    csrf(&form, &signed.csrf, l)?;
-    let reference = reference_of(reference.into_inner(), l)?;
+    let (l, signed, reference) = acting_on_case(&req, &desk, &form, &reference).await?;
     let contacted = form.get("kind").map(String::as_str) == Some("contacted");
     let text = if contacted {
         String::new()

@@ -75,6 +75,37 @@ pub async fn signed_in(
     Ok(signed)
 }
 
+/// A request about one case: its language, the signed-in person (with
+/// `right`) and the case's reference from the path, normalised (not a
+/// reference: `404`). Every case page and action starts here.
+pub async fn on_case(
+    req: &HttpRequest,
+    desk: &web::Data<Desk>,
+    right: Right,
+    path: &str,
+) -> Result<(Lang, Signed, String), Fail> {
+    let l = lang(req);
+    let signed = signed_in(req, desk, right).await?;
+    let reference = path.trim().to_ascii_uppercase();
+    if !super::pages::is_reference(&reference) {
+        return Err(Fail(DeskError::NotFound, l));
+    }
+    Ok((l, signed, reference))
+}
+
+/// A POST that acts on one case: [`on_case`] with the right to work
+/// cases, and the form's CSRF token checked.
+pub async fn acting_on_case(
+    req: &HttpRequest,
+    desk: &web::Data<Desk>,
+    form: &std::collections::HashMap<String, String>,
+    path: &str,
+) -> Result<(Lang, Signed, String), Fail> {
+    let (l, signed, reference) = on_case(req, desk, Right::WorkCases, path).await?;
+    csrf(form, &signed.csrf, l)?;
+    Ok((l, signed, reference))
+}
+
 /// The form's CSRF token checked against `expected`.
 pub fn csrf(
     form: &std::collections::HashMap<String, String>,

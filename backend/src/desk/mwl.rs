@@ -13,9 +13,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
-use super::auth::{lang, signed_in};
+use super::auth::on_case;
 use super::failure::{DeskError, Fail};
-use super::pages::{frame, is_reference, shown, t, Lang};
+use super::pages::{frame, shown, t, Lang};
 use super::takeover::{birth_dicom, fields, Typed};
 use super::{blocking_case, page, Desk};
 use crate::staff::Right;
@@ -23,16 +23,6 @@ use crate::worklist::{Entry, Query, Worklist, WorklistError};
 
 fn query_value(q: &HashMap<String, String>, k: &str) -> String {
     q.get(k).map(|v| v.trim().to_owned()).unwrap_or_default()
-}
-
-/// The case's reference, normalised, or `not-found`.
-fn reference_of(r: String, l: Lang) -> Result<String, Fail> {
-    let r = r.trim().to_ascii_uppercase();
-    if is_reference(&r) {
-        Ok(r)
-    } else {
-        Err(Fail(DeskError::NotFound, l))
-    }
 }
 
 /// Whether `study` is held in case `reference` (else `study-not-held`).
@@ -122,9 +112,7 @@ pub async fn search(
     reference: web::Path<String>,
     q: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::WorkCases).await?;
-    let reference = reference_of(reference.into_inner(), l)?;
+    let (l, signed, reference) = on_case(&req, &desk, Right::WorkCases, &reference).await?;
     let worklist = Worklist::of(&desk.config).ok_or(Fail(DeskError::NotFound, l))?;
     let study = query_value(&q, "study");
     held_study(&desk, l, &reference, &study).await?;
@@ -216,9 +204,7 @@ pub async fn filled(
     reference: web::Path<String>,
     q: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::WorkCases).await?;
-    let reference = reference_of(reference.into_inner(), l)?;
+    let (l, signed, reference) = on_case(&req, &desk, Right::WorkCases, &reference).await?;
     let typed = Typed::of(&q);
     held_study(&desk, l, &reference, &typed.study).await?;
     let title = t(l, "Studie übernehmen", "Take the study over");

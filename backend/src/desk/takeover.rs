@@ -15,13 +15,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
-use super::auth::{csrf, lang, signed_in};
+use super::auth::acting_on_case;
 use super::failure::{DeskError, Fail};
 use super::pages::{date, frame, shown, t, Lang};
 use super::{blocking_case, page, see_other, Desk};
 use crate::casefile::ObjectRecord;
 use crate::staff::sessions::Signed;
-use crate::staff::Right;
 use mailslot_shared::reconcile::Identity;
 
 /// What staff typed into a take-over form.
@@ -359,13 +358,7 @@ pub async fn take_over(
     reference: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::WorkCases).await?;
-    csrf(&form, &signed.csrf, l)?;
-    let reference = reference.into_inner().trim().to_ascii_uppercase();
-    if !super::pages::is_reference(&reference) {
-        return Err(Fail(DeskError::NotFound, l));
-    }
+    let (l, signed, reference) = acting_on_case(&req, &desk, &form, &reference).await?;
     let typed = Typed::of(&form);
     let (d, r, study) = (desk.clone(), reference.clone(), typed.study.clone());
     let images = blocking_case(l, move || {
