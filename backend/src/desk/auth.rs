@@ -86,11 +86,7 @@ pub async fn on_case(
 ) -> Result<(Lang, Signed, String), Fail> {
     let l = lang(req);
     let signed = signed_in(req, desk, right).await?;
-    let reference = path.trim().to_ascii_uppercase();
-    if !super::pages::is_reference(&reference) {
-        return Err(Fail(DeskError::NotFound, l));
-    }
-    Ok((l, signed, reference))
+    Ok((l, signed, reference_in(path, l)?))
 }
 
 /// A POST that acts on one case: [`on_case`] with the right to work
@@ -101,9 +97,31 @@ pub async fn acting_on_case(
     form: &std::collections::HashMap<String, String>,
     path: &str,
 ) -> Result<(Lang, Signed, String), Fail> {
-    let (l, signed, reference) = on_case(req, desk, Right::WorkCases, path).await?;
+    let (l, signed) = posted(req, desk, form, Right::WorkCases).await?;
+    Ok((l, signed, reference_in(path, l)?))
+}
+
+/// A POST from a signed-in person with `right`: its language and the
+/// person, the form's CSRF token checked.
+pub async fn posted(
+    req: &HttpRequest,
+    desk: &web::Data<Desk>,
+    form: &std::collections::HashMap<String, String>,
+    right: Right,
+) -> Result<(Lang, Signed), Fail> {
+    let l = lang(req);
+    let signed = signed_in(req, desk, right).await?;
     csrf(form, &signed.csrf, l)?;
-    Ok((l, signed, reference))
+    Ok((l, signed))
+}
+
+/// The case reference in a path, normalised (not a reference: `404`).
+fn reference_in(path: &str, l: Lang) -> Result<String, Fail> {
+    let reference = path.trim().to_ascii_uppercase();
+    match super::pages::is_reference(&reference) {
+        true => Ok(reference),
+        false => Err(Fail(DeskError::NotFound, l)),
+    }
 }
 
 /// The form's CSRF token checked against `expected`.

@@ -353,9 +353,7 @@ async fn sign_out(
     desk: web::Data<Desk>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::SeeCases).await?;
-    csrf(&form, &signed.csrf, l)?;
+    let (l, signed) = auth::posted(&req, &desk, &form, Right::SeeCases).await?;
     let token = cookie(&req, SESSION).unwrap_or_default();
     let d = desk.clone();
     blocking(l, move || -> Result<(), crate::Error> {
@@ -378,9 +376,7 @@ async fn extend(
     desk: web::Data<Desk>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, Fail> {
-    let l = lang(&req);
-    let signed = signed_in(&req, &desk, Right::SeeCases).await?;
-    csrf(&form, &signed.csrf, l)?;
+    auth::posted(&req, &desk, &form, Right::SeeCases).await?;
     Ok(see_other(auth::local_path(form.get("back"))))
 }
 

@@ -6,8 +6,6 @@
 //! carries. It ends after [`IDLE_SECS`] without a request, after
 //! [`MAX_SECS`] in any case, at sign-out, and when the account is removed.
 
-use sha2::{Digest, Sha256};
-
 use super::{Role, StaffError};
 use crate::params;
 use crate::store::{OptionalExtension, Sql, Store, StoreError};
@@ -34,7 +32,7 @@ pub struct Signed {
 }
 
 fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    hex::encode(crate::session::token_hash(token))
 }
 
 /// Opens a session for account `staff_id`; returns (token, CSRF token).
